@@ -1,0 +1,35 @@
+"""Name keys for search and official ordering: pinyin initials and the 姓氏笔画 sort key."""
+
+from __future__ import annotations
+
+import functools
+
+from pypinyin import Style, pinyin
+
+from zugong.core.strokes import stroke_sort_key
+
+
+@functools.lru_cache(maxsize=50_000)
+def _initial(char: str) -> str:
+    if char.isascii():
+        return char.lower() if char.isalnum() else ""
+    got = pinyin(char, style=Style.FIRST_LETTER, heteronym=False, errors="ignore")
+    return got[0][0].lower() if got and got[0] else ""
+
+
+_SURNAME_READINGS = {"单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "曾": "z", "覃": "q", "朴": "p", "缪": "m", "翟": "z", "尉": "y", "乐": "y", "华": "h"}
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials of a Chinese name, lower case: '张晓明' → 'zxm'. Surname readings
+    (单 shàn, 解 xiè, 曾 zēng …) are used for the first character."""
+    name = name.strip()
+    if not name:
+        return ""
+    first = _SURNAME_READINGS.get(name[0]) or _initial(name[0])
+    return first + "".join(_initial(c) for c in name[1:])
+
+
+def name_stroke_key(name: str) -> str:
+    """Sort key that orders names by 姓氏笔画 (see zugong.core.strokes)."""
+    return stroke_sort_key(name.strip())

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from zugong.members import views, views_import
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("export.xlsx", views.member_export, name="export"),
+    path("person/<int:person_id>/", views.person_detail, name="person"),
+    path("person/<int:person_id>/id-number/", views.person_reveal_id, name="reveal_id"),
+    path("import/", views_import.import_upload, name="import"),
+    path("import/<int:job_id>/", views_import.import_result, name="import_result"),
+    path("import/<int:job_id>/errors.xlsx", views_import.import_error_file, name="import_errors"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+]

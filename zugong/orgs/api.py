@@ -1,0 +1,5 @@
+"""API endpoints of this app (registered in zugong/api.py)."""
+
+from ninja import Router
+
+router = Router()

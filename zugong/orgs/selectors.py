@@ -1,0 +1,43 @@
+"""Reads of the unit and party-organization trees, scoped to the acting user's subtree."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from zugong.core.scope import Scope
+from zugong.orgs.models import PartyOrganization, Unit
+
+
+def units_in_scope(scope: Scope) -> QuerySet[Unit]:
+    """All units in the scope's subtree, in tree order."""
+    return scope.units(Unit.objects.all()).order_by("path")
+
+
+def party_orgs_in_scope(scope: Scope) -> QuerySet[PartyOrganization]:
+    """All party organizations in the scope's subtree, in tree order."""
+    return scope.orgs(PartyOrganization.objects.all()).order_by("path")
+
+
+def party_org_get(scope: Scope, org_id: int) -> PartyOrganization:
+    """The organization ``org_id`` if it lies in the scope's subtree; Http404 otherwise (strangers learn nothing)."""
+    try:
+        return party_orgs_in_scope(scope).get(pk=org_id)
+    except (PartyOrganization.DoesNotExist, ValueError, TypeError):
+        raise Http404("党组织不存在或不在管理范围内") from None
+
+
+def unit_get(scope: Scope, unit_id: int) -> Unit:
+    """The unit ``unit_id`` if it lies in the scope's subtree; Http404 otherwise."""
+    try:
+        return units_in_scope(scope).get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("单位不存在或不在管理范围内") from None
+
+
+def org_children(scope: Scope, parent_id: int | None) -> QuerySet[PartyOrganization]:
+    """Children of ``parent_id`` (the scope root itself when None), for the tree picker."""
+    if parent_id is None:
+        return PartyOrganization.objects.filter(pk=scope.org_id)
+    parent = party_org_get(scope, parent_id)
+    return PartyOrganization.objects.filter(parent=parent).order_by("path")

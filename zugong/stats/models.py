@@ -1,0 +1,1 @@
+"""No models: this app reads others and writes nothing."""
