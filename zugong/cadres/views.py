@@ -7,10 +7,6 @@ def cadre_list(request, **kwargs):
     return HttpResponse("建设中", status=501)
 
 
-def cadre_export(request, **kwargs):
-    return HttpResponse("建设中", status=501)
-
-
 def team_list(request, **kwargs):
     return HttpResponse("建设中", status=501)
 

@@ -5,7 +5,7 @@ from zugong.members import views, views_import
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
-    path("export.xlsx", views.member_export, name="export"),
+    path("export.xlsx", views_import.member_export, name="export"),
     path("person/<int:person_id>/", views.person_detail, name="person"),
     path("person/<int:person_id>/id-number/", views.person_reveal_id, name="reveal_id"),
     path("import/", views_import.import_upload, name="import"),

@@ -7,10 +7,6 @@ def member_list(request, **kwargs):
     return HttpResponse("建设中", status=501)
 
 
-def member_export(request, **kwargs):
-    return HttpResponse("建设中", status=501)
-
-
 def person_detail(request, **kwargs):
     return HttpResponse("建设中", status=501)
 

@@ -17,3 +17,7 @@ def import_error_file(request, **kwargs):
 
 def import_template(request, **kwargs):
     return HttpResponse("建设中", status=501)
+
+
+def member_export(request, **kwargs):
+    return HttpResponse("建设中", status=501)
