@@ -73,3 +73,61 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.org_id} {self.start}–{self.end or ''}"
+
+
+class ImportJob(models.Model):
+    """导入任务: one uploaded roster (members or cadres), its validation result and its outcome.
+
+    Lifecycle: ``validating`` → ``validated`` (counts and ``errors`` known, nothing written) →
+    ``importing`` → ``done`` (or ``failed`` / ``cancelled``). ``errors`` is a list of
+    ``[row, column, value, reason]`` with Excel row numbers; ``progress_done``/``progress_total``
+    are rows, polled by the page while a large file is processed in the background.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "党员名册"
+        CADRES = "cadres", "干部名册"
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "正在校验"
+        VALIDATED = "validated", "校验完成"
+        IMPORTING = "importing", "正在导入"
+        DONE = "done", "导入完成"
+        FAILED = "failed", "导入失败"
+        CANCELLED = "cancelled", "已取消"
+
+    kind = models.CharField("名册类别", max_length=10, choices=Kind.choices, default=Kind.MEMBERS)
+    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="导入人")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    scope_path = models.CharField("管理范围路径", max_length=64, blank=True)
+    filename = models.CharField("原文件名", max_length=200)
+    stored_name = models.CharField("存储文件名", max_length=200)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    good_rows_only = models.BooleanField("只导入无误的行", default=False)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    error_rows = models.PositiveIntegerField("有误行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变", default=0)
+    transferred_count = models.PositiveIntegerField("变更党支部", default=0)
+    progress_done = models.PositiveIntegerField("已处理行数", default=0)
+    progress_total = models.PositiveIntegerField("待处理行数", default=0)
+    message = models.CharField("说明", max_length=300, blank=True)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    timings = models.JSONField("耗时（秒）", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def good_rows(self) -> int:
+        return self.total_rows - self.error_rows
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -1,0 +1,234 @@
+"""Rosters as organization departments keep them: columns, tolerant header mapping, typed-date parsing.
+
+A roster is a sheet with one header row (possibly below a title line such as “××党支部党员花名册”)
+and one person per row. Headers are matched after normalization (blanks, full-width brackets and
+'*' required markers removed) against each column's official header and its common variants.
+
+Dates are accepted in the forms people type: 1985.09, 1985.9, 1985-09, 1985-09-01, 1985/9/1,
+198509, 19850901, 1985年9月, 1985年9月1日, Excel serial numbers and real date cells. A date
+without a day means the first of the month and is marked month-precision (``ParsedDate.day_known``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+
+@dataclass(frozen=True)
+class Column:
+    """One roster column: its field ``key``, official ``header``, header ``variants`` and whether required."""
+
+    key: str
+    header: str
+    required: bool = False
+    variants: tuple[str, ...] = ()
+    is_date: bool = False
+
+
+MEMBER_COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", True, ("党员姓名", "名字")),
+    Column("gender", "性别", False),
+    Column("ethnicity", "民族", False),
+    Column("birth_date", "出生年月", False, ("出生日期", "生日", "出生时间", "出生年月日"), is_date=True),
+    Column("id_number", "身份证号", True, ("身份证号码", "公民身份号码", "公民身份证号", "证件号码", "身份证", "身份证件号码")),
+    Column("education", "学历", False, ("文化程度", "最高学历", "学历（文化程度）")),
+    Column("degree", "学位", False, ("最高学位",)),
+    Column("native_place", "籍贯", False),
+    Column("work_start_date", "参加工作时间", False, ("参加工作日期", "工作时间"), is_date=True),
+    Column("branch", "所在党支部", True, ("党支部", "所在支部", "所在党组织", "党组织", "所属党支部", "支部名称", "党组织名称")),
+    Column("joined_date", "入党时间", True, ("入党日期", "加入党组织日期", "加入党组织时间", "入党年月"), is_date=True),
+    Column("confirmed_date", "转正时间", False, ("转正日期", "转为正式党员时间", "转为正式党员日期"), is_date=True),
+    Column("occupation", "人员类别", True, ("职业", "党员职业", "人员类型", "工作岗位")),
+    Column("status", "党员类别", False, ("党员状态", "党员身份", "党籍状态")),
+    Column("phone", "联系电话", False, ("手机号码", "手机号", "电话", "联系方式", "手机")),
+)
+
+
+class DateParseError(ValueError):
+    """A value that is not a date in any accepted form; the message is Chinese."""
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A parsed date; ``day_known`` is False for year-month values (the date is then the 1st)."""
+
+    date: dt.date
+    day_known: bool = True
+
+
+_HEADER_DROP = re.compile(r"[\s*＊:：·]")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+
+
+def normalize_header(text: object) -> str:
+    """Header text compared for mapping: no blanks, '*' markers or colons; full-width brackets made half-width.
+
+    A trailing bracketed note is dropped too: “出生年月(格式1985.09)” → “出生年月”.
+    """
+    s = _HEADER_DROP.sub("", str(text or "")).translate(_BRACKETS)
+    s = re.sub(r"\([^)]*\)$", "", s) or s
+    return s
+
+
+@dataclass
+class HeaderMap:
+    """Result of mapping a header row: sheet column index per field key, what is missing and unknown."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    duplicate: list[str] = field(default_factory=list)
+
+
+def _lookup(columns: Sequence[Column]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for col in columns:
+        for name in (col.header, *col.variants):
+            out[normalize_header(name)] = col.key
+    return out
+
+
+def map_headers(headers: Sequence[object], columns: Sequence[Column]) -> HeaderMap:
+    """Map the cells of a header row to ``columns``: exact header, variants, then 'contains the header'."""
+    lookup = _lookup(columns)
+    result = HeaderMap()
+    for i, raw in enumerate(headers):
+        norm = normalize_header(raw)
+        if not norm:
+            continue
+        key = lookup.get(norm)
+        if key is None:  # e.g. “身份证号（18位）” already stripped; “入党时间（年月）”, “现所在党支部”
+            key = next((col.key for col in columns if col.header in norm), None)
+        if key is None:
+            result.unknown.append(str(raw))
+        elif key in result.index:
+            result.duplicate.append(str(raw))
+        else:
+            result.index[key] = i
+    result.missing = [col.header for col in columns if col.required and col.key not in result.index]
+    return result
+
+
+def find_header_row(rows: Sequence[Sequence[object]], columns: Sequence[Column], *, look: int = 10) -> int:
+    """Index (0-based) of the row among the first ``look`` that maps the most columns (the header row)."""
+    best, best_count = 0, -1
+    for i, row in enumerate(rows[:look]):
+        count = len(map_headers(row, columns).index)
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
+def read_sheet(source: str | Path | bytes) -> list[list[object]]:
+    """All rows of the first sheet as lists of cell values (python-calamine: str, int, float, date, datetime, bool).
+
+    ``source`` is a path or the file's bytes (.xlsx, .xlsm, .xls, .ods). Raises ValueError (Chinese)
+    for a file that is not a spreadsheet.
+    """
+    try:
+        if isinstance(source, bytes):
+            import io
+
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            wb = CalamineWorkbook.from_path(str(source))
+        sheet = wb.get_sheet_by_index(0)
+        return sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types
+        raise ValueError(f"无法读取Excel文件（{type(exc).__name__}）：请上传.xlsx或.xls格式的名册") from None
+
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[.\-/年．。]\s*(\d{1,2})(?:\s*[.\-/月．。]\s*(\d{1,2})\s*日?|\s*月?)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _ymd(y: int, m: int, d: int | None, raw: object) -> ParsedDate:
+    try:
+        return ParsedDate(dt.date(y, m, d or 1), d is not None)
+    except ValueError:
+        raise DateParseError(f"日期“{raw}”不存在") from None
+
+
+def _from_number(n: float, raw: object) -> ParsedDate:
+    if n != int(n):
+        # A numeric cell typed as 1985.09: year with a two-digit month. 1985.1 is what Excel keeps
+        # of 1985.10, so a numeric one-digit fraction is read as October–December (1985.1 → 10月).
+        year = int(n)
+        month = round((n - year) * 100)
+        if 1900 <= year <= 2100 and 1 <= month <= 12:
+            return _ymd(year, month, None, raw)
+        raise DateParseError(f"无法识别的日期“{raw}”")
+    n = int(n)
+    s = str(n)
+    if len(s) == 8:
+        return _ymd(int(s[:4]), int(s[4:6]), int(s[6:]), raw)
+    if len(s) == 6 and s[:2] in ("19", "20"):
+        return _ymd(int(s[:4]), int(s[4:]), None, raw)
+    if 2200 < n <= 80000:  # Excel serial day number (1900 date system: 1906–2119); 1985 alone is a year, not a date
+        return ParsedDate(_EXCEL_EPOCH + dt.timedelta(days=n))
+    raise DateParseError(f"无法识别的日期“{raw}”")
+
+
+def parse_date(value: object) -> ParsedDate | None:
+    """Parse a roster date cell; None for an empty cell. Raises DateParseError with a Chinese reason.
+
+    Accepts date/datetime cells, Excel serial numbers, numbers like 198509 / 19850901 / 1985.09 and
+    texts like 1985.09, 1985.9, 1985-09-01, 1985/9/1, 198509, 19850901, 1985年9月, 1985年9月1日.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return ParsedDate(value.date())
+    if isinstance(value, dt.date):
+        return ParsedDate(value)
+    if isinstance(value, bool):
+        raise DateParseError(f"无法识别的日期“{value}”")
+    if isinstance(value, int | float):
+        return _from_number(float(value), value)
+    text = str(value).strip().translate(_FULL_DIGITS)
+    if not text:
+        return None
+    if text.isdigit():
+        return _from_number(float(text), value) if len(text) in (5, 6, 8) else _bad(value)
+    m = _DATE_RE.match(text)
+    if m:
+        y, mo, d = m.groups()
+        return _ymd(int(y), int(mo), int(d) if d else None, value)
+    # 1985-09-01 00:00:00 as text
+    if len(text) >= 10 and text[10:11] in (" ", "T"):
+        return parse_date(text[:10])
+    return _bad(value)
+
+
+def _bad(value: object) -> ParsedDate:
+    raise DateParseError(f"无法识别的日期“{value}”（可写作1985.09、1985-09-01、198509、1985年9月等）")
+
+
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text: integral floats without '.0' (Excel keeps 身份证号-like numbers as floats)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y.%m.%d")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y.%m.%d")
+    return str(value).strip()
+
+
+def iter_data_rows(rows: Sequence[Sequence[object]], header_row: int) -> Iterator[tuple[int, Sequence[object]]]:
+    """Yield ``(excel_row_number, cells)`` for non-blank rows below the header (row numbers as Excel shows them)."""
+    for i in range(header_row + 1, len(rows)):
+        cells = rows[i]
+        if any(c not in (None, "") and not (isinstance(c, str) and not c.strip()) for c in cells):
+            yield i + 1, cells
