@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zugong.orgs",
     "zugong.members",
     "zugong.cadres",
+    "zugong.work",
     "zugong.stats",
     "zugong.web",
 ]
