@@ -1,0 +1,269 @@
+"""Reads of party members and persons, scoped to the acting user's subtree (DESIGN.md, decision 1).
+
+Every function takes the user's :class:`~zugong.core.scope.Scope`. Lists filter by the indexed
+party-organization path prefix; object getters raise Http404 for anything outside the subtree, so
+that strangers learn nothing. The member list, its export and the API share :class:`MemberFilters`
+and :func:`members_search`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from zugong.core import codes
+from zugong.core.models import Person
+from zugong.core.rules import IdNumberError, parse_id_number
+from zugong.core.scope import Scope
+from zugong.core.services import id_number_index
+from zugong.members.models import Affiliation, MemberStatus, PartyMember
+from zugong.orgs.models import PartyOrganization
+from zugong.orgs.selectors import party_org_get
+
+#: Age bands of the 党内统计公报, in its order: (key, label, lowest age, highest age or None).
+AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("0-30", "30岁及以下", 0, 30),
+    ("31-35", "31至35岁", 31, 35),
+    ("36-40", "36至40岁", 36, 40),
+    ("41-45", "41至45岁", 41, 45),
+    ("46-50", "46至50岁", 46, 50),
+    ("51-55", "51至55岁", 51, 55),
+    ("56-60", "56至60岁", 56, 60),
+    ("61-", "61岁及以上", 61, None),
+)
+_AGE_BAND_INDEX = {key: (low, high) for key, _, low, high in AGE_BANDS}
+
+SORTS = (("stroke", "按姓氏笔画"), ("joined", "按入党时间"))
+PAGE_SIZE = 50
+
+_ID_LIKE = re.compile(r"^[0-9０-９]{17}[0-9０-９xXｘＸ]$")
+_INITIALS = re.compile(r"^[A-Za-z]{1,40}$")
+
+
+def years_before(on: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` years before ``on`` (29 February → 28 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def birth_range_for_ages(low: int, high: int | None, on: dt.date, field: str = "birth_date") -> Q:
+    """Condition on ``field`` (a birth date) for full ages (周岁) ``low``–``high`` (None: no upper limit) on ``on``.
+
+    Age ≥ low ⇔ born on or before the day ``low`` years ago; age ≤ high ⇔ born after the day
+    ``high + 1`` years ago. Both are plain, indexable date comparisons.
+    """
+    cond = Q(**{f"{field}__lte": years_before(on, low)})
+    if high is not None:
+        cond &= Q(**{f"{field}__gt": years_before(on, high + 1)})
+    return cond
+
+
+def search_condition(q: str, prefix: str = "") -> Q | None:
+    """The search condition for box text ``q`` on a Person reached through ``prefix`` (e.g. "person__").
+
+    - 18 characters that look like a 身份证号: exact match of the HMAC blind index (never compared
+      in plain text); an invalid number (checksum, date) matches nothing.
+    - Latin letters: 姓名 contains them, or pinyin initials start with them ('zxm' → 张晓明).
+    - Anything else: 姓名 contains it.
+    Returns None for an empty query (no condition).
+    """
+    q = "".join(q.split())
+    if not q:
+        return None
+    if _ID_LIKE.match(q):
+        try:
+            number = parse_id_number(q).number
+        except IdNumberError:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}id_number_index": id_number_index(number)})
+    if _INITIALS.match(q):
+        return Q(**{f"{prefix}name_initials__startswith": q.lower()}) | Q(**{f"{prefix}name__contains": q})
+    return Q(**{f"{prefix}name__contains": q})
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """Filters of the 党员名册 (all optional; '' or None means no filter).
+
+    ``org``: party organization id (its subtree); ``status``: MemberStatus value; ``gender``,
+    ``education``, ``occupation``: codes of GB/T 2261.1, GB/T 4658 and the bulletin's occupation
+    table; ``age_band``: a key of :data:`AGE_BANDS`; ``sort``: 'stroke' (姓氏笔画) or 'joined'
+    (入党时间); ``on``: the date ages are computed for (today when None).
+    """
+
+    q: str = ""
+    org: int | None = None
+    status: str = ""
+    gender: str = ""
+    education: str = ""
+    occupation: str = ""
+    age_band: str = ""
+    sort: str = "stroke"
+    on: dt.date | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> MemberFilters:
+        """Build filters from a query string (request.GET); unknown codes are ignored, a bad org id is None."""
+
+        def code(name: str, table: tuple[tuple[str, str], ...]) -> str:
+            value = (params.get(name) or "").strip()
+            return value if value in dict(table) else ""
+
+        try:
+            org = int(params.get("org") or "") or None
+        except ValueError:
+            org = None
+        band = (params.get("age_band") or "").strip()
+        sort = params.get("sort") or "stroke"
+        return cls(
+            q=(params.get("q") or "").strip()[:60],
+            org=org,
+            status=code("status", codes.MEMBER_STATUS),
+            gender=code("gender", codes.GENDER),
+            education=code("education", codes.EDUCATION),
+            occupation=code("occupation", codes.OCCUPATION),
+            age_band=band if band in _AGE_BAND_INDEX else "",
+            sort=sort if sort in dict(SORTS) else "stroke",
+        )
+
+
+_LIST_FIELDS = (
+    "id", "status", "joined_date", "occupation", "org_id", "person_id",
+    "org__id", "org__name",
+    "person__id", "person__name", "person__gender", "person__ethnicity", "person__birth_date",
+    "person__id_number_masked", "person__education", "person__stroke_key",
+)
+
+
+def members_in_scope(scope: Scope) -> QuerySet[PartyMember]:
+    """Current members (not left) whose branch lies in the scope's party-organization subtree."""
+    return PartyMember.objects.filter(org__path__startswith=scope.org_path, left_date__isnull=True)
+
+
+def members_search(scope: Scope, filters: MemberFilters) -> QuerySet[PartyMember]:
+    """Members in scope matching ``filters``, with Person and branch loaded (only the list columns).
+
+    Sorted by 姓氏笔画 (Person.stroke_key, then name) or by 入党时间. Raises Http404 when
+    ``filters.org`` is outside the scope.
+    """
+    qs = members_in_scope(scope)
+    if filters.org is not None:
+        org = party_org_get(scope, filters.org)
+        qs = qs.filter(org__path__startswith=org.path)
+    cond = search_condition(filters.q, "person__")
+    if cond is not None:
+        qs = qs.filter(cond)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.gender:
+        qs = qs.filter(person__gender=filters.gender)
+    if filters.education:
+        qs = qs.filter(person__education=filters.education)
+    if filters.occupation:
+        qs = qs.filter(occupation=filters.occupation)
+    if filters.age_band:
+        low, high = _AGE_BAND_INDEX[filters.age_band]
+        qs = qs.filter(birth_range_for_ages(low, high, filters.on or dt.date.today(), "person__birth_date"))
+    qs = qs.select_related("person", "org").only(*_LIST_FIELDS)
+    if filters.sort == "joined":
+        return qs.order_by("joined_date", "id")
+    return qs.order_by("person__stroke_key", "person__name", "id")
+
+
+def member_count_by_child(scope: Scope, parent: PartyOrganization) -> dict[str, int]:
+    """Members in the subtree of each child of ``parent``, keyed by the child's path.
+
+    One GROUP BY query: all children of a node share the path length ``len(parent.path) + 4``, so
+    the path prefix of that length names the child a member's branch lies under. ``parent`` must
+    already be checked to lie in the scope.
+    """
+    width = len(parent.path) + 4
+    rows = (
+        members_in_scope(scope)
+        .filter(org__path__startswith=parent.path)
+        .annotate(child=Substr("org__path", 1, width))
+        .values("child")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["child"]: row["n"] for row in rows}
+
+
+def member_count_in(scope: Scope, org: PartyOrganization) -> int:
+    """Current members in the subtree of ``org`` (which must lie in the scope)."""
+    return members_in_scope(scope).filter(org__path__startswith=org.path).count()
+
+
+def persons_in_scope(scope: Scope) -> QuerySet[Person]:
+    """Persons whose membership branch lies in the party subtree or whose cadre unit lies in the unit subtree."""
+    return Person.objects.filter(
+        Q(membership__org__path__startswith=scope.org_path) | Q(cadre__unit__path__startswith=scope.unit_path)
+    )
+
+
+def person_get(scope: Scope, person_id: int) -> Person:
+    """The Person ``person_id`` if it lies in the scope (see :func:`persons_in_scope`); Http404 otherwise."""
+    try:
+        return persons_in_scope(scope).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("人员不存在或不在管理范围内") from None
+
+
+@dataclass
+class PersonProfile:
+    """What the person page shows: the Person, its membership with branch (or None), its dated
+    affiliations (组织关系, oldest first), its cadre record (or None) with current appointments,
+    ages in full years on ``on`` and 党龄 (years since 入党时间)."""
+
+    person: Person
+    member: PartyMember | None
+    affiliations: list[Affiliation]
+    cadre: object | None
+    appointments: list
+    on: dt.date
+    age: int
+    party_years: int | None
+
+
+def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> PersonProfile:
+    """Everything the person page shows, in a fixed handful of queries; Http404 outside the scope."""
+    from zugong.cadres.models import Appointment, Cadre
+    from zugong.core.rules import age_on
+
+    on = on or dt.date.today()
+    person = person_get(scope, person_id)
+    member = (
+        PartyMember.objects.select_related("org", "org__unit")
+        .prefetch_related(Prefetch("affiliations", queryset=Affiliation.objects.select_related("org").order_by("start", "id")))
+        .filter(person=person)
+        .first()
+    )
+    cadre = Cadre.objects.select_related("unit").filter(person=person).first()
+    appointments = []
+    if cadre is not None:
+        appointments = list(
+            Appointment.objects.filter(cadre=cadre, end__isnull=True)
+            .select_related("post", "post__unit", "post__team")
+            .order_by("is_concurrent", "start")
+        )
+    return PersonProfile(
+        person=person,
+        member=member,
+        affiliations=list(member.affiliations.all()) if member else [],
+        cadre=cadre,
+        appointments=appointments,
+        on=on,
+        age=age_on(person.birth_date, on),
+        party_years=age_on(member.joined_date, on) if member else None,
+    )
+
+
+STATUS_LABELS = dict(MemberStatus.choices)
