@@ -1,5 +1,108 @@
-"""API endpoints of this app (registered in zugong/api.py)."""
+"""REST API of cadres and leadership teams (/api/cadres), scoped like the pages."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+import datetime as dt
+import math
+
+from ninja import Field, Query, Router, Schema
+
+from zugong.cadres import selectors
+from zugong.core.rules import age_on
+from zugong.core.scope import scope_for
+
+router = Router(tags=["干部"])
+
+
+class CadreQuery(Schema):
+    """干部名册查询条件。"""
+
+    q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀）或完整18位身份证号（精确）")
+    management_level: str = Field("", description="管理权限：city 市管、county 县管")
+    post_level: str = Field("", description="职务级别代码（GB/T 12407）")
+    unit: int | None = Field(None, description="单位编号（含下级单位）")
+    page: int = Field(1, ge=1, description="页码，从1开始")
+    page_size: int = Field(50, ge=1, le=200, description="每页条数（最多200）")
+
+
+class CadreRow(Schema):
+    """干部名册一行。"""
+
+    person_id: int = Field(description="人员编号")
+    name: str = Field(description="姓名")
+    gender: str = Field(description="性别")
+    birth_date: dt.date = Field(description="出生日期")
+    age: int = Field(description="年龄（周岁）")
+    unit_id: int = Field(description="工作单位编号")
+    unit_name: str = Field(description="工作单位")
+    posts: list[str] = Field(description="现任职务（主职在前）")
+    post_level: str = Field(description="职务级别")
+    management_level: str = Field(description="管理权限")
+    appointed: dt.date | None = Field(description="任职时间（现任主职）")
+
+
+class CadrePage(Schema):
+    """干部名册的一页。"""
+
+    count: int = Field(description="符合条件的干部总数")
+    page: int = Field(description="页码")
+    page_size: int = Field(description="每页条数")
+    pages: int = Field(description="总页数")
+    items: list[CadreRow] = Field(description="本页干部")
+
+
+class TeamRow(Schema):
+    """领导班子及其结构数据（年龄按周岁计算，截至今日）。"""
+
+    id: int = Field(description="领导班子编号")
+    name: str = Field(description="班子名称")
+    unit_id: int = Field(description="单位编号")
+    unit_name: str = Field(description="单位")
+    management_level: str = Field(description="管理权限")
+    size: int = Field(description="班子成员数")
+    average_age: float | None = Field(description="平均年龄（岁）")
+    women: int = Field(description="女干部数")
+    under_40: int = Field(description="40岁以下干部数")
+    youngest_age: int | None = Field(description="最小年龄（岁）")
+    oldest_age: int | None = Field(description="最大年龄（岁）")
+
+
+@router.get("/", response=CadrePage, summary="干部名册（分页）")
+def cadre_list(request, query: Query[CadreQuery]):
+    """Cadres in the user's unit subtree with the filters of the 干部名册 page; 404 for a unit outside it."""
+    scope = scope_for(request.user)
+    params = {k: str(v) for k, v in query.dict().items() if v is not None}
+    qs = selectors.cadres_search(scope, selectors.CadreFilters.from_params(params))
+    count = qs.count()
+    start = (query.page - 1) * query.page_size
+    today = dt.date.today()
+    items = []
+    for c in qs[start:start + query.page_size]:
+        items.append({
+            "person_id": c.person_id, "name": c.person.name, "gender": c.person.gender_label,
+            "birth_date": c.person.birth_date, "age": age_on(c.person.birth_date, today),
+            "unit_id": c.unit_id, "unit_name": c.unit.name,
+            "posts": [a.post.title + ("（兼）" if a.is_concurrent else "") for a in c.current],
+            "post_level": c.get_post_level_display(), "management_level": c.get_management_level_display(),
+            "appointed": c.current[0].start if c.current else None,
+        })
+    return {"count": count, "page": query.page, "page_size": query.page_size,
+            "pages": max(1, math.ceil(count / query.page_size)), "items": items}
+
+
+@router.get("/teams", response=list[TeamRow], summary="领导班子")
+def team_list(request):
+    """Leadership teams in the user's unit subtree with size, average age, women, under 40, youngest/oldest."""
+    scope = scope_for(request.user)
+    today = dt.date.today()
+    return [
+        {
+            "id": t.pk, "name": t.name, "unit_id": t.unit_id, "unit_name": t.unit.name,
+            "management_level": t.get_management_level_display(), "size": t.size,
+            "average_age": round(t.avg_age, 1) if t.avg_age is not None else None,
+            "women": t.women, "under_40": t.young,
+            "youngest_age": age_on(t.youngest_birth, today) if t.youngest_birth else None,
+            "oldest_age": age_on(t.oldest_birth, today) if t.oldest_birth else None,
+        }
+        for t in selectors.teams_with_figures(scope, today)
+    ]
