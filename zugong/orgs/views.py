@@ -15,10 +15,12 @@ from zugong.orgs.selectors import org_children, party_org_get
 def tree_nodes(scope: Scope, parent: PartyOrganization | None) -> list[PartyOrganization]:
     """Children of ``parent`` (the scope root when None) with ``member_count`` and ``child_count`` set.
 
+    ``parent`` must already have been fetched through the scope (``party_org_get``).
     Three queries per expansion whatever the number of children: the children, one GROUP BY of
     members by child path prefix, one GROUP BY of grandchildren by parent.
     """
-    nodes = list(org_children(scope, parent.pk if parent else None).select_related("unit"))
+    children = org_children(scope, None) if parent is None else PartyOrganization.objects.filter(parent=parent)
+    nodes = list(children.select_related("unit").order_by("path"))
     if not nodes:
         return nodes
     if parent is None:
