@@ -18,7 +18,7 @@ class CodeItem(models.Model):
     """One row of a national code table (see ``zugong.core.codes``), loaded by migration."""
 
     table = models.CharField("代码表", max_length=32)
-    code = models.CharField("代码", max_length=8)
+    code = models.CharField("代码", max_length=16)
     label = models.CharField("名称", max_length=64)
     sort = models.PositiveSmallIntegerField("顺序")
 

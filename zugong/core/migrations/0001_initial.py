@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('table', models.CharField(max_length=32, verbose_name='代码表')),
-                ('code', models.CharField(max_length=8, verbose_name='代码')),
+                ('code', models.CharField(max_length=16, verbose_name='代码')),
                 ('label', models.CharField(max_length=64, verbose_name='名称')),
                 ('sort', models.PositiveSmallIntegerField(verbose_name='顺序')),
             ],
