@@ -1,0 +1,156 @@
+"""Bundles of statistics for the pages and the API, the cache in front of them, and the .xlsx exports.
+
+The dashboard bundle of a target is cached under (target subtree, sub-node, date, data version);
+the data version is the tuple of the highest primary keys of the audit log and of the dated fact
+tables (cheap indexed MAX queries), so any write — every write is audited — starts a new version
+and stale numbers are never served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Max
+
+from zugong.cadres.models import Appointment
+from zugong.core import xlsx
+from zugong.core.models import AuditEvent
+from zugong.members.models import Affiliation, PartyMember
+from zugong.orgs.models import PartyOrganization
+from zugong.stats import selectors as s
+
+CACHE_SECONDS = 600
+TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
+
+
+def data_version() -> str:
+    """A string that changes whenever statistics could change (max ids of audit and fact tables)."""
+    parts = [
+        m.objects.aggregate(v=Max("id"))["v"] or 0
+        for m in (AuditEvent, Affiliation, PartyMember, Appointment, PartyOrganization)
+    ]
+    return ".".join(str(p) for p in parts)
+
+
+def _cached(name: str, target: s.Target, compute):
+    key = f"zugong.stats:{name}:{target.key}:{data_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def overview(target: s.Target, *, use_cache: bool = True) -> dict:
+    """Everything the dashboard shows for ``target``.
+
+    Keys: counts (member_counts), members (member_sections), orgs (org_sections), cadre_counts,
+    cadres (cadre_section), teams (team_ages, oldest first), team_total, figures (list[Figure]),
+    children (figures_by_child), kpis (list of (label, value, note)).
+    """
+    if use_cache:
+        return _cached("overview", target, lambda: overview(target, use_cache=False))
+    counts = s.member_counts(target)
+    cadre_counts = s.cadre_counts(target)
+    team_total = s.team_age_total(target)
+    orgs = s.org_sections(target)
+    teams = s.team_ages(target, order="-avg")
+    total = counts["total"]
+    kpis = [
+        ("党员总数", counts["total"], "名"),
+        ("预备党员", counts["probationary"], "名"),
+        ("女党员占比", s.percent(counts["women"], total), "%"),
+        ("少数民族党员占比", s.percent(counts["minority"], total), "%"),
+        ("大专及以上学历占比", s.percent(counts["college"], total), "%"),
+        (f"{target.on.year}年发展党员", counts["new_this_year"], "名"),
+        ("基层党组织", orgs["by_kind"].base, "个"),
+        ("市管干部", cadre_counts["city"]["total"], "名"),
+        ("县管干部", cadre_counts["county"]["total"], "名"),
+    ]
+    return {
+        "counts": counts,
+        "members": s.member_sections(counts),
+        "orgs": orgs,
+        "cadre_counts": cadre_counts,
+        "cadres": s.cadre_section(cadre_counts),
+        "teams": teams,
+        "team_total": team_total,
+        "team_histogram": team_histogram(teams),
+        "figures": s.figures_from(counts, cadre_counts, team_total),
+        "children": s.figures_by_child(target),
+        "kpis": kpis,
+    }
+
+
+def team_histogram(teams: list[dict]) -> list[tuple[str, int]]:
+    """Number of teams per average-age bin (bins of TEAM_HISTOGRAM), from ``team_ages`` rows."""
+    out = []
+    for lo, hi in TEAM_HISTOGRAM:
+        label = f"{lo}岁以下" if lo is None else (f"{lo}岁及以上" if hi is None else f"{lo}–{hi}岁")
+        n = sum(1 for t in teams if t["avg"] is not None and (lo is None or t["avg"] >= lo) and (hi is None or t["avg"] < hi))
+        out.append((label, n))
+    return out
+
+
+def as_of_text(on: dt.date) -> str:
+    """'截至2023年6月30日'."""
+    return f"截至{on.year}年{on.month}月{on.day}日"
+
+
+def _num(v):
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def _rows(section: s.Section, *, prefix: str = "") -> list[list]:
+    return [[("　" * r.indent) + prefix + r.label, r.count, _num(r.share)] for r in section.rows]
+
+
+COLUMNS = ("项目", "人数", "占比(%)")
+
+
+def tables_xlsx(target: s.Target, data: dict) -> bytes:
+    """The structure tables laid out like the bulletin's: sheets 党员基本情况 (性别/民族/学历/年龄),
+    党员职业, 入党时间, 基层党组织; columns 项目 / 人数 / 占比(%); a title row naming the scope and date."""
+    m, o = data["members"], data["orgs"]
+    when = as_of_text(target.on)
+    wb = xlsx.new_workbook()
+    basic = _rows(m["basic"])
+    basic += [["学历", None, None]] + _rows(m["education"], prefix="　")
+    basic += [["年龄", None, None]] + _rows(m["age"], prefix="　")
+    xlsx.add_sheet(wb, "党员基本情况", COLUMNS, basic, heading=f"{target.name}党员基本情况（{when}）", widths=(44, 12, 12))
+    xlsx.add_sheet(wb, "党员职业", COLUMNS, [["党员总数", m["basic"].base, 100.0 if m["basic"].base else None], *_rows(m["occupation"])],
+                   heading=f"{target.name}党员职业分布（{when}）", widths=(44, 12, 12))
+    xlsx.add_sheet(wb, "入党时间", COLUMNS, [["党员总数", m["basic"].base, 100.0 if m["basic"].base else None], *_rows(m["joining"])],
+                   heading=f"{target.name}党员入党时间（{when}）", widths=(44, 12, 12))
+    orgs = _rows(o["by_kind"]) + [["按单位类别", None, None]] + _rows(o["by_unit"], prefix="　")
+    xlsx.add_sheet(wb, "基层党组织", COLUMNS, orgs, heading=f"{target.name}基层党组织情况（{when}）", widths=(44, 12, 12))
+    return xlsx.workbook_bytes(wb)
+
+
+def figures_xlsx(target: s.Target, data: dict) -> bytes:
+    """The speech figures: sheet 讲话数据 (one row per figure with 分子/分母/数值/口径), sheet 分地区
+    (one row per child unit, e.g. each county), sheet 领导班子平均年龄 (each team)."""
+    when = as_of_text(target.on)
+    wb = xlsx.new_workbook()
+    rows = [[f.label, f.numerator, f.denominator, _num(f.value), f.unit, f.definition] for f in data["figures"]]
+    xlsx.add_sheet(wb, "讲话数据", ("项目", "分子", "分母", "数值", "单位", "统计口径"), rows,
+                   heading=f"{target.name}讲话数据（{when}）", widths=(30, 10, 10, 10, 6, 90))
+    columns = ["单位"]
+    for _key, label, unit in s.FIGURE_LABELS:
+        columns += [f"{label}（分子）", f"{label}（分母）", f"{label}（{unit}）"]
+    child_rows = []
+    for child in data["children"]:
+        row = [child["unit"].name]
+        for f in child["figures"]:
+            row += [f.numerator, f.denominator, _num(f.value)]
+        child_rows.append(row)
+    xlsx.add_sheet(wb, "分地区", columns, child_rows, heading=f"{target.name}各地区讲话数据（{when}）")
+    team_rows = [
+        [t["name"], {"city": "市管", "county": "县管"}.get(t["management_level"], ""), t["size"], t["age_sum"], _num(t["avg"])]
+        for t in data["teams"]
+    ]
+    xlsx.add_sheet(wb, "领导班子平均年龄", ("领导班子", "管理权限", "人数", "年龄合计", "平均年龄"), team_rows,
+                   heading=f"{target.name}领导班子平均年龄（{when}）", widths=(40, 10, 8, 10, 10))
+    return xlsx.workbook_bytes(wb)

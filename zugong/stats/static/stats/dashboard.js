@@ -1,0 +1,51 @@
+/* 统计总览 charts: reads the data from <script id="stats-charts"> and draws them with the local ECharts. */
+(function () {
+  "use strict";
+  var node = document.getElementById("stats-charts");
+  if (!node || !window.echarts) { return; }
+  var d = JSON.parse(node.textContent);
+  var red = ["#b5121b", "#e0620d", "#f2a900", "#2f7ed8", "#5b8c5a", "#8e6bbf", "#6b7280", "#c2185b"];
+  function draw(id, option) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    option.color = option.color || red;
+    option.animation = false;
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  function bar(id, rows, horizontal) {
+    var names = rows.map(function (r) { return r[0]; });
+    var values = rows.map(function (r) { return r[1]; });
+    var cat = { type: "category", data: names, axisLabel: { interval: 0, fontSize: 11 } };
+    var val = { type: "value" };
+    draw(id, {
+      tooltip: { trigger: "axis" },
+      grid: { left: horizontal ? 200 : 50, right: 30, top: 20, bottom: horizontal ? 20 : 50 },
+      xAxis: horizontal ? val : cat,
+      yAxis: horizontal ? Object.assign({}, cat, { inverse: true }) : val,
+      series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }]
+    });
+  }
+  function pie(id, rows) {
+    draw(id, {
+      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {d}%" },
+        data: rows.map(function (r) { return { name: r[0], value: r[1] }; }) }]
+    });
+  }
+  bar("chart-age", d.age);
+  pie("chart-gender", d.gender);
+  bar("chart-education", d.education);
+  bar("chart-occupation", d.occupation, true);
+  pie("chart-orgs", d.orgs);
+  draw("chart-cadres", {
+    tooltip: { trigger: "axis" }, legend: { top: 0 },
+    grid: { left: 50, right: 20, top: 30, bottom: 40 },
+    xAxis: { type: "category", data: d.cadre_bands, axisLabel: { interval: 0, fontSize: 11 } },
+    yAxis: { type: "value" },
+    series: d.cadres.map(function (s) { return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top" } }; })
+  });
+  bar("chart-teams", d.team_hist);
+})();

@@ -1,0 +1,119 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from zugong.core.rules import age_on
+from zugong.core.scope import scope_for
+from zugong.stats import selectors as s
+from zugong.stats.tests.conftest import AS_OF
+
+
+def _target(city, user="city_admin", on=AS_OF, **kw):
+    return s.resolve_target(scope_for(city.users[user]), on=on, **kw)
+
+
+def _figs(target):
+    return {f.key: f for f in s.figures(target)}
+
+
+def test_it_matches_age_on_at_the_boundaries():
+    for birth in (dt.date(1968, 6, 30), dt.date(1968, 7, 1), dt.date(1964, 2, 29), dt.date(1964, 3, 1)):
+        for on in (dt.date(2023, 6, 30), dt.date(2024, 2, 28), dt.date(2024, 2, 29), dt.date(2023, 2, 28)):
+            for n in range(50, 62):
+                assert (birth <= s.years_before(on, n)) == (age_on(birth, on) >= n), (birth, on, n)
+
+
+def test_it_counts_city_cadres_55_to_58_at_the_boundaries(stats_city):
+    f = _figs(_target(stats_city))
+    assert (f["city_cadres_55_58"].numerator, f["city_cadres_55_58"].denominator) == (2, 4)
+    assert f["city_cadres_55_58"].value == Decimal("50.0")
+    assert (f["city_cadres_58_plus"].numerator, f["city_cadres_58_plus"].denominator) == (1, 4)
+    assert f["city_cadres_58_plus"].value == Decimal("25.0")
+
+
+def test_it_moves_cadres_across_bands_on_their_birthday(stats_city):
+    f = _figs(_target(stats_city, on=AS_OF + dt.timedelta(days=1)))
+    # 1968-07-01 turns 55; 1965-07-01 turns 58; the post starting 2023-07-01 (born 1960, 63) now counts.
+    assert (f["city_cadres_55_58"].numerator, f["city_cadres_55_58"].denominator) == (2, 5)
+    assert f["city_cadres_58_plus"].numerator == 3
+
+
+def test_it_averages_team_ages_in_full_years(stats_city):
+    target = _target(stats_city)
+    f = _figs(target)
+    assert (f["team_average_age"].numerator, f["team_average_age"].denominator) == (55 + 54 + 58 + 57, 4)
+    assert f["team_average_age"].value == Decimal("56.0")
+    teams = {t["name"]: t for t in s.team_ages(target)}
+    assert teams["金安区委领导班子"]["avg"] == Decimal("54.5") and teams["金安区委领导班子"]["size"] == 2
+    assert teams["金安区政府领导班子"]["avg"] == Decimal("57.5")
+    assert [t["name"] for t in s.team_ages(target, order="avg")] == ["金安区委领导班子", "金安区政府领导班子"]
+
+
+def test_it_counts_rural_members_by_village_branch(stats_city):
+    f = _figs(_target(stats_city))
+    # village branches: the two boundary members, the transferred member and the probationary one
+    assert (f["rural_members_60_plus"].numerator, f["rural_members_60_plus"].denominator) == (1, 4)
+    assert (f["rural_members_junior_high"].numerator, f["rural_members_junior_high"].denominator) == (1, 4)
+    assert f["rural_members_60_plus"].value == Decimal("25.0")
+    early = _figs(_target(stats_city, on=dt.date(2023, 1, 31), org_id=stats_city.orgs["jinan"].pk))
+    assert (early["rural_members_60_plus"].numerator, early["rural_members_60_plus"].denominator) == (0, 2)
+
+
+def test_it_counts_a_transferred_member_where_it_was_on_the_date(stats_city):
+    o = stats_city.orgs
+    before, after = dt.date(2023, 2, 28), dt.date(2023, 3, 1)
+    assert s.member_counts(_target(stats_city, on=before, org_id=o["yuan"].pk))["total"] == 1
+    assert s.member_counts(_target(stats_city, on=after, org_id=o["yuan"].pk))["total"] == 0
+    assert s.member_counts(_target(stats_city, on=before, org_id=o["jinan"].pk))["total"] == 4
+    assert s.member_counts(_target(stats_city, on=after, org_id=o["jinan"].pk))["total"] == 5
+
+
+def test_it_counts_probationary_and_new_members_as_of_the_date(stats_city):
+    c = s.member_counts(_target(stats_city))
+    assert (c["total"], c["full"], c["probationary"], c["new_this_year"]) == (5, 4, 1, 1)
+    assert (c["women"], c["college"], c["edu_70"], c["edu_80"]) == (1, 3, 1, 1)
+    early = s.member_counts(_target(stats_city, on=dt.date(2023, 1, 31)))
+    assert (early["total"], early["probationary"]) == (4, 0)
+
+
+def test_it_uses_the_bulletin_categories_in_order(stats_city):
+    sec = s.member_sections(s.member_counts(_target(stats_city)))
+    assert [r.label for r in sec["age"].rows] == [
+        "30岁及以下", "31至35岁", "36至40岁", "41至45岁", "46至50岁", "51至55岁", "56至60岁", "61岁及以上",
+    ]
+    assert [r.label for r in sec["occupation"].rows] == [
+        "工人（工勤技能人员）", "农牧渔民", "企事业单位、社会组织专业技术人员", "企事业单位、社会组织管理人员",
+        "党政机关工作人员", "学生", "其他职业人员", "离退休人员",
+    ]
+    assert [r.label for r in sec["joining"].rows] == [
+        "新中国成立前入党的", "新中国成立后至党的十一届三中全会前入党的",
+        "党的十一届三中全会后至党的十八大前入党的", "党的十八大以来入党的",
+    ]
+    assert [r.count for r in sec["joining"].rows] == [0, 1, 2, 2]
+    assert [r.label for r in sec["basic"].rows][:6] == ["党员总数", "正式党员", "预备党员", "女党员", "少数民族党员", "大专及以上学历"]
+    assert sum(r.count for r in sec["age"].rows) == 5
+
+
+def test_it_counts_grassroots_organizations_without_local_committees(stats_city):
+    orgs = s.org_sections(_target(stats_city))
+    assert [(r.label, r.count) for r in orgs["by_kind"].rows] == [("基层党组织总数", 7), ("基层党委", 2), ("总支部", 0), ("支部", 5)]
+
+
+def test_it_breaks_figures_down_by_county(stats_city):
+    rows = s.figures_by_child(_target(stats_city))
+    assert [r["unit"].name for r in rows] == ["金安区", "裕安区"]
+    jinan = {f.key: f for f in rows[0]["figures"]}
+    assert (jinan["city_cadres_55_58"].numerator, jinan["city_cadres_55_58"].denominator) == (2, 4)
+    assert jinan["rural_members_60_plus"].denominator == 4
+    yuan = {f.key: f for f in rows[1]["figures"]}
+    assert yuan["city_cadres_55_58"].value is None and yuan["rural_members_60_plus"].denominator == 0
+
+
+def test_it_scopes_a_county_admin_to_its_county(stats_city):
+    t = _target(stats_city, user="county_admin", on=dt.date(2023, 2, 28))
+    assert s.member_counts(t)["total"] == 4
+    with pytest.raises(s.Http404):
+        _target(stats_city, user="neighbour_admin", org_id=stats_city.orgs["jinan"].pk)
+    with pytest.raises(s.Http404):
+        _target(stats_city, user="neighbour_admin", unit_id=stats_city.units["jinan"].pk)
