@@ -1,0 +1,412 @@
+"""Cleaning of text copied out of PDFs and web pages, as a list of reversible edits.
+
+The cleaner never rewrites the raw text in place. :func:`detect_edits` returns a list of
+:class:`Edit` (kind, raw span, original, replacement, reason); :func:`apply_edits` applies any
+subset of them, so a page can show the raw text and the cleaned text side by side and let the
+user undo any single edit (apply all edits except that one). :class:`Cleaned` carries the
+cleaned text and maps cleaned offsets back to raw offsets.
+
+Edit kinds (all present in the seed documents):
+
+- ``doubled``: characters doubled by bold rendering — a stretch where *every* character is
+  doubled, at least :data:`MIN_DOUBLED_PAIRS` consecutive pairs (推推动动组组织织 → 推动组织).
+  Single legitimate doubles (常常, 人人, 层层, 原原本本, 一一) are never touched.
+- ``doubled_punct``: isolated doubled punctuation ““ ”” 。。 ，， 、、 (but not …… or ——).
+- ``repeat``: a phrase repeated by mistake, "X、X" with len(X) ≥ 3 or "XX" with len(X) ≥ 4.
+- ``line_join``: a line break inside a sentence or a word (also across a blank line when a
+  page break cut a word: 二 / 十大).
+- ``paragraph``: blank lines between paragraphs collapsed to one line break.
+- ``page_marker``: page numbers, "03-PDF 版面", running headers/footers repeated ≥ 3 times.
+- ``advert``: advertising / watermark / editor lines (扫码关注, 公众号, 责任编辑, http…).
+- ``preamble``: a block before the title (pull quote, teaser), when a title is recognised.
+- ``layout``: spaced-out layout labels from page diagrams ("重 点 任 务").
+- ``whitespace``: leading/trailing spaces, tabs and carriage returns on a line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+MIN_DOUBLED_PAIRS = 3
+"""A stretch counts as bold-doubled only with at least this many consecutive doubled pairs."""
+
+TERMINAL = "。！？；：…!?;:"
+"""Characters that end a sentence (a line ending with one of them is not joined)."""
+CLOSERS = "”’」』）)》】"
+OPEN_PUNCT = "，、（(“‘《【—-"
+"""A line ending with one of these certainly continues on the next line."""
+
+HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、是]|（[一二三四五六七八九十]{1,3}）|\([一二三四五六七八九十]{1,3}\)"
+    r"|\d{1,2}[.．、](?!\d)|（\d{1,2}）|\(\d{1,2}\)|第[一二三四五六七八九十]+[章节部分条])"
+)
+"""A line opening with a numbered heading marker (一、 （一） 1. （1） 第一部分)."""
+
+_PAGE_MARKERS = [
+    re.compile(r"^\d{1,3}\s*[-—－–]?\s*PDF\s*版面$", re.I),
+    re.compile(r"^[-—－–]\s*\d{1,3}\s*[-—－–]$"),
+    re.compile(r"^第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?$"),
+    re.compile(r"^\d{1,3}\s*/\s*\d{1,3}$"),
+    re.compile(r"^page\s*\d{1,3}(?:\s*of\s*\d{1,3})?$", re.I),
+    re.compile(r"^\d{1,3}$"),
+]
+_ADVERT = re.compile(
+    r"扫码|扫一扫|二维码|公众号|微信号|关注我们|点击(?:上方|下方|蓝字)|阅读原文|责任编辑|版权所有|"
+    r"转载请|原标题|广告|https?://|www\.|来源[:：]|编辑[:：]|审核[:：]|校对[:：]|本文转自"
+)
+_LAYOUT = re.compile(r"^(?:\S+\s+)?(?:[\u4e00-\u9fff]\s){2,}[\u4e00-\u9fff]$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9]")
+_NEVER_DOUBLE_PUNCT = "…—-·. "
+_DOUBLE_PUNCT = re.compile(r"([“”‘’。，、；：！？《》（）「」])\1")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One reversible change: replace ``raw[start:end]`` (== ``original``) by ``replacement``.
+
+    ``id`` is the edit's index in the list returned by :func:`detect_edits` (stable for a given
+    raw text), used to undo single edits.
+    """
+
+    id: int
+    kind: str
+    start: int
+    end: int
+    original: str
+    replacement: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict (for persisting the edit list next to the document)."""
+        return asdict(self)
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning: ``text`` and the ``edits`` applied to ``raw`` to obtain it.
+
+    ``_segments`` is a sorted list of (clean_start, raw_start, length, is_copy) used by
+    :meth:`to_raw` to map a cleaned offset to a raw offset.
+    """
+
+    raw: str
+    text: str
+    edits: list[Edit]
+    all_edits: list[Edit] = field(default_factory=list)
+    _segments: list[tuple[int, int, int, bool]] = field(default_factory=list, repr=False)
+
+    def to_raw(self, pos: int) -> int:
+        """Raw offset of cleaned offset ``pos`` (inside a replacement: the edit's raw start)."""
+        starts = [s[0] for s in self._segments]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i < 0:
+            return 0
+        cstart, rstart, length, is_copy = self._segments[i]
+        if is_copy:
+            return rstart + min(pos - cstart, length)
+        return rstart
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw span of the cleaned span [start, end)."""
+        return self.to_raw(start), self.to_raw(end)
+
+
+def apply_edits(raw: str, edits: list[Edit]) -> Cleaned:
+    """Apply ``edits`` (any subset of :func:`detect_edits` output) to ``raw``.
+
+    Edits must not overlap (those from :func:`detect_edits` never do). Returns a
+    :class:`Cleaned` whose ``edits`` are exactly the applied ones.
+    """
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    segments: list[tuple[int, int, int, bool]] = []
+    pos = 0
+    clen = 0
+    for e in ordered:
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at {e.start}")
+        if e.start > pos:
+            chunk = raw[pos : e.start]
+            segments.append((clen, pos, len(chunk), True))
+            out.append(chunk)
+            clen += len(chunk)
+        segments.append((clen, e.start, len(e.replacement), False))
+        out.append(e.replacement)
+        clen += len(e.replacement)
+        pos = e.end
+    if pos < len(raw):
+        segments.append((clen, pos, len(raw) - pos, True))
+        out.append(raw[pos:])
+    return Cleaned(raw=raw, text="".join(out), edits=ordered, _segments=segments)
+
+
+def clean(raw: str, *, undo: set[int] | frozenset[int] = frozenset()) -> Cleaned:
+    """Detect all edits on ``raw`` and apply them except those whose id is in ``undo``."""
+    all_edits = detect_edits(raw)
+    result = apply_edits(raw, [e for e in all_edits if e.id not in undo])
+    result.all_edits = all_edits
+    return result
+
+
+# --------------------------------------------------------------------------- detection
+
+
+@dataclass
+class _Line:
+    start: int  # raw offset of the first content char (after leading whitespace)
+    end: int  # raw offset after the last content char
+    eol: int  # raw offset of the line's "\n" (or len(raw))
+    line_start: int  # raw offset of the line's first char
+    removed: str = ""  # kind when the whole line is removed
+    eff: str = ""  # content with doubled runs undone (used for decisions)
+
+
+def _doubled_runs(s: str, base: int) -> list[tuple[int, int]]:
+    """Spans (absolute) of stretches in ``s`` made only of doubled pairs, ≥ MIN_DOUBLED_PAIRS."""
+    runs = []
+    i = 0
+    n = len(s)
+    while i < n - 1:
+        j = i
+        while j + 1 < n and s[j] == s[j + 1] and not s[j].isspace() and s[j] not in _NEVER_DOUBLE_PUNCT:
+            j += 2
+        pairs = (j - i) // 2
+        if pairs >= MIN_DOUBLED_PAIRS:
+            runs.append((base + i, base + j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def _word_spans_boundary(left: str, right: str) -> bool:
+    """True when jieba segments a word across the junction of ``left`` + ``right``."""
+    a, b = left[-3:], right[:3]
+    if not a or not b or not _CJK.match(a[-1]) or not _CJK.match(b[0]):
+        return False
+    pos = 0
+    for tok in _jieba().lcut(a + b, HMM=False):
+        if pos < len(a) < pos + len(tok):
+            return True
+        pos += len(tok)
+    return False
+
+
+def looks_like_heading_line(s: str) -> bool:
+    """A line that is a heading (numbered marker, or short with no sentence punctuation)."""
+    s = s.strip()
+    if not s:
+        return False
+    if HEADING_START.match(s) and len(s) <= 60 and s[-1] not in "，、":
+        return True
+    return len(s) <= 16 and not any(c in s for c in "，。；、") and s[-1] not in OPEN_PUNCT
+
+
+def _title_index(lines: list[_Line], raw: str) -> int | None:
+    """Index of the title line: the first fully bold-doubled line near the top."""
+    seen = 0
+    for i, ln in enumerate(lines):
+        if ln.removed or ln.start == ln.end:
+            continue
+        seen += 1
+        if seen > 15:
+            return None
+        content = raw[ln.start : ln.end]
+        if HEADING_START.match(content) or content.startswith("同志们"):
+            return None
+        runs = _doubled_runs(content, 0)
+        covered = sum(b - a for a, b in runs)
+        if len(content) >= 8 and covered >= 0.9 * len(content):
+            return i
+    return None
+
+
+def detect_edits(raw: str) -> list[Edit]:
+    """All cleaning edits for ``raw``, sorted by position, non-overlapping, ids 0..n-1."""
+    edits: list[tuple[str, int, int, str, str]] = []  # kind, start, end, replacement, reason
+    lines: list[_Line] = []
+    pos = 0
+    for piece in raw.split("\n"):
+        eol = pos + len(piece)
+        lead = len(piece) - len(piece.lstrip(" \t\r\u3000\u00a0\ufeff"))
+        content = piece.strip(" \t\r\u3000\u00a0\ufeff")
+        start = pos + lead
+        lines.append(_Line(start=start, end=start + len(content), eol=eol, line_start=pos))
+        pos = eol + 1
+
+    # 1. whole-line removals: page markers, running headers, adverts, layout labels
+    counts = Counter(raw[ln.start : ln.end] for ln in lines if 0 < ln.end - ln.start <= 30)
+    for ln in lines:
+        content = raw[ln.start : ln.end]
+        if not content:
+            continue
+        if any(p.match(content) for p in _PAGE_MARKERS):
+            ln.removed = "page_marker"
+        elif counts[content] >= 3 and not looks_like_heading_line(content):
+            ln.removed = "page_marker"
+        elif len(content) <= 80 and _ADVERT.search(content):
+            ln.removed = "advert"
+        elif _LAYOUT.match(content):
+            ln.removed = "layout"
+
+    # 2. block before the title (pull quote, teaser) when a bold title is recognised
+    t = _title_index(lines, raw)
+    if t is not None:
+        before = [ln for ln in lines[:t] if not ln.removed and ln.end > ln.start]
+        if before and sum(ln.end - ln.start for ln in before) <= 400:
+            for ln in before:
+                ln.removed = "preamble"
+
+    # 3. per surviving line: doubled runs, doubled punctuation, repeated phrases
+    for ln in lines:
+        content = raw[ln.start : ln.end]
+        if ln.removed or not content:
+            ln.eff = ""
+            continue
+        if ln.start > ln.line_start:
+            edits.append(("whitespace", ln.line_start, ln.start, "", "行首空白"))
+        if ln.eol > ln.end:
+            edits.append(("whitespace", ln.end, ln.eol, "", "行尾空白"))
+        runs = _doubled_runs(content, ln.start)
+        eff = []
+        cursor = ln.start
+        for a, b in runs:
+            eff.append(raw[cursor:a])
+            undoubled = raw[a:b:2]
+            eff.append(undoubled)
+            edits.append(("doubled", a, b, undoubled, "加粗渲染造成的重复字符"))
+            cursor = b
+        eff.append(raw[cursor : ln.end])
+        ln.eff = "".join(eff)
+        taken = runs[:]
+
+        def free(a: int, b: int, taken=taken) -> bool:
+            return all(b <= x or a >= y for x, y in taken)
+
+        for m in _DOUBLE_PUNCT.finditer(content):
+            a, b = ln.start + m.start(), ln.start + m.end()
+            if free(a, b):
+                edits.append(("doubled_punct", a, b, m.group(1), "重复的标点"))
+                taken.append((a, b))
+        for m in re.finditer(r"([^\s，。；、：“”]{3,}?)、\1(?![^\s，。；、：“”])", content):
+            a = ln.start + m.start() + len(m.group(1))
+            b = ln.start + m.end()
+            if free(a, b):
+                edits.append(("repeat", a, b, "", f"误重复的短语“{m.group(1)}”"))
+                taken.append((a, b))
+        for m in re.finditer(r"([\u4e00-\u9fff]{4,})\1", content):
+            a = ln.start + m.start() + len(m.group(1))
+            b = ln.start + m.end()
+            if free(a, b):
+                edits.append(("repeat", a, b, "", f"误重复的短语“{m.group(1)}”"))
+                taken.append((a, b))
+
+    # 4. removed lines: drop the line and its newline
+    for ln in lines:
+        if ln.removed:
+            end = min(ln.eol + 1, len(raw))
+            reason = {
+                "page_marker": "页码/页眉页脚",
+                "advert": "广告/水印/编辑信息",
+                "preamble": "标题之前的导语或摘录块",
+                "layout": "版面图示标签",
+            }[ln.removed]
+            edits.append((ln.removed, ln.line_start, end, "", reason))
+
+    # 5. line joins and paragraph breaks between surviving lines
+    alive = [i for i, ln in enumerate(lines) if not ln.removed and ln.eff]
+    lengths = sorted(len(lines[i].eff) for i in alive)
+    width = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
+    wrapped = bool(lengths) and width <= 45
+    for k in range(len(alive) - 1):
+        cur, nxt = lines[alive[k]], lines[alive[k + 1]]
+        gap_start, gap_end = cur.eol, nxt.line_start
+        blank_between = any(
+            lines[j].end == lines[j].start and not lines[j].removed for j in range(alive[k] + 1, alive[k + 1])
+        )
+        a, b = cur.eff, nxt.eff
+        join = False
+        why = ""
+        if a[-1] in TERMINAL or (a[-1] in CLOSERS and len(a) >= 2 and a[-2] in TERMINAL):
+            join = False
+        elif wrapped and not HEADING_START.match(a) and len(a) >= 0.5 * width and _word_spans_boundary(a, b):
+            join, why = True, "断开的词语"
+        elif looks_like_heading_line(a) and not (wrapped and len(a) >= width - 4 and a[-1] in OPEN_PUNCT):
+            join = False
+        elif HEADING_START.match(b):
+            join = False
+        elif a[-1] in OPEN_PUNCT:
+            join, why = True, "句中断行（行末为逗号/顿号等）"
+        elif wrapped and len(a) >= 0.75 * width:
+            if not blank_between:
+                join, why = True, "句中断行（满行且无句末标点）"
+            elif any(c in a for c in "，、；"):
+                join, why = True, "跨页/跨栏断行（满行且无句末标点）"
+        if join:
+            sep = " " if _LATIN_END.search(a) and _LATIN_START.match(b) else ""
+            edits.append(("line_join", gap_start, gap_end, sep, why))
+        elif blank_between or any(lines[j].removed for j in range(alive[k] + 1, alive[k + 1])):
+            # keep one paragraph break; the whitespace/removed lines in between are edits already
+            inner_blank = [
+                j for j in range(alive[k] + 1, alive[k + 1]) if not lines[j].removed and lines[j].end == lines[j].start
+            ]
+            for j in inner_blank:
+                ln = lines[j]
+                edits.append(("paragraph", ln.line_start, min(ln.eol + 1, len(raw)), "", "多余空行"))
+
+    # trailing blank lines at the end / leading at the start
+    if alive:
+        first, last = lines[alive[0]], lines[alive[-1]]
+        for j, ln in enumerate(lines):
+            if ln.removed or ln.end > ln.start:
+                continue
+            if j < alive[0]:
+                edits.append(("paragraph", ln.line_start, min(ln.eol + 1, len(raw)), "", "文首空行"))
+            elif j > alive[-1]:
+                edits.append(("paragraph", max(ln.line_start - 1, last.eol), ln.eol, "", "文末空行"))
+        del first
+
+    return _resolve(raw, edits)
+
+
+def _resolve(raw: str, edits: list[tuple[str, int, int, str, str]]) -> list[Edit]:
+    """Sort, merge line joins that swallow removed lines, drop overlaps; number the edits."""
+    edits = sorted(edits, key=lambda e: (e[1], -(e[2] - e[1])))
+    result: list[tuple[str, int, int, str, str]] = []
+    for e in edits:
+        kind, s, t, rep, why = e
+        if s == t and not rep:
+            continue
+        if result and s < result[-1][2]:
+            prev = result[-1]
+            if kind in ("whitespace", "paragraph") or t <= prev[2]:
+                continue  # swallowed by a larger edit (a join across removed lines)
+            if prev[0] in ("whitespace", "paragraph") and kind == "line_join":
+                result[-1] = (kind, prev[1], max(t, prev[2]), rep, why)
+                continue
+            if kind in ("page_marker", "advert", "layout", "preamble") and prev[0] == "line_join":
+                result[-1] = (prev[0], prev[1], max(t, prev[2]), prev[3], prev[4] + "；跨越" + why)
+                continue
+            continue
+        result.append(e)
+    return [
+        Edit(id=i, kind=k, start=s, end=t, original=raw[s:t], replacement=rep, reason=why)
+        for i, (k, s, t, rep, why) in enumerate(result)
+    ]
