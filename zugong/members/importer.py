@@ -1,0 +1,754 @@
+"""Member roster import: validate every row, classify against the database, write in bulk.
+
+The shape of an import (see ``zugong.members.services`` for the job lifecycle):
+
+1. ``read_sheet`` (python-calamine) gives the cells; ``prepare_members`` maps the header row, then
+   validates every row in plain Python against prebuilt lookup dicts (code tables, the branches of
+   the whole tree with the user's subtree marked) and collects ``[row, column, value, reason]``.
+2. Existing persons are looked up by 身份证号 blind index, one query per 5,000 rows, and each good
+   row is classified: new / update / transfer (branch changed) / unchanged.
+3. ``write_members`` writes the plan inside the caller's transaction: ids are allocated in one
+   statement, new rows go in with PostgreSQL ``COPY`` (SQLite: ``executemany``), updates through a
+   temporary table and ``UPDATE … FROM`` (SQLite: ``executemany``). A changed branch closes the open
+   Affiliation today and opens a new one (组织关系转接 recorded as a dated fact, DESIGN.md decision 2).
+
+Rules and their sources:
+- 身份证号: GB 11643-1999 (``zugong.core.rules.parse_id_number``); 出生年月 and 性别 must agree with it.
+- 入党时年满十八岁: 《中国共产党章程》第一条; 《中国共产党发展党员工作细则》（2014）第二条.
+- 预备期为一年: 《中国共产党章程》第七条 (转正时间 at least one year after 入党时间).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from zugong.core import codes, crypto
+from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person
+from zugong.core.names import name_initials, name_stroke_key
+from zugong.core.rules import IdNumberError, age_on, mask_id_number, parse_id_number
+from zugong.core.scope import Scope
+from zugong.core.services import id_number_index
+from zugong.members.models import Affiliation, MemberStatus, PartyMember
+from zugong.members.roster import (
+    MEMBER_COLUMNS,
+    Column,
+    DateParseError,
+    ParsedDate,
+    cell_text,
+    find_header_row,
+    iter_data_rows,
+    map_headers,
+    parse_date,
+)
+from zugong.orgs.models import BRANCH_KINDS, OrgKind, PartyOrganization, Unit
+
+SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
+SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
+LOOKUP_BATCH = 5000
+OUT_OF_SCOPE = "所在党支部不在您的管理范围内"
+
+ProgressFn = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- value parsing
+
+
+def _norm_label(text: str) -> str:
+    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）").replace(",", "、").replace("，", "、")
+
+
+_OCCUPATION = {_norm_label(k): v for k, v in codes._BY_LABEL["occupation"].items()}
+_OCCUPATION.update(
+    {
+        "工人": "01", "工勤技能人员": "01", "工人（工勤技能人员）": "01",
+        "农民": "02", "牧民": "02", "渔民": "02", "农牧民": "02",
+        "企事业单位、社会组织专业技术人员": "03", "社会组织专业技术人员": "03", "专技人员": "03",
+        "企业管理人员": "04", "事业单位管理人员": "04", "社会组织管理人员": "04",
+        "公务员": "05", "机关干部": "05", "党政机关干部": "05",
+        "在校学生": "06", "学生": "06",
+        "其他职业人员": "07", "其他人员": "07", "其它职业": "07", "其它": "07",
+        "退休人员": "08", "离休人员": "08", "离退休干部": "08", "退休": "08", "离休": "08",
+    }
+)
+_STATUS = {"正式党员": "full", "正式": "full", "预备党员": "probationary", "预备": "probationary"}
+_GENDER = {"男": "1", "女": "2", "男性": "1", "女性": "2", "1": "1", "2": "2"}
+_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
+
+
+def code_of(table: str, text: str) -> str | None:
+    """Code for a roster value of ``table`` (label, code or common variant); None when unknown."""
+    if table == "occupation":
+        return _OCCUPATION.get(_norm_label(text))
+    if table == "member_status":
+        return _STATUS.get(text.strip())
+    if table == "gender":
+        return _GENDER.get(text.strip())
+    return codes.code_for_label(table, _norm_label(text)) or codes.code_for_label(table, text)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus ``years`` calendar years; 29 February becomes 28 February in common years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    nxt = day.replace(day=28) + dt.timedelta(days=4)
+    return nxt - dt.timedelta(days=nxt.day)
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+@dataclass
+class BranchResolver:
+    """Finds a 所在党支部 by exact name or unique name suffix, within the user's subtree.
+
+    Names are compared without blanks. A name known only outside the subtree yields
+    ``OUT_OF_SCOPE``; a name that fits several branches yields an 'ambiguous' reason listing them.
+    """
+
+    scope_path: str
+    exact: dict[str, list[tuple[int, str, str, str]]] = field(default_factory=dict)
+    branches_in_scope: list[tuple[str, int, str]] = field(default_factory=list)
+    branch_names_outside: list[str] = field(default_factory=list)
+    paths: dict[int, str] = field(default_factory=dict)
+    _cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, scope: Scope) -> BranchResolver:
+        res = cls(scope_path=scope.org_path)
+        exact: dict[str, list] = defaultdict(list)
+        for pk, name, path, kind in PartyOrganization.objects.values_list("id", "name", "path", "kind"):
+            key = _compact(name)
+            exact[key].append((pk, name, path, kind))
+            res.paths[pk] = path
+            if kind in BRANCH_KINDS:
+                if path.startswith(scope.org_path):
+                    res.branches_in_scope.append((key, pk, name))
+                else:
+                    res.branch_names_outside.append(key)
+        res.exact = dict(exact)
+        return res
+
+    def resolve(self, text: str) -> tuple[int | None, str]:
+        """Return ``(org_id, '')`` or ``(None, Chinese reason)`` for a 所在党支部 cell."""
+        key = _compact(text)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._resolve(key, text)
+        return hit
+
+    def _resolve(self, key: str, text: str) -> tuple[int | None, str]:
+        found = self.exact.get(key, [])
+        inside = [f for f in found if f[2].startswith(self.scope_path)]
+        if len(inside) == 1:
+            pk, name, _, kind = inside[0]
+            if kind not in BRANCH_KINDS:
+                return None, f"“{name}”是{OrgKind(kind).label}，党员应编入党支部（联合党支部）"
+            return pk, ""
+        if len(inside) > 1:
+            return None, f"有{len(inside)}个党组织名为“{text}”，无法确定，请联系管理员区分名称"
+        if found:
+            return None, OUT_OF_SCOPE
+        suffix = [(pk, name) for k, pk, name in self.branches_in_scope if k.endswith(key)]
+        if len(suffix) == 1:
+            return suffix[0][0], ""
+        if len(suffix) > 1:
+            names = "、".join(n for _, n in suffix[:3]) + ("等" if len(suffix) > 3 else "")
+            return None, f"“{text}”对应多个党支部（{names}），请填写全称"
+        if any(k.endswith(key) for k in self.branch_names_outside):
+            return None, OUT_OF_SCOPE
+        return None, f"未找到党支部“{text}”"
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
+
+
+class NativePlaceResolver:
+    """籍贯 → 行政区划代码: 6/9/12 digits are kept; a name matches a unit of the tree that has a code."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, str] = {}
+        for name, code, kind in Unit.objects.exclude(division_code="").values_list("name", "division_code", "kind"):
+            short = code[:6] if kind in ("city", "county") else code
+            self.by_name.setdefault(_compact(name), short)
+        self._cache: dict[str, str | None] = {}
+
+    def resolve(self, text: str) -> str | None:
+        key = _compact(text)
+        if key.isdigit() and len(key) in (6, 9, 12):
+            return key
+        if key not in self._cache:
+            hit = self.by_name.get(key)
+            if hit is None:
+                ends = {c for n, c in self.by_name.items() if key.endswith(n) and len(n) >= 2}
+                hit = ends.pop() if len(ends) == 1 else None
+            self._cache[key] = hit
+        return self._cache[key]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass(slots=True)
+class MemberRecord:
+    """One valid roster row. ``person``/``member`` hold the model values of the columns present."""
+
+    row: int
+    id_index: str
+    id_number: str
+    person: dict
+    member: dict
+    org_id: int
+    # filled by classification
+    person_id: int | None = None
+    member_id: int | None = None
+    outcome: str = "new"  # new | new_member | update | transfer | unchanged
+    person_changes: dict = field(default_factory=dict)
+    member_changes: dict = field(default_factory=dict)
+    open_affiliation: tuple[int, dt.date] | None = None
+
+
+@dataclass
+class Prepared:
+    """Outcome of validation: rows read, errors ``[row, column, value, reason]``, the write plan and counts."""
+
+    total_rows: int = 0
+    errors: list[list] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)
+    header_error: str = ""
+    records: list = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    header_row: int = 1  # Excel row number of the header
+    columns_present: set[str] = field(default_factory=set)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.error_rows)
+
+    def add_error(self, row: int, column: str, value: object, reason: str) -> None:
+        self.errors.append([row, column, cell_text(value)[:100], reason])
+        self.error_rows.add(row)
+
+
+def map_roster(rows: Sequence[Sequence[object]], columns: Sequence[Column], prepared: Prepared):
+    """Find and map the header row; records a header error in ``prepared`` when required columns are missing."""
+    if not rows:
+        prepared.header_error = "文件中没有数据"
+        return None, 0
+    header_idx = find_header_row(rows, columns)
+    hmap = map_headers(rows[header_idx], columns)
+    prepared.header_row = header_idx + 1
+    if hmap.missing:
+        prepared.header_error = "缺少必填列：" + "、".join(hmap.missing) + "（可下载导入模板对照表头）"
+        prepared.errors.extend([header_idx + 1, name, "", "缺少必填列"] for name in hmap.missing)
+    if hmap.duplicate:
+        prepared.header_error = prepared.header_error or ("重复的列：" + "、".join(hmap.duplicate))
+    prepared.columns_present = set(hmap.index)
+    return hmap, header_idx
+
+
+def prepare_members(
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date | None = None, progress: ProgressFn | None = None
+) -> Prepared:
+    """Validate a member roster (all cells of the first sheet) for ``scope`` and classify each good row.
+
+    Writes nothing. Returns ``Prepared`` with every error and, in ``records``, the good rows with
+    their outcome; ``counts`` has new / update / transfer / unchanged among them.
+    """
+    prepared = Prepared()
+    t0 = time.perf_counter()
+    today = today or timezone.localdate()
+    hmap, header_idx = map_roster(rows, MEMBER_COLUMNS, prepared)
+    data = list(iter_data_rows(rows, header_idx)) if hmap is not None else []
+    prepared.total_rows = len(data)
+    if prepared.header_error:
+        prepared.error_rows.update(r for r, _ in data)
+        prepared.timings["validate"] = time.perf_counter() - t0
+        return prepared
+    v = _MemberValidator(hmap.index, scope, today, prepared)
+    seen: dict[str, int] = {}
+    for n, (row_no, cells) in enumerate(data, start=1):
+        rec = v.row(row_no, cells)
+        if rec is not None:
+            first = seen.get(rec.id_index)
+            if first is not None:
+                prepared.add_error(row_no, "身份证号", rec.id_number, f"身份证号与第{first}行重复（同一人出现两次）")
+                prepared.add_error(first, "身份证号", rec.id_number, f"身份证号与第{row_no}行重复（同一人出现两次）")
+            else:
+                seen[rec.id_index] = row_no
+                prepared.records.append(rec)
+        if progress is not None and n % 5000 == 0:
+            progress(n, len(data))
+    prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
+    _classify(prepared, scope, today)
+    prepared.errors.sort(key=lambda e: e[0])
+    prepared.timings["validate"] = time.perf_counter() - t0
+    return prepared
+
+
+class _MemberValidator:
+    """Validates single rows with lookups built once per import."""
+
+    def __init__(self, index: dict[str, int], scope: Scope, today: dt.date, prepared: Prepared):
+        self.ix = index
+        self.today = today
+        self.p = prepared
+        self.branches = BranchResolver.build(scope)
+        self.places = NativePlaceResolver() if "native_place" in index else None
+        self._dates: dict[object, ParsedDate | str] = {}
+        self._codes: dict[tuple[str, str], str | None] = {}
+
+    def _cell(self, cells: Sequence[object], key: str) -> object:
+        i = self.ix.get(key)
+        if i is None or i >= len(cells):
+            return None
+        v = cells[i]
+        return v.strip() if isinstance(v, str) else v
+
+    def _date(self, row: int, header: str, value: object) -> ParsedDate | None:
+        if value is None or value == "":
+            return None
+        key = value if not isinstance(value, dt.date) else ("d", value)
+        got = self._dates.get(key)
+        if got is None:
+            try:
+                got = parse_date(value)
+            except DateParseError as exc:
+                got = str(exc)
+            self._dates[key] = got
+        if isinstance(got, str):
+            self.p.add_error(row, header, value, got)
+            return None
+        return got
+
+    def _code(self, table: str, text: str) -> str | None:
+        k = (table, text)
+        if k not in self._codes:
+            self._codes[k] = code_of(table, text)
+        return self._codes[k]
+
+    def row(self, row: int, cells: Sequence[object]) -> MemberRecord | None:  # noqa: C901 (one check per column)
+        add = self.p.add_error
+        errors_before = len(self.p.errors)
+        cell = self._cell
+        name = cell_text(cell(cells, "name"))
+        if not name:
+            add(row, "姓名", "", "姓名不能为空")
+        elif len(name) > 40:
+            add(row, "姓名", name, "姓名超过40个字")
+        raw_id = cell_text(cell(cells, "id_number"))
+        info = None
+        if not raw_id:
+            add(row, "身份证号", "", "身份证号不能为空")
+        else:
+            try:
+                info = parse_id_number(raw_id)
+            except IdNumberError as exc:
+                add(row, "身份证号", raw_id, str(exc))
+        person: dict = {"name": name}
+        member: dict = {}
+        # 性别
+        gender_raw = cell_text(cell(cells, "gender"))
+        if gender_raw:
+            g = self._code("gender", gender_raw)
+            if g is None:
+                add(row, "性别", gender_raw, f"未知的性别“{gender_raw}”（应为男或女）")
+            elif info is not None and g != info.gender:
+                add(row, "性别", gender_raw, f"性别“{gender_raw}”与身份证号（{codes.label('gender', info.gender)}）不一致")
+        if info is not None:
+            person["gender"] = info.gender
+            person["birth_date"] = info.birth_date
+        # 出生年月
+        birth = self._date(row, "出生年月", cell(cells, "birth_date"))
+        if birth is not None and info is not None:
+            b = info.birth_date
+            if (birth.date != b) if birth.day_known else ((birth.date.year, birth.date.month) != (b.year, b.month)):
+                shown = f"{birth.date:%Y.%m.%d}" if birth.day_known else f"{birth.date:%Y.%m}"
+                add(row, "出生年月", cell(cells, "birth_date"), f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
+        # codes
+        for key, header, table, what in (
+            ("ethnicity", "民族", "ethnicity", "民族"),
+            ("education", "学历", "education", "学历"),
+            ("degree", "学位", "degree", "学位"),
+        ):
+            if key not in self.ix:
+                continue
+            text = cell_text(cell(cells, key))
+            if not text:
+                person[key] = codes.HAN if key == "ethnicity" else ("0" if key == "degree" else "")
+                continue
+            code = self._code(table, text)
+            if code is None:
+                add(row, header, text, f"未知的{what}“{text}”（应为{codes.TABLE_TITLES[table]}中的名称）")
+            else:
+                person[key] = code
+        if "native_place" in self.ix:
+            text = cell_text(cell(cells, "native_place"))
+            if not text:
+                person["native_place"] = ""
+            else:
+                code = self.places.resolve(text)
+                if code is None:
+                    add(row, "籍贯", text, f"籍贯“{text}”无法对应行政区划代码（请填写6位区划代码或县（市、区）名称）")
+                else:
+                    person["native_place"] = code
+        if "work_start_date" in self.ix:
+            work = self._date(row, "参加工作时间", cell(cells, "work_start_date"))
+            person["work_start_date"] = work.date if work else None
+            if work is not None and info is not None and work.date <= info.birth_date:
+                add(row, "参加工作时间", cell(cells, "work_start_date"), "参加工作时间早于出生日期")
+            elif work is not None and work.date > self.today:
+                add(row, "参加工作时间", cell(cells, "work_start_date"), "参加工作时间晚于今天")
+        if "phone" in self.ix:
+            phone = cell_text(cell(cells, "phone"))
+            if phone and not _PHONE.match(phone):
+                add(row, "联系电话", phone, "联系电话格式不正确（应为数字，可含-）")
+            person["phone"] = phone
+        # 所在党支部
+        branch_text = cell_text(cell(cells, "branch"))
+        org_id = None
+        if not branch_text:
+            add(row, "所在党支部", "", "所在党支部不能为空")
+        else:
+            org_id, reason = self.branches.resolve(branch_text)
+            if org_id is None:
+                add(row, "所在党支部", branch_text, reason)
+        # 人员类别
+        occ_text = cell_text(cell(cells, "occupation"))
+        if not occ_text:
+            add(row, "人员类别", "", "人员类别不能为空")
+        else:
+            occ = self._code("occupation", occ_text)
+            if occ is None:
+                add(row, "人员类别", occ_text, f"未知的人员类别“{occ_text}”（应为党内统计的职业类别，如农牧渔民、离退休人员）")
+            member["occupation"] = occ
+        # 入党时间, 转正时间, 党员类别
+        joined_raw = cell(cells, "joined_date")
+        joined = self._date(row, "入党时间", joined_raw)
+        if joined is None and (joined_raw is None or joined_raw == ""):
+            add(row, "入党时间", "", "入党时间不能为空")
+        confirmed_raw = cell(cells, "confirmed_date")
+        confirmed = self._date(row, "转正时间", confirmed_raw)
+        status_text = cell_text(cell(cells, "status"))
+        status = None
+        if status_text:
+            status = self._code("member_status", status_text)
+            if status is None:
+                add(row, "党员类别", status_text, f"未知的党员类别“{status_text}”（应为正式党员或预备党员）")
+        if status is None and not status_text:
+            status = MemberStatus.FULL if confirmed is not None else MemberStatus.PROBATIONARY
+        if joined is not None:
+            self._check_joined(row, joined, joined_raw, info)
+            if confirmed is not None:
+                self._check_confirmed(row, joined, confirmed, confirmed_raw)
+            elif status == MemberStatus.FULL and self.today < add_years(joined.date, 1):
+                add(row, "党员类别", status_text, f"入党不满一年，不能为正式党员（{SOURCE_PROBATION}）")
+        if status == MemberStatus.PROBATIONARY and confirmed is not None:
+            add(row, "转正时间", confirmed_raw, "预备党员不应填写转正时间")
+        if len(self.p.errors) != errors_before:
+            return None
+        member.update(
+            org_id=org_id,
+            status=str(status),
+            joined_date=joined.date,
+            confirmed_date=confirmed.date if confirmed else None,
+        )
+        return MemberRecord(
+            row=row, id_index=id_number_index(info.number), id_number=info.number, person=person, member=member, org_id=org_id
+        )
+
+    def _check_joined(self, row: int, joined: ParsedDate, raw: object, info) -> None:
+        if joined.date > self.today:
+            self.p.add_error(row, "入党时间", raw, "入党时间晚于今天")
+        if info is not None:
+            last_day = joined.date if joined.day_known else _month_end(joined.date)
+            if age_on(info.birth_date, last_day) < 18:
+                self.p.add_error(
+                    row, "入党时间", raw, f"入党时未满18周岁（18周岁生日为{add_years(info.birth_date, 18):%Y.%m.%d}；{SOURCE_AGE}）"
+                )
+
+    def _check_confirmed(self, row: int, joined: ParsedDate, confirmed: ParsedDate, raw: object) -> None:
+        j, c = joined.date, confirmed.date
+        if c > self.today:
+            self.p.add_error(row, "转正时间", raw, "转正时间晚于今天")
+        if c <= j and (joined.day_known and confirmed.day_known or (c.year, c.month) < (j.year, j.month)):
+            self.p.add_error(row, "转正时间", raw, "转正时间早于入党时间")
+            return
+        if joined.day_known and confirmed.day_known:
+            short = c < add_years(j, 1)
+        else:
+            short = (c.year, c.month) < (j.year + 1, j.month)
+        if short:
+            self.p.add_error(row, "转正时间", raw, f"预备期不足一年（{SOURCE_PROBATION}）")
+
+
+# --------------------------------------------------------------------------- classification
+
+_PERSON_COMPARE = ("name", "gender", "ethnicity", "birth_date", "native_place", "education", "degree", "work_start_date")
+_MEMBER_COMPARE = ("org_id", "status", "joined_date", "confirmed_date", "occupation")
+
+
+def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
+    """Look up existing persons by blind index (one query per LOOKUP_BATCH rows) and set each outcome."""
+    records = prepared.records
+    counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
+    paths = dict(PartyOrganization.objects.values_list("id", "path"))
+    names = {}
+    bad: set[int] = set()
+    for start in range(0, len(records), LOOKUP_BATCH):
+        batch = records[start : start + LOOKUP_BATCH]
+        by_index = {r.id_index: r for r in batch}
+        found = Person.objects.filter(id_number_index__in=list(by_index)).values_list(
+            "id_number_index", "id", *_PERSON_COMPARE, "phone_cipher",
+            "membership__id", "membership__org_id", "membership__status", "membership__joined_date",
+            "membership__confirmed_date", "membership__occupation", "membership__left_date",
+        )  # fmt: skip
+        member_ids = []
+        for idx, pid, *rest in found:
+            rec = by_index[idx]
+            rec.person_id = pid
+            pvals = dict(zip(_PERSON_COMPARE, rest[: len(_PERSON_COMPARE)], strict=True))
+            phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft = rest[len(_PERSON_COMPARE) :]
+            for k, v in rec.person.items():
+                if k == "phone":
+                    old = crypto.decrypt(phone_cipher, context=PHONE_CONTEXT) if phone_cipher else ""
+                    if old != v:
+                        rec.person_changes[k] = v
+                elif pvals[k] != v:
+                    rec.person_changes[k] = v
+            if mid is None:
+                rec.outcome = "new_member"
+                continue
+            if mleft is not None:
+                prepared.add_error(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
+                bad.add(rec.row)
+                continue
+            if not paths.get(morg, "").startswith(scope.org_path):
+                if morg not in names:
+                    names[morg] = PartyOrganization.objects.filter(pk=morg).values_list("name", flat=True).first()
+                prepared.add_error(
+                    rec.row, "身份证号", rec.id_number,
+                    f"该党员现在{names[morg]}，不在您的管理范围内，请办理组织关系转接",
+                )  # fmt: skip
+                bad.add(rec.row)
+                continue
+            rec.member_id = mid
+            mvals = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
+            rec.member_changes = {k: v for k, v in rec.member.items() if mvals[k] != v}
+            if "org_id" in rec.member_changes:
+                rec.outcome = "transfer"
+                member_ids.append(mid)
+            elif rec.member_changes or rec.person_changes:
+                rec.outcome = "update"
+            else:
+                rec.outcome = "unchanged"
+        if member_ids:
+            open_aff = Affiliation.objects.filter(member_id__in=member_ids, end__isnull=True).values_list("member_id", "id", "start")
+            by_member = {m: (a, s) for m, a, s in open_aff}
+            for rec in batch:
+                if rec.outcome == "transfer":
+                    rec.open_affiliation = by_member.get(rec.member_id)
+    if bad:
+        prepared.records = records = [r for r in records if r.row not in bad]
+    for rec in records:
+        counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
+    prepared.counts = counts
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _is_pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def allocate_ids(model: type[Model], n: int) -> list[int]:
+    """Reserve ``n`` primary keys of ``model`` (PostgreSQL: its sequence; SQLite: above the current maximum).
+
+    Must run inside the write transaction (SQLite holds the write lock from BEGIN IMMEDIATE).
+    """
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if _is_pg():
+            cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
+            return [r[0] for r in cur.fetchall()]
+        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        top = cur.fetchone()[0]
+        cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        got = cur.fetchone()
+        top = max(top, got[0] if got else 0)
+        return list(range(top + 1, top + 1 + n))
+
+
+def _columns(model: type[Model]) -> list:
+    return [f for f in model._meta.concrete_fields]
+
+
+def bulk_insert(model: type[Model], rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts of field attname → value, including ``id``) into ``model``'s table.
+
+    Fields a row lacks take their model default (auto_now fields: now). PostgreSQL uses COPY,
+    SQLite executemany. Values are passed as parameters (never interpolated).
+    """
+    if not rows:
+        return
+    fields = _columns(model)
+    now = timezone.now()
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()  # '' for text fields without a default, else None
+    names = [f.attname for f in fields]
+    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cur:
+        if _is_pg():
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([r[k] if k in r else defaults[k] for k in names])
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+            batch = [[r[k] if k in r else defaults[k] for k in names] for r in rows]
+            for i in range(0, len(batch), 20000):
+                cur.executemany(sql, batch[i : i + 20000])
+
+
+def bulk_update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> None:
+    """Set fields ``names`` of ``model`` rows: each row is ``(id, value, …)`` in the order of ``names``.
+
+    PostgreSQL: COPY into a temporary table, then one ``UPDATE … FROM``; SQLite: executemany.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    cols = [meta.get_field(n).column for n in names]
+    with connection.cursor() as cur:
+        if _is_pg():
+            tmp = f"_imp_{meta.db_table}"
+            select = ", ".join(["id", *map(qn, cols)])
+            cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+            cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {select} FROM {table} WITH NO DATA")
+            with cur.copy(f"COPY {tmp} ({select}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+            sets = ", ".join(f"{qn(c)} = t.{qn(c)}" for c in cols)
+            cur.execute(f"UPDATE {table} AS m SET {sets} FROM {tmp} AS t WHERE m.id = t.id")
+        else:
+            sets = ", ".join(f"{qn(c)} = %s" for c in cols)
+            sql = f"UPDATE {table} SET {sets} WHERE id = %s"
+            cur.executemany(sql, [(*r[1:], r[0]) for r in rows])
+
+
+def person_row(values: dict, id_number: str, id_index: str) -> dict:
+    """Model values of a new Person from validated roster values (encrypts 身份证号 and phone)."""
+    name = values["name"]
+    phone = values.get("phone", "")
+    return {
+        "name": name,
+        "name_initials": name_initials(name),
+        "stroke_key": name_stroke_key(name),
+        "id_number_cipher": crypto.encrypt(id_number, context=ID_CONTEXT),
+        "id_number_index": id_index,
+        "id_number_masked": mask_id_number(id_number),
+        "gender": values["gender"],
+        "ethnicity": values.get("ethnicity", codes.HAN),
+        "birth_date": values["birth_date"],
+        "native_place": values.get("native_place", ""),
+        "education": values.get("education", ""),
+        "degree": values.get("degree", "0"),
+        "work_start_date": values.get("work_start_date"),
+        "phone_cipher": crypto.encrypt(phone, context=PHONE_CONTEXT) if phone else None,
+    }
+
+
+def person_update_values(changes: dict) -> dict:
+    """Model values for changed roster fields of an existing Person (name keys and phone re-derived)."""
+    out = {k: v for k, v in changes.items() if k != "phone"}
+    if "name" in changes:
+        out["name_initials"] = name_initials(changes["name"])
+        out["stroke_key"] = name_stroke_key(changes["name"])
+    if "phone" in changes:
+        out["phone_cipher"] = crypto.encrypt(changes["phone"], context=PHONE_CONTEXT) if changes["phone"] else None
+    return out
+
+
+def _grouped_updates(model: type[Model], items: list[tuple[int, dict]]) -> None:
+    """Apply per-row change dicts, grouped by the set of changed fields (one bulk_update per group)."""
+    groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+    now = timezone.now()
+    for pk, values in items:
+        names = tuple(sorted(values))
+        groups[names].append((pk, *(values[n] for n in names), now))
+    for names, rows in groups.items():
+        bulk_update(model, [*names, "updated_at"], rows)
+
+
+def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
+    """Write the classified good rows of ``prepared``; the caller holds the transaction.
+
+    Returns counts: created (new members), updated, unchanged, transferred (branch changed; also
+    counted as updated).
+    """
+    recs = prepared.records
+    new_persons = [r for r in recs if r.outcome == "new"]
+    new_members = [r for r in recs if r.outcome in ("new", "new_member")]
+    for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
+        rec.person_id = pk
+    bulk_insert(Person, [{"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons])
+    person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
+    _grouped_updates(Person, person_updates)
+    member_ids = allocate_ids(PartyMember, len(new_members))
+    member_rows, aff_rows = [], []
+    for rec, pk in zip(new_members, member_ids, strict=True):
+        rec.member_id = pk
+        member_rows.append({"id": pk, "person_id": rec.person_id, **rec.member})
+        aff_rows.append({"member_id": pk, "org_id": rec.org_id, "start": rec.member["joined_date"], "reason": "名册导入"})
+    bulk_insert(PartyMember, member_rows)
+    _grouped_updates(PartyMember, [(r.member_id, r.member_changes) for r in recs if r.member_changes])
+    # transfers: close the open affiliation today and open a new one (same-day corrections edit in place)
+    closes, moves = [], []
+    for rec in recs:
+        if rec.outcome != "transfer":
+            continue
+        aff = rec.open_affiliation
+        if aff is not None and aff[1] >= today:
+            moves.append((aff[0], rec.org_id))
+            continue
+        if aff is not None:
+            closes.append((aff[0], today, "名册导入：党支部变更"))
+        aff_rows.append({"member_id": rec.member_id, "org_id": rec.org_id, "start": today, "reason": "名册导入：党支部变更"})
+    bulk_update(Affiliation, ["end", "reason"], closes)
+    bulk_update(Affiliation, ["org"], moves)
+    ids = allocate_ids(Affiliation, len(aff_rows))
+    for row, pk in zip(aff_rows, ids, strict=True):
+        row["id"] = pk
+    bulk_insert(Affiliation, aff_rows)
+    c = prepared.counts
+    return {
+        "created": c.get("new", 0),
+        "updated": c.get("update", 0) + c.get("transfer", 0),
+        "unchanged": c.get("unchanged", 0),
+        "transferred": c.get("transfer", 0),
+    }

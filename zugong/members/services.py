@@ -1,0 +1,417 @@
+"""Member roster import jobs and exports: every write goes through here and is audited.
+
+Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
+
+- ``import_job_create``: checks the role, stores the file under ``MEDIA_ROOT/imports``.
+- ``import_job_validate``: reads and validates every row, stores counts and errors; writes nothing else.
+- ``import_job_commit``: reads and validates again (the database may have changed), then writes
+  all rows — or, with ``good_rows_only``, only the rows without errors — in ONE transaction that
+  also writes ONE audit event (``members.import`` / ``cadres.import``) with the counts and job id.
+  Without ``good_rows_only`` nothing is written when any row is bad (ImportRefused).
+- ``import_job_start``: runs validate/commit in a background thread when the file is large
+  (``BACKGROUND_MIN_BYTES``), so the page can poll the job's progress; synchronously otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from zugong.core import codes, crypto
+from zugong.core.audit import Actor, audit_record
+from zugong.core.models import PHONE_CONTEXT, Role
+from zugong.core.rules import IdNumberError, make_id_number, parse_id_number
+from zugong.core.scope import Scope, scope_for
+from zugong.core.services import id_number_index
+from zugong.core.xlsx import rows_to_xlsx
+from zugong.members import importer
+from zugong.members.models import ImportJob, PartyMember
+from zugong.members.roster import MEMBER_COLUMNS, read_sheet
+from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
+from zugong.orgs.selectors import party_org_get
+
+#: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
+BACKGROUND_MIN_BYTES = 300_000
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+IMPORT_ROLES = {
+    ImportJob.Kind.MEMBERS: (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY),
+    ImportJob.Kind.CADRES: (Role.CITY_ADMIN, Role.COUNTY_ADMIN),
+}
+
+
+class ImportRefused(ValueError):
+    """Raised when an import may not be written (rows with errors and not good-rows-only, wrong state)."""
+
+
+@dataclass(frozen=True)
+class RosterKind:
+    """How one kind of roster is validated and written (members here, cadres in zugong.cadres.services)."""
+
+    prepare: Callable  # (rows, scope, *, today, progress) -> importer.Prepared
+    write: Callable  # (prepared, *, today, actor, scope) -> counts dict
+    audit_action: str
+    label: str
+
+
+def roster_kind(kind: str) -> RosterKind:
+    """The RosterKind for ``kind`` ('members' or 'cadres'); ValueError otherwise."""
+    if kind == ImportJob.Kind.MEMBERS:
+        return RosterKind(
+            prepare=importer.prepare_members,
+            write=lambda prepared, *, today, actor, scope: importer.write_members(prepared, today=today),
+            audit_action="members.import",
+            label="党员名册",
+        )
+    if kind == ImportJob.Kind.CADRES:
+        from zugong.cadres import services as cadre_services
+
+        return RosterKind(
+            prepare=cadre_services.prepare_cadres,
+            write=cadre_services.write_cadres,
+            audit_action="cadres.import",
+            label="干部名册",
+        )
+    raise ValueError(f"unknown roster kind {kind!r}")
+
+
+def require_import(scope: Scope, kind: str) -> None:
+    """PermissionDenied unless the role may import rosters of ``kind`` (admins; branch secretaries for members)."""
+    if scope.role not in IMPORT_ROLES.get(kind, ()):
+        raise PermissionDenied("当前角色不能导入名册")
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_file_path(job: ImportJob) -> Path:
+    """Where the uploaded file of ``job`` is stored."""
+    return _import_dir() / job.stored_name
+
+
+def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, content: bytes) -> ImportJob:
+    """Store an uploaded roster and create its job (status 'validating'). Raises PermissionDenied, ImportRefused."""
+    require_import(scope, kind)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ImportRefused("请上传Excel文件（.xlsx、.xls）")
+    stored = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(8)}{suffix}"
+    (_import_dir() / stored).write_bytes(content)
+    return ImportJob.objects.create(
+        kind=kind, created_by=actor.user, scope_path=scope.org_path, filename=Path(filename).name[:200], stored_name=stored
+    )
+
+
+def _progress_saver(job: ImportJob) -> Callable[[int, int], None]:
+    def save(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    return save
+
+
+def _read(job: ImportJob, timings: dict) -> list:
+    t0 = time.perf_counter()
+    rows = read_sheet(import_file_path(job))
+    timings["read"] = time.perf_counter() - t0
+    return rows
+
+
+def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None = None) -> importer.Prepared:
+    """Read and validate the job's file; store counts, expected outcomes and errors on the job.
+
+    Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
+    """
+    kind = roster_kind(job.kind)
+    timings: dict = {}
+    try:
+        rows = _read(job, timings)
+    except ValueError as exc:
+        _fail(job, str(exc))
+        raise ImportRefused(str(exc)) from None
+    prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
+    prepared.timings.update(timings)
+    job.status = ImportJob.Status.VALIDATED
+    job.total_rows = prepared.total_rows
+    job.error_rows = prepared.error_count
+    job.created_count = prepared.counts.get("new", 0)
+    job.updated_count = prepared.counts.get("update", 0) + prepared.counts.get("transfer", 0)
+    job.transferred_count = prepared.counts.get("transfer", 0)
+    job.unchanged_count = prepared.counts.get("unchanged", 0)
+    job.progress_done = job.progress_total = prepared.total_rows
+    job.message = prepared.header_error
+    job.errors = prepared.errors
+    job.timings = {k: round(v, 3) for k, v in prepared.timings.items()}
+    job.save()
+    return prepared
+
+
+def import_job_commit(
+    *, job: ImportJob, actor: Actor, scope: Scope, good_rows_only: bool = False, today: dt.date | None = None
+) -> ImportJob:
+    """Validate the file again and write it in one transaction with one audit event.
+
+    All or nothing: raises ImportRefused (and writes nothing, no audit) when any row is bad and
+    ``good_rows_only`` is False, or when the file has no usable header. With ``good_rows_only``
+    the good rows are written, again in one transaction. The job ends 'done' with the counts.
+    """
+    require_import(scope, job.kind)
+    if job.status not in (ImportJob.Status.VALIDATED, ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING):
+        raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
+    today = today or timezone.localdate()
+    kind = roster_kind(job.kind)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
+    prepared = import_job_validate(job=job, scope=scope, today=today)
+    if prepared.header_error:
+        _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
+        raise ImportRefused(prepared.header_error)
+    if prepared.error_count and not good_rows_only:
+        _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
+        raise ImportRefused(job.message)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        counts = kind.write(prepared, today=today, actor=actor, scope=scope)
+        job.status = ImportJob.Status.DONE
+        job.good_rows_only = good_rows_only
+        job.created_count = counts["created"]
+        job.updated_count = counts["updated"]
+        job.unchanged_count = counts["unchanged"]
+        job.transferred_count = counts.get("transferred", 0)
+        job.finished_at = timezone.now()
+        job.message = ""
+        after = {
+            "job": job.pk, "file": job.filename, "rows": prepared.total_rows, "error_rows": prepared.error_count,
+            "good_rows_only": good_rows_only, **counts,
+        }  # fmt: skip
+        audit_record(
+            actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
+            summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
+            f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
+        )
+        job.timings = {**job.timings, "write": round(time.perf_counter() - t0, 3)}
+        job.save()
+    job.timings["write"] = round(time.perf_counter() - t0, 3)
+    return job
+
+
+def import_job_cancel(*, job: ImportJob) -> None:
+    """Mark a validated job cancelled (nothing was written) and delete its stored file."""
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.IMPORTING):
+        raise ImportRefused("该导入任务已导入或正在导入，不能取消")
+    job.status = ImportJob.Status.CANCELLED
+    job.save(update_fields=["status"])
+    import_file_path(job).unlink(missing_ok=True)
+
+
+def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED) -> None:
+    job.status = status
+    job.message = message[:300]
+    ImportJob.objects.filter(pk=job.pk).update(status=status, message=job.message)
+
+
+def import_job_start(
+    *, job: ImportJob, user, phase: str, good_rows_only: bool = False, background: bool | None = None
+) -> None:
+    """Run ``phase`` ('validate' or 'commit') of ``job`` for ``user``: in a thread for large files.
+
+    ``background=None`` decides by file size (BACKGROUND_MIN_BYTES). Errors end in the job's
+    status and message; the page polls the job.
+    """
+    if background is None:
+        background = import_file_path(job).stat().st_size >= BACKGROUND_MIN_BYTES
+
+    def run() -> None:
+        scope = scope_for(user)
+        actor = Actor(user=user)
+        try:
+            if phase == "validate":
+                import_job_validate(job=job, scope=scope)
+            else:
+                import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only)
+        except ImportRefused:
+            pass
+        except Exception as exc:  # a background failure must show on the page, not vanish
+            _fail(job, f"处理失败：{exc}")
+            if not background:
+                raise
+
+    if not background:
+        run()
+        return
+    if phase == "commit":
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
+
+    def thread_main() -> None:
+        close_old_connections()
+        try:
+            run()
+        finally:
+            connection.close()
+
+    threading.Thread(target=thread_main, name=f"import-{job.pk}", daemon=True).start()
+
+
+def import_file(
+    *, actor: Actor, scope: Scope, kind: str, path: Path, good_rows_only: bool = False, dry_run: bool = False
+) -> tuple[ImportJob, importer.Prepared | None]:
+    """Import a roster file from disk (the ``zugong import`` command): validate, then commit unless ``dry_run``.
+
+    Returns the job; raises ImportRefused when rows are bad and not ``good_rows_only``.
+    """
+    job = import_job_create(actor=actor, scope=scope, kind=kind, filename=path.name, content=path.read_bytes())
+    prepared = import_job_validate(job=job, scope=scope)
+    if dry_run:
+        return job, prepared
+    return import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only), prepared
+
+
+# --------------------------------------------------------------------------- files for the user
+
+
+ERROR_HEADER = "错误说明"
+
+
+def import_error_file(job: ImportJob) -> bytes:
+    """A copy of the uploaded file with a 错误说明 column appended and the bad rows highlighted (.xlsx).
+
+    .xlsx files keep their formatting (openpyxl); other formats are rebuilt from their values.
+    """
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    by_row: dict[int, list[str]] = {}
+    for row, column, _value, reason in job.errors:
+        by_row.setdefault(row, []).append(f"{column}：{reason}")
+    path = import_file_path(job)
+    try:
+        wb = load_workbook(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    except Exception:
+        wb = None
+    if wb is not None:
+        ws = wb.worksheets[0]
+    else:
+        wb = Workbook()
+        ws = wb.active
+        for cells in read_sheet(path):
+            ws.append([c if not isinstance(c, str) else c for c in cells])
+    header_row = _header_row_number(job, ws)
+    col = ws.max_column + 1
+    fill = PatternFill("solid", fgColor="FFC7CE")
+    head = ws.cell(row=header_row, column=col, value=ERROR_HEADER)
+    head.font = Font(bold=True, color="9C0006")
+    for row, reasons in by_row.items():
+        cell = ws.cell(row=row, column=col)
+        cell.value = "；".join(reasons)
+        cell.data_type = "s"
+        for c in range(1, col + 1):
+            ws.cell(row=row, column=c).fill = fill
+    ws.column_dimensions[head.column_letter].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _header_row_number(job: ImportJob, ws) -> int:
+    from zugong.members.roster import find_header_row
+
+    columns = MEMBER_COLUMNS
+    if job.kind == ImportJob.Kind.CADRES:
+        from zugong.cadres.roster import CADRE_COLUMNS
+
+        columns = CADRE_COLUMNS
+    head = [list(r) for r in ws.iter_rows(min_row=1, max_row=10, values_only=True)]
+    return find_header_row(head, columns) + 1
+
+
+def import_template(kind: str, scope: Scope) -> bytes:
+    """The import template: the roster's headers ('*' marks required columns) and one example row."""
+    if kind == ImportJob.Kind.CADRES:
+        from zugong.cadres.roster import CADRE_COLUMNS, cadre_example_row
+
+        return rows_to_xlsx("干部名册", [("*" if c.required else "") + c.header for c in CADRE_COLUMNS], [cadre_example_row(scope)])
+    branch = (
+        PartyOrganization.objects.filter(path__startswith=scope.org_path, kind__in=BRANCH_KINDS)
+        .order_by("path").values_list("name", flat=True).first()
+    ) or "××村党支部"  # fmt: skip
+    example = [
+        "张三", "男", "汉族", "1985.09", make_id_number("341502", dt.date(1985, 9, 1), 11), "大学本科", "学士",
+        "341502", "2007.07", branch, "2010.07.01", "2011.07.01", "农牧渔民", "正式党员", "13800000000",
+    ]  # fmt: skip
+    return rows_to_xlsx("党员名册", [("*" if c.required else "") + c.header for c in MEMBER_COLUMNS], [example])
+
+
+# --------------------------------------------------------------------------- export
+
+
+def members_for_export(scope: Scope, *, q: str = "", org_id: str | int | None = None) -> QuerySet[PartyMember]:
+    """Current members in ``scope`` (optionally the subtree of party org ``org_id``; Http404 outside),
+    filtered by ``q`` (name contains, pinyin initials start, or exact 身份证号), in 姓氏笔画 order."""
+    qs = PartyMember.objects.filter(org__path__startswith=scope.org_path, left_date__isnull=True)
+    if org_id not in (None, ""):
+        org = party_org_get(scope, org_id)
+        qs = qs.filter(org__path__startswith=org.path)
+    q = (q or "").strip()
+    if q:
+        try:
+            info = parse_id_number(q)
+        except IdNumberError:
+            qs = qs.filter(Q(person__name__contains=q) | Q(person__name_initials__startswith=q.lower()))
+        else:
+            qs = qs.filter(person__id_number_index=id_number_index(info.number))
+    return qs.order_by("person__stroke_key", "person__name", "person_id")
+
+
+def _mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[7:] if len(phone) == 11 else phone
+
+
+def member_export(*, actor: Actor, scope: Scope, q: str = "", org_id: str | int | None = None) -> bytes:
+    """The scoped member list as .xlsx with the import's columns (re-importable).
+
+    身份证号 and 联系电话 are masked unless the scope may view full numbers; every export writes an
+    audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
+    """
+    unmasked = scope.may_view_id_numbers
+    qs = members_for_export(scope, q=q, org_id=org_id).values_list(
+        "person__name", "person__gender", "person__ethnicity", "person__birth_date",
+        "person__id_number_cipher" if unmasked else "person__id_number_masked",
+        "person__education", "person__degree", "person__native_place", "person__work_start_date",
+        "org__name", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
+    )  # fmt: skip
+    from zugong.core.models import ID_CONTEXT
+
+    lab = codes.label
+    rows = []
+    for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone in qs.iterator(5000):
+        if unmasked:
+            ident = crypto.decrypt(ident, context=ID_CONTEXT)
+        phone = crypto.decrypt(phone, context=PHONE_CONTEXT) if phone else ""
+        rows.append([
+            name, lab("gender", g), lab("ethnicity", eth), birth, ident, lab("education", edu), lab("degree", deg),
+            place, work, org, joined, conf, lab("occupation", occ), lab("member_status", status),
+            phone if unmasked else _mask_phone(phone),
+        ])  # fmt: skip
+    content = rows_to_xlsx("党员名册", [c.header for c in MEMBER_COLUMNS], rows)
+    with transaction.atomic():
+        audit_record(
+            actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
+            summary=f"导出党员名册{len(rows)}人" + ("（含完整身份证号）" if unmasked else ""),
+            after={"count": len(rows), "q": q, "org": org_id, "unmasked": unmasked},
+        )  # fmt: skip
+    return content

@@ -1,0 +1,248 @@
+"""Member roster import: validation reasons at their boundaries, all-or-nothing, re-import, transfer, files."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent, Person
+from zugong.core.rules import make_id_number
+from zugong.core.scope import scope_for
+from zugong.members import services
+from zugong.members.models import Affiliation, ImportJob, PartyMember
+
+TODAY = dt.date(2026, 11, 22)
+HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "所在党支部", "入党时间", "转正时间", "人员类别", "联系电话"]
+
+
+def ident(n, birth=dt.date(1980, 5, 17), female=False):
+    return make_id_number("341502", birth, (2 * n + (0 if female else 1)) % 1000)
+
+
+def person_row(n, **over):
+    birth = over.pop("birth", dt.date(1980, 5, 17))
+    row = {
+        "姓名": f"张{'一二三四五六七八九十'[n % 10]}{n}", "性别": "男", "民族": "汉族", "出生年月": birth.strftime("%Y.%m"),
+        "身份证号": ident(n, birth), "学历": "大学本科", "所在党支部": "金安区一村党支部",
+        "入党时间": "2005.07.01", "转正时间": "2006.07.01", "人员类别": "农牧渔民", "联系电话": "13800000000",
+    }  # fmt: skip
+    row.update(over)
+    return row
+
+
+def xlsx(rows, headers=HEADERS, title=None):
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(headers)
+    for r in rows:
+        ws.append([r.get(h, "") for h in headers] if isinstance(r, dict) else r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast persona creation
+
+
+def run(city, content, user="county_admin", *, commit=True, good_rows_only=False):
+    u = city.users[user]
+    scope = scope_for(u)
+    actor = Actor(user=u)
+    job = services.import_job_create(actor=actor, scope=scope, kind="members", filename="名册.xlsx", content=content)
+    prepared = services.import_job_validate(job=job, scope=scope, today=TODAY)
+    if commit:
+        services.import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=TODAY)
+    job.refresh_from_db()
+    return job, prepared
+
+
+def reasons(prepared):
+    return [(e[0], e[1], e[3]) for e in prepared.errors]
+
+
+def test_it_imports_a_valid_roster(city):
+    job, _ = run(city, xlsx([person_row(1), person_row(2)]))
+    assert job.status == "done" and job.created_count == 2 and job.error_rows == 0
+    m = PartyMember.objects.get(person__name="张二1")
+    assert m.org == city.orgs["jinan_branch"] and m.status == "full" and m.occupation == "02"
+    assert m.affiliations.get().start == dt.date(2005, 7, 1)
+    p = Person.objects.get(name="张三2")
+    assert p.id_number == ident(2) and p.phone == "13800000000" and p.education == "20"
+    events = AuditEvent.objects.filter(action="members.import")
+    assert events.count() == 1 and events.get().after["created"] == 2 and events.get().after["job"] == job.pk
+
+
+def test_it_finds_the_header_below_a_title_and_reports_excel_row_numbers(city):
+    job, prepared = run(city, xlsx([person_row(1), person_row(2, 身份证号="123")], title="金安区党员花名册"), commit=False)
+    assert reasons(prepared) == [(4, "身份证号", "身份证号应为18位，实为3位")]
+
+
+def error_for(city, **over):
+    _, prepared = run(city, xlsx([person_row(1, **over)]), commit=False)
+    return [(e[1], e[3]) for e in prepared.errors]
+
+
+def test_it_reports_wrong_checksum_and_length(city):
+    bad = ident(1)[:17] + ("0" if ident(1)[17] != "0" else "1")
+    assert error_for(city, 身份证号=bad)[0][0] == "身份证号" and "校验码错误" in error_for(city, 身份证号=bad)[0][1]
+    assert error_for(city, 身份证号=ident(1)[:15]) == [("身份证号", "身份证号应为18位，实为15位")]
+
+
+def test_it_reports_birth_and_gender_disagreeing_with_the_id_number(city):
+    assert error_for(city, 出生年月="1980.06")[0] == ("出生年月", "出生年月1980.06与身份证号（1980.05.17）不一致")
+    assert error_for(city, 出生年月="1980-05-18")[0][0] == "出生年月"
+    assert error_for(city, 出生年月="1980-05-17") == []
+    assert error_for(city, 性别="女") == [("性别", "性别“女”与身份证号（男）不一致")]
+
+
+def test_it_reports_unknown_codes(city):
+    assert error_for(city, 民族="火星族")[0][0] == "民族"
+    assert error_for(city, 学历="幼儿园")[0][0] == "学历"
+    assert error_for(city, 人员类别="宇航员")[0][0] == "人员类别"
+    assert error_for(city, 民族="回", 学历="本科", 人员类别="离退休") == []
+
+
+def test_it_reports_missing_required_values(city):
+    got = error_for(city, 姓名="", 所在党支部="", 入党时间="", 人员类别="")
+    assert {c for c, _ in got} == {"姓名", "所在党支部", "入党时间", "人员类别"}
+    assert all("不能为空" in r for _, r in got)
+
+
+def test_it_accepts_joining_on_the_18th_birthday_and_rejects_the_day_before(city):
+    birth = dt.date(1990, 3, 10)
+    ok = error_for(city, birth=birth, 入党时间="2008-03-10", 转正时间="2009-03-10")
+    assert ok == []
+    bad = error_for(city, birth=birth, 入党时间="2008-03-09", 转正时间="2009-03-10")
+    assert bad[0][0] == "入党时间" and "未满18周岁" in bad[0][1] and "《中国共产党章程》第一条" in bad[0][1]
+
+
+def test_it_requires_a_probation_of_one_year(city):
+    assert error_for(city, 入党时间="2005-07-01", 转正时间="2006-07-01") == []
+    short = error_for(city, 入党时间="2005-07-01", 转正时间="2006-06-30")
+    assert short == [("转正时间", "预备期不足一年（《中国共产党章程》第七条：预备党员的预备期为一年）")]
+    assert error_for(city, 入党时间="2005-07-01", 转正时间="2004-07-01") == [("转正时间", "转正时间早于入党时间")]
+
+
+def test_it_rejects_a_probationary_member_with_a_confirmation_date(city):
+    got = error_for(city, 转正时间="2006.07.01", 党员类别="预备党员", 入党时间="2005.07.01")
+    assert got == []  # no 党员类别 column in HEADERS: derived
+    content = xlsx([person_row(1, 党员类别="预备党员")], headers=[*HEADERS, "党员类别"])
+    _, prepared = run(city, content, commit=False)
+    assert [(e[1], e[3]) for e in prepared.errors] == [("转正时间", "预备党员不应填写转正时间")]
+
+
+def test_it_derives_the_status_from_the_confirmation_date(city):
+    job, _ = run(city, xlsx([person_row(1, 入党时间="2026.03.01", 转正时间="")]))
+    assert PartyMember.objects.get().status == "probationary"
+
+
+def test_it_rejects_joining_in_the_future(city):
+    got = error_for(city, 入党时间="2026-11-23", 转正时间="")
+    assert ("入党时间", "入党时间晚于今天") in got
+    assert error_for(city, 入党时间="2026-11-22", 转正时间="") == []
+
+
+def test_it_names_both_rows_of_a_duplicate_person(city):
+    _, prepared = run(city, xlsx([person_row(1), person_row(2), person_row(1, 姓名="又一个")]), commit=False)
+    assert reasons(prepared) == [(2, "身份证号", "身份证号与第4行重复（同一人出现两次）"), (4, "身份证号", "身份证号与第2行重复（同一人出现两次）")]
+
+
+def test_it_finds_branches_by_unique_suffix_and_refuses_ambiguous_ones(city):
+    assert error_for(city, 所在党支部="一村党支部") == []  # only 金安区一村党支部 is in 金安区's subtree
+    assert "对应多个党支部" in error_for(city, 所在党支部="村党支部")[0][1]
+    assert error_for(city, 所在党支部="火星党支部") == [("所在党支部", "未找到党支部“火星党支部”")]
+    assert "党员应编入党支部" in error_for(city, 所在党支部="中共金安区一镇委员会")[0][1]
+
+
+def test_it_refuses_branches_of_the_neighbour_county(city):
+    assert error_for(city, 所在党支部="裕安区一村党支部") == [("所在党支部", "所在党支部不在您的管理范围内")]
+    _, prepared = run(city, xlsx([person_row(1, 所在党支部="金安区一村党支部")]), user="neighbour_admin", commit=False)
+    assert reasons(prepared) == [(2, "所在党支部", "所在党支部不在您的管理范围内")]
+
+
+def test_it_writes_nothing_when_any_row_is_bad(city):
+    with pytest.raises(services.ImportRefused):
+        run(city, xlsx([person_row(1), person_row(2, 民族="火星族")]))
+    assert Person.objects.count() == 0 and PartyMember.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="members.import").exists()
+    assert ImportJob.objects.get().status == "validated"
+
+
+def test_it_imports_only_the_good_rows_when_asked(city):
+    job, _ = run(city, xlsx([person_row(1), person_row(2, 民族="火星族"), person_row(3)]), good_rows_only=True)
+    assert job.status == "done" and job.created_count == 2 and job.error_rows == 1
+    assert PartyMember.objects.count() == 2
+    assert AuditEvent.objects.get(action="members.import").after["error_rows"] == 1
+
+
+def test_it_updates_instead_of_duplicating_on_reimport(city):
+    content = xlsx([person_row(1), person_row(2)])
+    run(city, content)
+    job, _ = run(city, content)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+    job, _ = run(city, xlsx([person_row(1, 学历="研究生", 联系电话="13900000000"), person_row(2)]))
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 1, 1)
+    assert Person.objects.count() == 2
+    p = Person.objects.get(id_number_index=PartyMember.objects.order_by("id").first().person.id_number_index)
+    assert p.education == "10" and p.phone == "13900000000"
+    assert AuditEvent.objects.filter(action="members.import").count() == 3
+
+
+def test_it_records_a_transfer_when_the_branch_changes(city):
+    run(city, xlsx([person_row(1)]))
+    job, _ = run(city, xlsx([person_row(1, 所在党支部="金安区二村党支部")]))
+    assert job.transferred_count == 1 and job.updated_count == 1
+    m = PartyMember.objects.get()
+    assert m.org == city.orgs["jinan_branch2"]
+    affs = list(Affiliation.objects.filter(member=m).order_by("start"))
+    assert [(a.org_id, a.start, a.end) for a in affs] == [
+        (city.orgs["jinan_branch"].pk, dt.date(2005, 7, 1), TODAY),
+        (city.orgs["jinan_branch2"].pk, TODAY, None),
+    ]
+
+
+def test_it_refuses_members_held_outside_the_scope(city):
+    run(city, xlsx([person_row(1, 所在党支部="裕安区一村党支部")]), user="neighbour_admin")
+    _, prepared = run(city, xlsx([person_row(1)]), commit=False)
+    assert "不在您的管理范围内" in prepared.errors[0][3]
+
+
+def test_it_offers_an_error_file_with_the_error_column(city):
+    job, _ = run(city, xlsx([person_row(1), person_row(2, 身份证号="abc")], title="花名册"), commit=False)
+    ws = load_workbook(io.BytesIO(services.import_error_file(job))).active
+    assert ws.cell(row=2, column=len(HEADERS) + 1).value == "错误说明"
+    assert ws.cell(row=4, column=len(HEADERS) + 1).value.startswith("身份证号：")
+    assert ws.cell(row=3, column=len(HEADERS) + 1).value is None
+    assert ws.cell(row=4, column=1).fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_it_reports_a_missing_required_column(city):
+    _, prepared = run(city, xlsx([["张三", "男"]], headers=["姓名", "性别"]), commit=False)
+    assert "缺少必填列" in prepared.header_error and prepared.error_count == 1
+
+
+def test_it_accepts_real_date_cells_and_serials(city):
+    job, _ = run(city, xlsx([person_row(1, 出生年月=dt.date(1980, 5, 17), 入党时间=dt.datetime(2005, 7, 1), 转正时间=38899)]))
+    assert job.created_count == 1
+    assert PartyMember.objects.get().confirmed_date == dt.date(2006, 7, 1)
+
+
+def test_it_lets_the_branch_secretary_import_only_into_the_branch(city):
+    _, prepared = run(city, xlsx([person_row(1), person_row(2, 所在党支部="金安区二村党支部")]), user="branch_secretary", commit=False)
+    assert reasons(prepared) == [(3, "所在党支部", "所在党支部不在您的管理范围内")]
+
+
+def test_it_refuses_the_leader_and_the_outsider(city):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        run(city, xlsx([person_row(1)]), user="leader")
+    with pytest.raises(PermissionDenied):
+        run(city, xlsx([person_row(1)]), user="outsider")
