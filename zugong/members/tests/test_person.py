@@ -1,0 +1,94 @@
+"""人员信息 page and the audited 显示完整身份证号 action."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from zugong.core.models import AuditEvent
+from zugong.core.testing import test_id_number
+from zugong.orgs.tests.people import populate
+
+
+@pytest.fixture
+def people(city):
+    return populate(city)
+
+
+def person_url(person):
+    return reverse("members:person", args=[person.id])
+
+
+def reveal_url(person):
+    return reverse("members:reveal_id", args=[person.id])
+
+
+def test_it_redirects_anonymous_users_to_login(client, city, people):
+    for url in (person_url(people["张晓明"]), reveal_url(people["张晓明"])):
+        response = client.get(url) if "id-number" not in url else client.post(url)
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_it_refuses_the_outsider(city, login, people):
+    c = login(city.users["outsider"])
+    assert c.get(person_url(people["张晓明"])).status_code == 403
+    assert c.post(reveal_url(people["张晓明"])).status_code == 403
+
+
+def test_it_hides_persons_of_the_neighbouring_county(city, login, people):
+    c = login(city.users["neighbour_admin"])
+    for name in ("张晓明", "李红", "王刚", "孙丽"):
+        assert c.get(person_url(people[name])).status_code == 404
+        assert c.post(reveal_url(people[name])).status_code == 404
+    assert c.get(person_url(people["赵强"])).status_code == 200
+    assert c.get(person_url(people["钱明"])).status_code == 200  # a cadre of 裕安区, not a member
+    assert not AuditEvent.objects.filter(action="person.reveal_id_number").exists()
+
+
+def test_it_shows_membership_history_posts_and_ages(city, login, people):
+    response = login(city.users["county_admin"]).get(person_url(people["张晓明"]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert people["张晓明"].id_number_masked in text
+    assert test_id_number(1, birth=dt.date(1980, 5, 17)) not in text
+    assert "正式党员" in text and "2005.07.01" in text and "金安区一村党支部" in text
+    assert "金安区二村党支部" in text and "2012.03.01" in text  # affiliation history
+    assert "党委书记" in text and "金安区一镇领导班子" in text and "金组〔2021〕8号" in text
+    profile = response.context["p"]
+    assert profile.age == profile.person.age_on(dt.date.today())
+    assert [a.org.name for a in profile.affiliations] == ["金安区二村党支部", "金安区一村党支部"]
+    assert "显示完整身份证号" in text
+
+
+def test_it_shows_cadre_only_persons_to_the_county_admin(city, login, people):
+    text = login(city.users["county_admin"]).get(person_url(people["孙丽"])).content.decode()
+    assert "副镇长" in text and "党员信息" not in text
+
+
+def test_it_limits_the_branch_secretary_and_lets_the_leader_read(city, login, people):
+    c = login(city.users["branch_secretary"])
+    assert c.get(person_url(people["李红"])).status_code == 200
+    assert c.get(person_url(people["王刚"])).status_code == 404  # another branch
+    assert "显示完整身份证号" not in c.get(person_url(people["李红"])).content.decode()
+    assert login(city.users["leader"]).get(person_url(people["王刚"])).status_code == 200
+
+
+def test_it_reveals_the_full_id_number_and_audits_it(city, login, people):
+    c = login(city.users["county_admin"])
+    response = c.post(reveal_url(people["张晓明"]), HTTP_HX_REQUEST="true", REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200
+    assert test_id_number(1, birth=dt.date(1980, 5, 17)) in response.content.decode()
+    assert "<html" not in response.content.decode()
+    event = AuditEvent.objects.get(action="person.reveal_id_number")
+    assert event.actor == city.users["county_admin"] and event.object_id == str(people["张晓明"].id)
+    assert event.ip == "10.1.2.3"
+
+
+def test_it_refuses_revealing_to_roles_without_the_right(city, login, people):
+    for persona in ("leader", "branch_secretary"):
+        assert login(city.users[persona]).post(reveal_url(people["李红"])).status_code == 403
+    assert not AuditEvent.objects.filter(action="person.reveal_id_number").exists()
+
+
+def test_it_only_reveals_on_post(city, login, people):
+    assert login(city.users["city_admin"]).get(reveal_url(people["张晓明"])).status_code == 405
