@@ -1,0 +1,107 @@
+"""Deadlines in a task sentence, resolved against the document's date.
+
+Forms: explicit dates (2023年6月30日前, 6月底前, 2023年底前), 今年/年内/年底前, 明年,
+上半年/下半年, 一季度…四季度, 半年内, N个月内, N年内, N天内; vague ones (近期, 尽快) are kept
+as text with no date. The resolved date is the last day the task may be done.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .targets import cn_number
+
+_N = r"(\d+|[一二两三四五六七八九十]+)"
+_PATTERNS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"(20\d{2})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)?"), "ymd"),
+    (re.compile(r"(20\d{2})年(\d{1,2})月(?:底|末)?(?:前|之前|以前)?"), "ym"),
+    (re.compile(r"(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内"), "y"),
+    (re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
+    (re.compile(r"(?<![\d年])(\d{1,2})月(?:底|末)(?:前|之前|以前)?"), "m"),
+    (re.compile(r"半年内|半年之内|半年时间"), "half"),
+    (re.compile(rf"{_N}个月(?:内|之内|时间)"), "months"),
+    (re.compile(rf"{_N}年(?:内|之内|时间)"), "years"),
+    (re.compile(rf"{_N}(?:天|日)(?:内|之内)"), "days"),
+    (re.compile(r"(?:今年|本年度?)?(?:第?([一二三四1-4])季度)(?:末|底)?(?:前)?"), "quarter"),
+    (re.compile(r"(?:今年)?上半年"), "h1"),
+    (re.compile(r"(?:今年)?下半年"), "h2"),
+    (re.compile(r"明年(?:底|年底)?(?:前)?"), "next_year"),
+    (re.compile(r"今年(?:底|年底)?(?:前)?|年内|年底前|年底"), "this_year"),
+    (re.compile(r"近期|尽快|及早|限期"), "vague"),
+]
+
+
+@dataclass
+class Deadline:
+    """A deadline: the ``text`` as written, its span, and the resolved ``due`` date (or None)."""
+
+    text: str
+    start: int
+    end: int
+    due: date | None
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
+    """The due date for a matched deadline pattern, relative to ``doc_date`` where needed."""
+    if kind == "ymd":
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "ym":
+        return _month_end(int(m[1]), int(m[2]))
+    if kind == "y":
+        return date(int(m[1] or m[2]), 12, 31)
+    if doc_date is None:
+        return None
+    y = doc_date.year
+    if kind == "md":
+        return date(y, int(m[1]), int(m[2]))
+    if kind == "m":
+        return _month_end(y, int(m[1]))
+    if kind == "half":
+        return _add_months(doc_date, 6)
+    if kind == "months":
+        return _add_months(doc_date, int(cn_number(m[1])))
+    if kind == "years":
+        return _add_months(doc_date, 12 * int(cn_number(m[1])))
+    if kind == "days":
+        return doc_date + timedelta(days=int(cn_number(m[1])))
+    if kind == "quarter":
+        q = "一二三四".index(m[1]) + 1 if m[1] in "一二三四" else int(m[1])
+        return _month_end(y, 3 * q)
+    if kind == "h1":
+        return date(y, 6, 30)
+    if kind in ("h2", "this_year"):
+        return date(y, 12, 31)
+    if kind == "next_year":
+        return date(y + 1, 12, 31)
+    return None
+
+
+def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Deadline | None:
+    """The first deadline expression in ``text`` (most explicit pattern wins at equal position)."""
+    best = None
+    for pat, kind in _PATTERNS:
+        for m in pat.finditer(text):
+            if kind == "this_year" and re.match(r"今年的|今年是", text[m.start() : m.start() + 3]):
+                continue
+            cand = (m.start(), -len(m.group(0)), kind, m)
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+            break
+    if best is None:
+        return None
+    _, _, kind, m = best
+    return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve(kind, m, doc_date))

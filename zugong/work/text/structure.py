@@ -1,0 +1,332 @@
+"""Document structure of a cleaned speech / work plan: title, speaker, date, outline tree.
+
+All offsets are into the *cleaned* text (:attr:`zugong.work.text.clean.Cleaned.text`).
+
+Headings recognised:
+
+- numbered headings, fixed rank: ``一、`` (1) ``（一）`` (2) ``1.``/``1、`` (3) ``（1）`` (4); when a
+  numbered heading line continues with body text ("一、组织工作是……党的科学理论。事业在……"),
+  the heading is its first sentence and the rest is content;
+- standalone short lines (≤ 30 chars, no sentence punctuation inside) — levels come from their
+  *style* (bold-doubled in the raw text or not) in order of first appearance, the usual way
+  to recover levels from layout;
+- run-in heads: a short sentence ending in 。 that opens a stretch of paragraph
+  ("要选准用好干部。" "抓住“考点”。" "全面系统学习领会。"), and parallel comma heads
+  ("抓选用，" "抓管理，" "抓激励，" — three or more sibling sentences opening with a short clause
+  of the same shape).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from .clean import Cleaned
+
+_NUMBERED = [
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}、")),
+    (1, re.compile(r"^第[一二三四五六七八九十]+(?:部分|章)")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")),
+    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+_SENT_END = re.compile(r"[。！？!?]+[”’」』）)]*")
+_QUOTED = re.compile(r"“[^”]{0,20}”|‘[^’]{0,20}’|《[^》]{0,30}》|「[^」]{0,20}」")
+_DATE = re.compile(r"(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_SPEAKER_IN_TITLE = re.compile(r"^(?P<who>.{1,20}?)(?:同志)?在.{2,40}(?:上|中)的(?:讲话|发言|报告|致辞)")
+
+
+@dataclass
+class Sentence:
+    """A content sentence [start, end) of the cleaned text, within paragraph ``para``."""
+
+    start: int
+    end: int
+    text: str
+    para: int
+    head: Node | None = None  # the deepest outline node it sits under
+
+
+@dataclass
+class Node:
+    """An outline node: the document root, a heading, or a run-in head.
+
+    ``kind`` is 'document' | 'heading' | 'run_in'; ``level`` 0 for the root; ``start``/``end``
+    the span of the heading text (without its numbering marker kept separately in ``marker``).
+    """
+
+    kind: str
+    level: int
+    text: str
+    start: int
+    end: int
+    marker: str = ""
+    style: str = ""
+    children: list[Node] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
+
+    def path(self) -> list[str]:
+        """Heading texts from the top level down to this node (root excluded)."""
+        out = []
+        node: Node | None = self
+        while node is not None and node.kind != "document":
+            out.append(node.text)
+            node = node.parent
+        return out[::-1]
+
+    def walk(self):
+        """Pre-order iteration over this node and all descendants."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    def as_dict(self) -> dict:
+        """JSON-ready outline (text, level, kind, span, children)."""
+        return {
+            "kind": self.kind,
+            "level": self.level,
+            "marker": self.marker,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "sentences": [[s.start, s.end] for s in self.sentences],
+            "children": [c.as_dict() for c in self.children],
+        }
+
+
+@dataclass
+class Document:
+    """Structure of one cleaned document."""
+
+    text: str
+    root: Node
+    sentences: list[Sentence]
+    paragraphs: list[tuple[int, int]]
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    speaker: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    date: date | None = None
+    date_span: tuple[int, int] | None = None
+
+
+def _strip_quotes(s: str) -> str:
+    return _QUOTED.sub("Q", s)
+
+
+def is_run_in_head(sentence: str) -> bool:
+    """A short sentence ending in 。 that reads as a heading ("抓住“考点”。", "要选准用好干部。")."""
+    s = sentence.strip()
+    if not s or s[-1] not in "。" or len(s) > 22:
+        return False
+    core = _strip_quotes(s[:-1])
+    if any(c in core for c in "，；：、,;:") or re.search(r"\d", core):
+        return False
+    if core.startswith(("同时", "同志们", "这是", "其中", "因此")):
+        return False
+    return 2 <= len(core) <= 14
+
+
+def _numbered_level(line: str) -> tuple[int, str] | None:
+    for level, pat in _NUMBERED:
+        m = pat.match(line)
+        if m:
+            return level, m.group(0)
+    return None
+
+
+def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        spans.append((start + pos, start + m.end()))
+        pos = m.end()
+    if pos < len(text) and text[pos:].strip():
+        spans.append((start + pos, start + len(text)))
+    return spans
+
+
+def _comma_heads(sents: list[Sentence], text: str) -> dict[int, int]:
+    """Parallel comma heads: {sentence index: head length} for groups of ≥ 3 of one shape."""
+    groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for i, s in enumerate(sents):
+        m = re.match(r"^([^，。；：]{2,10})，", s.text)
+        if not m:
+            continue
+        clause = m.group(1)
+        core = _strip_quotes(clause)
+        if clause.startswith(("同时", "特别是", "其中", "此外", "另外", "因此", "对此", "目前", "当前", "今年", "同志们")):
+            continue
+        if len(core) > 8 or re.search(r"\d", core):
+            continue
+        parent = id(s.head)
+        groups[(parent, "first", clause[0], len(core))].append((i, len(clause) + 1))
+        if "Q" in core:
+            groups[(parent, "shape", re.sub(r"[^Q]", "x", core))].append((i, len(clause) + 1))
+        if len(core) >= 4:
+            groups[(parent, "prefix", core[:3])].append((i, len(clause) + 1))
+    out: dict[int, int] = {}
+    for members in groups.values():
+        if len(members) >= 3:
+            for i, n in members:
+                out[i] = n
+    return out
+
+
+def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
+    """Recognise title, speaker, date and the outline of a cleaned text.
+
+    ``cleaned`` is a :class:`Cleaned` (preferred: bold-doubled lines in the raw text give
+    heading styles) or a plain cleaned string. ``doc_date`` overrides the detected date.
+    """
+    if isinstance(cleaned, Cleaned):
+        text = cleaned.text
+        bold_raw = [(e.start, e.end) for e in cleaned.edits if e.kind == "doubled"]
+    else:
+        text = cleaned
+        bold_raw = []
+
+    def is_bold(start: int, end: int) -> bool:
+        if not bold_raw or not isinstance(cleaned, Cleaned):
+            return False
+        rs, re_ = cleaned.raw_span(start, end)
+        covered = sum(max(0, min(re_, b) - max(rs, a)) for a, b in bold_raw)
+        return covered >= 0.8 * max(1, re_ - rs)
+
+    root = Node(kind="document", level=0, text="", start=0, end=0)
+    doc = Document(text=text, root=root, sentences=[], paragraphs=[])
+
+    lines = []
+    pos = 0
+    for piece in text.split("\n"):
+        if piece.strip():
+            lines.append((pos, pos + len(piece), piece))
+        pos += len(piece) + 1
+
+    # title, speaker, date at the top
+    idx = 0
+    if lines:
+        s0, e0, l0 = lines[0]
+        if len(l0) <= 50 and l0[-1] not in "。；，：" and not _numbered_level(l0) and not l0.startswith("同志们"):
+            doc.title, doc.title_span = l0, (s0, e0)
+            idx = 1
+            m = _SPEAKER_IN_TITLE.match(l0)
+            if m:
+                doc.speaker, doc.speaker_span = m.group("who"), (s0, s0 + len(m.group("who")))
+            for k in range(1, min(4, len(lines))):
+                sk, ek, lk = lines[k]
+                if _NAME_LINE.match(lk) and doc.speaker is None:
+                    doc.speaker, doc.speaker_span = lk, (sk, ek)
+                    idx = k + 1
+                    break
+                dm = _DATE.search(lk)
+                if dm and len(lk) <= 20:
+                    doc.date = date(int(dm[1]), int(dm[2]), int(dm[3]))
+                    doc.date_span = (sk + dm.start(), sk + dm.end())
+                    idx = k + 1
+                elif k == 1 and len(lk) <= 40 and lk[-1] not in "。；，：" and not _numbered_level(lk):
+                    idx = k + 1  # subtitle: belongs to the title block
+    if doc_date is not None:
+        doc.date = doc_date
+
+    # headings and paragraphs
+    style_stack: list[tuple[str, Node]] = []
+
+    def push_heading(style: str, fixed_level: int | None, node: Node) -> None:
+        nonlocal style_stack
+        if fixed_level is not None:
+            # numbered: pop everything at the same or deeper numbered rank, and all unnumbered
+            while style_stack and (
+                not style_stack[-1][0].startswith("num") or int(style_stack[-1][0][3:]) >= fixed_level
+            ):
+                style_stack.pop()
+        else:
+            styles = [s for s, _ in style_stack]
+            if style in styles:
+                style_stack = style_stack[: styles.index(style)]
+        parent = style_stack[-1][1] if style_stack else root
+        node.parent = parent
+        node.level = parent.level + 1
+        parent.children.append(node)
+        style_stack.append((style, node))
+
+    def current() -> Node:
+        return style_stack[-1][1] if style_stack else root
+
+    para_no = 0
+    for ls, le, line in lines[idx:]:
+        if line.startswith("同志们") and len(line) <= 6:
+            continue
+        num = _numbered_level(line)
+        short = len(line) <= 30 and not any(c in line for c in "，。；！？") and not line.startswith("同志们")
+        if num and (short or len(line) <= 40 and line[-1] not in "。；"):
+            level, marker = num
+            node = Node("heading", 0, line[len(marker) :].strip(), ls + len(marker), le, marker=marker)
+            push_heading(f"num{level}", level, node)
+            continue
+        if num:
+            level, marker = num
+            first = _SENT_END.search(line)
+            cut = first.end() if first else len(line)
+            node = Node("heading", 0, line[len(marker) : cut].strip(), ls + len(marker), ls + cut, marker=marker)
+            push_heading(f"num{level}", level, node)
+            body_start = ls + cut
+            if body_start >= le:
+                continue
+        elif short:
+            style = "bold" if is_bold(ls, le) else "plain"
+            node = Node("heading", 0, line, ls, le, style=style)
+            push_heading(style, None, node)
+            continue
+        else:
+            body_start = ls
+        # paragraph: sentences, run-in heads
+        doc.paragraphs.append((body_start, le))
+        spans = _split_sentences(text[body_start:le], body_start)
+        run_parent = current()
+        while run_parent.kind == "run_in" and run_parent.parent is not None:
+            run_parent = run_parent.parent
+        # a paragraph opening with a run-in head closes the previous run-in head
+        for k, (a, b) in enumerate(spans):
+            stext = text[a:b]
+            stripped = stext.strip()
+            if is_run_in_head(stripped) and k < len(spans) - 1:
+                base = current()
+                while base.kind == "run_in":
+                    base = base.parent
+                node = Node("run_in", base.level + 1, stripped, a, b, parent=base)
+                base.children.append(node)
+                style_stack = [(s, n) for s, n in style_stack if n.kind != "run_in"]
+                style_stack.append(("run_in", node))
+                continue
+            sent = Sentence(a, b, stext, para_no, head=current())
+            current().sentences.append(sent)
+            doc.sentences.append(sent)
+        para_no += 1
+
+    # parallel comma heads become run-in children of the sentence's head
+    heads = _comma_heads(doc.sentences, text)
+    for i, n in sorted(heads.items()):
+        s = doc.sentences[i]
+        parent = s.head
+        node = Node("run_in", parent.level + 1, text[s.start : s.start + n - 1], s.start, s.start + n, parent=parent)
+        parent.children.append(node)
+        parent.sentences.remove(s)
+        s.start += n
+        s.text = text[s.start : s.end]
+        s.head = node
+        node.sentences.append(s)
+        # following sentences of the same parent up to the next comma head belong to it too
+        j = i + 1
+        while j < len(doc.sentences) and j not in heads and doc.sentences[j].head is parent:
+            nxt = doc.sentences[j]
+            parent.sentences.remove(nxt)
+            nxt.head = node
+            node.sentences.append(nxt)
+            j += 1
+    for node in root.walk():
+        node.children.sort(key=lambda c: c.start)
+    return doc

@@ -1,0 +1,227 @@
+"""Tasks extracted from a structured document, and the one-call pipeline :func:`analyse`.
+
+Unit of a task: one content sentence (ending in 。！？) that directs a concrete action. Several
+actions in one sentence stay one task (the table row can be split by the user later). Run-in
+heads are headings, not tasks; their text goes into the task's heading path.
+
+Each sentence is scored with genre lexicons, not with seed sentences:
+
+- *rhetoric* (dropped): quotations of reports ("……报告强调"), appraisal and background
+  ("擘画了", "指明了", "至关重要", "是……关键时期", "日前召开"), salutations;
+- *guidance* (kept with ``kind='guidance'`` so the user can promote it): principles and
+  attitudes without a checkable deliverable ("坚持以……为指导", "处理好……关系", "既要……也要",
+  "不能……", "增强……意识");
+- *task*: a quantified target, a deadline, a named responsible party with a directive, or
+  concrete action verbs with concrete objects (开展/实施/建立/健全/出台/选派/引进… +
+  机制/计划/活动/平台/体系/办法/培训/班子…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from .clean import Cleaned, clean
+from .deadlines import Deadline, find_deadline
+from .parties import Party, find_parties
+from .structure import Document, Sentence, parse
+from .targets import Target, find_targets
+
+CONCRETE_VERBS = re.compile(
+    "开展|实施|建立|健全|完善|出台|创办|开办|选派|选聘|遴选|评选|打造|配齐|配强|选配|引进|招聘|招录|制定|修改|"
+    "举办|办好|轮训|培训|整治|表彰|发布|联系|推行|构建|落实|推进|推动|抓好|加强|强化|深化|探索|培育|培养|"
+    "建设|建强|创建|选拔|调整|考察|检视|执行|对接|拓宽|兑现|宣传|研读|学习|组建|规范|压实|采取|纳入|拿出|"
+    "巩固|统筹|加大|加快|扩大|提升|优化|实现|鼓励|支持|引导|跟踪|挂职|跟班|选树|谋划|配备|覆盖|整顿|督查|"
+    "督导|考核|评议|述职|办实事|服务|监督|使用|管理"
+)
+CONCRETE_OBJECTS = re.compile(
+    "机制|制度|计划|活动|行动|平台|体系|办法|规范|工程|项目|清单|方案|品牌|示范|编制|挂职|典型|专项|课题|"
+    "条例|后备库|培训班|培训|轮训|班子|考核|考察|招录|招聘|述职|待遇|报酬|渠道|场景|措施|举措|队伍|"
+    "党支部|党组织|小区|试点|阵地|中心|园|基地|人才|干部|工作|需求|评议"
+)
+RHETORIC = re.compile(
+    r"^(?:党的.{0,12}(?:报告|全会|大会)|(?:习近平)?总书记.{0,20}(?:强调|指出)|.{0,12}强调[，：,]|同志们|"
+    r"日前|近日|此前|去年以来|过去一年)|擘画|指明了|揭示了|发出了|确立了|提供了根本遵循|至关重要|"
+    r"意义深远|具有.{0,10}意义|前途光明|任重道远|是.{0,24}(?:关键时期|关键一年|开局之年|之年|重点工作，也是)|"
+    r"通篇贯穿|闪烁着|我们要|正处(?:在|于)"
+)
+GUIDANCE = re.compile(
+    r"^(?:要|必须|全市组织系统和组工干部要)?坚持以|为指导|为指引|为主线|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
+    r"不能|不得|牢记|坚定不移|深刻领悟|深刻把握|增强“?四个意识|两个维护|主基调|义不容辞|"
+    r"政治责任|使命担当|^要坚持|^坚持.{0,12}原则|作为最高政治原则|作为重大政治任务|提振状态|提高工作执行力|"
+    r"不断增强.{0,20}力|提高.{0,6}(?:执行力|效率|水平)"
+)
+STRONG_GUIDANCE = re.compile(
+    r"坚持以.{0,40}为?(?:指导|指引|主线|根本)|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
+    r"提高.{0,6}(?:执行力|效率)|作为.{0,12}政治任务|切实担负起"
+)
+_LEAD = re.compile(
+    r"^(?:同时，|特别是|此外，|另外，)?(?:要|将|须|必须|继续|进一步|不断|大力|全面|深入|扎实|积极|切实|着力|努力|"
+    r"持续|常态化|认真|有效|及时|坚决|突出|注重|重点|统筹|加快|精心)+"
+)
+
+PILLAR_LEXICON: dict[str, list[str]] = {
+    "人才": ["人才", "引才", "聚才", "专家", "科创", "高层次", "创新创业", "专业技术", "鸿雁", "特支计划", "人力资源"],
+    "干部": ["干部", "领导班子", "班子", "一把手", "考核", "考察", "选拔", "挂职", "能上能下", "选配", "年轻干部", "领导人员", "公务员", "客座教授", "培训"],
+    "组织": ["党组织", "党支部", "基层党建", "党员", "基层", "村", "社区", "小区", "物业", "新业态", "新就业", "两新", "覆盖", "党群服务", "乡村振兴", "信用", "乡风", "主题教育", "党建"],
+    "自身建设": ["组织部门", "组工干部", "组织系统", "从严治部", "自身建设", "纪检组"],
+}
+
+
+@dataclass
+class Task:
+    """One extracted item.
+
+    ``kind`` 'task' | 'guidance'; ``start``/``end`` the sentence span in the cleaned text;
+    ``action`` a concise verb phrase with ``action_span``; ``heading_path`` heading texts from
+    the top; ``targets``/``deadline``/``parties`` with their spans; ``pillar`` one of
+    组织/干部/人才/自身建设; ``reasons`` why it was classified so (for the UI and for debugging).
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    action: str
+    action_span: tuple[int, int]
+    heading_path: list[str]
+    targets: list[Target] = field(default_factory=list)
+    deadline: Deadline | None = None
+    parties: list[Party] = field(default_factory=list)
+    pillar: str = "组织"
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict (dates as ISO strings)."""
+        d = asdict(self)
+        if self.deadline and self.deadline.due:
+            d["deadline"]["due"] = self.deadline.due.isoformat()
+        return d
+
+
+@dataclass
+class Analysis:
+    """Everything the pipeline produced for one document."""
+
+    cleaned: Cleaned
+    document: Document
+    tasks: list[Task]
+
+
+def pillar_of(heading_path: list[str], sentence: str) -> str:
+    """Pillar by lexicon: heading words count double (组织 when nothing matches)."""
+    scores = dict.fromkeys(PILLAR_LEXICON, 0.0)
+    heads = " ".join(heading_path)
+    for pillar, words in PILLAR_LEXICON.items():
+        for w in words:
+            scores[pillar] += 2 * heads.count(w) + sentence.count(w)
+    best = max(scores.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else "组织"
+
+
+def _action(s: Sentence, parties: list[Party], targets: list[Target]) -> tuple[str, tuple[int, int]]:
+    """Concise verb phrase: the clause holding the first target, else the first concrete clause."""
+    text = s.text
+    clauses = []
+    pos = 0
+    for m in re.finditer(r"[，；。！？]", text):
+        clauses.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        clauses.append((pos, len(text)))
+    pick = None
+    if targets:
+        t0 = targets[0].start - s.start
+        pick = next((c for c in clauses if c[0] <= t0 < c[1]), None)
+    if pick is None:
+        pick = next((c for c in clauses if CONCRETE_VERBS.search(text[c[0] : c[1]])), clauses[0] if clauses else (0, 0))
+    a, b = pick
+    clause = text[a:b]
+    for p in parties:
+        rel = p.start - s.start - a
+        if rel == 0:
+            clause = clause[len(p.text) :]
+            a += len(p.text)
+    lead = _LEAD.match(clause)
+    if lead and lead.end() < len(clause):
+        a += lead.end()
+        clause = clause[lead.end() :]
+    return clause[:60], (s.start + a, s.start + a + min(len(clause), 60))
+
+
+def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tuple[str | None, list[str]]:
+    """'task', 'guidance' or None (rhetoric) for a sentence, with the reasons."""
+    text = s.text
+    reasons = []
+    if RHETORIC.search(text) and not (targets or deadline or parties):
+        return None, ["rhetoric"]
+    if targets:
+        reasons.append("target")
+    if deadline and deadline.due:
+        reasons.append("deadline")
+    if parties:
+        reasons.append("party")
+    verbs = {m.group(0) for m in CONCRETE_VERBS.finditer(text)}
+    objects = {m.group(0) for m in CONCRETE_OBJECTS.finditer(text)}
+    guidance = len(GUIDANCE.findall(text))
+    if STRONG_GUIDANCE.search(text) and not (targets or (deadline and deadline.due)):
+        return "guidance", ["principle"]
+    if reasons:
+        return "task", reasons
+    if under_root:
+        return "guidance", ["preamble"]
+    if guidance and guidance >= len(verbs) - 1:
+        return "guidance", ["principle"]
+    if len(verbs) >= 2 and objects or len(verbs) >= 1 and len(objects) >= 2:
+        return "task", [f"verbs:{'/'.join(sorted(verbs))[:30]}"]
+    if verbs:
+        return "guidance", ["weak action"]
+    return None, ["no action"]
+
+
+def extract_tasks(doc: Document) -> list[Task]:
+    """Tasks and guidance items of a parsed document, in text order."""
+    has_headings = bool(doc.root.children)
+    out = []
+    for s in doc.sentences:
+        if len(s.text.strip()) < 6:
+            continue
+        targets = find_targets(s.text, s.start)
+        deadline = find_deadline(s.text, s.start, doc.date)
+        parties = find_parties(s.text, s.start)
+        under_root = has_headings and s.head is doc.root
+        kind, reasons = classify(s, targets=targets, deadline=deadline, parties=parties, under_root=under_root)
+        if kind is None:
+            continue
+        path = s.head.path() if s.head else []
+        action, span = _action(s, parties, targets)
+        out.append(
+            Task(
+                kind=kind,
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                action=action,
+                action_span=span,
+                heading_path=path,
+                targets=targets,
+                deadline=deadline,
+                parties=parties,
+                pillar=pillar_of(path, s.text),
+                reasons=reasons,
+            )
+        )
+    return out
+
+
+def analyse(raw: str, *, doc_date: date | None = None, undo: frozenset[int] = frozenset()) -> Analysis:
+    """Clean, parse and extract: the whole pipeline on raw extracted text.
+
+    ``doc_date`` resolves relative deadlines (今年, 半年内); without it a date found in the
+    document head is used, else relative deadlines keep ``due=None``. ``undo`` lists cleaning
+    edit ids the user reverted.
+    """
+    cleaned = clean(raw, undo=undo)
+    document = parse(cleaned, doc_date=doc_date)
+    return Analysis(cleaned=cleaned, document=document, tasks=extract_tasks(document))
