@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel, Post
 from zugong.core.audit import SYSTEM, audit_record
@@ -307,47 +309,96 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
 
 # --- people -----------------------------------------------------------------------------------
 class _PeopleWriter:
-    """Writes Person, PartyMember and Affiliation rows in chunks with bulk_create."""
+    """Writes Person, PartyMember and Affiliation rows in chunks.
+
+    These three tables hold nearly all rows of the demo, so rows are made as tuples and written
+    with ``executemany`` and explicit ids (Django's bulk_create spends most of its time compiling
+    per-field SQL); ``finish`` moves the PostgreSQL sequences past the ids used.
+    """
+
+    _PERSON = ("id", "name", "name_initials", "stroke_key", "id_number_cipher", "id_number_index", "id_number_masked",
+               "gender", "ethnicity", "birth_date", "native_place", "education", "degree", "work_start_date",
+               "phone_cipher", "created_at", "updated_at")
+    _MEMBER = ("id", "person", "org", "status", "joined_date", "confirmed_date", "occupation", "left_date",
+               "created_at", "updated_at")
+    _AFFILIATION = ("id", "member", "org", "start", "end", "document_no", "reason")
 
     def __init__(self, summary: DemoSummary):
         self.summary = summary
-        self.persons: list[Person] = []
-        self.members: list[tuple[int, PartyMember]] = []
-        self.affiliations: list[tuple[int, Affiliation]] = []
+        self.persons: list[tuple] = []
+        self.members: list[tuple] = []
+        self.affiliations: list[tuple] = []
+        self.next_ids = {m: _max_id(m) + 1 for m in (Person, PartyMember, Affiliation)}
+        ops = connection.ops
+        self._date = ops.adapt_datefield_value
+        self._now = ops.adapt_datetimefield_value(timezone.now())
 
-    def person(self, d: MemberDraft | PersonData) -> Person:
+    def _id(self, model) -> int:
+        n = self.next_ids[model]
+        self.next_ids[model] = n + 1
+        return n
+
+    def person(self, d: MemberDraft | PersonData) -> int:
+        """Validate and queue a Person (through ``person_fields``); returns its id."""
         data = d if isinstance(d, PersonData) else PersonData(
             name=d.name, id_number=d.id_number, gender=d.gender, ethnicity=d.ethnicity, birth_date=d.birth,
             native_place=d.native_place, education=d.education, degree=d.degree, work_start_date=d.work_start)
-        p = Person(**person_fields(data))
-        self.persons.append(p)
-        return p
+        f = person_fields(data)
+        pk = self._id(Person)
+        date = self._date
+        self.persons.append((pk, f["name"], f["name_initials"], f["stroke_key"], f["id_number_cipher"],
+                             f["id_number_index"], f["id_number_masked"], f["gender"], f["ethnicity"],
+                             date(f["birth_date"]), f["native_place"], f["education"], f["degree"],
+                             date(f["work_start_date"]), f["phone_cipher"], self._now, self._now))
+        return pk
 
-    def member(self, person: Person, d: MemberDraft, org: PartyOrganization, *, previous=None, moved=None) -> PartyMember:
-        m = PartyMember(person=person, org=org, joined_date=d.joined, confirmed_date=d.confirmed, occupation=d.occupation,
-                        status=MemberStatus.FULL if d.confirmed else MemberStatus.PROBATIONARY)
-        self.members.append(m)
+    def member(self, person_id: int, d: MemberDraft, org: PartyOrganization, *, previous=None, moved=None) -> int:
+        """Queue the membership of ``person_id`` in ``org`` with its affiliation history; returns its id."""
+        pk, date = self._id(PartyMember), self._date
+        status = MemberStatus.FULL if d.confirmed else MemberStatus.PROBATIONARY
+        self.members.append((pk, person_id, org.pk, str(status), date(d.joined), date(d.confirmed), d.occupation, None,
+                             self._now, self._now))
         if previous is not None:
-            self.affiliations.append(Affiliation(member=m, org=previous, start=d.joined, end=moved, reason="组织关系转接",
-                                                 document_no=f"{moved.year}{len(self.affiliations) % 99991:05d}"))
-            self.affiliations.append(Affiliation(member=m, org=org, start=moved, reason="组织关系转接",
-                                                 document_no=f"{moved.year}{len(self.affiliations) % 99991:05d}"))
+            no = f"{moved.year}{self.next_ids[Affiliation] % 99991:05d}"
+            self.affiliations.append((self._id(Affiliation), pk, previous.pk, date(d.joined), date(moved), no, "组织关系转接"))
+            self.affiliations.append((self._id(Affiliation), pk, org.pk, date(moved), None, no, "组织关系转接"))
         else:
-            self.affiliations.append(Affiliation(member=m, org=org, start=d.joined, reason="入党"))
+            self.affiliations.append((self._id(Affiliation), pk, org.pk, date(d.joined), None, "", "入党"))
         self.summary.members += 1
         self.summary.probationary += d.confirmed is None
-        return m
+        return pk
 
     def flush(self) -> None:
-        Person.objects.bulk_create(self.persons, batch_size=2000)
-        for m in self.members:
-            m.person_id = m.person.pk
-        PartyMember.objects.bulk_create(self.members, batch_size=4000)
-        for a in self.affiliations:
-            a.member_id = a.member.pk
-        Affiliation.objects.bulk_create(self.affiliations, batch_size=5000)
+        _insert(Person, self._PERSON, self.persons)
+        _insert(PartyMember, self._MEMBER, self.members)
+        _insert(Affiliation, self._AFFILIATION, self.affiliations)
         self.summary.persons += len(self.persons)
         self.persons, self.members, self.affiliations = [], [], []
+
+    def finish(self) -> None:
+        self.flush()
+        sqls = connection.ops.sequence_reset_sql(no_style(), [Person, PartyMember, Affiliation])
+        with connection.cursor() as cur:
+            for sql in sqls:
+                cur.execute(sql)
+
+
+def _max_id(model) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        return cur.fetchone()[0] or 0
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT ``rows`` (tuples in the order of ``fields``, values already adapted) into ``model``'s table."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), 5000):
+            cur.executemany(sql, rows[i : i + 5000])
 
 
 def _build_members(rng, ids, city: _CityBuilder, writer: _PeopleWriter, total: int, progress: Progress) -> None:
@@ -377,7 +428,7 @@ def _build_members(rng, ids, city: _CityBuilder, writer: _PeopleWriter, total: i
             if done % _CHUNK == 0:
                 writer.flush()
                 progress("党员", done, total)
-    writer.flush()
+    writer.finish()
     progress("党员", done, total)
 
 
@@ -402,7 +453,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
         t.unit_id = t.unit.pk
     LeadershipTeam.objects.bulk_create(list(teams.values()), batch_size=2000)
     rank_posts: dict[tuple[int, str], Post] = {}
-    cadres: list[tuple[Cadre, Person]] = []
+    cadres: list[Cadre] = []
     appointments: list[Appointment] = []
     doc_counter: dict[tuple[str, int], int] = defaultdict(int)
     party_cadres = 0
@@ -436,29 +487,30 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
             county = seat.county or rng.choice(counties)
             edu = rng.choices(("10", "20", "30"), (35, 60, 5) if level == ManagementLevel.CITY else (15, 70, 15))[0]
             work = add_years(birth, {"10": 25, "20": 22, "30": 21}[edu] + rng.randint(0, 1))
-            person = writer.person(PersonData(
+            person_id = writer.person(PersonData(
                 name=person_name(rng, gender, birth.year), id_number=ids.make(county, birth, gender), gender=gender,
                 birth_date=birth, native_place=county, education=edu,
                 degree={"10": "3", "20": "4", "30": "0"}[edu], work_start_date=work))
             is_member = rng.random() >= 0.05
-            cadre = Cadre(person=person, management_level=level, post_level=seat.post_level, unit=seat.unit,
+            cadre = Cadre(person_id=person_id, management_level=level, post_level=seat.post_level, unit=seat.unit,
                           is_party_member=is_member)
-            cadres.append((cadre, person))
+            cadres.append(cadre)
             start = random_date(rng, max(add_years(birth, 26), add_years(REF_DATE, -7)), REF_DATE - dt.timedelta(days=45))
             appointments.append(Appointment(cadre=cadre, post=post, start=start, document_no=doc_no(level, seat.county, start.year)))
             if is_member:
                 branch = city.unit_branch.get(id(seat.unit)) or city.unit_branch[id(city.county_units[county])]
                 joined = random_date(rng, add_years(birth, 20), add_years(birth, min(32, age - 2)))
-                d = MemberDraft(person.name, "", gender, "01", birth, county, edu, "0", work,
+                d = MemberDraft("", "", gender, "01", birth, county, edu, "0", work,
                                 "05" if seat.unit.kind in _ORGAN_KINDS else "04",
                                 joined, joined + dt.timedelta(days=365 + rng.randint(0, 30)))
-                writer.member(person, d, branch)
+                writer.member(person_id, d, branch)
                 party_cadres += 1
             if level == ManagementLevel.CITY:
                 summary.cadres_city += 1
             else:
                 summary.cadres_county += 1
-        progress("干部", summary.cadres_city + summary.cadres_county, len(chosen))
+        progress("干部", summary.cadres_city + summary.cadres_county,
+                 round((CITY_CADRES_AT_SCALE_1 + COUNTY_CADRES_AT_SCALE_1) * scale))
     # Concurrent posts: the government head is also deputy party secretary (县长兼县委副书记),
     # a town's chief also deputy party secretary (镇长兼党委副书记).
     first_holder: dict[int, Appointment] = {}
@@ -484,9 +536,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
         p.unit_id, p.team_id = p.unit.pk, (p.team.pk if p.team else None)
     Post.objects.bulk_create(all_posts, batch_size=2000)
     writer.flush()
-    for cadre, person in cadres:
-        cadre.person_id, cadre.unit_id = person.pk, cadre.unit.pk
-    Cadre.objects.bulk_create([c for c, _ in cadres], batch_size=2000)
+    Cadre.objects.bulk_create(cadres, batch_size=2000)
     for a in appointments:
         a.cadre_id, a.post_id = a.cadre.pk, a.post.pk
     Appointment.objects.bulk_create(appointments, batch_size=4000)
