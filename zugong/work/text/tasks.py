@@ -64,7 +64,7 @@ _LEAD = re.compile(
 PILLAR_LEXICON: dict[str, list[str]] = {
     "人才": ["人才", "引才", "聚才", "专家", "科创", "高层次", "创新创业", "专业技术", "鸿雁", "特支计划", "人力资源"],
     "干部": ["干部", "领导班子", "班子", "一把手", "考核", "考察", "选拔", "挂职", "能上能下", "选配", "年轻干部", "领导人员", "公务员", "客座教授", "培训"],
-    "组织": ["党组织", "党支部", "基层党建", "党员", "基层", "村", "社区", "小区", "物业", "新业态", "新就业", "两新", "覆盖", "党群服务", "乡村振兴", "信用", "乡风", "主题教育", "党建"],
+    "组织": ["村干部", "党组织", "党支部", "基层党建", "党员", "基层", "村", "社区", "小区", "物业", "新业态", "新就业", "两新", "覆盖", "党群服务", "乡村振兴", "信用", "乡风", "主题教育", "党建"],
     "自身建设": ["组织部门", "组工干部", "组织系统", "从严治部", "自身建设", "纪检组"],
 }
 
@@ -114,8 +114,11 @@ def pillar_of(heading_path: list[str], sentence: str) -> str:
     scores = dict.fromkeys(PILLAR_LEXICON, 0.0)
     heads = " ".join(heading_path)
     for pillar, words in PILLAR_LEXICON.items():
+        h, t = heads, sentence
+        if pillar == "干部":  # 村干部 belong to grassroots organization, 组工干部 to the department itself
+            h, t = (x.replace("村干部", "").replace("组工干部", "") for x in (heads, sentence))
         for w in words:
-            scores[pillar] += 2 * heads.count(w) + sentence.count(w)
+            scores[pillar] += 2 * h.count(w) + t.count(w)
     best = max(scores.items(), key=lambda kv: kv[1])
     return best[0] if best[1] > 0 else "组织"
 
