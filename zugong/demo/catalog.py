@@ -90,7 +90,7 @@ def organ_seats(organ: str, level: str) -> list[tuple[str, str, int]]:
         head, deputy = "主席", "副主席"
     else:
         head, deputy = "局长", "副局长"
-    return [(head, level + "1", 0 if level == "3" else 1), (deputy, level + "2", 2), (deputy, level + "2", 3), (deputy, level + "2", 4)]
+    return [(head, level + "1", 1), (deputy, level + "2", 2), (deputy, level + "2", 3), (deputy, level + "2", 4)]
 
 
 def institution_seats(kind: str, level: str) -> list[tuple[str, str, int]]:

@@ -1,0 +1,192 @@
+"""The demo city: exact division tree, consistent people, shares, cadres, accounts, determinism."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from zugong.cadres.models import Appointment, Cadre
+from zugong.core import codes
+from zugong.core.models import AuditEvent, Person, Role, UserProfile
+from zugong.core.rules import age_on, parse_id_number
+from zugong.demo import DEMO_PASSWORD, DemoError, build_demo
+from zugong.demo.divisions import DATA_DIR, load_counties
+from zugong.demo.people import OLD_AREA_CODE, REF_DATE, add_years
+from zugong.members.models import Affiliation, MemberStatus, PartyMember
+from zugong.orgs.models import OrgKind, PartyOrganization, Unit, UnitKind
+
+SCALE = 0.005
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One small demo city shared by this module's tests, rolled back at the end."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            summary = build_demo(scale=SCALE, seed=11)
+            yield summary
+            transaction.set_rollback(True)
+
+
+def test_it_ships_the_luan_division_subset():
+    counties = load_counties()
+    assert [c.code for c in counties] == ["341502", "341503", "341504", "341522", "341523", "341524", "341525"]
+    assert [c.name for c in counties] == ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"]
+    towns = [t for c in counties for t in c.towns]
+    villages = [v for t in towns for v in t.villages]
+    assert len(towns) == 146
+    assert len(villages) == 1970
+    assert sum(v.is_village for v in villages) == 1721
+    assert ("341502001", "中市街道") in [(t.code, t.name) for t in towns]
+    assert ("341502001001", "迎宾居委会") in [(v.code, v.name) for v in villages]
+    assert all(len(v.code) == 12 and v.code.startswith("3415") for v in villages)
+    assert "2.7.0" in (DATA_DIR / "SOURCE.md").read_text()
+    assert "PUBLIC LICENSE" in (DATA_DIR / "LICENSE").read_text()
+
+
+@pytest.mark.django_db
+def test_it_builds_exactly_the_division_tree(demo):
+    by_kind = lambda *kinds: Unit.objects.filter(kind__in=kinds)  # noqa: E731
+    assert by_kind(UnitKind.CITY).get().division_code == "341500000000"
+    assert by_kind(UnitKind.COUNTY).count() == 7
+    assert by_kind(UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT).count() == 146
+    assert by_kind(UnitKind.VILLAGE).count() == 1721
+    assert by_kind(UnitKind.COMMUNITY).count() == 249
+    expected = {v.code: v.name for c in load_counties() for t in c.towns for v in t.villages}
+    got = dict(by_kind(UnitKind.VILLAGE, UnitKind.COMMUNITY).values_list("division_code", "name"))
+    assert got == expected
+    jinan = Unit.objects.get(division_code="341502000000")
+    assert jinan.name == "金安区"
+    street = Unit.objects.get(division_code="341502001000")
+    assert street.name == "中市街道" and street.kind == UnitKind.SUBDISTRICT and street.parent == jinan
+    village = Unit.objects.get(division_code="341502001001")
+    assert village.parent == street and village.path.startswith(street.path)
+    for unit in by_kind(UnitKind.VILLAGE, UnitKind.COMMUNITY).select_related("parent"):
+        assert unit.parent.division_code[:9] == unit.division_code[:9]
+
+
+@pytest.mark.django_db
+def test_it_gives_every_village_and_community_a_party_organization(demo):
+    grassroots = PartyOrganization.objects.filter(unit__kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY))
+    assert grassroots.values("unit").distinct().count() == 1970
+    assert set(grassroots.values_list("term_years", flat=True)) == {5}
+    assert grassroots.filter(kind=OrgKind.GENERAL_BRANCH).exists()
+    assert PartyOrganization.objects.filter(depth=1).get().name == "中共六安市委员会"
+    names = set(PartyOrganization.objects.values_list("name", flat=True))
+    assert {"中共六安市金安区委员会", "中共霍山县委员会", "中共六安市直属机关工作委员会", "中共木厂镇委员会",
+            "中共中市街道工作委员会"} <= names
+    assert PartyOrganization.objects.filter(kind=OrgKind.JOINT_BRANCH, parent__name__endswith="两新组织工作委员会").exists()
+    other = PartyOrganization.objects.exclude(unit__kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY))
+    assert set(other.values_list("term_years", flat=True)) == {3}
+
+
+@pytest.mark.django_db
+def test_it_makes_valid_unique_id_numbers_consistent_with_the_person(demo):
+    allowed = {"341502", "341503", "341504", "341522", "341523", "341524", "341525", *OLD_AREA_CODE.values()}
+    seen = set()
+    for person in Person.objects.all():
+        info = parse_id_number(person.id_number)
+        assert info.birth_date == person.birth_date
+        assert info.gender == person.gender
+        assert info.area_code in allowed
+        assert (info.area_code.startswith("3424")) == (person.birth_date.year < 1985)
+        assert person.id_number_masked == info.number[:6] + "********" + info.number[-4:]
+        seen.add(info.number)
+        if person.work_start_date:
+            assert age_on(person.birth_date, person.work_start_date) >= 16
+            assert person.work_start_date <= REF_DATE
+    assert len(seen) == Person.objects.count() == demo.persons
+
+
+@pytest.mark.django_db
+def test_it_has_consistent_membership_dates(demo):
+    members = PartyMember.objects.select_related("person")
+    assert members.count() == demo.members == round(250_000 * SCALE)
+    for m in members:
+        assert m.joined_date >= add_years(m.person.birth_date, 18), m
+        assert m.joined_date <= REF_DATE
+        if m.status == MemberStatus.PROBATIONARY:
+            assert m.confirmed_date is None
+            assert (REF_DATE - m.joined_date).days < 366
+        else:
+            assert 365 <= (m.confirmed_date - m.joined_date).days <= 420
+            assert m.confirmed_date <= REF_DATE
+        if m.occupation == "06":
+            assert age_on(m.person.birth_date, REF_DATE) <= 24
+        if m.occupation == "08":
+            assert age_on(m.person.birth_date, REF_DATE) >= 55
+    open_affiliations = Affiliation.objects.filter(end__isnull=True)
+    assert open_affiliations.count() == members.count()
+    current = PartyMember.objects.filter(pk=OuterRef("member")).values("org")[:1]
+    assert not open_affiliations.exclude(org=Subquery(current)).exists()
+    assert Affiliation.objects.filter(end__isnull=False).exists()  # some transfers
+    assert PartyMember.objects.exclude(org__kind__in=(OrgKind.BRANCH, OrgKind.JOINT_BRANCH)).count() == 0
+
+
+def _share(qs, **condition) -> float:
+    return qs.filter(**condition).count() / qs.count()
+
+
+@pytest.mark.django_db
+def test_it_follows_the_chosen_shares_roughly(demo):
+    people = Person.objects.filter(membership__isnull=False)
+    born_61 = add_years(REF_DATE, -61)
+    assert 0.22 < _share(people, gender="2") < 0.40
+    assert 0.35 < _share(people, education__in=codes.COLLEGE_OR_ABOVE) < 0.62
+    assert _share(people, ethnicity__in=[c for c, _ in codes.ETHNICITY if c != codes.HAN]) < 0.04
+    assert 0.20 < _share(people, birth_date__lte=born_61) < 0.42
+    members = PartyMember.objects.all()
+    assert 0.02 < _share(members, status=MemberStatus.PROBATIONARY) < 0.09
+    assert 0.18 < _share(members, occupation=codes.FARMER) < 0.36
+    assert {m for m in members.values_list("occupation", flat=True)} == {c for c, _ in codes.OCCUPATION}
+    rural = Person.objects.filter(membership__org__unit__kind=UnitKind.VILLAGE)
+    organ = Person.objects.filter(membership__org__unit__kind=UnitKind.ORGAN)
+    assert _share(rural, birth_date__lte=add_years(REF_DATE, -60)) > 0.40
+    assert _share(rural, education__in=codes.JUNIOR_HIGH_OR_BELOW) > 0.40
+    assert _share(organ, education__in=codes.COLLEGE_OR_ABOVE) > 0.85
+    assert _share(organ, birth_date__lte=born_61) < _share(rural, birth_date__lte=born_61)
+
+
+@pytest.mark.django_db
+def test_it_builds_cadres_in_leadership_teams(demo):
+    city = Cadre.objects.filter(management_level="city").select_related("person")
+    county = Cadre.objects.filter(management_level="county").select_related("person")
+    assert city.count() == round(3000 * SCALE) and county.count() == round(15000 * SCALE)
+    assert set(city.values_list("post_level", flat=True)) <= {"31", "32"}
+    assert set(county.values_list("post_level", flat=True)) <= {"41", "42"}
+    for c in [*city, *county]:
+        age = age_on(c.person.birth_date, REF_DATE)
+        assert (36 <= age <= 59) if c.management_level == "city" else (28 <= age <= 59)
+        main = c.appointments.get(is_concurrent=False, end__isnull=True)
+        assert main.post.unit_id == c.unit_id
+        assert main.document_no.endswith("号") and "组干〔" in main.document_no
+        assert main.start <= REF_DATE and age_on(c.person.birth_date, main.start) >= 25
+        assert hasattr(c.person, "membership") == c.is_party_member
+    assert Appointment.objects.filter(post__title="区委书记", post__team__name="金安区委领导班子").exists()
+    assert Appointment.objects.filter(is_concurrent=True).exists()
+
+
+@pytest.mark.django_db
+def test_it_creates_the_demo_accounts_with_their_scopes(demo):
+    profiles = {p.user.username: p for p in UserProfile.objects.select_related("user", "unit", "party_org")}
+    assert set(profiles) == {"admin", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan",
+                             "leader", "secretary"}
+    admin = profiles["admin"]
+    assert admin.role == Role.CITY_ADMIN and admin.may_view_id_numbers and admin.party_org.depth == 1
+    assert profiles["jinan"].role == Role.COUNTY_ADMIN and profiles["jinan"].unit.name == "金安区"
+    assert profiles["huoshan"].party_org.name == "中共霍山县委员会"
+    assert profiles["leader"].role == Role.LEADER and profiles["leader"].unit.kind == UnitKind.CITY
+    sec = profiles["secretary"]
+    assert sec.role == Role.BRANCH_SECRETARY and sec.party_org.kind == OrgKind.BRANCH
+    assert sec.unit.kind == UnitKind.VILLAGE and sec.unit.path.startswith(profiles["jinan"].unit.path)
+    assert get_user_model().objects.get(username="leader").check_password(DEMO_PASSWORD)
+    event = AuditEvent.objects.get(action="demo.build")
+    assert event.after["members"] == demo.members
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_build_twice_without_reset(demo):
+    with pytest.raises(DemoError):
+        build_demo(scale=SCALE, seed=11)
