@@ -221,7 +221,8 @@ def person_get(scope: Scope, person_id: int) -> Person:
 class PersonProfile:
     """What the person page shows: the Person, its membership with branch (or None), its dated
     affiliations (组织关系, oldest first), its cadre record (or None) with current appointments,
-    ages in full years on ``on`` and 党龄 (years since 入党时间)."""
+    ages in full years on ``on`` and 党龄 (years since 入党时间). ``org_in_scope`` says whether the
+    branch lies in the user's subtree (for links); each appointment has ``team_in_scope``."""
 
     person: Person
     member: PartyMember | None
@@ -231,6 +232,7 @@ class PersonProfile:
     on: dt.date
     age: int
     party_years: int | None
+    org_in_scope: bool = False
 
 
 def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> PersonProfile:
@@ -251,9 +253,11 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
     if cadre is not None:
         appointments = list(
             Appointment.objects.filter(cadre=cadre, end__isnull=True)
-            .select_related("post", "post__unit", "post__team")
+            .select_related("post", "post__unit", "post__team", "post__team__unit")
             .order_by("is_concurrent", "start")
         )
+        for a in appointments:
+            a.team_in_scope = a.post.team is not None and scope.has_unit_path(a.post.team.unit.path)
     return PersonProfile(
         person=person,
         member=member,
@@ -263,6 +267,7 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
         on=on,
         age=age_on(person.birth_date, on),
         party_years=age_on(member.joined_date, on) if member else None,
+        org_in_scope=member is not None and scope.has_org_path(member.org.path),
     )
 
 

@@ -92,3 +92,11 @@ def test_it_refuses_revealing_to_roles_without_the_right(city, login, people):
 
 def test_it_only_reveals_on_post(city, login, people):
     assert login(city.users["city_admin"]).get(reveal_url(people["张晓明"])).status_code == 405
+
+
+def test_it_links_only_to_organizations_and_teams_in_scope(city, login, people):
+    text = login(city.users["branch_secretary"]).get(person_url(people["张晓明"])).content.decode()
+    assert reverse("orgs:detail", args=[city.orgs["jinan_branch"].id]) in text
+    assert "金安区一镇领导班子" in text  # the post is shown …
+    team = people["张晓明"].cadre.appointments.get().post.team
+    assert reverse("cadres:team", args=[team.id]) not in text  # … but not linked: outside the secretary's units
