@@ -53,7 +53,7 @@ from zugong.orgs.models import BRANCH_KINDS, OrgKind, PartyOrganization, Unit
 
 SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
 SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
-LOOKUP_BATCH = 5000
+LOOKUP_BATCH = 20000
 OUT_OF_SCOPE = "所在党支部不在您的管理范围内"
 
 ProgressFn = Callable[[int, int], None]
@@ -295,7 +295,9 @@ def prepare_members(
         if progress is not None and n % 5000 == 0:
             progress(n, len(data))
     prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
+    t1 = time.perf_counter()
     _classify(prepared, scope, today)
+    prepared.timings["validate.lookup"] = time.perf_counter() - t1
     prepared.errors.sort(key=lambda e: e[0])
     prepared.timings["validate"] = time.perf_counter() - t0
     return prepared
@@ -503,6 +505,30 @@ _PERSON_COMPARE = ("name", "gender", "ethnicity", "birth_date", "native_place", 
 _MEMBER_COMPARE = ("org_id", "status", "joined_date", "confirmed_date", "occupation")
 
 
+_LOOKUP_FIELDS = (
+    "id_number_index", "id", *_PERSON_COMPARE, "phone_cipher",
+    "membership__id", "membership__org_id", "membership__status", "membership__joined_date",
+    "membership__confirmed_date", "membership__occupation", "membership__left_date",
+)  # fmt: skip
+
+
+def _lookup_persons(indexes: list[str]) -> list[tuple]:
+    """Rows of ``_LOOKUP_FIELDS`` for the persons with these blind indexes (PostgreSQL: one array parameter)."""
+    qs = Person.objects.values_list(*_LOOKUP_FIELDS)
+    if not _is_pg():
+        return list(qs.filter(id_number_index__in=indexes))
+    qn = connection.ops.quote_name
+    person_cols = ", ".join(f"p.{qn(Person._meta.get_field(f).column)}" for f in ("id_number_index", "id", *_PERSON_COMPARE, "phone_cipher"))
+    member_cols = ", ".join(f"m.{qn(f)}" for f in ("id", "org_id", "status", "joined_date", "confirmed_date", "occupation", "left_date"))
+    sql = (
+        f"SELECT {person_cols}, {member_cols} FROM {qn(Person._meta.db_table)} p "
+        f"LEFT JOIN {qn(PartyMember._meta.db_table)} m ON m.person_id = p.id WHERE p.id_number_index = ANY(%s)"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [indexes])
+        return cur.fetchall()
+
+
 def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
     """Look up existing persons by blind index (one query per LOOKUP_BATCH rows) and set each outcome."""
     records = prepared.records
@@ -513,11 +539,7 @@ def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
     for start in range(0, len(records), LOOKUP_BATCH):
         batch = records[start : start + LOOKUP_BATCH]
         by_index = {r.id_index: r for r in batch}
-        found = Person.objects.filter(id_number_index__in=list(by_index)).values_list(
-            "id_number_index", "id", *_PERSON_COMPARE, "phone_cipher",
-            "membership__id", "membership__org_id", "membership__status", "membership__joined_date",
-            "membership__confirmed_date", "membership__occupation", "membership__left_date",
-        )  # fmt: skip
+        found = _lookup_persons(list(by_index))
         member_ids = []
         for idx, pid, *rest in found:
             rec = by_index[idx]
@@ -601,6 +623,16 @@ def _columns(model: type[Model]) -> list:
     return [f for f in model._meta.concrete_fields]
 
 
+def _pg_types(cur, table: str, columns: list[str]) -> list[int]:
+    """PostgreSQL type oids of ``columns`` of ``table``, for binary COPY (about 3× faster than text here)."""
+    cur.execute(
+        "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+        [connection.ops.quote_name(table)],
+    )
+    oids = dict(cur.fetchall())
+    return [oids[c] for c in columns]
+
+
 def bulk_insert(model: type[Model], rows: list[dict]) -> None:
     """Insert ``rows`` (dicts of field attname → value, including ``id``) into ``model``'s table.
 
@@ -622,7 +654,9 @@ def bulk_insert(model: type[Model], rows: list[dict]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cur:
         if _is_pg():
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            types = _pg_types(cur, model._meta.db_table, [f.column for f in fields])
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
                 for r in rows:
                     copy.write_row([r[k] if k in r else defaults[k] for k in names])
         else:
@@ -650,7 +684,9 @@ def bulk_update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> 
             select = ", ".join(["id", *map(qn, cols)])
             cur.execute(f"DROP TABLE IF EXISTS {tmp}")
             cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {select} FROM {table} WITH NO DATA")
-            with cur.copy(f"COPY {tmp} ({select}) FROM STDIN") as copy:
+            types = _pg_types(cur, meta.db_table, ["id", *cols])
+            with cur.copy(f"COPY {tmp} ({select}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(types)
                 for r in rows:
                     copy.write_row(r)
             sets = ", ".join(f"{qn(c)} = t.{qn(c)}" for c in cols)
@@ -705,6 +741,18 @@ def _grouped_updates(model: type[Model], items: list[tuple[int, dict]]) -> None:
         bulk_update(model, [*names, "updated_at"], rows)
 
 
+class _Clock:
+    """Adds the seconds since the previous call to ``timings[label]`` (for the benchmark's breakdown)."""
+
+    def __init__(self, timings: dict):
+        self.timings, self.t = timings, time.perf_counter()
+
+    def __call__(self, label: str) -> None:
+        now = time.perf_counter()
+        self.timings[label] = self.timings.get(label, 0) + now - self.t
+        self.t = now
+
+
 def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     """Write the classified good rows of ``prepared``; the caller holds the transaction.
 
@@ -712,11 +760,15 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     counted as updated).
     """
     recs = prepared.records
+    clock = _Clock(prepared.timings)
     new_persons = [r for r in recs if r.outcome == "new"]
     new_members = [r for r in recs if r.outcome in ("new", "new_member")]
     for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
         rec.person_id = pk
-    bulk_insert(Person, [{"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons])
+    person_rows = [{"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons]
+    clock("write.prepare_persons")
+    bulk_insert(Person, person_rows)
+    clock("write.copy_persons")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)
     member_ids = allocate_ids(PartyMember, len(new_members))
@@ -726,6 +778,7 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
         member_rows.append({"id": pk, "person_id": rec.person_id, **rec.member})
         aff_rows.append({"member_id": pk, "org_id": rec.org_id, "start": rec.member["joined_date"], "reason": "名册导入"})
     bulk_insert(PartyMember, member_rows)
+    clock("write.copy_members")
     _grouped_updates(PartyMember, [(r.member_id, r.member_changes) for r in recs if r.member_changes])
     # transfers: close the open affiliation today and open a new one (same-day corrections edit in place)
     closes, moves = [], []
@@ -745,6 +798,7 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     for row, pk in zip(aff_rows, ids, strict=True):
         row["id"] = pk
     bulk_insert(Affiliation, aff_rows)
+    clock("write.affiliations")
     c = prepared.counts
     return {
         "created": c.get("new", 0),

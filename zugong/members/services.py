@@ -180,7 +180,7 @@ def import_job_commit(
         raise ImportRefused(prepared.header_error)
     if prepared.error_count and not good_rows_only:
         _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
-        raise ImportRefused(job.message)
+        raise ImportRefused(job.message + "：" + "；".join(f"第{e[0]}行{e[1]}：{e[3]}" for e in prepared.errors[:3]))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
     t0 = time.perf_counter()
     with transaction.atomic():
@@ -202,7 +202,8 @@ def import_job_commit(
             summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
             f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
         )
-        job.timings = {**job.timings, "write": round(time.perf_counter() - t0, 3)}
+        job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
+        job.timings["write"] = round(time.perf_counter() - t0, 3)
         job.save()
     job.timings["write"] = round(time.perf_counter() - t0, 3)
     return job
