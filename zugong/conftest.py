@@ -21,11 +21,3 @@ def login(client):
 
     return _login
 
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests render templates without running collectstatic: use the plain static storage."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
