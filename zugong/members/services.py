@@ -19,28 +19,26 @@ import io
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zugong.core import codes, crypto
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
-from zugong.core.rules import IdNumberError, make_id_number, parse_id_number
+from zugong.core.rules import make_id_number
 from zugong.core.scope import Scope, scope_for
-from zugong.core.services import id_number_index
 from zugong.core.xlsx import rows_to_xlsx
 from zugong.members import importer
 from zugong.members.models import ImportJob, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
-from zugong.orgs.selectors import party_org_get
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
@@ -360,36 +358,27 @@ def import_template(kind: str, scope: Scope) -> bytes:
 # --------------------------------------------------------------------------- export
 
 
-def members_for_export(scope: Scope, *, q: str = "", org_id: str | int | None = None) -> QuerySet[PartyMember]:
-    """Current members in ``scope`` (optionally the subtree of party org ``org_id``; Http404 outside),
-    filtered by ``q`` (name contains, pinyin initials start, or exact 身份证号), in 姓氏笔画 order."""
-    qs = PartyMember.objects.filter(org__path__startswith=scope.org_path, left_date__isnull=True)
-    if org_id not in (None, ""):
-        org = party_org_get(scope, org_id)
-        qs = qs.filter(org__path__startswith=org.path)
-    q = (q or "").strip()
-    if q:
-        try:
-            info = parse_id_number(q)
-        except IdNumberError:
-            qs = qs.filter(Q(person__name__contains=q) | Q(person__name_initials__startswith=q.lower()))
-        else:
-            qs = qs.filter(person__id_number_index=id_number_index(info.number))
-    return qs.order_by("person__stroke_key", "person__name", "person_id")
+def members_for_export(scope: Scope, params: Mapping[str, str]) -> QuerySet[PartyMember]:
+    """Current members in ``scope`` filtered like the 党员名册 page (``q``, ``org`` … of
+    ``MemberFilters``; Http404 for an ``org`` outside the scope), in 姓氏笔画 order."""
+    from zugong.members.selectors import MemberFilters, members_search
+
+    return members_search(scope, MemberFilters.from_params(params))
 
 
 def _mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[7:] if len(phone) == 11 else phone
 
 
-def member_export(*, actor: Actor, scope: Scope, q: str = "", org_id: str | int | None = None) -> bytes:
+def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None = None) -> bytes:
     """The scoped member list as .xlsx with the import's columns (re-importable).
 
     身份证号 and 联系电话 are masked unless the scope may view full numbers; every export writes an
     audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
     """
     unmasked = scope.may_view_id_numbers
-    qs = members_for_export(scope, q=q, org_id=org_id).values_list(
+    params = params or {}
+    qs = members_for_export(scope, params).values_list(
         "person__name", "person__gender", "person__ethnicity", "person__birth_date",
         "person__id_number_cipher" if unmasked else "person__id_number_masked",
         "person__education", "person__degree", "person__native_place", "person__work_start_date",
@@ -413,6 +402,6 @@ def member_export(*, actor: Actor, scope: Scope, q: str = "", org_id: str | int 
         audit_record(
             actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
             summary=f"导出党员名册{len(rows)}人" + ("（含完整身份证号）" if unmasked else ""),
-            after={"count": len(rows), "q": q, "org": org_id, "unmasked": unmasked},
+            after={"count": len(rows), "filters": {k: params.get(k) for k in params}, "unmasked": unmasked},
         )  # fmt: skip
     return content

@@ -104,7 +104,6 @@ def import_template(request):
 def member_export(request):
     """The scoped member list (filters ``q`` and ``org`` as on the list page) as .xlsx, audited."""
     scope = scope_for(request.user)
-    content = services.member_export(
-        actor=Actor.from_request(request), scope=scope, q=request.GET.get("q", ""), org_id=request.GET.get("org") or None
-    )
+    params = {k: v for k, v in request.GET.items() if v}
+    content = services.member_export(actor=Actor.from_request(request), scope=scope, params=params)
     return xlsx_response(content, "党员名册.xlsx")

@@ -1,0 +1,320 @@
+"""Cadre roster import and export. Every write happens inside the import's transaction with its audit event.
+
+A cadre roster row creates or updates the Person (by 身份证号 blind index), its Cadre record
+(管理权限, 职务级别, 工作单位, 是否中共党员) and the current appointment: the 现任职务 in the
+工作单位 (the Post is created when the unit has none of that title), dated 任职时间 with 任职文号.
+When the row names a different post than the cadre's open appointments, those are closed on
+the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
+from zugong.cadres.roster import CADRE_COLUMNS
+from zugong.core import codes, crypto
+from zugong.core.audit import Actor, audit_record
+from zugong.core.models import ID_CONTEXT, Person, Role
+from zugong.core.rules import IdNumberError, age_on, parse_id_number
+from zugong.core.scope import Scope
+from zugong.core.services import PersonData, id_number_index, person_fields
+from zugong.core.xlsx import rows_to_xlsx
+from zugong.members.importer import Prepared, code_of, map_roster
+from zugong.members.roster import DateParseError, cell_text, iter_data_rows, parse_date
+from zugong.orgs.models import Unit
+
+_MANAGEMENT = {"市管": "city", "市管干部": "city", "县管": "county", "县管干部": "county", "区管": "county", "县区管": "county"}
+_PARTY = {"是": True, "中共党员": True, "党员": True, "中共预备党员": True, "预备党员": True, "y": True,
+          "否": False, "群众": False, "非党员": False, "民主党派": False, "无党派人士": False, "n": False}  # fmt: skip
+
+
+@dataclass(slots=True)
+class CadreRecord:
+    """One valid cadre row: person values, cadre values, unit, post title and appointment."""
+
+    row: int
+    id_number: str
+    id_index: str
+    person: dict
+    cadre: dict
+    unit_id: int
+    post_title: str
+    start: dt.date
+    document_no: str
+    outcome: str = "new"
+    person_obj: Person | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class _UnitResolver:
+    """工作单位 → unit id by exact name or unique suffix within the user's unit subtree."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.rows = list(Unit.objects.values_list("id", "name", "path"))
+        self.cache: dict[str, tuple[int | None, str]] = {}
+
+    def resolve(self, text: str) -> tuple[int | None, str]:
+        key = re.sub(r"\s", "", text)
+        if key not in self.cache:
+            self.cache[key] = self._resolve(key)
+        return self.cache[key]
+
+    def _resolve(self, key: str) -> tuple[int | None, str]:
+        path = self.scope.unit_path
+        for matches in ([r for r in self.rows if r[1] == key], [r for r in self.rows if r[1].endswith(key)]):
+            inside = [r for r in matches if r[2].startswith(path)]
+            if len(inside) == 1:
+                return inside[0][0], ""
+            if len(inside) > 1:
+                return None, f"“{key}”对应多个单位（{'、'.join(r[1] for r in inside[:3])}），请填写全称"
+            if matches:
+                return None, "工作单位不在您的管理范围内"
+        return None, f"未找到单位“{key}”"
+
+
+def prepare_cadres(rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date | None = None, progress=None) -> Prepared:
+    """Validate a cadre roster for ``scope``; classify good rows as new / update / unchanged. Writes nothing."""
+    prepared = Prepared()
+    t0 = time.perf_counter()
+    today = today or timezone.localdate()
+    hmap, header_idx = map_roster(rows, CADRE_COLUMNS, prepared)
+    data = list(iter_data_rows(rows, header_idx)) if hmap is not None else []
+    prepared.total_rows = len(data)
+    if prepared.header_error:
+        prepared.error_rows.update(r for r, _ in data)
+        return prepared
+    units = _UnitResolver(scope)
+    seen: dict[str, int] = {}
+    for row_no, cells in data:
+        rec = _cadre_row(row_no, cells, hmap.index, scope, today, units, prepared)
+        if rec is None:
+            continue
+        first = seen.get(rec.id_index)
+        if first is not None:
+            prepared.add_error(row_no, "身份证号", rec.id_number, f"身份证号与第{first}行重复（同一人出现两次）")
+            prepared.add_error(first, "身份证号", rec.id_number, f"身份证号与第{row_no}行重复（同一人出现两次）")
+        else:
+            seen[rec.id_index] = row_no
+            prepared.records.append(rec)
+    prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
+    _classify(prepared, scope)
+    prepared.errors.sort(key=lambda e: e[0])
+    prepared.timings["validate"] = time.perf_counter() - t0
+    return prepared
+
+
+def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord | None:  # noqa: C901
+    def cell(key):
+        i = ix.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    before = len(p.errors)
+    name = cell_text(cell("name"))
+    if not name:
+        p.add_error(row, "姓名", "", "姓名不能为空")
+    info = None
+    raw_id = cell_text(cell("id_number"))
+    if not raw_id:
+        p.add_error(row, "身份证号", "", "身份证号不能为空")
+    else:
+        try:
+            info = parse_id_number(raw_id)
+        except IdNumberError as exc:
+            p.add_error(row, "身份证号", raw_id, str(exc))
+    person: dict = {"name": name}
+    gender = cell_text(cell("gender"))
+    if gender:
+        g = code_of("gender", gender)
+        if g is None:
+            p.add_error(row, "性别", gender, f"未知的性别“{gender}”（应为男或女）")
+        elif info is not None and g != info.gender:
+            p.add_error(row, "性别", gender, f"性别“{gender}”与身份证号（{codes.label('gender', info.gender)}）不一致")
+
+    def date(key, header):
+        raw = cell(key)
+        try:
+            return parse_date(raw)
+        except DateParseError as exc:
+            p.add_error(row, header, raw, str(exc))
+            return None
+
+    birth = date("birth_date", "出生年月")
+    if birth is not None and info is not None:
+        b = info.birth_date
+        if (birth.date != b) if birth.day_known else ((birth.date.year, birth.date.month) != (b.year, b.month)):
+            p.add_error(row, "出生年月", cell("birth_date"), f"出生年月与身份证号（{b:%Y.%m.%d}）不一致")
+    for key, header, table in (("ethnicity", "民族", "ethnicity"), ("education", "学历", "education")):
+        if key in ix:
+            text = cell_text(cell(key))
+            if text:
+                code = code_of(table, text)
+                if code is None:
+                    p.add_error(row, header, text, f"未知的{header}“{text}”（应为{codes.TABLE_TITLES[table]}中的名称）")
+                person[key] = code
+    unit_text = cell_text(cell("unit"))
+    unit_id = None
+    if not unit_text:
+        p.add_error(row, "工作单位", "", "工作单位不能为空")
+    else:
+        unit_id, reason = units.resolve(unit_text)
+        if unit_id is None:
+            p.add_error(row, "工作单位", unit_text, reason)
+    post = cell_text(cell("post"))
+    if not post:
+        p.add_error(row, "现任职务", "", "现任职务不能为空")
+    level_text = cell_text(cell("post_level"))
+    level = code_of("post_level", level_text) if level_text else None
+    if level is None:
+        p.add_error(row, "职务级别", level_text, f"未知的职务级别“{level_text}”（应为GB/T 12407中的名称，如县处级正职）" if level_text else "职务级别不能为空")
+    start = date("start", "任职时间")
+    if start is None and cell("start") in (None, ""):
+        p.add_error(row, "任职时间", "", "任职时间不能为空")
+    elif start is not None:
+        if start.date > today:
+            p.add_error(row, "任职时间", cell("start"), "任职时间晚于今天")
+        elif info is not None and age_on(info.birth_date, start.date) < 18:
+            p.add_error(row, "任职时间", cell("start"), "任职时未满18周岁")
+    mgmt_text = cell_text(cell("management_level"))
+    mgmt = _MANAGEMENT.get(mgmt_text)
+    if mgmt is None:
+        p.add_error(row, "管理权限", mgmt_text, "管理权限应为市管或县管" if mgmt_text else "管理权限不能为空")
+    elif mgmt == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
+        p.add_error(row, "管理权限", mgmt_text, "市管干部由市委组织部导入")
+    cadre = {"management_level": mgmt, "post_level": level, "unit_id": unit_id}
+    if "is_party_member" in ix:
+        text = cell_text(cell("is_party_member")).lower()
+        if text:
+            flag = _PARTY.get(text)
+            if flag is None:
+                p.add_error(row, "是否中共党员", text, "是否中共党员应填是或否")
+            cadre["is_party_member"] = flag
+    if len(p.errors) != before:
+        return None
+    return CadreRecord(
+        row=row, id_number=info.number, id_index=id_number_index(info.number), person=person, cadre=cadre,
+        unit_id=unit_id, post_title=post[:60], start=start.date, document_no=cell_text(cell("document_no"))[:60],
+    )  # fmt: skip
+
+
+def _classify(prepared: Prepared, scope: Scope) -> None:
+    counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
+    recs = prepared.records
+    persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in recs])}
+    cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
+    bad = set()
+    for rec in recs:
+        person = persons.get(rec.id_index)
+        rec.person_obj = person
+        if person is None:
+            counts["new"] += 1
+            continue
+        cadre = cadres.get(person.pk)
+        if cadre is not None and not cadre.unit.path.startswith(scope.unit_path):
+            prepared.add_error(rec.row, "身份证号", rec.id_number, f"该干部现在{cadre.unit.name}，不在您的管理范围内")
+            bad.add(rec.row)
+            continue
+        rec.extra["cadre"] = cadre
+        same_person = all(getattr(person, k) == v for k, v in rec.person.items())
+        same_cadre = cadre is not None and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
+        same_post = cadre is not None and Appointment.objects.filter(
+            cadre=cadre, end__isnull=True, post__unit_id=rec.unit_id, post__title=rec.post_title,
+            start=rec.start, document_no=rec.document_no,
+        ).exists()  # fmt: skip
+        rec.outcome = "unchanged" if same_person and same_cadre and same_post else ("update" if cadre else "new")
+        counts["new" if rec.outcome == "new" else rec.outcome] += 1
+    prepared.records = [r for r in recs if r.row not in bad]
+    prepared.counts = counts
+
+
+def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Scope) -> dict[str, int]:
+    """Write the classified good rows (inside the caller's transaction): Person, Cadre, Post, Appointment."""
+    for rec in prepared.records:
+        if rec.outcome == "unchanged":
+            continue
+        person = rec.person_obj
+        if person is None:
+            fields = person_fields(PersonData(name=rec.person["name"], id_number=rec.id_number,
+                                              ethnicity=rec.person.get("ethnicity") or codes.HAN,
+                                              education=rec.person.get("education") or ""))  # fmt: skip
+            person = Person.objects.create(**fields)
+        else:
+            changed = {k: v for k, v in rec.person.items() if getattr(person, k) != v}
+            if changed:
+                for k, v in changed.items():
+                    setattr(person, k, v)
+                if "name" in changed:
+                    from zugong.core.names import name_initials, name_stroke_key
+
+                    person.name_initials, person.stroke_key = name_initials(person.name), name_stroke_key(person.name)
+                person.save()
+        cadre = rec.extra.get("cadre")
+        values = {k: v for k, v in rec.cadre.items() if v is not None}
+        if cadre is None:
+            cadre = Cadre.objects.create(person=person, **values)
+        else:
+            for k, v in values.items():
+                setattr(cadre, k, v)
+            cadre.save()
+        post = Post.objects.filter(unit_id=rec.unit_id, title=rec.post_title).order_by("id").first()
+        if post is None:
+            post = Post.objects.create(unit_id=rec.unit_id, title=rec.post_title, post_level=rec.cadre["post_level"])
+        open_appts = list(Appointment.objects.filter(cadre=cadre, end__isnull=True, is_concurrent=False))
+        current = next((a for a in open_appts if a.post_id == post.pk), None)
+        for a in open_appts:
+            if a is not current:
+                a.end = rec.start if rec.start > a.start else max(today, a.start + dt.timedelta(days=1))
+                a.removal_document_no = a.removal_document_no or rec.document_no
+                a.save(update_fields=["end", "removal_document_no"])
+        if current is None:
+            Appointment.objects.create(cadre=cadre, post=post, start=rec.start, document_no=rec.document_no)
+        elif (current.start, current.document_no) != (rec.start, rec.document_no):
+            current.start, current.document_no = rec.start, rec.document_no
+            current.save(update_fields=["start", "document_no"])
+    c = prepared.counts
+    return {"created": c["new"], "updated": c["update"], "unchanged": c["unchanged"], "transferred": 0}
+
+
+def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None = None) -> bytes:
+    """The scoped cadre list (filters of the 干部名册: ``q``, ``unit``, ``management_level``, ``post_level``,
+    and ``org`` = the unit subtree of a party organization) as .xlsx with the import's columns.
+
+    Sorted by 姓氏笔画; 身份证号 masked unless the scope may view it; audited (``cadres.export``).
+    """
+    from zugong.cadres.selectors import CadreFilters, cadres_search
+    from zugong.orgs.selectors import party_org_get
+
+    params = params or {}
+    qs = cadres_search(scope, CadreFilters.from_params(params))
+    if params.get("org"):
+        org = party_org_get(scope, params["org"])
+        qs = qs.filter(unit__path__startswith=org.unit.path) if org.unit else qs.none()
+    unmasked = scope.may_view_id_numbers
+    lab = codes.label
+    rows = []
+    for c in qs:
+        p = c.person
+        appt = c.current[0] if c.current else None
+        rows.append([
+            p.name, lab("gender", p.gender), lab("ethnicity", p.ethnicity), p.birth_date,
+            crypto.decrypt(p.id_number_cipher, context=ID_CONTEXT) if unmasked else p.id_number_masked,
+            lab("education", p.education), appt.post.unit.name if appt else c.unit.name, appt.post.title if appt else "",
+            lab("post_level", c.post_level), appt.start if appt else None, appt.document_no if appt else "",
+            lab("management_level", c.management_level), "是" if c.is_party_member else "否",
+        ])  # fmt: skip
+    content = rows_to_xlsx("干部名册", [col.header for col in CADRE_COLUMNS], rows)
+    with transaction.atomic():
+        audit_record(
+            actor, "cadres.export", object_type="Cadre", scope_path=scope.org_path,
+            summary=f"导出干部名册{len(rows)}人" + ("（含完整身份证号）" if unmasked else ""),
+            after={"count": len(rows), "filters": dict(params), "unmasked": unmasked},
+        )  # fmt: skip
+    return content

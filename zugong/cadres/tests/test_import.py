@@ -1,0 +1,130 @@
+"""Cadre roster import and export."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from zugong.cadres.models import Appointment, Cadre, Post
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.rules import make_id_number
+from zugong.core.scope import scope_for
+from zugong.members import services
+from zugong.members.models import ImportJob
+
+TODAY = dt.date(2026, 11, 22)
+HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "工作单位", "现任职务", "职务级别", "任职时间", "任职文号", "管理权限", "是否中共党员"]
+
+
+def ident(n):
+    return make_id_number("341502", dt.date(1975, 3, 9), 2 * n + 1)
+
+
+def row(n, **over):
+    r = {"姓名": f"李{n}", "性别": "男", "民族": "汉族", "出生年月": "1975.03", "身份证号": ident(n), "学历": "大学本科",
+         "工作单位": "金安区一镇", "现任职务": "镇长", "职务级别": "乡科级正职", "任职时间": "2021.06",
+         "任职文号": "金组〔2021〕3号", "管理权限": "县管", "是否中共党员": "是"}  # fmt: skip
+    r.update(over)
+    return r
+
+
+def xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append([r[h] for h in HEADERS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run(city, content, user="county_admin", commit=True):
+    u = city.users[user]
+    scope, actor = scope_for(u), Actor(user=u)
+    job = services.import_job_create(actor=actor, scope=scope, kind="cadres", filename="干部.xlsx", content=content)
+    prepared = services.import_job_validate(job=job, scope=scope, today=TODAY)
+    if commit:
+        services.import_job_commit(job=job, actor=actor, scope=scope, today=TODAY)
+    job.refresh_from_db()
+    return job, prepared
+
+
+def test_it_imports_cadres_with_post_and_appointment(city):
+    job, _ = run(city, xlsx([row(1), row(2, 现任职务="副镇长", 职务级别="乡科级副职")]))
+    assert job.status == "done" and job.created_count == 2
+    c = Cadre.objects.get(person__name="李1")
+    assert c.management_level == "county" and c.post_level == "41" and c.unit == city.units["jinan_town"] and c.is_party_member
+    a = Appointment.objects.get(cadre=c)
+    assert (a.post.title, a.start, a.document_no, a.end) == ("镇长", dt.date(2021, 6, 1), "金组〔2021〕3号", None)
+    assert Post.objects.filter(unit=city.units["jinan_town"]).count() == 2
+    assert AuditEvent.objects.filter(action="cadres.import").count() == 1
+
+
+def test_it_reimports_as_unchanged_and_records_a_new_post(city):
+    run(city, xlsx([row(1)]))
+    job, _ = run(city, xlsx([row(1)]))
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 1)
+    job, _ = run(city, xlsx([row(1, 现任职务="镇党委书记", 任职时间="2024.01", 任职文号="金组〔2024〕1号")]))
+    assert job.updated_count == 1
+    appts = list(Appointment.objects.order_by("start"))
+    assert [(a.post.title, a.end) for a in appts] == [("镇长", dt.date(2024, 1, 1)), ("镇党委书记", None)]
+
+
+def test_it_validates_cadre_rows(city):
+    _, p = run(city, xlsx([
+        row(1, 工作单位="裕安区一镇"), row(2, 职务级别="大官"), row(3, 管理权限="市管"), row(4, 任职时间="2030.01"),
+        row(5, 身份证号="34150219750309001"),
+    ]), commit=False)  # fmt: skip
+    got = {(e[0], e[1]): e[3] for e in p.errors}
+    assert got[(2, "工作单位")] == "工作单位不在您的管理范围内"
+    assert "职务级别" in got[(3, "职务级别")]
+    assert got[(4, "管理权限")] == "市管干部由市委组织部导入"
+    assert got[(5, "任职时间")] == "任职时间晚于今天"
+    assert got[(6, "身份证号")] == "身份证号应为18位，实为17位"
+
+
+def test_it_refuses_the_branch_secretary_and_the_leader(city):
+    from django.core.exceptions import PermissionDenied
+
+    for who in ("branch_secretary", "leader", "outsider"):
+        with pytest.raises(PermissionDenied):
+            run(city, xlsx([row(1)]), user=who)
+
+
+def test_it_exports_cadres_scoped_and_masked(city, login):
+    run(city, xlsx([row(1), row(2, 姓名="丁二")]))
+    client = login(city.users["county_admin"])
+    ws = load_workbook(io.BytesIO(client.get(reverse("cadres:export")).content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == tuple(HEADERS)
+    assert [r[0] for r in rows[1:]] == ["丁二", "李1"] and rows[1][4] == ident(2) and rows[1][7] == "镇长"
+    assert AuditEvent.objects.filter(action="cadres.export").latest("id").after["unmasked"] is True
+    # the exported file re-imports as unchanged
+    job, _ = run(city, client.get(reverse("cadres:export")).content)
+    assert job.unchanged_count == 2 and job.error_rows == 0
+    neighbour = login(city.users["neighbour_admin"])
+    ws = load_workbook(io.BytesIO(neighbour.get(reverse("cadres:export")).content)).active
+    assert ws.max_row == 1
+    assert neighbour.get(reverse("cadres:export"), {"unit": city.units["jinan"].pk}).status_code == 404
+    assert login(city.users["outsider"]).get(reverse("cadres:export")).status_code == 403
+
+
+def test_it_imports_cadres_through_the_page(city, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(city.users["county_admin"])
+    resp = client.post(reverse("members:import"), {"kind": "cadres", "file": SimpleUploadedFile("干部.xlsx", xlsx([row(1)]))})
+    client.post(resp.url, {"action": "all"})
+    assert ImportJob.objects.get().status == "done" and Cadre.objects.count() == 1
+    tpl = client.get(reverse("members:import_template"), {"kind": "cadres"})
+    assert load_workbook(io.BytesIO(tpl.content)).active.cell(row=1, column=7).value == "*工作单位"
