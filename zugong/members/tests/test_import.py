@@ -246,3 +246,23 @@ def test_it_refuses_the_leader_and_the_outsider(city):
         run(city, xlsx([person_row(1)]), user="leader")
     with pytest.raises(PermissionDenied):
         run(city, xlsx([person_row(1)]), user="outsider")
+
+
+def test_it_imports_and_exports_by_command(city, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(xlsx([person_row(1), person_row(2, 民族="火星族")]))
+    with pytest.raises(CommandError):
+        call_command("import", "members", str(path), "--as", "county_admin")
+    assert PartyMember.objects.count() == 0
+    call_command("import", "members", str(path), "--as", "county_admin", "--dry-run")
+    assert PartyMember.objects.count() == 0
+    call_command("import", "members", str(path), "--as", "county_admin", "--good-rows-only")
+    assert PartyMember.objects.count() == 1
+    out = tmp_path / "导出.xlsx"
+    call_command("export", "members", "--as", "county_admin", "-o", str(out))
+    ws = load_workbook(out).active
+    assert ws.max_row == 2 and ws.cell(row=2, column=5).value == ident(1)
+    with pytest.raises(CommandError):
+        call_command("import", "members", str(path), "--as", "leader")
