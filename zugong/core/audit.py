@@ -30,6 +30,8 @@ class Actor:
 
 
 SYSTEM = Actor(user=None, ip=None)
+#: Marks an AuditEvent.scope_path taken from the unit tree (paths themselves are [0-9A-Z]).
+UNIT_SCOPE_PREFIX = "u:"
 
 
 def jsonable(value: Any) -> Any:
@@ -55,9 +57,15 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
     scope_path: str = "",
+    scope_unit_path: str = "",
 ) -> AuditEvent:
     """Write one AuditEvent. Must run inside the caller's transaction (RuntimeError otherwise),
-    so that the event and the change it describes commit or roll back together."""
+    so that the event and the change it describes commit or roll back together.
+
+    ``scope_path`` is the PartyOrganization path the change belongs to; for changes that belong to
+    the unit tree pass ``scope_unit_path`` instead (stored as ``u:<unit path>`` so that the two trees,
+    whose paths share one format, can never be confused by the audit page's prefix filter).
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
     return AuditEvent.objects.create(
@@ -70,5 +78,5 @@ def audit_record(
         summary=summary[:300],
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
-        scope_path=scope_path,
+        scope_path=scope_path or (UNIT_SCOPE_PREFIX + scope_unit_path if scope_unit_path else ""),
     )

@@ -27,7 +27,7 @@ def unit_create(*, actor: Actor, parent: Unit | None, name: str, kind: str, divi
         path, depth = next_child_path(Unit, parent)
         unit = Unit.objects.create(parent=parent, name=name, kind=kind, division_code=division_code, path=path, depth=depth)
         audit_record(actor, "unit.create", object_type="Unit", object_id=unit.pk, summary=name,
-                     after={"name": name, "kind": kind, "division_code": division_code}, scope_path=path)
+                     after={"name": name, "kind": kind, "division_code": division_code}, scope_unit_path=path)
     return unit
 
 

@@ -58,3 +58,26 @@ def test_it_records_an_id_number_reveal_visible_to_the_county_admin(city, login)
     c.post(reverse("members:reveal_id", args=[people["张晓明"].id]))
     assert any("张晓明" in s for s in summaries(c.get(URL)))
     assert not any("张晓明" in s for s in summaries(login(city.users["neighbour_admin"]).get(URL)))
+
+
+def test_it_keeps_unit_tree_events_apart_from_party_tree_events(city, login):
+    """Unit and party trees share one path format: an admin whose unit root has the same path as
+    another county's party committee must not see that committee's events, and unit-tree events
+    are matched against the unit root only."""
+    from django.db import transaction
+
+    from zugong.core.audit import SYSTEM, audit_record
+    from zugong.core.models import UserProfile
+    from zugong.orgs.services import unit_create
+
+    u, o = city.units, city.orgs
+    # A profile whose unit root (裕安区) has the same path as nothing it may see in the party tree.
+    UserProfile.objects.filter(user=city.users["county_admin"]).update(unit=u["yuan"], party_org=o["jinan"])
+    with transaction.atomic():
+        audit_record(SYSTEM, "person.update", summary="裕安党组织事件", scope_path=o["yuan_branch"].path)
+    unit_create(actor=SYSTEM, parent=u["yuan"], name="裕安区新单位", kind="organ")
+    body = login(city.users["county_admin"]).get("/audit/").content.decode()
+    assert "裕安区新单位" in body  # unit-tree event inside its unit root
+    assert "裕安党组织事件" not in body  # party-tree event outside its party root
+    body = login(city.users["neighbour_admin"]).get("/audit/").content.decode()
+    assert "裕安区新单位" in body and "裕安党组织事件" in body
