@@ -37,8 +37,15 @@ class Command(BaseCommand):
         for line in summary.lines():
             self.stdout.write(self.style.SUCCESS(line))
         self.stdout.write("")
-        self.stdout.write(f"演示账号（密码均为 {summary.password}）：")
-        width = max(len(u) for u, _, _ in summary.accounts)
-        self.stdout.write(f"  {'用户名'.ljust(width)}  角色                  管理范围")
-        for username, role, scope in summary.accounts:
-            self.stdout.write(f"  {username.ljust(width + 3)}  {role.ljust(10, '　')}  {scope}")
+        write_accounts(self.stdout, summary.accounts, summary.password)
+
+
+def write_accounts(stdout, accounts: list[tuple[str, str, str]], password: str) -> None:
+    """Print the demo accounts table: ``accounts`` is [(username, role label, scope name)]."""
+    if not accounts:
+        return
+    stdout.write(f"演示账号（密码均为 {password}）：")
+    width = max(len(u) for u, _, _ in accounts)
+    stdout.write(f"  {'用户名'.ljust(width)}  角色                  管理范围")
+    for username, role, scope in accounts:
+        stdout.write(f"  {username.ljust(width + 3)}  {role.ljust(10, '　')}  {scope}")

@@ -46,11 +46,18 @@ class Command(BaseCommand):
         os.execv(sys.executable, argv)
 
     def _print_accounts(self) -> None:
-        try:
-            from zugong.demo import print_accounts
-        except ImportError:
-            return
-        print_accounts(self.stdout)
+        """List the demo accounts that still exist (later starts print them too)."""
+        from zugong.core.management.commands.demo import write_accounts
+        from zugong.core.models import UserProfile
+        from zugong.demo import DEMO_PASSWORD, demo_usernames
+
+        names = demo_usernames()
+        profiles = {
+            p.user.username: p
+            for p in UserProfile.objects.filter(user__username__in=names).select_related("user", "unit")
+        }
+        rows = [(n, profiles[n].get_role_display(), profiles[n].unit.name) for n in names if n in profiles]
+        write_accounts(self.stdout, rows, DEMO_PASSWORD)
 
 
 def _static_changed(manifest) -> bool:
