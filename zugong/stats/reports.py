@@ -52,7 +52,7 @@ def overview(target: s.Target, *, use_cache: bool = True) -> dict:
     """
     if use_cache:
         return _cached("overview", target, lambda: overview(target, use_cache=False))
-    counts = s.member_counts(target)
+    counts, member_children = s.member_counts_by_child(target)
     cadre_counts = s.cadre_counts(target)
     team_total = s.team_age_total(target)
     orgs = s.org_sections(target)
@@ -79,7 +79,7 @@ def overview(target: s.Target, *, use_cache: bool = True) -> dict:
         "team_total": team_total,
         "team_histogram": team_histogram(teams),
         "figures": s.figures_from(counts, cadre_counts, team_total),
-        "children": s.figures_by_child(target),
+        "children": s.figures_by_child(target, member_children),
         "kpis": kpis,
     }
 

@@ -328,9 +328,34 @@ def member_counts(target: Target) -> dict[str, int]:
     (MEMBER_AGE_BANDS index), occ_<code>, join_<i> (JOINING_PERIODS index), rural, rural_60, rural_jh.
     """
     row = memberships_on(target).aggregate(**_member_aggregates(target.on))
+    return _finish_counts(row)
+
+
+def _finish_counts(row: dict) -> dict[str, int]:
     row = {k: int(v or 0) for k, v in row.items()}
     row["probationary"] = row["total"] - row["full"]
     return row
+
+
+def member_counts_by_child(target: Target) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """``member_counts`` of the target and of each breakdown child, from ONE scan of the members.
+
+    Returns (totals, {child unit path: counts}). Members are attributed to the child whose unit
+    subtree holds their branch's unit (GROUP BY the unit-path prefix of the children's width);
+    the totals add up every group, including members outside any child (e.g. city organs).
+    """
+    children = breakdown_units(target)
+    if not children:
+        return member_counts(target), {}
+    width = len(children[0].path)
+    agg = _member_aggregates(target.on)
+    rows = list(
+        memberships_on(target).annotate(k=Substr("org__unit__path", 1, width)).order_by().values("k").annotate(**agg)
+    )
+    totals = {name: sum(int(r[name] or 0) for r in rows) for name in agg}
+    wanted = {c.path for c in children}
+    by_child = {r["k"]: _finish_counts({name: r[name] for name in agg}) for r in rows if r["k"] in wanted}
+    return _finish_counts(totals), by_child
 
 
 def member_sections(counts: dict[str, int]) -> dict[str, Section]:
@@ -566,28 +591,23 @@ def breakdown_units(target: Target) -> list[Unit]:
     )
 
 
-def figures_by_child(target: Target) -> list[dict]:
-    """The speech figures for each child unit of the target (e.g. each county): 3 GROUP BY queries.
+def figures_by_child(target: Target, members: dict[str, dict[str, int]] | None = None) -> list[dict]:
+    """The speech figures for each child unit of the target (e.g. each county).
 
-    Members are attributed to the child whose subtree holds their branch's unit; cadres to the
-    child holding their post's unit. Returns [{unit, figures: [Figure]}] in tree order.
+    ``members`` is the per-child part of ``member_counts_by_child`` when the caller has it
+    already (the dashboard does: one member scan for everything); otherwise it is computed.
+    Cadres and teams take 2 GROUP BY queries. Members are attributed to the child whose subtree
+    holds their branch's unit; cadres to the child holding their post's unit.
+    Returns [{unit, figures: [Figure]}] in tree order.
     """
     children = breakdown_units(target)
     if not children:
         return []
+    if members is None:
+        members = member_counts_by_child(target)[1]
     d = target.on
     width = len(children[0].path)
     paths = [c.path for c in children]
-    agg = _member_aggregates(d)
-    member_rows = (
-        memberships_on(target)
-        .annotate(k=Substr("org__unit__path", 1, width))
-        .filter(k__in=paths)
-        .order_by()
-        .values("k")
-        .annotate(rural=agg["rural"], rural_60=agg["rural_60"], rural_jh=agg["rural_jh"])
-    )
-    members = {r["k"]: r for r in member_rows}
     cadre_rows = (
         appointments_on(target)
         .filter(cadre__management_level=ManagementLevel.CITY)
