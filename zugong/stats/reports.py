@@ -88,7 +88,7 @@ def team_histogram(teams: list[dict]) -> list[tuple[str, int]]:
     """Number of teams per average-age bin (bins of TEAM_HISTOGRAM), from ``team_ages`` rows."""
     out = []
     for lo, hi in TEAM_HISTOGRAM:
-        label = f"{lo}岁以下" if lo is None else (f"{lo}岁及以上" if hi is None else f"{lo}–{hi}岁")
+        label = f"{hi}岁以下" if lo is None else (f"{lo}岁及以上" if hi is None else f"{lo}–{hi}岁")
         n = sum(1 for t in teams if t["avg"] is not None and (lo is None or t["avg"] >= lo) and (hi is None or t["avg"] < hi))
         out.append((label, n))
     return out

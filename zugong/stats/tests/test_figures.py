@@ -117,3 +117,14 @@ def test_it_scopes_a_county_admin_to_its_county(stats_city):
         _target(stats_city, user="neighbour_admin", org_id=stats_city.orgs["jinan"].pk)
     with pytest.raises(s.Http404):
         _target(stats_city, user="neighbour_admin", unit_id=stats_city.units["jinan"].pk)
+
+
+def test_it_labels_the_open_ended_team_histogram_bins():
+    from decimal import Decimal
+
+    from zugong.stats.reports import team_histogram
+
+    bins = dict(team_histogram([{"avg": Decimal("39.9")}, {"avg": Decimal("55.0")}, {"avg": None}]))
+    assert bins["40岁以下"] == 1
+    assert bins["55岁及以上"] == 1
+    assert sum(bins.values()) == 2
