@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -633,13 +633,13 @@ def _pg_types(cur, table: str, columns: list[str]) -> list[int]:
     return [oids[c] for c in columns]
 
 
-def bulk_insert(model: type[Model], rows: list[dict]) -> None:
+def bulk_insert(model: type[Model], rows: Iterable[dict]) -> None:
     """Insert ``rows`` (dicts of field attname → value, including ``id``) into ``model``'s table.
 
     Fields a row lacks take their model default (auto_now fields: now). PostgreSQL uses COPY,
     SQLite executemany. Values are passed as parameters (never interpolated).
     """
-    if not rows:
+    if isinstance(rows, list) and not rows:
         return
     fields = _columns(model)
     now = timezone.now()
@@ -655,7 +655,12 @@ def bulk_insert(model: type[Model], rows: list[dict]) -> None:
     with connection.cursor() as cur:
         if _is_pg():
             types = _pg_types(cur, model._meta.db_table, [f.column for f in fields])
-            with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+            # The queued writer sends buffers from a thread: the server inserts (and maintains its
+            # indexes) while Python keeps preparing rows — rows may be a generator for that reason.
+            from psycopg.copy import QueuedLibpqWriter
+
+            writer = QueuedLibpqWriter(cur.cursor)
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)", writer=writer) as copy:
                 copy.set_types(types)
                 for r in rows:
                     copy.write_row([r[k] if k in r else defaults[k] for k in names])
@@ -765,10 +770,9 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     new_members = [r for r in recs if r.outcome in ("new", "new_member")]
     for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
         rec.person_id = pk
-    person_rows = [{"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons]
-    clock("write.prepare_persons")
-    bulk_insert(Person, person_rows)
-    clock("write.copy_persons")
+    person_rows = ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons)
+    bulk_insert(Person, person_rows)  # rows are prepared (encrypted, pinyin, stroke key) while COPY streams
+    clock("write.persons")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)
     member_ids = allocate_ids(PartyMember, len(new_members))
