@@ -770,19 +770,22 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     new_members = [r for r in recs if r.outcome in ("new", "new_member")]
     for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
         rec.person_id = pk
+    clock("write.ids")
     person_rows = ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons)
     bulk_insert(Person, person_rows)  # rows are prepared (encrypted, pinyin, stroke key) while COPY streams
     clock("write.persons")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)
+    clock("write.person_updates")
     member_ids = allocate_ids(PartyMember, len(new_members))
+    clock("write.ids")
     member_rows, aff_rows = [], []
     for rec, pk in zip(new_members, member_ids, strict=True):
         rec.member_id = pk
         member_rows.append({"id": pk, "person_id": rec.person_id, **rec.member})
         aff_rows.append({"member_id": pk, "org_id": rec.org_id, "start": rec.member["joined_date"], "reason": "名册导入"})
     bulk_insert(PartyMember, member_rows)
-    clock("write.copy_members")
+    clock("write.members")
     _grouped_updates(PartyMember, [(r.member_id, r.member_changes) for r in recs if r.member_changes])
     # transfers: close the open affiliation today and open a new one (same-day corrections edit in place)
     closes, moves = [], []
@@ -798,7 +801,9 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
         aff_rows.append({"member_id": rec.member_id, "org_id": rec.org_id, "start": today, "reason": "名册导入：党支部变更"})
     bulk_update(Affiliation, ["end", "reason"], closes)
     bulk_update(Affiliation, ["org"], moves)
+    clock("write.member_updates")
     ids = allocate_ids(Affiliation, len(aff_rows))
+    clock("write.ids")
     for row, pk in zip(aff_rows, ids, strict=True):
         row["id"] = pk
     bulk_insert(Affiliation, aff_rows)
