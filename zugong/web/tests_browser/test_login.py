@@ -1,14 +1,13 @@
 from zugong.core.testing import PASSWORD
 
 
-def test_it_logs_in_a_county_administrator_and_shows_the_scope(live_server, city, page, shot):
+def test_it_logs_in_a_county_administrator_and_shows_the_scope(live_server, city, page):
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "county_admin")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     assert "金安区" in page.inner_text(".scope-label")
-    shot(page, "login-landing")
 
 
 def test_it_refuses_a_wrong_password(live_server, city, page):
