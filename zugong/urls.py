@@ -13,5 +13,6 @@ urlpatterns = [
     path("members/", include("zugong.members.urls")),
     path("cadres/", include("zugong.cadres.urls")),
     path("stats/", include("zugong.stats.urls")),
+    path("work/", include("zugong.work.urls")),
     path("", include("zugong.web.urls")),
 ]
