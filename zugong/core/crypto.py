@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import hmac
 import os
 import secrets
@@ -63,7 +62,7 @@ def _dev_keys(folder: Path) -> tuple[str, str]:
 def encrypt(plaintext: str, *, context: bytes = b"") -> bytes:
     """Encrypt a text with the current key; ``context`` (e.g. b"person.id_number") is authenticated."""
     kid, keys, _ = _keys()
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     return bytes((_VERSION, kid)) + nonce + keys[kid].encrypt(nonce, plaintext.encode(), context)
 
 
@@ -85,7 +84,7 @@ def decrypt(blob: bytes, *, context: bytes = b"") -> str:
 def blind_index(value: str, *, purpose: bytes) -> str:
     """Return the hex HMAC-SHA256 of ``value`` under the blind-index key, separated by ``purpose``."""
     _, _, index_key = _keys()
-    return hmac.new(index_key, purpose + b"\x00" + value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(index_key, purpose + b"\x00" + value.encode(), "sha256").hex()  # one-shot OpenSSL call
 
 
 def reset_key_cache() -> None:

@@ -8,10 +8,13 @@ character computed with ISO 7064:1983 MOD 11-2 (weights 2^(17-i) mod 11; value 1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from operator import mul
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _CHECK = "10X98765432"
+_ZERO_SUM = ord("0") * sum(_WEIGHTS)  # weights applied to ASCII codes instead of digit values
 SOURCE_ID = "GB 11643-1999 《公民身份号码》 第4–8条"
 
 
@@ -41,22 +44,38 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     Accepts surrounding blanks, full-width digits and a lower-case 'x'. Raises IdNumberError with
     a Chinese reason when the length, characters, birth date or check character is wrong.
     """
-    number = _normalize(raw)
+    if type(raw) is str and len(raw) == 18 and raw.isascii() and raw.isalnum():
+        number = raw.upper()  # the usual case: nothing to normalize but a lower-case x
+    else:
+        number = _normalize(raw)
     if len(number) != 18:
         raise IdNumberError(f"身份证号应为18位，实为{len(number)}位")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise IdNumberError("身份证号含有非法字符（前17位应为数字，末位为数字或X）")
-    try:
-        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise IdNumberError(f"身份证号中的出生日期{number[6:14]}不存在") from None
+    birth = _birth_date(number[6:14])
+    if birth is None:
+        raise IdNumberError(f"身份证号中的出生日期{number[6:14]}不存在")
     if birth.year < 1900:
         raise IdNumberError(f"身份证号中的出生日期{number[6:14]}早于1900年")
-    expected = id_check_char(number[:17])
+    # isdigit() above also accepts non-ASCII digits; they are not ASCII 0-9, so fall back to int() then
+    first17 = number[:17]
+    if first17.isascii():
+        expected = _CHECK[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_SUM) % 11]
+    else:
+        expected = id_check_char(first17)
     if number[17] != expected:
         raise IdNumberError(f"身份证号校验码错误（末位应为{expected}，实为{number[17]}）")
     gender = "1" if int(number[16]) % 2 == 1 else "2"
     return IdNumberInfo(number=number, birth_date=birth, gender=gender, area_code=number[:6])
+
+
+@functools.lru_cache(maxsize=65536)
+def _birth_date(yyyymmdd: str) -> dt.date | None:
+    """The date of 8 digits YYYYMMDD, None when no such day (memoized: birth dates repeat in a roster)."""
+    try:
+        return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return None
 
 
 def mask_id_number(number: str) -> str:
