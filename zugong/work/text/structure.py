@@ -271,11 +271,16 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             level, marker = num
             first = _SENT_END.search(line)
             cut = first.end() if first else len(line)
-            node = Node("heading", 0, line[len(marker) : cut].strip(), ls + len(marker), ls + cut, marker=marker)
-            push_heading(f"num{level}", level, node)
-            body_start = ls + cut
-            if body_start >= le:
-                continue
+            if cut >= len(line.rstrip()) and not is_run_in_head(line[len(marker) :].strip()):
+                # a numbered item that is one long sentence (工作要点: "1.市委组织部要在6月底前选派……。")
+                # is content under the current heading, not a heading with nothing below it
+                body_start = ls + len(marker)
+            else:
+                node = Node("heading", 0, line[len(marker) : cut].strip(), ls + len(marker), ls + cut, marker=marker)
+                push_heading(f"num{level}", level, node)
+                body_start = ls + cut
+                if body_start >= le:
+                    continue
         elif short:
             style = "bold" if is_bold(ls, le) else "plain"
             node = Node("heading", 0, line, ls, le, style=style)
