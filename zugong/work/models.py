@@ -1,1 +1,243 @@
-"""工作落实: documents → tasks → progress → reviews (models come with the work-plan issue)."""
+"""工作落实: documents → tasks (with targets) → progress reports → quarter reviews.
+
+A :class:`WorkDocument` keeps the original file, the text as extracted, the cleaning edits (with the
+ids the user undid) and the cleaned text; its tasks are the rows of the 任务分解表. Spans
+(``*_start``/``*_end``) are offsets into ``WorkDocument.cleaned_text`` as it was when the task was
+extracted; they are null for values typed by a user.
+
+Status (未开始 / 推进中 / 已完成 / 滞后 / 未完成) is never stored: :meth:`Task.status_on` and the
+selector annotation ``zugong.work.selectors.with_status`` derive it from the progress reports and
+the due date by the rule in :data:`STATUS_RULE` (docs/decisions/0004-work-loop.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+#: A task not yet done counts as at risk (滞后) when due within this many days …
+AT_RISK_DAYS = 30
+#: … or when nothing was reported for this many days (since the last report, or since the document date).
+STALE_DAYS = 90
+
+STATUS_RULE = f"""状态由进展和完成时限推导，不手工填写（按顺序取第一条成立的）：
+1. 已完成：有一次进展报告标记为完成（报告人声明完成，或报告数值达到第一项具体目标）；
+2. 未完成：完成时限已过，仍未完成；
+3. 滞后：未到完成时限，但距完成时限不足{AT_RISK_DAYS}天，或已{STALE_DAYS}天没有报告进展（从最近一次报告或文件日期起算）；
+4. 推进中：已有进展报告；
+5. 未开始：没有进展报告。"""
+
+
+class DocumentKind(models.TextChoices):
+    PLAN = "plan", "工作要点"
+    SPEECH = "speech", "讲话"
+    REPORT = "report", "汇报材料"
+
+
+class Pillar(models.TextChoices):
+    ORGANIZATION = "组织", "组织"
+    CADRE = "干部", "干部"
+    TALENT = "人才", "人才"
+    SELF = "自身建设", "自身建设"
+
+
+class TaskKind(models.TextChoices):
+    TASK = "task", "任务"
+    GUIDANCE = "guidance", "指导性要求"
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "未开始"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+    AT_RISK = "at_risk", "滞后"
+    OVERDUE = "overdue", "未完成"
+
+
+def document_upload_to(instance: WorkDocument, filename: str) -> str:
+    """Originals go under MEDIA_ROOT/work/documents/<year>/<month>/."""
+    return f"work/documents/{dt.date.today():%Y/%m}/{filename}"
+
+
+def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
+    """Evidence files go under MEDIA_ROOT/work/evidence/<year>/<month>/."""
+    return f"work/evidence/{dt.date.today():%Y/%m}/{filename}"
+
+
+class WorkDocument(models.Model):
+    """工作要点 / 讲话 / 汇报材料 uploaded by a unit; the source of a 任务分解表."""
+
+    kind = models.CharField("文件类别", max_length=10, choices=DocumentKind.choices, default=DocumentKind.SPEECH)
+    title = models.CharField("标题", max_length=200)
+    speaker = models.CharField("讲话人", max_length=60, blank=True)
+    document_date = models.DateField("文件日期")
+    original = models.FileField("原始文件", upload_to=document_upload_to, blank=True)
+    original_name = models.CharField("原始文件名", max_length=200, blank=True)
+    raw_text = models.TextField("提取文本")
+    edits = models.JSONField("清理修改", default=list, help_text="zugong.work.text.clean.Edit.as_dict() 的列表")
+    undone = models.JSONField("已撤销的修改", default=list, help_text="用户撤销的修改编号")
+    cleaned_text = models.TextField("清理后文本")
+    outline = models.JSONField("提纲", default=dict)
+    analysed_text = models.TextField("分析时的清理文本", blank=True, help_text="任务片段位置所依据的文本")
+    owner_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="work_documents", verbose_name="所属单位")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作文件"
+        ordering = ["-document_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    """重点任务: one row of the 任务分解表."""
+
+    document = models.ForeignKey(WorkDocument, on_delete=models.CASCADE, related_name="tasks")
+    seq = models.PositiveIntegerField("序号")
+    kind = models.CharField("类别", max_length=10, choices=TaskKind.choices, default=TaskKind.TASK)
+    heading_path = models.JSONField("所属标题", default=list)
+    action = models.CharField("重点任务", max_length=300)
+    text = models.TextField("原文", blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    action_start = models.PositiveIntegerField(null=True, blank=True)
+    action_end = models.PositiveIntegerField(null=True, blank=True)
+    pillar = models.CharField("所属方面", max_length=8, choices=Pillar.choices, default=Pillar.ORGANIZATION)
+    deadline_text = models.CharField("完成时限（原文）", max_length=60, blank=True)
+    deadline_start = models.PositiveIntegerField(null=True, blank=True)
+    deadline_end = models.PositiveIntegerField(null=True, blank=True)
+    due = models.DateField("完成时限", null=True, blank=True, db_index=True)
+    parties = models.JSONField("责任主体（原文）", default=list, help_text="[{text, kind, start, end}]")
+    lead_unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name="牵头单位"
+    )
+    responsible_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="responsible_tasks", verbose_name="责任单位")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点任务"
+        ordering = ["document", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "seq"], name="work_task_document_seq_unique"),
+            models.CheckConstraint(condition=models.Q(kind__in=TaskKind.values), name="work_task_kind_valid"),
+            models.CheckConstraint(condition=models.Q(pillar__in=Pillar.values), name="work_task_pillar_valid"),
+            models.CheckConstraint(
+                condition=models.Q(span_start__isnull=True) | models.Q(span_end__gte=models.F("span_start")),
+                name="work_task_span_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline_start__isnull=True) | models.Q(deadline_end__gte=models.F("deadline_start")),
+                name="work_task_deadline_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.action}"
+
+    def goal_text(self) -> str:
+        """具体目标 as one line ("选聘客座教授30名左右；新增20%以上")."""
+        return "；".join(t.label() for t in self.targets.all())
+
+    def status_on(self, today: dt.date | None = None) -> str:
+        """Derived :class:`Status` value on ``today`` by :data:`STATUS_RULE` (one task; lists use the selector)."""
+        today = today or dt.date.today()
+        reports = list(self.reports.order_by("date").values_list("date", "completes"))
+        if any(c for _, c in reports):
+            return Status.DONE
+        if self.due and self.due < today:
+            return Status.OVERDUE
+        last = reports[-1][0] if reports else self.document.document_date
+        if self.due and (self.due - today).days <= AT_RISK_DAYS or (today - last).days >= STALE_DAYS:
+            return Status.AT_RISK
+        return Status.IN_PROGRESS if reports else Status.NOT_STARTED
+
+
+class Target(models.Model):
+    """具体目标: a measurable target of a task (30名左右, 20%以上, 5个 …)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="targets")
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    value = models.DecimalField("目标值", max_digits=14, decimal_places=2)
+    max_value = models.DecimalField("目标上限", max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField("计量单位", max_length=10, blank=True)
+    qualifier = models.CharField("限定", max_length=10, blank=True, help_text="左右/以上/至少/以内 …")
+    object = models.CharField("对象", max_length=60, blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "具体目标"
+        ordering = ["task", "sort", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="work_target_value_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(max_value__isnull=True) | models.Q(max_value__gte=models.F("value")),
+                name="work_target_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self) -> str:
+        """"客座教授30名左右" style text."""
+        v = _num(self.value) + (f"—{_num(self.max_value)}" if self.max_value is not None else "")
+        q = self.qualifier or ""
+        pre = q if q in ("至少", "不少于", "不低于", "超过") else ""
+        post = "" if pre else q
+        return f"{self.object}{pre}{v}{self.unit}{post}"
+
+
+def _num(v: Decimal | None) -> str:
+    if v is None:
+        return ""
+    return f"{v.normalize():f}" if v != v.to_integral() else str(int(v))
+
+
+class ProgressReport(models.Model):
+    """进展: what a responsible unit reports on a task, with numbers against the target and evidence."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="work_reports", verbose_name="报告单位")
+    date = models.DateField("报告日期")
+    text = models.TextField("进展情况")
+    value = models.DecimalField("累计完成数", max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.ForeignKey(Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    completes = models.BooleanField("已完成", default=False, help_text="报告人声明完成，或数值达到目标")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进展报告"
+        ordering = ["task", "date", "id"]
+        indexes = [models.Index(fields=["task", "date"], name="work_report_task_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=0), name="work_report_value_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.date}"
+
+
+class EvidenceFile(models.Model):
+    """佐证材料 attached to a progress report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("文件", upload_to=evidence_upload_to)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,276 @@
+"""Reads of 工作落实, scoped to the acting user's subtree.
+
+Visibility: a document is visible when its owner unit lies in the user's subtree, or when one of
+its tasks names a unit of the subtree as lead or responsible unit; a task is visible when its
+document's owner, its lead unit or one of its responsible units lies in the subtree. Everything
+else is 404. Writes to a document and its 任务分解表 need the owner unit in the subtree
+(:func:`document_writable`); progress is reported by the task's units (services).
+
+Status is derived in SQL by :func:`with_status` (rule: ``zugong.work.models.STATUS_RULE``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from zugong.core.scope import Scope
+from zugong.orgs.models import Unit
+from zugong.work.models import AT_RISK_DAYS, STALE_DAYS, ProgressReport, Status, Task, TaskKind, WorkDocument
+
+STATUS_LABELS = dict(Status.choices)
+
+
+def _unit_in_scope(scope: Scope, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}path__startswith": scope.unit_path})
+
+
+def tasks_in_scope(scope: Scope) -> QuerySet[Task]:
+    """Tasks the scope sees (document owner, lead unit or a responsible unit in the subtree)."""
+    responsible = Task.responsible_units.through.objects.filter(
+        task_id=OuterRef("pk"), unit__path__startswith=scope.unit_path
+    )
+    return Task.objects.filter(
+        Q(document__owner_unit__path__startswith=scope.unit_path)
+        | Q(lead_unit__path__startswith=scope.unit_path)
+        | Exists(responsible)
+    )
+
+
+def documents_in_scope(scope: Scope) -> QuerySet[WorkDocument]:
+    """Documents the scope sees: owned in the subtree, or with a visible task."""
+    visible_tasks = tasks_in_scope(scope).filter(document_id=OuterRef("pk"))
+    return WorkDocument.objects.filter(
+        Q(owner_unit__path__startswith=scope.unit_path) | Exists(visible_tasks)
+    ).select_related("owner_unit")
+
+
+def document_get(scope: Scope, document_id: int) -> WorkDocument:
+    """The document if visible to the scope; Http404 otherwise."""
+    try:
+        return documents_in_scope(scope).get(pk=document_id)
+    except (WorkDocument.DoesNotExist, ValueError, TypeError):
+        raise Http404("文件不存在或不在管理范围内") from None
+
+
+def document_writable(scope: Scope, document: WorkDocument) -> bool:
+    """True when the scope may edit the document and its 任务分解表 (owner in subtree, not read-only)."""
+    return scope.can_write and scope.has_unit_path(document.owner_unit.path)
+
+
+def task_get(scope: Scope, task_id: int) -> Task:
+    """The task if visible to the scope; Http404 otherwise."""
+    try:
+        return tasks_in_scope(scope).select_related("document", "document__owner_unit", "lead_unit").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("任务不存在或不在管理范围内") from None
+
+
+def with_status(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
+    """Annotate ``done_on``, ``last_report_on`` and ``status`` (a :class:`Status` value) in SQL.
+
+    The CASE mirrors :meth:`Task.status_on`: 已完成 (a report completes) → 未完成 (due passed) →
+    滞后 (due within AT_RISK_DAYS, or nothing reported for STALE_DAYS) → 推进中 (reports) → 未开始.
+    """
+    today = today or dt.date.today()
+    reports = ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by()
+    qs = qs.annotate(
+        done_on=Subquery(reports.filter(completes=True).order_by("date").values("date")[:1], output_field=DateField()),
+        last_report_on=Subquery(reports.order_by("-date").values("date")[:1], output_field=DateField()),
+    )
+    stale_before = today - dt.timedelta(days=STALE_DAYS - 1)
+    return qs.annotate(
+        status=Case(
+            When(done_on__isnull=False, then=Value(Status.DONE)),
+            When(due__lt=today, then=Value(Status.OVERDUE)),
+            When(due__lte=today + dt.timedelta(days=AT_RISK_DAYS), then=Value(Status.AT_RISK)),
+            When(
+                Q(last_report_on__isnull=False, last_report_on__lt=stale_before)
+                | Q(last_report_on__isnull=True, document__document_date__lt=stale_before),
+                then=Value(Status.AT_RISK),
+            ),
+            When(last_report_on__isnull=False, then=Value(Status.IN_PROGRESS)),
+            default=Value(Status.NOT_STARTED),
+            output_field=CharField(),
+        )
+    )
+
+
+def document_tasks(scope: Scope, document: WorkDocument, *, include_guidance: bool = True, today=None) -> QuerySet[Task]:
+    """Rows of the 任务分解表 the scope sees, with status, targets and units prefetched."""
+    qs = tasks_in_scope(scope).filter(document=document)
+    if not include_guidance:
+        qs = qs.filter(kind=TaskKind.TASK)
+    return (
+        with_status(qs, today)
+        .select_related("lead_unit")
+        .prefetch_related("targets", "responsible_units", "reports__evidence", "reports__unit")
+        .order_by("seq")
+    )
+
+
+def units_for_assignment(scope: Scope, document: WorkDocument) -> QuerySet[Unit]:
+    """Units that may be chosen as lead/responsible units: the document owner's subtree ∩ the scope."""
+    return Unit.objects.filter(path__startswith=document.owner_unit.path).filter(_unit_in_scope(scope)).order_by("path")
+
+
+def unit_task_list(scope: Scope, unit: Unit, today: dt.date | None = None) -> QuerySet[Task]:
+    """Tasks (kind task) where ``unit`` or a unit below it is lead or responsible, with status."""
+    responsible = Task.responsible_units.through.objects.filter(task_id=OuterRef("pk"), unit__path__startswith=unit.path)
+    qs = tasks_in_scope(scope).filter(kind=TaskKind.TASK).filter(Q(lead_unit__path__startswith=unit.path) | Exists(responsible))
+    return with_status(qs, today).select_related("document", "lead_unit").order_by("due", "document_id", "seq")
+
+
+def flagged_tasks(scope: Scope, unit: Unit | None = None, today: dt.date | None = None) -> QuerySet[Task]:
+    """Overdue (未完成) and at-risk (滞后) tasks of ``unit`` (default: the scope's own unit subtree)."""
+    if unit is None:
+        qs = with_status(tasks_in_scope(scope).filter(kind=TaskKind.TASK), today).select_related("document", "lead_unit")
+    else:
+        qs = unit_task_list(scope, unit, today)
+    return qs.filter(status__in=(Status.OVERDUE, Status.AT_RISK)).order_by("due", "seq")
+
+
+def status_counts(qs: QuerySet[Task]) -> dict[str, int]:
+    """{status label: count} of an annotated task queryset (one GROUP BY)."""
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {label: 0 for label in STATUS_LABELS.values()}
+    for r in rows:
+        counts[STATUS_LABELS[r["status"]]] = r["n"]
+    return counts
+
+
+# ----------------------------------------------------------------------------- quarter review
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of ``quarter`` (1–4) of ``year``."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("季度应为 1–4")
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
+    today = today or dt.date.today()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+@dataclass
+class UnitReviewRow:
+    """One unit's line of the 季末评议: tasks due in the quarter, done in time, done late, not done."""
+
+    unit_id: int
+    unit_name: str
+    unit_path: str
+    due: int
+    done: int
+    done_late: int
+    undone: int
+
+    @property
+    def late(self) -> int:
+        """Late = done after the deadline + not done by the deadline."""
+        return self.done_late + self.undone
+
+    @property
+    def rate(self) -> float:
+        """Share of due tasks done (in time or late), 0–100."""
+        return round(100 * (self.done + self.done_late) / self.due, 1) if self.due else 0.0
+
+
+def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
+    """季末评议 per responsible unit: tasks (kind task) due within the quarter, one GROUP BY.
+
+    A task counts for each of its responsible units and its lead unit (a unit once per task).
+    ``done`` = a completing report on or before the due date; ``done_late`` = completed after the
+    due date but by the quarter end; ``undone`` = not completed by the quarter end. Units are those
+    in the scope's subtree.
+    """
+    q_start, q_end = quarter_bounds(year, quarter)
+    done_on = Subquery(
+        ProgressReport.objects.filter(task_id=OuterRef("task_id"), completes=True, date__lte=q_end)
+        .order_by("date").values("date")[:1],
+        output_field=DateField(),
+    )
+    through = Task.responsible_units.through
+    # (task, unit) pairs: responsible units, plus lead units not already responsible
+    pairs_resp = through.objects.filter(
+        task__kind=TaskKind.TASK, task__due__gte=q_start, task__due__lte=q_end, unit__path__startswith=scope.unit_path
+    )
+    visible = tasks_in_scope(scope).values("pk")
+    pairs_resp = pairs_resp.filter(task_id__in=visible)
+    rows = (
+        pairs_resp.annotate(done_on=done_on)
+        .values("unit_id", "unit__name", "unit__path")
+        .annotate(
+            due=Count("task_id"),
+            done=Count("task_id", filter=Q(done_on__isnull=False, done_on__lte=Coalesce("task__due", q_end))),
+            done_late=Count("task_id", filter=Q(done_on__isnull=False, done_on__gt=Coalesce("task__due", q_end))),
+            undone=Count("task_id", filter=Q(done_on__isnull=True)),
+        )
+        .order_by("unit__path")
+    )
+    out = {
+        r["unit_id"]: UnitReviewRow(r["unit_id"], r["unit__name"], r["unit__path"], r["due"], r["done"], r["done_late"], r["undone"])
+        for r in rows
+    }
+    lead_done_on = Subquery(
+        ProgressReport.objects.filter(task_id=OuterRef("pk"), completes=True, date__lte=q_end)
+        .order_by("date").values("date")[:1],
+        output_field=DateField(),
+    )
+    lead_only = (
+        Task.objects.filter(pk__in=visible, kind=TaskKind.TASK, due__gte=q_start, due__lte=q_end,
+                            lead_unit__path__startswith=scope.unit_path)
+        .exclude(Exists(through.objects.filter(task_id=OuterRef("pk"), unit_id=OuterRef("lead_unit_id"))))
+        .annotate(done_on=lead_done_on)
+        .values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+        .annotate(
+            due_n=Count("id"),
+            done=Count("id", filter=Q(done_on__isnull=False, done_on__lte=Coalesce("due", q_end))),
+            done_late=Count("id", filter=Q(done_on__isnull=False, done_on__gt=Coalesce("due", q_end))),
+            undone=Count("id", filter=Q(done_on__isnull=True)),
+        )
+        .order_by()
+    )
+    for r in lead_only:
+        row = out.setdefault(
+            r["lead_unit_id"], UnitReviewRow(r["lead_unit_id"], r["lead_unit__name"], r["lead_unit__path"], 0, 0, 0, 0)
+        )
+        row.due += r["due_n"]
+        row.done += r["done"]
+        row.done_late += r["done_late"]
+        row.undone += r["undone"]
+    result = sorted(out.values(), key=lambda r: r.unit_path)
+    if unit_depth is not None:
+        result = [r for r in result if len(r.unit_path) // 4 == unit_depth]
+    return result
+
+
+def quarter_tasks(scope: Scope, year: int, quarter: int) -> QuerySet[Task]:
+    """Tasks (kind task) due within the quarter that the scope sees, with their reports and evidence."""
+    q_start, q_end = quarter_bounds(year, quarter)
+    qs = tasks_in_scope(scope).filter(kind=TaskKind.TASK, due__gte=q_start, due__lte=q_end)
+    return (
+        with_status(qs, q_end)
+        .select_related("document", "lead_unit")
+        .prefetch_related("responsible_units", "targets", "reports__evidence", "reports__unit")
+        .order_by("due", "document_id", "seq")
+    )

@@ -1,0 +1,543 @@
+"""Writes of 工作落实: documents, the 任务分解表, progress reports. Every function runs in one
+transaction with its audit event (``zugong.core.audit``), scope-checked.
+
+Errors: ``PermissionDenied`` for read-only roles and for units/tasks the user may not write;
+``django.core.exceptions.ValidationError`` (Chinese message) for bad input;
+``zugong.work.text.extract.UnsupportedDocument`` for files that cannot be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Q
+
+from zugong.core.audit import Actor, audit_record
+from zugong.core.scope import Scope, require_write
+from zugong.orgs.models import Unit, UnitKind
+from zugong.work.models import (
+    DocumentKind,
+    EvidenceFile,
+    Pillar,
+    ProgressReport,
+    Target,
+    Task,
+    TaskKind,
+    WorkDocument,
+)
+from zugong.work.text.clean import Edit, apply_edits
+from zugong.work.text.deadlines import find_deadline
+from zugong.work.text.extract import extract_text
+from zugong.work.text.tasks import Analysis, analyse
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def _audit(actor: Actor, action: str, document: WorkDocument, *, object_type="WorkDocument", object_id=None,
+           summary="", before=None, after=None) -> None:
+    audit_record(actor, action, object_type=object_type, object_id=object_id if object_id is not None else document.pk,
+                 summary=summary, before=before, after=after, scope_unit_path=document.owner_unit.path)
+
+
+def _require_owner(scope: Scope, document: WorkDocument) -> None:
+    require_write(scope)
+    if not scope.has_unit_path(document.owner_unit.path):
+        raise PermissionDenied("只有文件所属单位可以修改任务分解表")
+
+
+# ----------------------------------------------------------------------------- party → unit
+
+
+def _county_org_dept(county: Unit) -> Unit:
+    """The county's 组织部 organ when the tree has one (name ending 委组织部), else the county itself."""
+    organ = Unit.objects.filter(parent=county, kind=UnitKind.ORGAN, name__endswith="组织部").first()
+    return organ or county
+
+
+def resolve_party(owner: Unit, kind: str) -> list[Unit]:
+    """Units a normalized party kind (``zugong.work.text.parties``) stands for, found by names in the Unit tree.
+
+    各县区 → the county units below the owner; 县区委组织部(长) → each county's 组织部 organ (or the
+    county); 市委组织部 / 市委 / 人才工作领导小组 → the organ so named in the city; 各乡镇（街道）→ township
+    and subdistrict units below the owner; 市县 → the city's 组织部 and the counties. Kinds naming no
+    definite unit (各级党委, 有关部门 …) resolve to nothing and are kept as text.
+    """
+    below = Unit.objects.filter(path__startswith=owner.path)
+    city_root = owner.path[:4]
+    in_city = Unit.objects.filter(path__startswith=city_root)
+
+    def named(*suffixes: str) -> list[Unit]:
+        q = Q()
+        for s in suffixes:
+            q |= Q(name=s) | Q(name__endswith=s)
+        return list(in_city.filter(q, kind=UnitKind.ORGAN).order_by("depth", "path")[:1])
+
+    counties = list(below.filter(kind=UnitKind.COUNTY).order_by("path"))
+    if kind == "all_counties":
+        return counties
+    if kind in ("county_org_depts", "county_org_heads"):
+        return [_county_org_dept(c) for c in counties]
+    if kind == "city_org_dept":
+        return named("市委组织部")
+    if kind == "city_committee":
+        return named("市委", "市委办公室")
+    if kind == "talent_group":
+        return named("人才工作领导小组", "人才工作领导小组办公室") or named("市委组织部")
+    if kind == "towns":
+        return list(below.filter(kind__in=(UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)).order_by("path"))
+    if kind == "city_and_counties":
+        return named("市委组织部") + counties
+    if kind == "org_departments":
+        return named("市委组织部") + [_county_org_dept(c) for c in counties]
+    return []
+
+
+_SINGLE_LEAD_KINDS = ("city_org_dept", "city_committee", "talent_group")
+
+
+def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, list[Unit]]:
+    """(lead unit, responsible units) for the parties of a task: a single named organ leads, the rest are responsible."""
+    lead = None
+    responsible: list[Unit] = []
+    for p in parties:
+        units = resolve_party(owner, p["kind"])
+        if lead is None and p["kind"] in _SINGLE_LEAD_KINDS and units:
+            lead = units[0]
+            continue
+        responsible.extend(u for u in units if u not in responsible)
+    return lead, responsible
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+def _edits_of(document: WorkDocument) -> list[Edit]:
+    return [Edit(**e) for e in document.edits]
+
+
+def _create_tasks(document: WorkDocument, analysis: Analysis, *, start_seq: int = 1) -> int:
+    """Create Task/Target rows for the analysis (tasks and guidance items), return the count."""
+    owner = document.owner_unit
+    seq = start_seq
+    for t in analysis.tasks:
+        parties = [{"text": p.text, "kind": p.kind, "start": p.start, "end": p.end} for p in t.parties]
+        lead, responsible = assign_from_parties(owner, parties) if t.kind == "task" else (None, [])
+        d = t.deadline
+        task = Task.objects.create(
+            document=document, seq=seq, kind=t.kind, heading_path=t.heading_path, action=t.action[:300] or t.text[:300],
+            text=t.text, span_start=t.start, span_end=t.end, action_start=t.action_span[0], action_end=t.action_span[1],
+            pillar=t.pillar if t.pillar in Pillar.values else Pillar.ORGANIZATION,
+            deadline_text=d.text[:60] if d else "", deadline_start=d.start if d else None,
+            deadline_end=d.end if d else None, due=d.due if d else None, parties=parties, lead_unit=lead,
+        )
+        if responsible:
+            task.responsible_units.set(responsible)
+        Target.objects.bulk_create([
+            Target(task=task, sort=i, value=Decimal(str(tg.value)),
+                   max_value=Decimal(str(tg.max)) if tg.max is not None else None,
+                   unit=tg.unit[:10], qualifier=(tg.qualifier or "")[:10], object=(tg.object or "")[:60],
+                   span_start=tg.start, span_end=tg.end)
+            for i, tg in enumerate(t.targets)
+        ])
+        seq += 1
+    return seq - start_seq
+
+
+def document_upload(
+    *,
+    actor: Actor,
+    scope: Scope,
+    kind: str,
+    document_date: dt.date,
+    title: str = "",
+    speaker: str = "",
+    file_name: str = "",
+    file_bytes: bytes | None = None,
+    text: str = "",
+) -> WorkDocument:
+    """Upload a document (a .docx/.pdf/.txt file, or pasted ``text``): extract, clean, analyse and
+    create its tasks, owned by the user's unit. Title and speaker default to those recognised.
+
+    Raises ValidationError (no content, too large, bad kind), UnsupportedDocument (file type,
+    scanned PDF), PermissionDenied (read-only role).
+    """
+    require_write(scope)
+    if kind not in DocumentKind.values:
+        raise ValidationError("文件类别无效")
+    if file_bytes is not None:
+        if len(file_bytes) > MAX_UPLOAD_BYTES:
+            raise ValidationError("文件过大（上限 20MB）")
+        raw = extract_text(file_bytes, file_name)
+    else:
+        raw = text
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not raw.strip():
+        raise ValidationError("没有可分析的文本")
+    analysis = analyse(raw, doc_date=document_date)
+    doc_meta = analysis.document
+    with transaction.atomic():
+        document = WorkDocument(
+            kind=kind, title=(title or doc_meta.title or Path(file_name).stem or "未命名文件")[:200],
+            speaker=(speaker or doc_meta.speaker or "")[:60], document_date=document_date, raw_text=raw,
+            edits=[e.as_dict() for e in analysis.cleaned.all_edits], undone=[], cleaned_text=analysis.cleaned.text,
+            analysed_text=analysis.cleaned.text, outline=doc_meta.root.as_dict(), owner_unit_id=scope.unit_id,
+            created_by=actor.user, original_name=Path(file_name).name[:200] if file_bytes is not None else "",
+        )
+        if file_bytes is not None:
+            document.original.save(Path(file_name).name, ContentFile(file_bytes), save=False)
+        document.save()
+        n = _create_tasks(document, analysis)
+        _audit(actor, "work.document.upload", document, summary=f"上传《{document.title}》，提取{n}条",
+               after={"title": document.title, "kind": kind, "document_date": document_date,
+                      "file": document.original_name, "edits": len(document.edits), "tasks": n})
+    return document
+
+
+def document_set_edit(
+    *, actor: Actor, scope: Scope, document: WorkDocument, edit_id: int, undone: bool, reanalyse: bool = False
+) -> WorkDocument:
+    """Undo (``undone=True``) or restore one cleaning edit; the cleaned text is rebuilt from the
+    stored edits. Tasks are re-extracted only when ``reanalyse`` is asked (see :func:`document_reanalyse`).
+    """
+    _require_owner(scope, document)
+    ids = {e["id"] for e in document.edits}
+    if edit_id not in ids:
+        raise ValidationError("清理修改不存在")
+    with transaction.atomic():
+        doc = WorkDocument.objects.select_for_update().get(pk=document.pk)
+        before = sorted(doc.undone)
+        now = set(doc.undone) | {edit_id} if undone else set(doc.undone) - {edit_id}
+        doc.undone = sorted(now)
+        doc.cleaned_text = apply_edits(doc.raw_text, [e for e in _edits_of(doc) if e.id not in now]).text
+        doc.save(update_fields=["undone", "cleaned_text"])
+        _audit(actor, "work.document.undo_edit" if undone else "work.document.redo_edit", doc,
+               summary=f"{'撤销' if undone else '恢复'}清理修改 #{edit_id}", before={"undone": before},
+               after={"undone": doc.undone})
+    if reanalyse:
+        doc = document_reanalyse(actor=actor, scope=scope, document=doc)
+    return doc
+
+
+def document_reanalyse(*, actor: Actor, scope: Scope, document: WorkDocument) -> WorkDocument:
+    """Re-extract the tasks from the current cleaning (undone edits respected), replacing the rows.
+
+    Refused (ValidationError) once any task has a progress report: the table is then in use.
+    """
+    _require_owner(scope, document)
+    if ProgressReport.objects.filter(task__document=document).exists():
+        raise ValidationError("已有任务报告了进展，不能重新分析（请在任务分解表中逐条修改）")
+    analysis = analyse(document.raw_text, doc_date=document.document_date, undo=frozenset(document.undone))
+    with transaction.atomic():
+        old = Task.objects.filter(document=document).count()
+        Task.objects.filter(document=document).delete()
+        document.cleaned_text = document.analysed_text = analysis.cleaned.text
+        document.outline = analysis.document.root.as_dict()
+        document.save(update_fields=["cleaned_text", "analysed_text", "outline"])
+        n = _create_tasks(document, analysis)
+        _audit(actor, "work.document.reanalyse", document, summary=f"重新分析，{old}条→{n}条",
+               before={"tasks": old}, after={"tasks": n, "undone": document.undone})
+    return document
+
+
+# ----------------------------------------------------------------------------- the task table
+
+_GOAL_PART = re.compile(
+    r"^(?P<obj>[^\d]*?)(?P<pre>至少|不少于|不低于|超过)?(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?"
+    r"\s*(?P<unit>[%％]|[^\d\s左以余多]{0,3}?)(?P<post>左右|以上|以内|以下|余|多)?$"
+)
+
+
+def parse_goal(text: str) -> list[dict]:
+    """Parse a typed 具体目标 ("客座教授30名左右；新增20%以上") into target dicts.
+
+    Parts are separated by ；;，、 or new lines; each needs one figure. Raises ValidationError
+    naming the part that has none.
+    """
+    out = []
+    for part in re.split(r"[；;，,、\n]+", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        m = _GOAL_PART.match(part)
+        if not m:
+            raise ValidationError(f"具体目标“{part}”中没有可识别的数值")
+        unit = "%" if m["unit"] in ("%", "％") else (m["unit"] or "")
+        value, mx = Decimal(m["num"]), Decimal(m["max"]) if m["max"] else None
+        if mx is not None and mx < value:
+            raise ValidationError(f"具体目标“{part}”的范围上限小于下限")
+        out.append({"object": m["obj"].strip()[:60], "qualifier": m["pre"] or m["post"] or "", "value": value,
+                    "max_value": mx, "unit": unit[:10]})
+    return out
+
+
+def _task_state(task: Task) -> dict:
+    return {
+        "seq": task.seq, "kind": task.kind, "action": task.action, "pillar": task.pillar,
+        "due": task.due, "deadline_text": task.deadline_text, "goal": task.goal_text(),
+        "lead_unit": task.lead_unit.name if task.lead_unit_id else None,
+        "responsible_units": sorted(u.name for u in task.responsible_units.all()),
+    }
+
+
+def _check_units(scope: Scope, document: WorkDocument, units: list[Unit]) -> None:
+    for u in units:
+        if not (u.path.startswith(document.owner_unit.path) and scope.has_unit_path(u.path)):
+            raise ValidationError(f"单位“{u.name}”不在本文件所属单位的管理范围内")
+
+
+_UNSET = object()
+
+
+def task_update(
+    *,
+    actor: Actor,
+    scope: Scope,
+    task: Task,
+    action: str | None = None,
+    goal: str | None = None,
+    pillar: str | None = None,
+    due: dt.date | None | object = _UNSET,
+    deadline_text: str | None = None,
+    lead_unit: Unit | None | object = _UNSET,
+    responsible_units: list[Unit] | None = None,
+) -> Task:
+    """Edit a row of the 任务分解表: any of 重点任务, 具体目标 (re-parsed into targets; typed targets
+    lose their text spans), 所属方面, 完成时限 (a date and/or its text, resolved against the
+    document date when only text is given), 牵头单位, 责任单位. Units must lie in the document
+    owner's subtree and the user's scope.
+    """
+    document = task.document
+    _require_owner(scope, document)
+    with transaction.atomic():
+        before = _task_state(task)
+        if action is not None:
+            action = action.strip()
+            if not action:
+                raise ValidationError("重点任务不能为空")
+            task.action = action[:300]
+            task.action_start = task.action_end = None
+        if pillar is not None:
+            if pillar not in Pillar.values:
+                raise ValidationError("所属方面无效")
+            task.pillar = pillar
+        if deadline_text is not None and deadline_text.strip() != task.deadline_text:
+            task.deadline_text = deadline_text.strip()[:60]
+            task.deadline_start = task.deadline_end = None
+            if due is _UNSET:
+                found = find_deadline(task.deadline_text, 0, document.document_date) if task.deadline_text else None
+                due = found.due if found else None
+        if due is not _UNSET:
+            task.due = due
+        if lead_unit is not _UNSET:
+            if lead_unit is not None:
+                _check_units(scope, document, [lead_unit])
+            task.lead_unit = lead_unit
+        task.save()
+        if responsible_units is not None:
+            _check_units(scope, document, responsible_units)
+            task.responsible_units.set(responsible_units)
+        if goal is not None and goal.strip() != task.goal_text():
+            parsed = parse_goal(goal)
+            task.targets.all().delete()
+            Target.objects.bulk_create([Target(task=task, sort=i, **p) for i, p in enumerate(parsed)])
+        after = _task_state(task)
+        _audit(actor, "work.task.update", document, object_type="Task", object_id=task.pk,
+               summary=f"修改任务 {task.seq}", before=before, after=after)
+    return task
+
+
+def _renumber(document: WorkDocument, ordered_ids: list[int]) -> None:
+    """Give the tasks ``ordered_ids`` the 序号 1..n (two passes: the (document, seq) pair is unique)."""
+    offset = (Task.objects.filter(document=document).aggregate(m=Max("seq"))["m"] or 0) + 1
+    for i, pk in enumerate(ordered_ids):
+        Task.objects.filter(pk=pk).update(seq=offset + i)
+    for i, pk in enumerate(ordered_ids, start=1):
+        Task.objects.filter(pk=pk).update(seq=i)
+
+
+def task_split(*, actor: Actor, scope: Scope, task: Task, actions: list[str]) -> list[Task]:
+    """Split a row into ``len(actions)`` rows (≥ 2) right after it. The first keeps the targets,
+    reports and span; the others copy heading, 所属方面, 完成时限 and units.
+    """
+    document = task.document
+    _require_owner(scope, document)
+    actions = [a.strip() for a in actions if a.strip()]
+    if len(actions) < 2:
+        raise ValidationError("拆分至少需要两条任务")
+    with transaction.atomic():
+        ids = list(Task.objects.filter(document=document).order_by("seq").values_list("pk", flat=True))
+        before = _task_state(task)
+        responsible = list(task.responsible_units.all())
+        task.action = actions[0][:300]
+        task.action_start = task.action_end = None
+        task.save()
+        new = []
+        top = (Task.objects.filter(document=document).aggregate(m=Max("seq"))["m"] or 0) + 1
+        for i, a in enumerate(actions[1:]):
+            t = Task.objects.create(
+                document=document, seq=top + i, kind=task.kind, heading_path=task.heading_path, action=a[:300],
+                text=task.text, span_start=task.span_start, span_end=task.span_end, pillar=task.pillar,
+                deadline_text=task.deadline_text, deadline_start=task.deadline_start, deadline_end=task.deadline_end,
+                due=task.due, parties=task.parties, lead_unit=task.lead_unit,
+            )
+            t.responsible_units.set(responsible)
+            new.append(t)
+        pos = ids.index(task.pk) + 1
+        ids[pos:pos] = [t.pk for t in new]
+        _renumber(document, ids)
+        _audit(actor, "work.task.split", document, object_type="Task", object_id=task.pk,
+               summary=f"拆分任务 {before['seq']} 为 {len(actions)} 条", before=before, after={"actions": actions})
+    return [Task.objects.get(pk=task.pk)] + [Task.objects.get(pk=t.pk) for t in new]
+
+
+def task_merge(*, actor: Actor, scope: Scope, tasks: list[Task]) -> Task:
+    """Merge rows of one document into the first (by 序号): actions joined with "；", targets and
+    reports moved, responsible units united, the earliest 完成时限 kept. The other rows are deleted.
+    """
+    if len(tasks) < 2:
+        raise ValidationError("合并至少需要两条任务")
+    document = tasks[0].document
+    if any(t.document_id != document.pk for t in tasks):
+        raise ValidationError("只能合并同一文件的任务")
+    _require_owner(scope, document)
+    tasks = sorted(tasks, key=lambda t: t.seq)
+    first, rest = tasks[0], tasks[1:]
+    with transaction.atomic():
+        before = [_task_state(t) for t in tasks]
+        first.action = "；".join(t.action for t in tasks)[:300]
+        first.action_start = first.action_end = None
+        dues = [t for t in tasks if t.due]
+        if dues:
+            earliest = min(dues, key=lambda t: t.due)
+            first.due, first.deadline_text = earliest.due, earliest.deadline_text
+            first.deadline_start, first.deadline_end = earliest.deadline_start, earliest.deadline_end
+        if first.lead_unit_id is None:
+            first.lead_unit_id = next((t.lead_unit_id for t in rest if t.lead_unit_id), None)
+        first.save()
+        rest_ids = [t.pk for t in rest]
+        n = first.targets.count()
+        for i, tg in enumerate(Target.objects.filter(task_id__in=rest_ids).order_by("task__seq", "sort")):
+            tg.task, tg.sort = first, n + i
+            tg.save(update_fields=["task", "sort"])
+        ProgressReport.objects.filter(task_id__in=rest_ids).update(task=first)
+        units = set(first.responsible_units.all())
+        for t in rest:
+            units |= set(t.responsible_units.all())
+        first.responsible_units.set(units)
+        Task.objects.filter(pk__in=rest_ids).delete()
+        _renumber(document, list(Task.objects.filter(document=document).order_by("seq").values_list("pk", flat=True)))
+        first.refresh_from_db()
+        _audit(actor, "work.task.merge", document, object_type="Task", object_id=first.pk,
+               summary=f"合并 {len(tasks)} 条任务", before={"tasks": before}, after=_task_state(first))
+    return first
+
+
+def task_set_kind(*, actor: Actor, scope: Scope, task: Task, kind: str) -> Task:
+    """Promote a guidance item to a task (``kind='task'``) or demote a task to guidance."""
+    _require_owner(scope, task.document)
+    if kind not in TaskKind.values:
+        raise ValidationError("类别无效")
+    with transaction.atomic():
+        old = task.kind
+        task.kind = kind
+        task.save(update_fields=["kind", "updated_at"])
+        _audit(actor, "work.task.promote" if kind == TaskKind.TASK else "work.task.demote", task.document,
+               object_type="Task", object_id=task.pk, summary=f"任务 {task.seq}：{old}→{kind}",
+               before={"kind": old}, after={"kind": kind})
+    return task
+
+
+def task_create(*, actor: Actor, scope: Scope, document: WorkDocument, action: str) -> Task:
+    """Append a typed row to the 任务分解表."""
+    _require_owner(scope, document)
+    if not action.strip():
+        raise ValidationError("重点任务不能为空")
+    with transaction.atomic():
+        seq = (Task.objects.filter(document=document).aggregate(m=Max("seq"))["m"] or 0) + 1
+        task = Task.objects.create(document=document, seq=seq, action=action.strip()[:300])
+        _audit(actor, "work.task.create", document, object_type="Task", object_id=task.pk,
+               summary=f"新增任务 {seq}", after=_task_state(task))
+    return task
+
+
+# ----------------------------------------------------------------------------- progress
+
+
+@dataclass
+class EvidenceUpload:
+    """A file attached to a progress report: its name and bytes."""
+
+    name: str
+    data: bytes
+
+
+def reporting_units(scope: Scope, task: Task) -> list[Unit]:
+    """The task's lead and responsible units that lie in the scope's subtree (who may report)."""
+    units = list(task.responsible_units.all())
+    if task.lead_unit_id and task.lead_unit not in units:
+        units.insert(0, task.lead_unit)
+    return [u for u in units if scope.has_unit_path(u.path)]
+
+
+def progress_report_create(
+    *,
+    actor: Actor,
+    scope: Scope,
+    task: Task,
+    unit: Unit,
+    date: dt.date,
+    text: str,
+    value: Decimal | str | None = None,
+    completes: bool = False,
+    evidence: list[EvidenceUpload] | None = None,
+) -> ProgressReport:
+    """Report progress on ``task`` for ``unit`` (a lead/responsible unit of the task in the user's
+    subtree; PermissionDenied otherwise). ``value`` is the cumulative figure against the first
+    target; the report completes the task when the reporter says so or the value reaches it.
+    """
+    require_write(scope)
+    if task.kind != TaskKind.TASK:
+        raise ValidationError("指导性要求不需要报告进展")
+    if unit not in reporting_units(scope, task):
+        raise PermissionDenied("只有本任务的牵头单位、责任单位可以报告进展")
+    if not (text or "").strip():
+        raise ValidationError("请填写进展情况")
+    if date > dt.date.today():
+        raise ValidationError("报告日期不能晚于今天")
+    if value in ("", None):
+        value = None
+    else:
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError("完成数应为数字") from None
+        if value < 0:
+            raise ValidationError("完成数不能为负数")
+    target = task.targets.order_by("sort", "id").first()
+    reached = bool(value is not None and target is not None and value >= target.value)
+    evidence = evidence or []
+    for ev in evidence:
+        if len(ev.data) > MAX_EVIDENCE_BYTES:
+            raise ValidationError(f"佐证材料“{ev.name}”过大（上限 20MB）")
+    with transaction.atomic():
+        report = ProgressReport.objects.create(
+            task=task, unit=unit, date=date, text=text.strip(), value=value, target=target if value is not None else None,
+            completes=bool(completes or reached), created_by=actor.user,
+        )
+        for ev in evidence:
+            f = EvidenceFile(report=report, name=Path(ev.name).name[:200], size=len(ev.data))
+            f.file.save(Path(ev.name).name, ContentFile(ev.data), save=False)
+            f.save()
+        audit_record(actor, "work.progress.create", object_type="ProgressReport", object_id=report.pk,
+                     summary=f"{unit.name} 报告任务 {task.seq} 进展", scope_unit_path=unit.path,
+                     after={"task": task.pk, "unit": unit.name, "date": date, "value": value,
+                            "completes": report.completes, "evidence": [e.name for e in evidence]})
+    return report

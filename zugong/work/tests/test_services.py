@@ -1,0 +1,218 @@
+"""Services and selectors of 工作落实: upload, party mapping, cleaning undo, table edits, progress, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.scope import scope_for
+from zugong.work import selectors, services
+from zugong.work.models import ProgressReport, Status, Task, TaskKind, WorkDocument
+from zugong.work.tests.conftest import LUAN
+
+
+def act(user):
+    return Actor(user=user), scope_for(user)
+
+
+def test_it_uploads_pasted_text_into_tasks_with_targets_and_units(city, organ, plan):
+    tasks = list(plan.tasks.order_by("seq"))
+    assert [t.seq for t in tasks] == [1, 2, 3]
+    first, second, third = tasks
+    assert first.lead_unit == organ and first.due == dt.date(2024, 6, 30)
+    assert first.goal_text() == "30名年轻干部到乡镇挂职锻炼" or first.targets.get().value == 30
+    assert set(second.responsible_units.all()) == {city.units["jinan"], city.units["yuan"]}
+    assert second.lead_unit is None and second.due == dt.date(2024, 12, 31)
+    assert third.targets.get().value == Decimal(10)
+    # spans point into the analysed text
+    assert plan.analysed_text[first.deadline_start:first.deadline_end] == "6月底前"
+    assert plan.owner_unit == city.units["city"]
+    assert AuditEvent.objects.filter(action="work.document.upload").count() == 1
+
+
+def test_it_uploads_a_seed_file_and_keeps_the_original(city, organ, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    actor, scope = act(city.users["county_admin"])
+    doc = services.document_upload(actor=actor, scope=scope, kind="speech", document_date=dt.date(2023, 3, 1),
+                                   file_name=LUAN.name, file_bytes=LUAN.read_bytes())
+    assert doc.original.read() == LUAN.read_bytes()
+    assert doc.owner_unit == city.units["jinan"]
+    assert doc.tasks.filter(kind=TaskKind.TASK).count() >= 40
+    assert doc.edits and doc.cleaned_text != doc.raw_text
+
+
+def test_it_refuses_upload_for_the_leader(city):
+    actor, scope = act(city.users["leader"])
+    with pytest.raises(PermissionDenied):
+        services.document_upload(actor=actor, scope=scope, kind="plan", document_date=dt.date(2024, 1, 1), text="x。")
+
+
+def test_it_undoes_and_restores_a_cleaning_edit_without_touching_tasks(city, organ, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    actor, scope = act(city.users["city_admin"])
+    doc = services.document_upload(actor=actor, scope=scope, kind="speech", document_date=dt.date(2023, 3, 1),
+                                   file_name=LUAN.name, file_bytes=LUAN.read_bytes())
+    n = doc.tasks.count()
+    edit = next(e for e in doc.edits if e["kind"] == "doubled")
+    doc = services.document_set_edit(actor=actor, scope=scope, document=doc, edit_id=edit["id"], undone=True)
+    assert edit["original"] in doc.cleaned_text and doc.undone == [edit["id"]]
+    assert doc.tasks.count() == n
+    doc = services.document_set_edit(actor=actor, scope=scope, document=doc, edit_id=edit["id"], undone=False)
+    assert doc.undone == [] and doc.cleaned_text == doc.analysed_text
+    doc = services.document_set_edit(actor=actor, scope=scope, document=doc, edit_id=edit["id"], undone=True, reanalyse=True)
+    assert doc.analysed_text == doc.cleaned_text
+
+
+def test_it_refuses_reanalysis_once_progress_is_reported(city, plan):
+    actor, scope = act(city.users["city_admin"])
+    t = plan.tasks.get(seq=2)
+    services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["jinan"],
+                                    date=dt.date.today(), text="已建成3个")
+    with pytest.raises(ValidationError):
+        services.document_reanalyse(actor=actor, scope=scope, document=plan)
+
+
+def test_it_edits_a_row_and_reparses_the_goal(city, organ, plan):
+    actor, scope = act(city.users["city_admin"])
+    t = plan.tasks.get(seq=1)
+    services.task_update(actor=actor, scope=scope, task=t, action="选派年轻干部挂职", goal="年轻干部40名以上；覆盖率80%",
+                         deadline_text="年底前", lead_unit=organ, responsible_units=[city.units["jinan"]])
+    t.refresh_from_db()
+    assert t.action == "选派年轻干部挂职" and t.due == dt.date(2024, 12, 31)
+    assert [(x.object, x.value, x.unit, x.qualifier) for x in t.targets.all()] == [
+        ("年轻干部", 40, "名", "以上"), ("覆盖率", 80, "%", "")]
+    assert t.goal_text() == "年轻干部40名以上；覆盖率80%"
+    with pytest.raises(ValidationError):
+        services.task_update(actor=actor, scope=scope, task=t, goal="尽快完成")
+
+
+def test_it_refuses_units_outside_the_scope(city, plan):
+    actor, scope = act(city.users["city_admin"])
+    from zugong.orgs.models import Unit
+
+    stranger = Unit.objects.create(name="外市", path="0009", depth=1, kind="city")
+    with pytest.raises(ValidationError):
+        services.task_update(actor=actor, scope=scope, task=plan.tasks.get(seq=1), lead_unit=stranger)
+
+
+def test_it_splits_and_merges_rows_keeping_order(city, plan):
+    actor, scope = act(city.users["city_admin"])
+    t1 = plan.tasks.get(seq=1)
+    services.task_split(actor=actor, scope=scope, task=t1, actions=["选派年轻干部", "跟踪管理挂职干部"])
+    assert list(plan.tasks.order_by("seq").values_list("seq", "action")[:2]) == [(1, "选派年轻干部"), (2, "跟踪管理挂职干部")]
+    assert plan.tasks.count() == 4
+    a, b = plan.tasks.get(seq=2), plan.tasks.get(seq=3)
+    merged = services.task_merge(actor=actor, scope=scope, tasks=[b, a])
+    assert merged.seq == 2 and "；" in merged.action
+    assert list(plan.tasks.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3]
+    assert merged.targets.count() == 1 and merged.due == dt.date(2024, 6, 30)
+
+
+def test_it_promotes_and_demotes(city, plan):
+    actor, scope = act(city.users["city_admin"])
+    t = plan.tasks.get(seq=3)
+    services.task_set_kind(actor=actor, scope=scope, task=t, kind="guidance")
+    assert Task.objects.get(pk=t.pk).kind == TaskKind.GUIDANCE
+    services.task_set_kind(actor=actor, scope=scope, task=t, kind="task")
+    assert Task.objects.get(pk=t.pk).kind == TaskKind.TASK
+
+
+def test_it_lets_only_owners_edit_the_table(city, plan):
+    t = plan.tasks.get(seq=2)
+    for name in ("county_admin", "leader"):
+        actor, scope = act(city.users[name])
+        with pytest.raises(PermissionDenied):
+            services.task_update(actor=actor, scope=scope, task=t, action="改")
+
+
+def test_it_lets_a_responsible_county_report_and_completes_on_target(city, plan, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    actor, scope = act(city.users["county_admin"])
+    t = plan.tasks.get(seq=2)
+    r = services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["jinan"], date=dt.date.today(),
+                                        text="建成5个", value="5",
+                                        evidence=[services.EvidenceUpload("照片.txt", b"evidence")])
+    assert not r.completes and r.evidence.get().name == "照片.txt"
+    r2 = services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["jinan"], date=dt.date.today(),
+                                         text="建成15个", value="15")
+    assert r2.completes
+    assert t.status_on() == Status.DONE
+    assert AuditEvent.objects.filter(action="work.progress.create").count() == 2
+
+
+def test_it_refuses_reports_from_units_not_responsible(city, plan):
+    t = plan.tasks.get(seq=1)  # led by 市委组织部, no county responsible
+    actor, scope = act(city.users["county_admin"])
+    with pytest.raises(PermissionDenied):
+        services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["jinan"],
+                                        date=dt.date.today(), text="x")
+    t2 = plan.tasks.get(seq=2)
+    with pytest.raises(PermissionDenied):  # the neighbour's unit
+        services.progress_report_create(actor=actor, scope=scope, task=t2, unit=city.units["yuan"],
+                                        date=dt.date.today(), text="x")
+    actor, scope = act(city.users["leader"])
+    with pytest.raises(PermissionDenied):
+        services.progress_report_create(actor=actor, scope=scope, task=t2, unit=city.units["jinan"],
+                                        date=dt.date.today(), text="x")
+
+
+def test_it_scopes_documents_and_tasks(city, plan):
+    jinan = scope_for(city.users["county_admin"])
+    assert selectors.document_get(jinan, plan.pk) == plan  # it has a task for 金安区
+    assert [t.seq for t in selectors.document_tasks(jinan, plan)] == [2]
+    with pytest.raises(Http404):
+        selectors.task_get(jinan, plan.tasks.get(seq=1).pk)
+    # a 裕安区 document is invisible to 金安区
+    actor, yuan = act(city.users["neighbour_admin"])
+    own = services.document_upload(actor=actor, scope=yuan, kind="plan", document_date=dt.date(2024, 1, 1),
+                                   text="裕安区工作要点\n一、基层\n1.各乡镇要在年底前建成5个示范点。\n")
+    with pytest.raises(Http404):
+        selectors.document_get(jinan, own.pk)
+    assert selectors.document_get(scope_for(city.users["city_admin"]), own.pk) == own
+    with pytest.raises(Http404):
+        selectors.document_get(scope_for(city.users["outsider"]) if False else jinan, 10**9)
+
+
+@pytest.mark.parametrize(
+    "reports,due,today,expected",
+    [
+        ([], None, dt.date(2024, 2, 1), Status.NOT_STARTED),
+        ([], None, dt.date(2024, 6, 1), Status.AT_RISK),  # nothing for 90 days since the document date
+        ([(dt.date(2024, 5, 20), False)], dt.date(2024, 12, 31), dt.date(2024, 6, 1), Status.IN_PROGRESS),
+        ([(dt.date(2024, 5, 20), False)], dt.date(2024, 6, 20), dt.date(2024, 6, 1), Status.AT_RISK),
+        ([(dt.date(2024, 5, 20), False)], dt.date(2024, 5, 31), dt.date(2024, 6, 1), Status.OVERDUE),
+        ([(dt.date(2024, 5, 20), True)], dt.date(2024, 5, 1), dt.date(2024, 6, 1), Status.DONE),
+    ],
+)
+def test_it_derives_status_the_same_in_python_and_sql(city, plan, reports, due, today, expected):
+    t = plan.tasks.get(seq=2)
+    Task.objects.filter(pk=t.pk).update(due=due)
+    for d, c in reports:
+        ProgressReport.objects.create(task=t, unit=city.units["jinan"], date=d, text="x", completes=c)
+    t.refresh_from_db()
+    assert t.status_on(today) == expected
+    assert selectors.with_status(Task.objects.filter(pk=t.pk), today).get().status == expected
+
+
+def test_it_reviews_a_quarter_per_unit(city, plan):
+    t = plan.tasks.get(seq=2)  # 金安区 and 裕安区 responsible
+    Task.objects.filter(pk=t.pk).update(due=dt.date(2024, 3, 15))
+    ProgressReport.objects.create(task=t, unit=city.units["jinan"], date=dt.date(2024, 3, 20), text="x", completes=True)
+    rows = {r.unit_name: r for r in selectors.quarter_review(scope_for(city.users["city_admin"]), 2024, 1)}
+    assert rows["金安区"].due == 1 and rows["金安区"].done_late == 1 and rows["金安区"].undone == 0
+    assert rows["裕安区"].due == 1
+    # the city's 组织部 leads task 1 due 2024-06-30 (Q2)
+    q2 = {r.unit_name: r for r in selectors.quarter_review(scope_for(city.users["city_admin"]), 2024, 2)}
+    assert q2["中共六安市委组织部"].due == 1 and q2["中共六安市委组织部"].undone == 1
+    own = selectors.quarter_review(scope_for(city.users["county_admin"]), 2024, 1)
+    assert [r.unit_name for r in own] == ["金安区"]
+
+
+def test_it_keeps_document_rows_for_the_city(city, plan):
+    assert WorkDocument.objects.count() == 1
