@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from zugong.cadres import rules
 from zugong.core import codes
 
 
@@ -87,3 +88,230 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre_id} {self.post_id} {self.start}–{self.end or ''}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 4: ranks, 职数, young-cadre thresholds
+# ------------------------------------------------------------------------------------------------
+class CadreRank(models.Model):
+    """职级: ``cadre`` holds ``rank`` (code of :data:`zugong.cadres.rules.RANKS`) from ``start`` to ``end``
+    (exclusive; null = still holds). Kept apart from posts (职务) per 《公务员职务与职级并行规定》 (2019)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="ranks")
+    rank = models.CharField("职级", max_length=2, choices=rules.RANKS)
+    start = models.DateField("任职级时间")
+    end = models.DateField("免职级时间", null=True, blank=True)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职级"
+        ordering = ["cadre", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__isnull=True) | models.Q(end__gt=models.F("start")), name="cadrerank_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.get_rank_display()} {self.start}–{self.end or ''}"
+
+
+class PostQuota(models.Model):
+    """职数: the authorized number of 正职 / 副职 posts of a leadership team (核定职数), with its document."""
+
+    team = models.ForeignKey(LeadershipTeam, on_delete=models.CASCADE, related_name="quotas")
+    kind = models.CharField("职数类别", max_length=8, choices=rules.POST_KINDS)
+    number = models.PositiveSmallIntegerField("核定职数")
+    document_no = models.CharField("核定文件", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职数"
+        constraints = [models.UniqueConstraint(fields=["team", "kind"], name="postquota_team_kind_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.get_kind_display()} {self.number}"
+
+
+class YoungThreshold(models.Model):
+    """年轻干部 age threshold per 职务级别: young = full-year age ≤ ``max_age`` (configurable, audited)."""
+
+    post_level = models.CharField("职务级别", max_length=2, choices=codes.POST_LEVEL, unique=True)
+    max_age = models.PositiveSmallIntegerField("年轻干部年龄上限（周岁）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年轻干部年龄标准"
+        ordering = ["post_level"]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_level_display()} ≤{self.max_age}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Appraisal (考核)
+# ------------------------------------------------------------------------------------------------
+class UnitCategory(models.TextChoices):
+    TEAM = "team", "领导班子"
+    ORGAN = "organ", "机关"
+    GRASSROOTS = "grassroots", "基层单位"
+    INSTITUTION = "institution", "事业单位"
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    CLOSED = "closed", "已结束"
+
+
+class AppraisalRound(models.Model):
+    """年度考核: one round of a unit for one year and unit category, with its 优秀 ratio and rounding."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="appraisal_rounds", verbose_name="单位")
+    year = models.PositiveSmallIntegerField("考核年度")
+    category = models.CharField("单位类别", max_length=12, choices=UnitCategory.choices)
+    excellent_ratio = models.DecimalField("优秀比例", max_digits=4, decimal_places=3, default=rules.DEFAULT_EXCELLENT_RATIO)
+    ratio_approval = models.CharField("放宽比例批准文件", max_length=80, blank=True)
+    rounding = models.CharField("取整规则", max_length=8, choices=rules.ROUNDINGS, default=rules.FLOOR)
+    status = models.CharField("状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    closed_on = models.DateField("结束日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度考核"
+        ordering = ["-year", "unit__path", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "category"], name="appraisalround_unit_year_category_unique"),
+            models.CheckConstraint(condition=models.Q(excellent_ratio__gt=0, excellent_ratio__lte="0.25"), name="appraisalround_ratio_max_25"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年度{self.get_category_display()}考核"
+
+
+class NotGraded(models.TextChoices):
+    SHORT_SERVICE = "short_service", "任职不满半年"
+    INVESTIGATION = "investigation", "涉嫌违纪违法被立案审查调查尚未结案"
+    OTHER = "other", "其他不定等次情形"
+
+
+class AppraisalEntry(models.Model):
+    """A participant of a round: grade (blank until graded) or the reason for not grading, ranking."""
+
+    round = models.ForeignKey(AppraisalRound, on_delete=models.CASCADE, related_name="entries")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="appraisals")
+    year = models.PositiveSmallIntegerField("考核年度")  # copy of round.year: one annual grade per cadre and year
+    grade = models.CharField("等次", max_length=12, choices=rules.GRADES, blank=True)
+    not_graded = models.CharField("不定等次", max_length=16, choices=NotGraded.choices, blank=True)
+    ranking = models.PositiveSmallIntegerField("排名", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核结果"
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="appraisalentry_cadre_year_unique"),
+            models.CheckConstraint(condition=models.Q(grade="") | models.Q(not_graded=""), name="appraisalentry_grade_or_not_graded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.year} {self.grade or self.not_graded}"
+
+
+class RoutineAppraisal(models.Model):
+    """平时考核 (quarterly) or 专项考核 of one cadre."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", "平时考核"
+        SPECIAL = "special", "专项考核"
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="routine_appraisals")
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", null=True, blank=True)
+    subject = models.CharField("专项考核事项", max_length=120, blank=True)
+    grade = models.CharField("结果", max_length=12, choices=rules.ROUTINE_GRADES)
+    on = models.DateField("考核日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "平时考核和专项考核"
+        ordering = ["cadre", "-year", "-quarter", "-on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4), name="routine_quarter_1_4"),
+            models.UniqueConstraint(fields=["cadre", "year", "quarter"], condition=models.Q(kind="routine"), name="routine_one_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.get_kind_display()} {self.year} {self.get_grade_display()}"
+
+
+class TeamScorePart(models.Model):
+    """A weighted part of the leadership-team "1+N" score (configurable data, e.g. 任务完成情况 40%)."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    label = models.CharField("名称", max_length=40)
+    weight = models.DecimalField("权重", max_digits=4, decimal_places=3)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班子考核评分项"
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TeamScore(models.Model):
+    """The value (0–100) of one part for one team and year."""
+
+    team = models.ForeignKey(LeadershipTeam, on_delete=models.CASCADE, related_name="scores")
+    year = models.PositiveSmallIntegerField("年度")
+    part = models.ForeignKey(TeamScorePart, on_delete=models.CASCADE, related_name="scores")
+    value = models.DecimalField("得分", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "班子考核得分"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year", "part"], name="teamscore_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=100), name="teamscore_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.year} {self.part_id} {self.value}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Evidence (用好考据)
+# ------------------------------------------------------------------------------------------------
+class EvidenceKind(models.TextChoices):
+    TASK = "task", "工作任务完成情况"
+    COMMENDATION = "commendation", "表彰奖励"
+    INSPECTION = "inspection", "巡视巡察、审计发现问题"
+    PETITION = "petition", "信访举报和舆情"
+    ACCOUNTABILITY = "accountability", "问责处理"
+
+
+class AwardLevel(models.TextChoices):
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class Evidence(models.Model):
+    """A dated record the appraisal weighs, with its source document; ``tolerated`` = cleared by an
+    error-tolerance decision (容错), so it does not count against appraisal and selection."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField("类别", max_length=16, choices=EvidenceKind.choices)
+    on = models.DateField("日期")
+    title = models.CharField("事项", max_length=200)
+    source_document = models.CharField("来源文件", max_length=120)
+    level = models.CharField("表彰级别", max_length=12, choices=AwardLevel.choices, blank=True)
+    office = models.CharField("录入部门", max_length=60, blank=True)
+    tolerated = models.BooleanField("已容错免责", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核依据"
+        ordering = ["cadre", "-on", "-id"]
+        indexes = [models.Index(fields=["kind", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.title}"

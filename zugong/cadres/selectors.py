@@ -156,3 +156,153 @@ def team_members(team: LeadershipTeam, on: dt.date | None = None) -> QuerySet[Ap
         .annotate(age=age_expression("cadre__person__birth_date", on))
         .order_by("post__sort", "post_id", F("cadre__person__stroke_key").asc(), "id")
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Team structure as of a date (issue 4 §1): one GROUP BY per question, thresholds from data
+# ------------------------------------------------------------------------------------------------
+def young_thresholds() -> dict[str, int]:
+    """{职务级别 code: highest full-year age that counts as 年轻干部} (YoungThreshold rows)."""
+    from zugong.cadres.models import YoungThreshold
+
+    return dict(YoungThreshold.objects.values_list("post_level", "max_age"))
+
+
+def young_q(on: dt.date, birth: str, level: str, thresholds: dict[str, int] | None = None) -> Q:
+    """Q: the person born at ``birth`` is young on ``on`` for the 职务级别 at ``level`` (age ≤ threshold)."""
+    from zugong.stats.selectors import age_q
+
+    thresholds = young_thresholds() if thresholds is None else thresholds
+    q = Q(pk__in=[])
+    for code, age in thresholds.items():
+        q |= Q(**{level: code}) & age_q(birth, on, hi=age)
+    return q
+
+
+def _running(on: dt.date, prefix: str) -> Q:
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+
+
+def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -> QuerySet[LeadershipTeam]:
+    """Teams in scope (optionally below ``unit_path``) annotated with their structure on ``on``.
+
+    Members are cadres with an appointment to a post of the team running on ``on`` (start ≤ on <
+    end). Annotations: ``size``, ``avg_age`` (周岁 per appointment, like the statistics' definition),
+    ``band_<i>`` per ``stats.selectors.CADRE_AGE_BANDS``, ``young`` (age ≤ YoungThreshold of the
+    post's 职务级别), ``women``, ``non_party``, ``graduate`` (研究生), ``bachelor`` (大学本科),
+    ``chief_holders`` / ``deputy_holders`` (x1 / x2 post levels), ``chief_quota`` / ``deputy_quota``
+    (PostQuota or None) and ``vacant_posts`` (posts of the team nobody holds on ``on``).
+    """
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from zugong.cadres.models import Post, PostQuota
+    from zugong.stats.selectors import CADRE_AGE_BANDS, age_expr, age_q
+
+    a = "posts__appointments__"
+    birth = f"{a}cadre__person__birth_date"
+    run = _running(on, a)
+    who = f"{a}cadre"
+    qs = teams_in_scope(scope)
+    if unit_path:
+        qs = qs.filter(unit__path__startswith=unit_path)
+    bands = {f"band_{i}": Count(who, filter=run & age_q(birth, on, lo, hi), distinct=True) for i, (_, lo, hi) in enumerate(CADRE_AGE_BANDS)}
+    quota = lambda kind: Subquery(PostQuota.objects.filter(team=OuterRef("pk"), kind=kind).values("number")[:1])  # noqa: E731
+    held = Appointment.objects.filter(_running(on, ""), post=OuterRef("pk"))
+    vacant = (Post.objects.filter(team=OuterRef("pk")).exclude(Exists(held)).order_by().values("team")
+              .annotate(n=Count("pk")).values("n"))  # fmt: skip
+    return qs.annotate(
+        size=Count(who, filter=run, distinct=True),
+        avg_age=Avg(age_expr(birth, on), filter=run),
+        young=Count(who, filter=run & young_q(on, birth, "posts__post_level"), distinct=True),
+        women=Count(who, filter=run & Q(**{f"{a}cadre__person__gender": "2"}), distinct=True),
+        non_party=Count(who, filter=run & Q(**{f"{a}cadre__is_party_member": False}), distinct=True),
+        graduate=Count(who, filter=run & Q(**{f"{a}cadre__person__education": "10"}), distinct=True),
+        bachelor=Count(who, filter=run & Q(**{f"{a}cadre__person__education": "20"}), distinct=True),
+        chief_holders=Count(who, filter=run & Q(posts__post_level__endswith="1"), distinct=True),
+        deputy_holders=Count(who, filter=run & Q(posts__post_level__endswith="2"), distinct=True),
+        chief_quota=quota("chief"),
+        deputy_quota=quota("deputy"),
+        vacant_posts=Coalesce(Subquery(vacant), 0),
+        **bands,
+    ).order_by("unit__path", "id")
+
+
+def structure_totals(scope: Scope, on: dt.date, *, unit_path: str | None = None) -> dict:
+    """Distinct team members of all teams in scope (below ``unit_path``) on ``on``: one aggregate query.
+
+    Keys: ``size``, ``avg_age``, ``young``, ``women``, ``non_party``, ``graduate``, ``bachelor`` and
+    ``bands`` [(label, count)] per CADRE_AGE_BANDS. A cadre in several teams counts once; young
+    when young for the level of any team post he holds.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from zugong.stats.selectors import CADRE_AGE_BANDS, age_expr, age_q
+
+    path = unit_path or scope.unit_path
+    appts = Appointment.objects.filter(_running(on, ""), post__team__isnull=False, post__unit__path__startswith=path,
+                                       cadre=OuterRef("pk"))  # fmt: skip
+    young_appts = appts.filter(young_q(on, "cadre__person__birth_date", "post__post_level"))
+    birth = "person__birth_date"
+    qs = Cadre.objects.filter(Exists(appts), unit__path__startswith=scope.unit_path).annotate(is_young=Exists(young_appts))
+    agg = qs.aggregate(
+        size=Count("pk"),
+        avg_age=Avg(age_expr(birth, on)),
+        young=Count("pk", filter=Q(is_young=True)),
+        women=Count("pk", filter=Q(person__gender="2")),
+        non_party=Count("pk", filter=Q(is_party_member=False)),
+        graduate=Count("pk", filter=Q(person__education="10")),
+        bachelor=Count("pk", filter=Q(person__education="20")),
+        **{f"band_{i}": Count("pk", filter=age_q(birth, on, lo, hi)) for i, (_, lo, hi) in enumerate(CADRE_AGE_BANDS)},
+    )
+    agg["bands"] = [(label, agg.pop(f"band_{i}")) for i, (label, _, _) in enumerate(CADRE_AGE_BANDS)]
+    return agg
+
+
+def teams_with_gaps(scope: Scope, on: dt.date, *, unit_path: str | None = None) -> QuerySet[LeadershipTeam]:
+    """The "缺配年轻干部" list: teams (with members) lacking a young cadre or a woman, or with a post
+    unfilled (正职/副职 below the quota, or a post of the team nobody holds), annotated like
+    :func:`team_structure`."""
+    rows = team_structure(scope, on, unit_path=unit_path).filter(size__gt=0)
+    return rows.filter(
+        Q(young=0) | Q(women=0) | Q(vacant_posts__gt=0)
+        | Q(chief_holders__lt=F("chief_quota")) | Q(deputy_holders__lt=F("deputy_quota"))
+    )
+
+
+def gap_reasons(team) -> list[str]:
+    """Chinese labels of what an annotated team lacks (see :func:`teams_with_gaps`)."""
+    out = []
+    if team.young == 0:
+        out.append("缺年轻干部")
+    if team.women == 0:
+        out.append("缺女干部")
+    if team.chief_quota is not None and team.chief_holders < team.chief_quota:
+        out.append(f"正职缺{team.chief_quota - team.chief_holders}名")
+    if team.deputy_quota is not None and team.deputy_holders < team.deputy_quota:
+        out.append(f"副职缺{team.deputy_quota - team.deputy_holders}名")
+    if team.vacant_posts:
+        out.append(f"{team.vacant_posts}个职务空缺")
+    return out
+
+
+def team_members_on(team: LeadershipTeam, on: dt.date) -> QuerySet[Appointment]:
+    """Appointments to posts of ``team`` running on ``on``, in post order, with ``age`` (周岁 on ``on``)
+    and ``rank_label`` (the cadre's 职级 running on ``on``, '' when none)."""
+    from django.db.models import OuterRef, Subquery
+
+    from zugong.cadres.models import CadreRank
+
+    rank = CadreRank.objects.filter(_running(on, ""), cadre=OuterRef("cadre")).order_by("-start").values("rank")[:1]
+    return (
+        Appointment.objects.filter(_running(on, ""), post__team=team)
+        .select_related("post", "cadre", "cadre__person")
+        .annotate(age=age_expression("cadre__person__birth_date", on), rank=Subquery(rank))
+        .order_by("post__sort", "post_id", F("cadre__person__stroke_key").asc(), "id")
+    )
+
+
+def cadres_for_team(scope: Scope, team: LeadershipTeam, limit: int = 500) -> QuerySet[Cadre]:
+    """Cadres of the team's unit subtree (within scope) to choose from when appointing, 姓氏笔画 order."""
+    return (cadres_in_scope(scope).filter(unit__path__startswith=team.unit.path).select_related("person")
+            .order_by("person__stroke_key", "person__name", "id")[:limit])  # fmt: skip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -11,7 +9,6 @@ from django.shortcuts import render
 from zugong.cadres import selectors
 from zugong.cadres.models import ManagementLevel
 from zugong.core import codes
-from zugong.core.rules import age_on
 from zugong.core.scope import scope_for
 from zugong.members.views import query_without_page
 from zugong.orgs.selectors import unit_get
@@ -31,23 +28,3 @@ def cadre_list(request):
         "query": query_without_page(request),
         "choices": {"management_level": ManagementLevel.choices, "post_level": codes.POST_LEVEL},
     })
-
-
-@login_required
-def team_list(request):
-    """领导班子 in the user's subtree with size, average age, women, youngest/oldest, under 40."""
-    scope = scope_for(request.user)
-    today = dt.date.today()
-    teams = list(selectors.teams_with_figures(scope, today))
-    for t in teams:
-        t.youngest_age = age_on(t.youngest_birth, today) if t.youngest_birth else None
-        t.oldest_age = age_on(t.oldest_birth, today) if t.oldest_birth else None
-    return render(request, "cadres/teams.html", {"teams": teams, "young_age": selectors.YOUNG_AGE})
-
-
-@login_required
-def team_detail(request, team_id: int):
-    """A leadership team: its members with posts and ages; 404 outside the subtree."""
-    scope = scope_for(request.user)
-    team = selectors.team_get(scope, team_id)
-    return render(request, "cadres/team.html", {"team": team, "rows": selectors.team_members(team)})

@@ -97,7 +97,7 @@ def test_it_ignores_ended_appointments_in_teams(city, login, teams, people):
     Appointment.objects.filter(cadre__person=people["孙丽"]).update(end=dt.date(2025, 1, 1))
     response = login(city.users["county_admin"]).get(TEAMS)
     team = response.context["teams"][0]
-    assert team.size == 1 and team.women == 0 and team.youngest_age == team.oldest_age
+    assert team.size == 1 and team.women == 0 and team.avg_age == age_on(dt.date(1980, 5, 17), dt.date.today())
 
 
 def test_it_shows_a_team_with_its_members(city, login, teams):

@@ -1,0 +1,284 @@
+"""Cadre rules: ranks, 职数, young-cadre thresholds, appraisal quota and consequences, waiting periods.
+
+Each rule is a small pure function citing its source (``regulation, article, version``). Where an
+article number is not certain it is not invented: the regulation is cited and the rule described
+(see docs/decisions/0005-cadres.md). Rule violations raise :class:`RuleViolation`, whose message is
+the Chinese reason shown to the user, with the citation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+# ----------------------------------------------------------------------------------------------
+# Sources
+# ----------------------------------------------------------------------------------------------
+SOURCE_RANKS = "《公务员职务与职级并行规定》（2019）第八条（职级序列）"
+SOURCE_QUOTA = "《党政领导干部选拔任用工作条例》（2019）：不得超职数配备干部"
+SOURCE_APPRAISAL = "《公务员考核规定》（2020）"
+SOURCE_APPRAISAL_QUOTA = SOURCE_APPRAISAL + "：优秀等次人数一般掌握在参加年度考核人数的20%以内，经批准可放宽至25%"
+SOURCE_UP_DOWN = "《推进领导干部能上能下规定》（2022）"
+SOURCE_WAITING = SOURCE_UP_DOWN + "：免职的，一年内不得担任领导职务；降职的，两年内不得提拔"
+
+
+class RuleViolation(ValueError):
+    """A write refused by a rule. ``str(exc)`` is the Chinese reason; ``source`` the citation."""
+
+    def __init__(self, message: str, source: str = ""):
+        super().__init__(message + (f"（依据：{source}）" if source else ""))
+        self.reason = message
+        self.source = source
+
+
+# ----------------------------------------------------------------------------------------------
+# 职级 (ranks), kept apart from 职务 (posts)
+# ----------------------------------------------------------------------------------------------
+#: Ranks of comprehensive-management civil servants, most senior first. The codes are ours (no
+#: national code table is cited for them); the names and order are those of the 2019 regulation.
+RANKS: tuple[tuple[str, str], ...] = (
+    ("01", "一级巡视员"), ("02", "二级巡视员"),
+    ("03", "一级调研员"), ("04", "二级调研员"), ("05", "三级调研员"), ("06", "四级调研员"),
+    ("07", "一级主任科员"), ("08", "二级主任科员"), ("09", "三级主任科员"), ("10", "四级主任科员"),
+    ("11", "一级科员"), ("12", "二级科员"),
+)  # fmt: skip
+RANK_LABELS = dict(RANKS)
+
+
+def rank_is_promotion(old: str | None, new: str) -> bool:
+    """True when ``new`` is a more senior rank than ``old`` (codes sort most senior first)."""
+    return old is not None and new < old
+
+
+# ----------------------------------------------------------------------------------------------
+# 职数 (authorized number of posts) by kind
+# ----------------------------------------------------------------------------------------------
+CHIEF, DEPUTY = "chief", "deputy"
+POST_KINDS = ((CHIEF, "正职"), (DEPUTY, "副职"))
+POST_KIND_LABELS = dict(POST_KINDS)
+
+
+def post_kind(post_level: str) -> str | None:
+    """正职/副职 of a GB/T 12407 职务级别 code: x1 → chief, x2 → deputy (21…42), else None."""
+    if len(post_level) == 2 and post_level[0] in "234":
+        return {"1": CHIEF, "2": DEPUTY}.get(post_level[1])
+    return None
+
+
+def check_post_quota(*, team_name: str, kind: str, quota: int | None, holders: int) -> None:
+    """Refuse one more holder of ``kind`` when ``holders`` (distinct cadres holding such a post of the
+    team on the date) already reaches ``quota``. ``quota`` None = no 职数 recorded (not checked).
+
+    Raises RuleViolation: "超职数配备" with the figures.
+    """
+    if quota is not None and holders + 1 > quota:
+        raise RuleViolation(
+            f"{team_name}核定{POST_KIND_LABELS[kind]}职数{quota}名，现已配备{holders}名，再任职将超职数配备",
+            SOURCE_QUOTA,
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# 年轻干部 thresholds (configurable; stored as data in YoungThreshold)
+# ----------------------------------------------------------------------------------------------
+#: Default: a cadre is young when his full-year age does not exceed the threshold of his post's
+#: 职务级别. Local practice differs; administrators change these (audited).
+DEFAULT_YOUNG_THRESHOLDS: dict[str, int] = {"21": 50, "22": 45, "31": 45, "32": 40, "41": 35, "42": 35}
+
+
+# ----------------------------------------------------------------------------------------------
+# Appraisal (公务员考核规定 2020)
+# ----------------------------------------------------------------------------------------------
+EXCELLENT, COMPETENT, BASIC, INCOMPETENT = "excellent", "competent", "basic", "incompetent"
+GRADES = ((EXCELLENT, "优秀"), (COMPETENT, "称职"), (BASIC, "基本称职"), (INCOMPETENT, "不称职"))
+GRADE_LABELS = dict(GRADES)
+DEFAULT_EXCELLENT_RATIO = Decimal("0.20")
+MAX_EXCELLENT_RATIO = Decimal("0.25")
+FLOOR, HALF_UP = "floor", "half_up"
+ROUNDINGS = ((FLOOR, "向下取整"), (HALF_UP, "四舍五入"))
+
+
+def excellent_quota(graded: int, ratio: Decimal, rounding: str) -> int:
+    """Theoretical number of 优秀: ``graded`` × ``ratio`` rounded by ``rounding`` (floor / half_up).
+
+    ``graded`` excludes the not-graded participants. E.g. 12 × 20% = 2.4 → 2 either way;
+    13 × 20% = 2.6 → 2 (floor) or 3 (half_up).
+    """
+    exact = Decimal(graded) * ratio
+    mode = ROUND_FLOOR if rounding == FLOOR else ROUND_HALF_UP
+    return int(exact.quantize(Decimal(1), rounding=mode))
+
+
+def check_excellent_ratio(ratio: Decimal, approval_document: str) -> None:
+    """The ratio must lie in (0, 25%]; above 20% only with the approval document recorded."""
+    if ratio <= 0 or ratio > MAX_EXCELLENT_RATIO:
+        raise RuleViolation("优秀比例应大于0且不超过25%", SOURCE_APPRAISAL_QUOTA)
+    if ratio > DEFAULT_EXCELLENT_RATIO and not approval_document.strip():
+        raise RuleViolation("优秀比例超过20%须经批准，请填写批准文件", SOURCE_APPRAISAL_QUOTA)
+
+
+def check_round_closable(*, excellent: int, quota: int, ungraded: int) -> None:
+    """A round closes only when every participant is graded (or marked not graded) and the number
+    of 优秀 does not exceed the quota. Raises RuleViolation with the figures."""
+    if ungraded:
+        raise RuleViolation(f"尚有{ungraded}名参加考核人员未确定等次")
+    if excellent > quota:
+        raise RuleViolation(f"优秀等次{excellent}名，超过比例限额{quota}名，不能结束考核", SOURCE_APPRAISAL_QUOTA)
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """A consequence computed from annual grades: ``kind`` code, ``year``, Chinese ``label``, ``source``."""
+
+    kind: str
+    year: int
+    label: str
+    source: str
+
+
+COMMENDATION = "commendation"
+THIRD_CLASS_MERIT = "third_class_merit"
+SALARY_STEP = "salary_step"
+SALARY_GRADE = "salary_grade"
+ADMONISHING_TALK = "admonishing_talk"
+DEMOTION = "demotion"
+DISMISSAL = "dismissal"
+IMPROVEMENT_MONTHS = 6  # improvement deadline after 基本称职 (local practice; configurable constant)
+
+
+def appraisal_consequences(grades: dict[int, str]) -> list[Consequence]:
+    """Consequences of a cadre's annual grades ``{year: grade}`` (closed rounds only), oldest first.
+
+    - 优秀 → 嘉奖 that year;
+    - 优秀 three consecutive years (calendar years, no gap) → 记三等功 proposed in the third year
+      (and again after each further run of three);
+    - 称职 or better: every 2nd accumulated year → one salary step (工资档次); every 5th → one 级别;
+    - 基本称职 → 诫勉谈话, written self-examination and an improvement deadline; the year does not count
+      towards tenure for promotion;
+    - 不称职 → proposal to lower one post or rank level; 不称职 two consecutive years → dismissal proposal.
+
+    Source: 《公务员考核规定》（2020） on the use of appraisal results, and 《公务员法》（2018） on dismissal
+    (article numbers deliberately not cited; see docs/decisions/0005-cadres.md).
+    """
+    out: list[Consequence] = []
+    run_excellent = 0
+    accumulated = 0
+    prev_year: int | None = None
+    prev_grade: str | None = None
+    for year in sorted(grades):
+        grade = grades[year]
+        consecutive = prev_year is not None and year == prev_year + 1
+        if grade == EXCELLENT:
+            out.append(Consequence(COMMENDATION, year, "给予嘉奖", SOURCE_APPRAISAL + "：年度考核确定为优秀等次的，当年给予嘉奖"))
+            run_excellent = run_excellent + 1 if consecutive and prev_grade == EXCELLENT else 1
+            if run_excellent % 3 == 0:
+                out.append(Consequence(THIRD_CLASS_MERIT, year, "连续三年优秀，记三等功",
+                                       SOURCE_APPRAISAL + "：连续三年确定为优秀等次的，记三等功"))
+        else:
+            run_excellent = 0
+        if grade in (EXCELLENT, COMPETENT):
+            accumulated += 1
+            if accumulated % 2 == 0:
+                out.append(Consequence(SALARY_STEP, year, f"称职以上累计{accumulated}年，晋升一个工资档次",
+                                       SOURCE_APPRAISAL + "：称职以上等次累计两年，晋升一个工资档次"))
+            if accumulated % 5 == 0:
+                out.append(Consequence(SALARY_GRADE, year, f"称职以上累计{accumulated}年，晋升一个级别",
+                                       SOURCE_APPRAISAL + "：称职以上等次累计五年，晋升一个级别"))
+        if grade == BASIC:
+            out.append(Consequence(ADMONISHING_TALK, year,
+                                   f"进行诫勉谈话，书面检查，限期{IMPROVEMENT_MONTHS}个月改进；本年度不计算为晋升职务职级的任职年限",
+                                   SOURCE_APPRAISAL + "：确定为基本称职等次的，对其诫勉谈话，限期改进"))
+        if grade == INCOMPETENT:
+            if consecutive and prev_grade == INCOMPETENT:
+                out.append(Consequence(DISMISSAL, year, "连续两年不称职，提出辞退建议",
+                                       "《中华人民共和国公务员法》（2018）：连续两年年度考核被确定为不称职的，予以辞退"))
+            else:
+                out.append(Consequence(DEMOTION, year, "降低一个职务或者职级层次任职",
+                                       SOURCE_APPRAISAL + "：确定为不称职等次的，降低一个职务或者职级层次任职"))
+        prev_year, prev_grade = year, grade
+    return out
+
+
+# Routine and special appraisal grades (平时考核 uses 好/较好/一般/较差).
+ROUTINE_GRADES = (("good", "好"), ("fairly_good", "较好"), ("average", "一般"), ("poor", "较差"))
+
+
+def weighted_score(parts: list[tuple[str, Decimal, Decimal | None]]) -> tuple[Decimal | None, str]:
+    """The leadership-team "1+N" score: Σ weight × value / Σ weight over the parts that have a value.
+
+    ``parts`` = [(label, weight, value or None)]. Returns (score rounded half-up to 2 decimals or
+    None when no part has a value, the formula as text, e.g. "任务完成情况×40% + 民主测评×60%").
+    """
+    present = [(label, w, v) for label, w, v in parts if v is not None]
+    total_w = sum((w for _, w, _ in present), Decimal(0))
+    formula = " + ".join(f"{label}×{(w * 100).normalize():f}%" for label, w, _ in parts)
+    if not present or total_w == 0:
+        return None, formula
+    score = sum((w * v for _, w, v in present), Decimal(0)) / total_w
+    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), formula
+
+
+# ----------------------------------------------------------------------------------------------
+# Incentive flags (优者奖; "同等条件下优先")
+# ----------------------------------------------------------------------------------------------
+TOP_RANKING_SHARE = Decimal("0.10")  # "near the top": within the best 10% of a ranked round (configurable)
+
+
+def top_ranking_cut(participants: int, share: Decimal = TOP_RANKING_SHARE) -> int:
+    """Highest ranking position that counts as "near the top": ceil(participants × share), at least 1."""
+    return max(1, math.ceil(Decimal(participants) * share)) if participants else 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Waiting periods after removal / demotion (能上能下规定 2022)
+# ----------------------------------------------------------------------------------------------
+def add_years(d: dt.date, years: int) -> dt.date:
+    """``d`` plus ``years`` calendar years (29 Feb → 28 Feb)."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def check_waiting_period(*, removed_on: dt.date | None, demoted_on: dt.date | None, on: dt.date,
+                         leadership_post: bool, promotion: bool) -> None:
+    """Refuse a leadership post within 1 year after a removal (免职) and a promotion within 2 years
+    after a demotion (降职). The period ends on the anniversary: allowed from ``removed_on + 1 year``.
+    """
+    if leadership_post and removed_on is not None and on < add_years(removed_on, 1):
+        raise RuleViolation(f"该干部于{removed_on:%Y.%m.%d}被免职，{add_years(removed_on, 1):%Y.%m.%d}前不得担任领导职务", SOURCE_WAITING)
+    if promotion and demoted_on is not None and on < add_years(demoted_on, 2):
+        raise RuleViolation(f"该干部于{demoted_on:%Y.%m.%d}被降职，{add_years(demoted_on, 2):%Y.%m.%d}前不得提拔", SOURCE_WAITING)
+
+
+#: 《推进领导干部能上能下规定》（2022）第五条: the 15 circumstances of 不适宜担任现职. Items 1–8 follow
+#: the published text closely (shortened); items 9–15 are summaries to verify against the original.
+CIRCUMSTANCES: tuple[tuple[str, str], ...] = (
+    ("01", "（一）政治能力不过硬，贯彻落实党中央决策部署存在明显差距"),
+    ("02", "（二）理想信念动摇，在重大原则问题上立场不坚定、态度暧昧"),
+    ("03", "（三）担当和斗争精神不强，紧要关头临阵退缩、急难险重任务面前消极逃避或应对不力"),
+    ("04", "（四）政绩观存在偏差，搞“形象工程”“政绩工程”乱作为"),
+    ("05", "（五）违背民主集中制原则，独断专行或软弱涣散，任人唯亲、拉帮结派，破坏政治生态"),
+    ("06", "（六）组织观念淡薄，无正当理由拒不执行组织的分配、调动、交流等决定"),
+    ("07", "（七）事业心和责任感不强，精神状态差，工作推拖绕躲、贻误事业发展"),
+    ("08", "（八）领导能力不足，不能有效履行职责，所负责工作较长时间处于落后状态"),
+    ("09", "（九）履职不力、出现较大失误，造成不良影响"),
+    ("10", "（十）作风不实，群众意见较大"),
+    ("11", "（十一）违反中央八项规定精神，不严格遵守廉洁从政规定"),
+    ("12", "（十二）品行不端，不重视家庭家教家风，造成不良影响"),
+    ("13", "（十三）配偶、子女及其配偶经商办企业等情形按规定应当调整"),
+    ("14", "（十四）因健康原因无法正常履行工作职责一年以上"),
+    ("15", "（十五）存在其他不适宜担任现职情形"),
+)
+
+MEASURES: tuple[tuple[str, str], ...] = (
+    ("reassign", "调离岗位"), ("rank_only", "改任职级"), ("remove", "免职"), ("demote", "降职"),
+    ("order_resign", "责令辞职"), ("suspend", "停职检查"), ("lateral", "平职调整"),
+    ("apologize", "公开道歉"), ("resign", "引咎辞职"),
+)  # fmt: skip
+MEASURE_LABELS = dict(MEASURES)
+#: Measures whose completion starts the 1-year bar on leadership posts / the 2-year bar on promotion.
+REMOVAL_MEASURES = ("remove", "order_resign", "resign", "rank_only")
+DEMOTION_MEASURES = ("demote",)

@@ -1,0 +1,54 @@
+"""Reads of one cadre's record: résumé lines, posts, ranks, appraisals, consequences, evidence, flags.
+
+The caller has already checked the scope (``access.cadre_get``); these functions read one cadre.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from zugong.cadres import rules
+from zugong.cadres.models import Appointment, Cadre, CadreRank
+
+
+@dataclass(frozen=True)
+class ResumeLine:
+    """One 简历 line: ``start``–``end`` (None = 至今) and the text, e.g. "1998.07--2003.09 金安区一镇副镇长"."""
+
+    start: dt.date
+    end: dt.date | None
+    text: str
+
+    def __str__(self) -> str:
+        end = f"{self.end:%Y.%m}" if self.end else "    "
+        return f"{self.start:%Y.%m}--{end} {self.text}"
+
+
+def resume_lines(cadre: Cadre) -> list[ResumeLine]:
+    """简历 generated from the dated facts: main appointments (with concurrent posts held at the same
+    time appended "（兼任…）") and ranks as "（职级）" lines, oldest first."""
+    appts = list(Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("start", "id"))
+    lines = []
+    for a in appts:
+        if a.is_concurrent:
+            continue
+        text = f"{a.post.unit.name}{a.post.title}"
+        conc = [c for c in appts if c.is_concurrent and c.start < (a.end or dt.date.max) and (c.end or dt.date.max) > a.start]
+        if conc:
+            text += "（兼任" + "、".join(f"{c.post.unit.name}{c.post.title}" for c in conc) + "）"
+        lines.append(ResumeLine(a.start, a.end, text))
+    for r in CadreRank.objects.filter(cadre=cadre):
+        lines.append(ResumeLine(r.start, r.end, f"（{r.get_rank_display()}）"))
+    lines.sort(key=lambda x: (x.start, x.text.startswith("（")))
+    return lines
+
+
+def cadre_record(cadre: Cadre, today: dt.date) -> dict:
+    """Everything the record page shows, as a dict of context entries."""
+    return {
+        "resume": resume_lines(cadre),
+        "appointments": Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("-start", "id"),
+        "ranks": CadreRank.objects.filter(cadre=cadre).order_by("-start"),
+        "rank_labels": rules.RANK_LABELS,
+    }

@@ -1,0 +1,206 @@
+"""Writes of a cadre's career: appointments and removals (职务), ranks (职级), 职数, young-cadre thresholds.
+
+Every function is one transaction that also writes its audit event. Rule violations raise
+``zugong.cadres.rules.RuleViolation`` (Chinese reason with citation); writes outside the scope
+raise Http404, by read-only roles PermissionDenied (see ``zugong.cadres.access``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+
+from zugong.cadres import rules
+from zugong.cadres.access import require_admin_of, require_manage
+from zugong.cadres.models import (
+    Appointment,
+    Cadre,
+    CadreRank,
+    LeadershipTeam,
+    ManagementLevel,
+    Post,
+    PostQuota,
+    YoungThreshold,
+)
+from zugong.core import codes
+from zugong.core.audit import Actor, audit_record
+from zugong.core.models import Role
+from zugong.core.scope import Scope
+
+
+def running_on(on: dt.date, prefix: str = "") -> Q:
+    """Q for dated facts running on ``on``: start ≤ on and (end null or end > on)."""
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+
+
+def quota_holders(team: LeadershipTeam, kind: str, on: dt.date, *, exclude_cadre: Cadre | None = None) -> int:
+    """Distinct cadres holding a 正职 (x1) / 副职 (x2) post of ``team`` on ``on`` (concurrent posts count)."""
+    digit = "1" if kind == rules.CHIEF else "2"
+    qs = Appointment.objects.filter(running_on(on), post__team=team, post__post_level__endswith=digit)
+    if exclude_cadre is not None:
+        qs = qs.exclude(cadre=exclude_cadre)
+    return qs.values("cadre").distinct().count()
+
+
+def waiting_dates(cadre: Cadre) -> tuple[dt.date | None, dt.date | None]:
+    """(latest removal date, latest demotion date) from the cadre's completed adjustment cases."""
+    try:
+        from zugong.cadres.models import AdjustmentCase
+    except ImportError:  # the up-and-down model is added by a later migration
+        return None, None
+    done = AdjustmentCase.objects.filter(cadre=cadre, effective_on__isnull=False)
+    removed = done.filter(measure__in=rules.REMOVAL_MEASURES).order_by("-effective_on").values_list("effective_on", flat=True).first()
+    demoted = done.filter(measure__in=rules.DEMOTION_MEASURES).order_by("-effective_on").values_list("effective_on", flat=True).first()
+    return removed, demoted
+
+
+def check_appointment(cadre: Cadre, post: Post, start: dt.date) -> None:
+    """All rules an appointment of ``cadre`` to ``post`` from ``start`` must pass (RuleViolation otherwise):
+    no second running appointment to the same post; 职数 of the team; waiting periods."""
+    if Appointment.objects.filter(running_on(start), cadre=cadre, post=post).exists():
+        raise rules.RuleViolation(f"{cadre.person.name}在{start:%Y.%m.%d}已担任{post.title}")
+    kind = rules.post_kind(post.post_level)
+    if post.team_id and kind:
+        quota = PostQuota.objects.filter(team_id=post.team_id, kind=kind).values_list("number", flat=True).first()
+        holders = quota_holders(post.team, kind, start, exclude_cadre=cadre)
+        rules.check_post_quota(team_name=post.team.name, kind=kind, quota=quota, holders=holders)
+    removed, demoted = waiting_dates(cadre)
+    rules.check_waiting_period(
+        removed_on=removed, demoted_on=demoted, on=start, leadership_post=kind is not None,
+        promotion=post.post_level < cadre.post_level and post.post_level in dict(codes.POST_LEVEL),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, start: dt.date, document_no: str,
+                       is_concurrent: bool = False) -> Appointment:
+    """任职: ``cadre`` holds ``post`` from ``start`` (任职文号 ``document_no``).
+
+    A main (non-concurrent) appointment ends the cadre's other running main appointments on ``start``
+    (免去原职, same document) and makes the post's unit and level the cadre's. Raises RuleViolation
+    (超职数, waiting period, already holds), Http404 / PermissionDenied per ``access``.
+    """
+    require_manage(scope, cadre)
+    post = Post.objects.select_related("unit", "team").get(pk=post.pk)
+    if not post.unit.path.startswith(scope.unit_path):
+        raise Http404("职务不在管理范围内")
+    if not document_no.strip():
+        raise rules.RuleViolation("请填写任职文号")
+    check_appointment(cadre, post, start)
+    ended = []
+    if not is_concurrent:
+        for a in Appointment.objects.filter(running_on(start), cadre=cadre, is_concurrent=False).select_related("post"):
+            if a.start >= start:
+                raise rules.RuleViolation(f"现任{a.post.title}的任职时间{a.start:%Y.%m.%d}不早于新任职时间")
+            a.end, a.removal_document_no = start, a.removal_document_no or document_no
+            a.save(update_fields=["end", "removal_document_no"])
+            ended.append(a.post.title)
+        cadre.unit, cadre.post_level = post.unit, post.post_level
+        cadre.save(update_fields=["unit", "post_level", "updated_at"])
+    appt = Appointment.objects.create(cadre=cadre, post=post, start=start, document_no=document_no.strip(), is_concurrent=is_concurrent)
+    audit_record(
+        actor, "cadres.appointment_create", object_type="Appointment", object_id=appt.pk, scope_unit_path=post.unit.path,
+        summary=f"任命{cadre.person.name}为{post.unit.name}{post.title}{'（兼）' if is_concurrent else ''}（{appt.document_no}）",
+        after={"cadre": cadre.pk, "post": post.pk, "start": start, "document_no": appt.document_no,
+               "is_concurrent": is_concurrent, "ended": ended},
+    )  # fmt: skip
+    return appt
+
+
+@transaction.atomic
+def appointment_end(*, actor: Actor, scope: Scope, appointment: Appointment, end: dt.date, removal_document_no: str) -> Appointment:
+    """免职: end ``appointment`` on ``end`` (exclusive) with 免职文号. RuleViolation when already ended or
+    ``end`` is not after the start."""
+    appt = Appointment.objects.select_related("cadre__person", "cadre__unit", "post__unit").select_for_update().get(pk=appointment.pk)
+    require_manage(scope, appt.cadre)
+    if appt.end is not None:
+        raise rules.RuleViolation(f"该任职已于{appt.end:%Y.%m.%d}免去")
+    if end <= appt.start:
+        raise rules.RuleViolation("免职时间应晚于任职时间")
+    if not removal_document_no.strip():
+        raise rules.RuleViolation("请填写免职文号")
+    appt.end, appt.removal_document_no = end, removal_document_no.strip()
+    appt.save(update_fields=["end", "removal_document_no"])
+    audit_record(
+        actor, "cadres.appointment_end", object_type="Appointment", object_id=appt.pk, scope_unit_path=appt.post.unit.path,
+        summary=f"免去{appt.cadre.person.name}{appt.post.unit.name}{appt.post.title}职务（{appt.removal_document_no}）",
+        before={"end": None}, after={"end": end, "removal_document_no": appt.removal_document_no},
+    )  # fmt: skip
+    return appt
+
+
+@transaction.atomic
+def rank_grant(*, actor: Actor, scope: Scope, cadre: Cadre, rank: str, start: dt.date, document_no: str) -> CadreRank:
+    """晋升/任职级: ``cadre`` holds ``rank`` (code of rules.RANKS) from ``start``; the running rank ends then.
+
+    Raises RuleViolation for an unknown rank, a start not after the running rank's start, or a
+    promotion inside the 2-year bar after a demotion.
+    """
+    require_manage(scope, cadre)
+    if rank not in rules.RANK_LABELS:
+        raise rules.RuleViolation(f"未知的职级代码{rank}", rules.SOURCE_RANKS)
+    current = CadreRank.objects.filter(cadre=cadre, end__isnull=True).first()
+    if current is not None and start <= current.start:
+        raise rules.RuleViolation(f"现任职级{current.get_rank_display()}自{current.start:%Y.%m.%d}起，新职级时间应晚于该日")
+    if current is not None and current.rank == rank:
+        raise rules.RuleViolation(f"已任{current.get_rank_display()}")
+    removed, demoted = waiting_dates(cadre)
+    rules.check_waiting_period(removed_on=removed, demoted_on=demoted, on=start, leadership_post=False,
+                               promotion=rules.rank_is_promotion(current.rank if current else None, rank))
+    if current is not None:
+        current.end = start
+        current.save(update_fields=["end"])
+    new = CadreRank.objects.create(cadre=cadre, rank=rank, start=start, document_no=document_no.strip())
+    audit_record(
+        actor, "cadres.rank_grant", object_type="CadreRank", object_id=new.pk, scope_unit_path=cadre.unit.path,
+        summary=f"{cadre.person.name}任{new.get_rank_display()}（{new.document_no or '无文号'}）",
+        before={"rank": current.rank if current else None}, after={"rank": rank, "start": start, "document_no": new.document_no},
+    )  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def post_quota_set(*, actor: Actor, scope: Scope, team: LeadershipTeam, kind: str, number: int, document_no: str = "") -> PostQuota:
+    """核定职数: set the 正职/副职 quota of ``team``. City teams only by the city administrator."""
+    team = LeadershipTeam.objects.select_related("unit").get(pk=team.pk)
+    require_admin_of(scope, team.unit.path)
+    if team.management_level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
+        raise PermissionDenied("市管领导班子职数由市委组织部核定")
+    if kind not in rules.POST_KIND_LABELS or number < 0:
+        raise rules.RuleViolation("职数类别或数量不正确")
+    quota, created = PostQuota.objects.get_or_create(team=team, kind=kind, defaults={"number": number, "document_no": document_no})
+    before = None if created else {"number": quota.number, "document_no": quota.document_no}
+    quota.number, quota.document_no = number, document_no
+    quota.save()
+    audit_record(
+        actor, "cadres.post_quota_set", object_type="PostQuota", object_id=quota.pk, scope_unit_path=team.unit.path,
+        summary=f"核定{team.name}{rules.POST_KIND_LABELS[kind]}职数{number}名", before=before,
+        after={"number": number, "document_no": document_no},
+    )  # fmt: skip
+    return quota
+
+
+@transaction.atomic
+def young_threshold_set(*, actor: Actor, scope: Scope, post_level: str, max_age: int) -> YoungThreshold:
+    """Set the 年轻干部 age limit (周岁, inclusive) of a 职务级别. City administrator only (city-wide standard)."""
+    if scope.role != Role.CITY_ADMIN:
+        raise PermissionDenied("年轻干部年龄标准由市委组织部设定")
+    if post_level not in dict(codes.POST_LEVEL) or not 18 <= max_age <= 70:
+        raise rules.RuleViolation("职务级别或年龄不正确")
+    row, created = YoungThreshold.objects.get_or_create(post_level=post_level, defaults={"max_age": max_age})
+    before = None if created else {"max_age": row.max_age}
+    row.max_age = max_age
+    row.save()
+    audit_record(
+        actor, "cadres.young_threshold_set", object_type="YoungThreshold", object_id=row.pk, scope_unit_path=scope.unit_path,
+        summary=f"{codes.label('post_level', post_level)}年轻干部年龄上限设为{max_age}周岁", before=before, after={"max_age": max_age},
+    )  # fmt: skip
+    return row
+
+
+__all__ = ["appointment_create", "appointment_end", "rank_grant", "post_quota_set", "young_threshold_set",
+           "running_on", "quota_holders", "check_appointment", "waiting_dates"]

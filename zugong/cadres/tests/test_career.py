@@ -1,0 +1,141 @@
+"""Posts and ranks: appointments and removals, 职数 at the boundary, ranks, scope and audit (issue 4 §1)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+
+from zugong.cadres import rules
+from zugong.cadres.models import Appointment, Cadre, CadreRank, LeadershipTeam, Post
+from zugong.cadres.services import career
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.scope import scope_for
+from zugong.orgs.tests.people import make_person, populate
+
+D = dt.date
+
+
+@pytest.fixture
+def people(city):
+    return populate(city)
+
+
+@pytest.fixture
+def team(people):
+    return LeadershipTeam.objects.get(name="金安区一镇领导班子")
+
+
+def actor(city, name="county_admin"):
+    user = city.users[name]
+    return Actor(user=user), scope_for(user)
+
+
+BORN_1990 = D(1990, 1, 1)
+
+
+def new_cadre(city, name, n, *, birth=BORN_1990, female=False, level="42", management="county"):
+    person = make_person(name, n, birth=birth, female=female)
+    return Cadre.objects.create(person=person, management_level=management, post_level=level, unit=city.units["jinan_town"])
+
+
+def test_it_refuses_an_appointment_beyond_the_quota_and_accepts_it_at_the_quota(city, team):
+    a, s = actor(city)
+    career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=1, document_no="金编〔2024〕3号")
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    newcomer = new_cadre(city, "周平", 30, level="42")
+    with pytest.raises(rules.RuleViolation) as exc:
+        career.appointment_create(actor=a, scope=s, cadre=newcomer, post=mayor, start=D(2025, 3, 1), document_no="金组〔2025〕1号")
+    assert "核定正职职数1名，现已配备1名" in str(exc.value) and "选拔任用工作条例" in str(exc.value)
+    assert not Appointment.objects.filter(cadre=newcomer).exists()
+    career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=2)
+    appt = career.appointment_create(actor=a, scope=s, cadre=newcomer, post=mayor, start=D(2025, 3, 1), document_no="金组〔2025〕1号")
+    assert appt.pk and career.quota_holders(team, rules.CHIEF, D(2025, 3, 1)) == 2
+    newcomer.refresh_from_db()
+    assert newcomer.post_level == "41"
+    assert AuditEvent.objects.filter(action="cadres.post_quota_set").count() == 2
+    assert AuditEvent.objects.get(action="cadres.appointment_create").after["document_no"] == "金组〔2025〕1号"
+
+
+def test_it_frees_the_quota_after_a_removal_and_counts_a_holder_once(city, team, people):
+    a, s = actor(city)
+    career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=1)
+    secretary = Appointment.objects.get(cadre__person=people["张晓明"])
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    # the secretary may hold the mayor's post concurrently: he is already counted
+    career.appointment_create(actor=a, scope=s, cadre=secretary.cadre, post=mayor, start=D(2024, 1, 1), document_no="金组〔2024〕2号", is_concurrent=True)
+    assert career.quota_holders(team, rules.CHIEF, D(2024, 1, 1)) == 1
+    with pytest.raises(rules.RuleViolation, match="免职时间应晚于任职时间"):
+        career.appointment_end(actor=a, scope=s, appointment=secretary, end=secretary.start, removal_document_no="x")
+    for appt in Appointment.objects.filter(cadre=secretary.cadre):
+        career.appointment_end(actor=a, scope=s, appointment=appt, end=D(2025, 6, 1), removal_document_no="金组〔2025〕9号")
+    assert career.quota_holders(team, rules.CHIEF, D(2025, 5, 31)) == 1
+    assert career.quota_holders(team, rules.CHIEF, D(2025, 6, 1)) == 0
+    newcomer = new_cadre(city, "周平", 30)
+    career.appointment_create(actor=a, scope=s, cadre=newcomer, post=mayor, start=D(2025, 6, 1), document_no="金组〔2025〕10号")
+    with pytest.raises(rules.RuleViolation, match="已于2025.06.01免去"):
+        career.appointment_end(actor=a, scope=s, appointment=secretary, end=D(2025, 7, 1), removal_document_no="x")
+    assert AuditEvent.objects.filter(action="cadres.appointment_end").count() == 2
+
+
+def test_it_ends_the_former_main_post_when_a_new_main_post_begins(city, team, people):
+    a, s = actor(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    post = Post.objects.create(unit=team.unit, team=team, title="党委副书记", post_level="42")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2024, 9, 1), document_no="金组〔2024〕5号")
+    old = Appointment.objects.get(cadre=cadre, post__title="副镇长")
+    assert old.end == D(2024, 9, 1) and old.removal_document_no == "金组〔2024〕5号"
+    assert Appointment.objects.filter(cadre=cadre, end__isnull=True).count() == 1
+
+
+def test_it_keeps_ranks_apart_from_posts_as_dated_facts(city, people):
+    a, s = actor(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    career.rank_grant(actor=a, scope=s, cadre=cadre, rank="10", start=D(2019, 1, 1), document_no="金人〔2019〕1号")
+    career.rank_grant(actor=a, scope=s, cadre=cadre, rank="09", start=D(2022, 1, 1), document_no="金人〔2022〕1号")
+    with pytest.raises(rules.RuleViolation, match="新职级时间应晚于"):
+        career.rank_grant(actor=a, scope=s, cadre=cadre, rank="08", start=D(2022, 1, 1), document_no="")
+    ranks = list(CadreRank.objects.filter(cadre=cadre).order_by("start").values_list("rank", "end"))
+    assert ranks == [("10", D(2022, 1, 1)), ("09", None)]
+    assert Appointment.objects.filter(cadre=cadre, end__isnull=True).count() == 1  # posts untouched
+    assert rules.rank_is_promotion("09", "08") and not rules.rank_is_promotion("08", "09")
+    assert [label for _, label in rules.RANKS][:2] == ["一级巡视员", "二级巡视员"] and len(rules.RANKS) == 12
+
+
+def test_it_lets_only_the_right_administrator_write(city, people, team):
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    post = Post.objects.create(unit=team.unit, team=team, title="副书记", post_level="42")
+    for name, error in (("neighbour_admin", Http404), ("leader", PermissionDenied), ("branch_secretary", Http404)):
+        a, s = actor(city, name)
+        with pytest.raises(error):
+            career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2025, 1, 1), document_no="x")
+    cadre.management_level = "city"
+    cadre.save()
+    a, s = actor(city, "county_admin")
+    with pytest.raises(PermissionDenied, match="市管干部由市委组织部管理"):
+        career.rank_grant(actor=a, scope=s, cadre=cadre, rank="09", start=D(2025, 1, 1), document_no="")
+    a, s = actor(city, "city_admin")
+    career.rank_grant(actor=a, scope=s, cadre=cadre, rank="09", start=D(2025, 1, 1), document_no="")
+    with pytest.raises(PermissionDenied):
+        career.young_threshold_set(actor=Actor(city.users["county_admin"]), scope=scope_for(city.users["county_admin"]), post_level="41", max_age=36)
+
+
+def test_it_posts_the_team_forms_and_shows_the_refusal(city, login, team, people):
+    c = login(city.users["county_admin"])
+    url = reverse("cadres:team", args=[team.id])
+    assert c.post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 1}).status_code == 302
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    newcomer = new_cadre(city, "周平", 30)
+    page = c.get(url).content.decode()
+    assert "周平" in page and "核定职数" in page
+    r = c.post(reverse("cadres:team_appoint", args=[team.id]), {"post": mayor.id, "cadre": newcomer.id, "start": "2025-03-01", "document_no": "金组〔2025〕1号"}, follow=True)
+    assert "超职数配备" in r.content.decode()
+    appt = Appointment.objects.get(cadre__person=people["孙丽"])
+    r = c.post(reverse("cadres:team_remove", args=[team.id]), {"appointment": appt.id, "end": "2025-05-01", "removal_document_no": "金组〔2025〕3号"}, follow=True)
+    assert r.status_code == 200 and Appointment.objects.get(pk=appt.pk).end == D(2025, 5, 1)
+    # the leader reads, the neighbour and the outsider are refused
+    assert login(city.users["leader"]).post(reverse("cadres:team_appoint", args=[team.id]), {}).status_code == 403
+    assert login(city.users["neighbour_admin"]).post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 3}).status_code == 404
+    assert login(city.users["outsider"]).post(reverse("cadres:team_remove", args=[team.id]), {}).status_code == 403

@@ -1,0 +1,193 @@
+"""Pages of team structure, the "缺配年轻干部" list, young-cadre thresholds and appointments (issue 4 §1).
+
+Thin: reads through ``selectors``, writes through ``services.career``; a RuleViolation becomes an
+error message on the same page, PermissionDenied a 403, a stranger's object a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zugong.cadres import rules, selectors
+from zugong.cadres.access import cadre_get
+from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
+from zugong.cadres.models import Appointment, YoungThreshold
+from zugong.cadres.services import career
+from zugong.core import codes
+from zugong.core.audit import Actor
+from zugong.core.models import Role
+from zugong.core.scope import scope_for
+from zugong.orgs.selectors import unit_get
+from zugong.stats.selectors import CADRE_AGE_BANDS
+
+
+def as_of(request) -> dt.date:
+    """The ``on`` query parameter (YYYY-MM-DD), today when absent; Http404 for garbage."""
+    raw = request.GET.get("on")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("日期格式应为YYYY-MM-DD") from None
+
+
+def _unit(request, scope):
+    raw = request.GET.get("unit")
+    return unit_get(scope, raw) if raw else None
+
+
+@login_required
+def team_list(request):
+    """领导班子 structure on a date for the scope or a unit subtree: age bands, young, women, non-party,
+    education, 职数 filled/authorized, with the subtree totals (distinct cadres)."""
+    scope = scope_for(request.user)
+    on, unit = as_of(request), _unit(request, scope)
+    path = unit.path if unit else None
+    teams = list(selectors.team_structure(scope, on, unit_path=path))
+    for t in teams:
+        t.bands = [getattr(t, f"band_{i}") for i in range(len(CADRE_AGE_BANDS))]
+        t.gaps = selectors.gap_reasons(t) if t.size else []
+    return render(request, "cadres/teams.html", {
+        "teams": teams, "on": on, "unit": unit, "bands": [b[0] for b in CADRE_AGE_BANDS],
+        "totals": selectors.structure_totals(scope, on, unit_path=path),
+        "thresholds": [(codes.label("post_level", k), v) for k, v in sorted(selectors.young_thresholds().items())],
+    })  # fmt: skip
+
+
+@login_required
+def gap_list(request):
+    """缺配年轻干部: teams lacking a young cadre, a woman or a post holder on a date, with the reasons
+    and the reserve-pool candidates who could fill each gap."""
+    scope = scope_for(request.user)
+    on, unit = as_of(request), _unit(request, scope)
+    teams = list(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None))
+    for t in teams:
+        t.gaps = selectors.gap_reasons(t)
+        t.candidates = selectors.gap_candidates(scope, t, on) if hasattr(selectors, "gap_candidates") else []
+    return render(request, "cadres/gaps.html", {"teams": teams, "on": on, "unit": unit})
+
+
+@login_required
+def thresholds(request):
+    """年轻干部年龄标准 per 职务级别; the city administrator changes them (audited)."""
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        form = ThresholdForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请检查职务级别和年龄")
+        else:
+            try:
+                career.young_threshold_set(actor=Actor.from_request(request), scope=scope, **form.cleaned_data)
+                messages.success(request, "已保存")
+            except rules.RuleViolation as exc:
+                messages.error(request, str(exc))
+        return redirect("cadres:thresholds")
+    rows = YoungThreshold.objects.all()
+    return render(request, "cadres/thresholds.html", {"rows": rows, "levels": codes.POST_LEVEL, "editable": scope.role == Role.CITY_ADMIN})
+
+
+@login_required
+def team_detail(request, team_id: int):
+    """A leadership team on a date: members with posts, ranks and ages, 职数, vacancies; forms for
+    administrators to appoint, remove and set the 职数 (404 outside the subtree)."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    on = as_of(request)
+    figures = selectors.team_structure(scope, on).get(pk=team.pk)
+    return render(request, "cadres/team.html", {
+        "team": team, "on": on, "figures": figures, "gaps": selectors.gap_reasons(figures) if figures.size else [],
+        "rows": selectors.team_members_on(team, on), "posts": team.posts.all(),
+        "can_write": scope.is_admin and (team.management_level != "city" or scope.role == Role.CITY_ADMIN),
+        "kinds": rules.POST_KINDS, "today": timezone.localdate(), "rank_labels": rules.RANK_LABELS,
+        "quotas": {q.kind: q for q in team.quotas.all()},
+        "choices": selectors.cadres_for_team(scope, team) if scope.is_admin else [],
+    })  # fmt: skip
+
+
+def _post_back(request, target: str, fn):
+    try:
+        fn()
+        messages.success(request, "已保存")
+    except rules.RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def team_appoint(request, team_id: int):
+    """任职 to a post of the team: the cadre by id (chosen on the page), the post, date and document."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    if not scope.is_admin:
+        raise PermissionDenied("当前角色为只读")
+    form = AppointmentForm(request.POST)
+    target = f"{request.path.rsplit('/', 2)[0]}/"
+    if not form.is_valid():
+        messages.error(request, "请完整填写职务、干部、任职时间和任职文号")
+        return redirect(target)
+    d = form.cleaned_data
+    post = team.posts.filter(pk=d["post"]).first()
+    if post is None:
+        raise Http404("职务不属于该班子")
+    cadre = cadre_get(scope, d["cadre"])
+    return _post_back(request, target, lambda: career.appointment_create(
+        actor=Actor.from_request(request), scope=scope, cadre=cadre, post=post, start=d["start"],
+        document_no=d["document_no"], is_concurrent=d["is_concurrent"]))  # fmt: skip
+
+
+@login_required
+@require_POST
+def team_remove(request, team_id: int):
+    """免职 of a running appointment to a post of the team."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    form = RemovalForm(request.POST)
+    target = f"{request.path.rsplit('/', 2)[0]}/"
+    if not form.is_valid():
+        messages.error(request, "请填写免职时间和免职文号")
+        return redirect(target)
+    d = form.cleaned_data
+    appt = Appointment.objects.filter(pk=d["appointment"], post__team=team).first()
+    if appt is None:
+        raise Http404("任职记录不存在")
+    return _post_back(request, target, lambda: career.appointment_end(
+        actor=Actor.from_request(request), scope=scope, appointment=appt, end=d["end"],
+        removal_document_no=d["removal_document_no"]))  # fmt: skip
+
+
+@login_required
+@require_POST
+def team_quota(request, team_id: int):
+    """核定职数 of the team (正职/副职)."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    form = QuotaForm(request.POST)
+    target = f"{request.path.rsplit('/', 2)[0]}/"
+    if not form.is_valid():
+        messages.error(request, "请填写职数类别和数量")
+        return redirect(target)
+    return _post_back(request, target, lambda: career.post_quota_set(actor=Actor.from_request(request), scope=scope, team=team, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def cadre_rank(request, cadre_id: int):
+    """任职级 for a cadre (from the cadre's record page)."""
+    scope = scope_for(request.user)
+    cadre = cadre_get(scope, cadre_id)
+    form = RankForm(request.POST)
+    target = f"/cadres/{cadre.pk}/"
+    if not form.is_valid():
+        messages.error(request, "请选择职级并填写时间")
+        return redirect(target)
+    return _post_back(request, target, lambda: career.rank_grant(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
