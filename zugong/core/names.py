@@ -20,6 +20,7 @@ def _initial(char: str) -> str:
 _SURNAME_READINGS = {"单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "曾": "z", "覃": "q", "朴": "p", "缪": "m", "翟": "z", "尉": "y", "乐": "y", "华": "h"}
 
 
+@functools.lru_cache(maxsize=65536)  # names repeat in rosters; the result depends on the name only
 def name_initials(name: str) -> str:
     """Pinyin initials of a Chinese name, lower case: '张晓明' → 'zxm'. Surname readings
     (单 shàn, 解 xiè, 曾 zēng …) are used for the first character."""
@@ -30,6 +31,7 @@ def name_initials(name: str) -> str:
     return first + "".join(_initial(c) for c in name[1:])
 
 
+@functools.lru_cache(maxsize=65536)
 def name_stroke_key(name: str) -> str:
     """Sort key that orders names by 姓氏笔画 (see zugong.core.strokes)."""
     return stroke_sort_key(name.strip())

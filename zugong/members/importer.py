@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import re
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -721,6 +723,77 @@ def bulk_update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> 
             cur.executemany(sql, [(*r[1:], r[0]) for r in rows])
 
 
+COPY_CHUNK = 5000
+
+
+def _row_maker(model: type[Model]) -> tuple[str, list[str], Callable[[dict], list]]:
+    """(COPY statement, column names, dict → value list with model defaults) for ``model``."""
+    fields = _columns(model)
+    now = timezone.now()
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()
+    qn = connection.ops.quote_name
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN (FORMAT BINARY)"
+
+    def make(row: dict) -> list:
+        values = [*{**defaults, **row}.values()]  # the defaults' key order is the column order
+        if len(values) != len(defaults):
+            raise ValueError(f"unknown fields for {model.__name__}: {sorted(set(row) - set(defaults))}")
+        return values
+
+    return sql, [f.column for f in fields], make
+
+
+def copy_pipelined(models: Sequence[type[Model]], chunks: Iterable[Sequence[Iterable[dict]]]) -> None:
+    """PostgreSQL: COPY chunks of rows into ``models`` (one row iterable per model per chunk, in order).
+
+    A worker thread runs the COPY statements on this connection (same transaction) while the
+    calling thread builds the next chunk, so the server's inserts, index updates and (immediate)
+    foreign-key checks of one chunk overlap the Python work of the next. Row dicts are as for
+    ``bulk_insert``. Exceptions of the worker are raised here after it stopped.
+    """
+    makers = [_row_maker(m) for m in models]
+    with connection.cursor() as cur:
+        types = [_pg_types(cur, m._meta.db_table, cols) for m, (_, cols, _) in zip(models, makers, strict=True)]
+    raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
+    todo: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        with raw.cursor() as cur:
+            while (item := todo.get()) is not None:
+                if failure:
+                    continue  # drain until the end marker
+                try:
+                    for (sql, _, _), oids, rows in zip(makers, types, item, strict=True):
+                        if not rows:
+                            continue
+                        with cur.copy(sql) as copy:
+                            copy.set_types(oids)
+                            for row in rows:
+                                copy.write_row(row)
+                except BaseException as exc:  # re-raised by the calling thread
+                    failure.append(exc)
+
+    worker = threading.Thread(target=work, name="import-copy", daemon=True)
+    worker.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            # the worker only serializes: rows are built (encrypted, keyed) here
+            todo.put([[make(r) for r in rows] for (_, _, make), rows in zip(makers, chunk, strict=True)])
+    finally:
+        todo.put(None)
+        worker.join()
+    if failure:
+        raise failure[0]
+
+
 def person_row(values: dict, id_number: str, id_index: str) -> dict:
     """Model values of a new Person from validated roster values (encrypts 身份证号 and phone)."""
     name = values["name"]
@@ -785,26 +858,51 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     """
     recs = prepared.records
     clock = _Clock(prepared.timings)
+    if _is_pg():
+        # Foreign keys are checked at the end of each COPY below, in the server process while this
+        # one prepares the next chunk, instead of all at COMMIT with Python waiting.
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     new_persons = [r for r in recs if r.outcome == "new"]
     new_members = [r for r in recs if r.outcome in ("new", "new_member")]
     for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
         rec.person_id = pk
+    for rec, pk in zip(new_members, allocate_ids(PartyMember, len(new_members)), strict=True):
+        rec.member_id = pk
+    aff_ids = allocate_ids(Affiliation, len(new_members))
     clock("write.ids")
-    person_rows = ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in new_persons)
-    bulk_insert(Person, person_rows)  # rows are prepared (encrypted, pinyin, stroke key) while COPY streams
-    clock("write.persons")
+
+    def person_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
+        return ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in chunk if r.outcome == "new")
+
+    def member_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
+        return ({"id": r.member_id, "person_id": r.person_id, **r.member} for r in chunk)
+
+    def affiliation_rows(chunk: list[MemberRecord], ids: list[int]) -> Iterable[dict]:
+        return (
+            {"id": pk, "member_id": r.member_id, "org_id": r.org_id, "start": r.member["joined_date"], "reason": "名册导入"}
+            for r, pk in zip(chunk, ids, strict=True)
+        )
+
+    if _is_pg():
+        chunks = (
+            (slice_, aff_ids[i : i + COPY_CHUNK])
+            for i in range(0, len(new_members), COPY_CHUNK)
+            for slice_ in [new_members[i : i + COPY_CHUNK]]
+        )
+        copy_pipelined(
+            [Person, PartyMember, Affiliation],
+            ([person_rows(c), member_rows(c), affiliation_rows(c, ids)] for c, ids in chunks),
+        )
+    else:
+        bulk_insert(Person, person_rows(new_persons))
+        bulk_insert(PartyMember, member_rows(new_members))
+        bulk_insert(Affiliation, affiliation_rows(new_members, aff_ids))
+    clock("write.inserts")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)
     clock("write.person_updates")
-    member_ids = allocate_ids(PartyMember, len(new_members))
-    clock("write.ids")
-    member_rows, aff_rows = [], []
-    for rec, pk in zip(new_members, member_ids, strict=True):
-        rec.member_id = pk
-        member_rows.append({"id": pk, "person_id": rec.person_id, **rec.member})
-        aff_rows.append({"member_id": pk, "org_id": rec.org_id, "start": rec.member["joined_date"], "reason": "名册导入"})
-    bulk_insert(PartyMember, member_rows)
-    clock("write.members")
+    aff_rows = []
     _grouped_updates(PartyMember, [(r.member_id, r.member_changes) for r in recs if r.member_changes])
     # transfers: close the open affiliation today and open a new one (same-day corrections edit in place)
     closes, moves = [], []

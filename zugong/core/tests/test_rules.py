@@ -58,3 +58,12 @@ def test_age_counts_the_birthday_itself():
     birth = dt.date(1968, 3, 1)
     assert age_on(birth, dt.date(2026, 2, 28)) == 57
     assert age_on(birth, dt.date(2026, 3, 1)) == 58
+
+
+def test_it_parses_id_numbers_typed_in_other_forms_like_the_plain_form():
+    number = make_id_number("341502", dt.date(1985, 9, 1), 11)  # ends in X
+    assert number.endswith("X")
+    full_width = number[:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "ｘ"
+    for typed in (number, number.lower(), f" {number} ", full_width, number[:6] + " " + number[6:]):
+        info = parse_id_number(typed)
+        assert (info.number, info.birth_date, info.gender) == (number, dt.date(1985, 9, 1), "1")
