@@ -24,7 +24,7 @@ AT_RISK_DAYS = 30
 STALE_DAYS = 90
 
 STATUS_RULE = f"""状态由进展和完成时限推导，不手工填写（按顺序取第一条成立的）：
-1. 已完成：有一次进展报告标记为完成（报告人声明完成，或报告数值达到第一项具体目标）；
+1. 已完成：每个责任单位都报告了完成（没有责任单位时看牵头单位）；报告人声明完成或报告数值达到第一项具体目标即为报告完成；
 2. 未完成：完成时限已过，仍未完成；
 3. 滞后：未到完成时限，但距完成时限不足{AT_RISK_DAYS}天，或已{STALE_DAYS}天没有报告进展（从最近一次报告或文件日期起算）；
 4. 推进中：已有进展报告；
@@ -140,6 +140,17 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.seq}. {self.action}"
 
+    @property
+    def status_label(self) -> str:
+        """Label of the ``status`` annotation of ``selectors.with_status`` ("" when not annotated)."""
+        value = getattr(self, "status", None)
+        return Status(value).label if value else ""
+
+    def last_report(self) -> ProgressReport | None:
+        """The latest progress report (uses the prefetched ``reports`` when present)."""
+        reports = sorted(self.reports.all(), key=lambda r: (r.date, r.pk))
+        return reports[-1] if reports else None
+
     def goal_text(self) -> str:
         """具体目标 as one line ("选聘客座教授30名左右；新增20%以上")."""
         return "；".join(t.label() for t in self.targets.all())
@@ -147,8 +158,12 @@ class Task(models.Model):
     def status_on(self, today: dt.date | None = None) -> str:
         """Derived :class:`Status` value on ``today`` by :data:`STATUS_RULE` (one task; lists use the selector)."""
         today = today or dt.date.today()
-        reports = list(self.reports.order_by("date").values_list("date", "completes"))
-        if any(c for _, c in reports):
+        reports = list(self.reports.order_by("date").values_list("date", "completes", "unit_id"))
+        completed = {u for _, c, u in reports if c}
+        required = set(self.responsible_units.values_list("pk", flat=True))
+        if not required and self.lead_unit_id:
+            required = {self.lead_unit_id}
+        if (required and required <= completed) or (not required and completed):
             return Status.DONE
         if self.due and self.due < today:
             return Status.OVERDUE

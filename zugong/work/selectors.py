@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -85,19 +86,36 @@ def task_get(scope: Scope, task_id: int) -> Task:
 def with_status(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
     """Annotate ``done_on``, ``last_report_on`` and ``status`` (a :class:`Status` value) in SQL.
 
-    The CASE mirrors :meth:`Task.status_on`: 已完成 (a report completes) → 未完成 (due passed) →
+    Done: every responsible unit has reported completion (without responsible units: the lead
+    unit; without either: any unit); ``done_on`` is then the latest completing report's date.
+    The CASE mirrors :meth:`Task.status_on`: 已完成 → 未完成 (due passed) →
     滞后 (due within AT_RISK_DAYS, or nothing reported for STALE_DAYS) → 推进中 (reports) → 未开始.
     """
     today = today or dt.date.today()
     reports = ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by()
+    through = Task.responsible_units.through
+    unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True)
+    missing = through.objects.filter(task_id=OuterRef("pk")).exclude(Exists(unit_done))
     qs = qs.annotate(
-        done_on=Subquery(reports.filter(completes=True).order_by("date").values("date")[:1], output_field=DateField()),
+        is_done=Case(
+            When(Exists(through.objects.filter(task_id=OuterRef("pk"))), then=~Exists(missing)),
+            When(lead_unit__isnull=False,
+                 then=Exists(reports.filter(unit_id=OuterRef("lead_unit_id"), completes=True))),
+            default=Exists(reports.filter(completes=True)),
+            output_field=BooleanField(),
+        ),
         last_report_on=Subquery(reports.order_by("-date").values("date")[:1], output_field=DateField()),
+    ).annotate(
+        done_on=Case(
+            When(is_done=True, then=Subquery(
+                reports.filter(completes=True).order_by("-date").values("date")[:1], output_field=DateField())),
+            default=None, output_field=DateField(),
+        ),
     )
     stale_before = today - dt.timedelta(days=STALE_DAYS - 1)
     return qs.annotate(
         status=Case(
-            When(done_on__isnull=False, then=Value(Status.DONE)),
+            When(is_done=True, then=Value(Status.DONE)),
             When(due__lt=today, then=Value(Status.OVERDUE)),
             When(due__lte=today + dt.timedelta(days=AT_RISK_DAYS), then=Value(Status.AT_RISK)),
             When(
@@ -198,14 +216,15 @@ class UnitReviewRow:
 def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
     """季末评议 per responsible unit: tasks (kind task) due within the quarter, one GROUP BY.
 
-    A task counts for each of its responsible units and its lead unit (a unit once per task).
-    ``done`` = a completing report on or before the due date; ``done_late`` = completed after the
+    A task counts for each of its responsible units and its lead unit (a unit once per task), and
+    is done *for that unit* when that unit reported completion. ``done`` = on or before the due date; ``done_late`` = completed after the
     due date but by the quarter end; ``undone`` = not completed by the quarter end. Units are those
     in the scope's subtree.
     """
     q_start, q_end = quarter_bounds(year, quarter)
     done_on = Subquery(
-        ProgressReport.objects.filter(task_id=OuterRef("task_id"), completes=True, date__lte=q_end)
+        ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True,
+                                      date__lte=q_end)
         .order_by("date").values("date")[:1],
         output_field=DateField(),
     )
@@ -232,7 +251,8 @@ def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | N
         for r in rows
     }
     lead_done_on = Subquery(
-        ProgressReport.objects.filter(task_id=OuterRef("pk"), completes=True, date__lte=q_end)
+        ProgressReport.objects.filter(task_id=OuterRef("pk"), unit_id=OuterRef("lead_unit_id"), completes=True,
+                                      date__lte=q_end)
         .order_by("date").values("date")[:1],
         output_field=DateField(),
     )

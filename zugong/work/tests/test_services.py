@@ -142,8 +142,13 @@ def test_it_lets_a_responsible_county_report_and_completes_on_target(city, plan,
     r2 = services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["jinan"], date=dt.date.today(),
                                          text="建成15个", value="15")
     assert r2.completes
+    assert t.status_on() != Status.DONE  # 裕安区 is responsible too
+    actor, scope = act(city.users["neighbour_admin"])
+    services.progress_report_create(actor=actor, scope=scope, task=t, unit=city.units["yuan"], date=dt.date.today(),
+                                    text="完成", completes=True)
     assert t.status_on() == Status.DONE
-    assert AuditEvent.objects.filter(action="work.progress.create").count() == 2
+    assert selectors.with_status(Task.objects.filter(pk=t.pk)).get().status == Status.DONE
+    assert AuditEvent.objects.filter(action="work.progress.create").count() == 3
 
 
 def test_it_refuses_reports_from_units_not_responsible(city, plan):
@@ -192,6 +197,7 @@ def test_it_scopes_documents_and_tasks(city, plan):
 )
 def test_it_derives_status_the_same_in_python_and_sql(city, plan, reports, due, today, expected):
     t = plan.tasks.get(seq=2)
+    t.responsible_units.set([city.units["jinan"]])
     Task.objects.filter(pk=t.pk).update(due=due)
     for d, c in reports:
         ProgressReport.objects.create(task=t, unit=city.units["jinan"], date=d, text="x", completes=c)
