@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from zugong.cadres import rules
-from zugong.cadres.models import NotGraded, UnitCategory
+from zugong.cadres.models import AwardLevel, EvidenceKind, NotGraded, UnitCategory
 from zugong.core import codes
 
 
@@ -54,3 +54,28 @@ class GradeForm(forms.Form):
     grade = forms.ChoiceField(label="等次", choices=[("", "—")] + list(rules.GRADES), required=False)
     not_graded = forms.ChoiceField(label="不定等次", choices=[("", "—")] + list(NotGraded.choices), required=False)
     ranking = forms.IntegerField(label="排名", min_value=1, required=False)
+
+
+class RoutineForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=(("routine", "平时考核"), ("special", "专项考核")))
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    quarter = forms.IntegerField(label="季度", min_value=1, max_value=4, required=False)
+    subject = forms.CharField(label="专项考核事项", max_length=120, required=False)
+    grade = forms.ChoiceField(label="结果", choices=rules.ROUTINE_GRADES)
+    on = forms.DateField(label="考核日期")
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class TeamScoreForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    part = forms.IntegerField(label="评分项")
+    value = forms.DecimalField(label="得分", min_value=0, max_value=100, decimal_places=2)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=EvidenceKind.choices)
+    on = forms.DateField(label="日期")
+    title = forms.CharField(label="事项", max_length=200)
+    source_document = forms.CharField(label="来源文件", max_length=120)
+    level = forms.ChoiceField(label="表彰级别", choices=[("", "—")] + list(AwardLevel.choices), required=False)
+    office = forms.CharField(label="录入部门", max_length=60, required=False)

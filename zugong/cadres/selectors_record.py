@@ -46,7 +46,20 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
 
 def cadre_record(cadre: Cadre, today: dt.date) -> dict:
     """Everything the record page shows, as a dict of context entries."""
+    from zugong.cadres import selectors_appraisal as sa
+    from zugong.cadres.models import AppraisalEntry, AwardLevel, Evidence, EvidenceKind, RoutineAppraisal
+    from zugong.cadres.services.evidence import task_outcomes_for
+
     return {
+        "appraisals": AppraisalEntry.objects.filter(cadre=cadre).select_related("round__unit").order_by("-year"),
+        "consequences": sa.consequences(cadre),
+        "flags": sa.incentive_flags(cadre),
+        "routine": RoutineAppraisal.objects.filter(cadre=cadre),
+        "routine_grades": rules.ROUTINE_GRADES,
+        "evidence": Evidence.objects.filter(cadre=cadre),
+        "task_outcomes": task_outcomes_for(cadre),
+        "evidence_kinds": EvidenceKind.choices,
+        "award_levels": AwardLevel.choices,
         "resume": resume_lines(cadre),
         "appointments": Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("-start", "id"),
         "ranks": CadreRank.objects.filter(cadre=cadre).order_by("-start"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.cadres import views, views_career, views_io, views_record
+from zugong.cadres import views, views_appraisal, views_career, views_io, views_record
 
 app_name = "cadres"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("young-thresholds/", views_career.thresholds, name="thresholds"),
     path("<int:cadre_id>/", views_record.cadre_record, name="record"),
     path("<int:cadre_id>/rank/", views_career.cadre_rank, name="cadre_rank"),
+    path("<int:cadre_id>/routine/", views_appraisal.cadre_routine, name="cadre_routine"),
+    path("<int:cadre_id>/evidence/", views_appraisal.cadre_evidence, name="cadre_evidence"),
+    path("teams/<int:team_id>/score/", views_appraisal.team_score, name="team_score"),
+    path("appraisal/", views_appraisal.round_list, name="rounds"),
+    path("appraisal/<int:round_id>/", views_appraisal.round_detail, name="round"),
+    path("appraisal/<int:round_id>/add/", views_appraisal.round_add, name="round_add"),
+    path("appraisal/<int:round_id>/grade/", views_appraisal.round_grade, name="round_grade"),
+    path("appraisal/<int:round_id>/close/", views_appraisal.round_close, name="round_close"),
+    path("appraisal/<int:round_id>/export.xlsx", views_appraisal.round_export, name="round_export"),
+    path("incentives/", views_appraisal.incentive_list, name="incentives"),
 ]

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from zugong.cadres import rules, selectors
 from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
-from zugong.cadres.models import Appointment, YoungThreshold
+from zugong.cadres.models import Appointment, TeamScorePart, YoungThreshold
+from zugong.cadres.selectors_appraisal import team_score
 from zugong.cadres.services import career
 from zugong.core import codes
 from zugong.core.audit import Actor
@@ -38,6 +39,13 @@ def as_of(request) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise Http404("日期格式应为YYYY-MM-DD") from None
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        raise Http404("年度不正确") from None
 
 
 def _unit(request, scope):
@@ -109,6 +117,7 @@ def team_detail(request, team_id: int):
         "can_write": scope.is_admin and (team.management_level != "city" or scope.role == Role.CITY_ADMIN),
         "kinds": rules.POST_KINDS, "today": timezone.localdate(), "rank_labels": rules.RANK_LABELS,
         "quotas": {q.kind: q for q in team.quotas.all()},
+        "score": team_score(team, _year(request)), "score_parts": TeamScorePart.objects.all(),
         "choices": selectors.cadres_for_team(scope, team) if scope.is_admin else [],
     })  # fmt: skip
 

@@ -1,0 +1,155 @@
+"""Reads of appraisal: rounds in scope, a round's figures (one aggregate query), consequences,
+team "1+N" scores with the formula, incentive flags. Source: 《公务员考核规定》（2020）."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from zugong.cadres import rules
+from zugong.cadres.models import (
+    AppraisalEntry,
+    AppraisalRound,
+    Cadre,
+    LeadershipTeam,
+    RoundStatus,
+    TeamScore,
+    TeamScorePart,
+)
+from zugong.core.scope import Scope
+
+
+def rounds_in_scope(scope: Scope) -> QuerySet[AppraisalRound]:
+    """Rounds whose unit lies in the scope, newest year first, with ``participants`` counted."""
+    return (AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path).select_related("unit")
+            .annotate(participants=Count("entries")).order_by("-year", "unit__path", "category"))  # fmt: skip
+
+
+def round_get(scope: Scope, round_id) -> AppraisalRound:
+    """The round ``round_id`` if its unit lies in the scope; Http404 otherwise."""
+    try:
+        return AppraisalRound.objects.select_related("unit").get(pk=round_id, unit__path__startswith=scope.unit_path)
+    except (AppraisalRound.DoesNotExist, ValueError, TypeError):
+        raise Http404("考核不存在或不在管理范围内") from None
+
+
+def round_figures(rnd: AppraisalRound) -> dict:
+    """Figures of a round from one aggregate query:
+
+    ``participants``; ``not_graded`` (不定等次); ``graded_base`` = participants − not graded (the base
+    of the ratio); ``exact`` = base × ratio (Decimal, the theoretical number); ``quota`` = exact
+    rounded per the round's rule; ``excellent``/``competent``/``basic``/``incompetent`` counts;
+    ``ungraded`` = participants with neither grade nor reason; ``over`` = excellent − quota if positive.
+    """
+    raw = AppraisalEntry.objects.filter(round=rnd).aggregate(
+        n_participants=Count("pk"),
+        n_not_graded=Count("pk", filter=~Q(not_graded="")),
+        n_ungraded=Count("pk", filter=Q(grade="", not_graded="")),
+        **{f"n_{g}": Count("pk", filter=Q(grade=g)) for g, _ in rules.GRADES},
+    )  # aliases differ from field names: an alias "not_graded" would shadow the field in the filters
+    agg = {k.removeprefix("n_"): v for k, v in raw.items()}
+    base = agg["participants"] - agg["not_graded"]
+    agg["graded_base"] = base
+    agg["exact"] = Decimal(base) * rnd.excellent_ratio
+    agg["quota"] = rules.excellent_quota(base, rnd.excellent_ratio, rnd.rounding)
+    agg["over"] = max(0, agg[rules.EXCELLENT] - agg["quota"])
+    agg["excellent"] = agg[rules.EXCELLENT]
+    return agg
+
+
+def round_entries(rnd: AppraisalRound) -> QuerySet[AppraisalEntry]:
+    """Participants of a round in 姓氏笔画 order with cadre, person and unit."""
+    return (AppraisalEntry.objects.filter(round=rnd).select_related("cadre__person", "cadre__unit")
+            .order_by("cadre__person__stroke_key", "cadre__person__name", "id"))  # fmt: skip
+
+
+def annual_grades(cadre: Cadre) -> dict[int, str]:
+    """{year: grade} of the cadre's graded entries in closed rounds."""
+    return dict(AppraisalEntry.objects.filter(cadre=cadre, round__status=RoundStatus.CLOSED).exclude(grade="")
+                .values_list("year", "grade"))  # fmt: skip
+
+
+def consequences(cadre: Cadre) -> list[rules.Consequence]:
+    """The consequences computed from the cadre's annual grades (never typed), each with its rule."""
+    return rules.appraisal_consequences(annual_grades(cadre))
+
+
+def task_completion_score(team: LeadershipTeam, year: int) -> Decimal | None:
+    """Hook for the work-plan evidence: the team unit's task-completion score (0–100) for ``year``.
+
+    Uses ``zugong.work.selectors.task_outcome_score(unit, year)`` when the work app provides it;
+    None otherwise (the part is then taken from a recorded TeamScore, or left out of the formula).
+    """
+    try:
+        from zugong.work import selectors as work
+    except ImportError:
+        return None
+    fn = getattr(work, "task_outcome_score", None)
+    if fn is None:
+        return None
+    value = fn(team.unit, year)
+    return None if value is None else Decimal(str(value))
+
+
+def team_score(team: LeadershipTeam, year: int) -> dict:
+    """The "1+N" score of ``team`` for ``year``: ``parts`` [(label, weight, value, source)], ``score``
+    (weighted mean of the parts with a value, 2 decimals) and ``formula`` (text with the weights)."""
+    values = dict(TeamScore.objects.filter(team=team, year=year).values_list("part_id", "value"))
+    parts = []
+    for p in TeamScorePart.objects.all():
+        value, source = values.get(p.pk), "录入"
+        if value is None and p.code == "task":
+            value, source = task_completion_score(team, year), "工作落实任务完成情况"
+        parts.append((p.label, p.weight, value, source if value is not None else "—"))
+    score, formula = rules.weighted_score([(label, w, v) for label, w, v, _ in parts])
+    return {"parts": parts, "score": score, "formula": "综合得分 = " + formula, "year": year}
+
+
+def incentive_flags(cadre: Cadre, *, today: dt.date | None = None) -> list[str]:
+    """Reasons the cadre has priority under equal conditions (同等条件下优先), [] when none:
+    national/provincial commendation (not tolerated-away); 优秀 in the last two appraised consecutive
+    years; within the top share of a ranked closed round (rules.TOP_RANKING_SHARE)."""
+    from zugong.cadres.models import AwardLevel, Evidence, EvidenceKind
+
+    out = []
+    awards = Evidence.objects.filter(cadre=cadre, kind=EvidenceKind.COMMENDATION, level__in=[AwardLevel.NATIONAL, AwardLevel.PROVINCIAL])
+    for e in awards.order_by("-on")[:3]:
+        out.append(f"获{e.get_level_display()}表彰：{e.title}（{e.on:%Y.%m}）")
+    grades = annual_grades(cadre)
+    years = sorted(grades)
+    for y in reversed(years):
+        if grades[y] == rules.EXCELLENT and grades.get(y - 1) == rules.EXCELLENT:
+            out.append(f"{y - 1}、{y}年度连续两年考核优秀")
+            break
+    ranked = (AppraisalEntry.objects.filter(cadre=cadre, round__status=RoundStatus.CLOSED, ranking__isnull=False)
+              .select_related("round").order_by("-year").first())  # fmt: skip
+    if ranked:
+        n = AppraisalEntry.objects.filter(round=ranked.round).count()
+        if ranked.ranking <= rules.top_ranking_cut(n):
+            out.append(f"{ranked.year}年度考核排名第{ranked.ranking}（共{n}人，前{rules.TOP_RANKING_SHARE * 100:.0f}%）")
+    return out
+
+
+def incentive_candidates(qs: QuerySet[Cadre]) -> QuerySet[Cadre]:
+    """Narrow a (scoped, filtered) cadre queryset to those with an incentive flag, in SQL:
+    a national/provincial commendation, 优秀 in two consecutive years of closed rounds, or a ranking
+    within the top share (ceil(participants × 10%)) of a closed round."""
+    from django.db.models import Exists, F, OuterRef, Subquery
+
+    from zugong.cadres.models import AwardLevel, Evidence, EvidenceKind
+
+    award = Evidence.objects.filter(cadre=OuterRef("pk"), kind=EvidenceKind.COMMENDATION, tolerated=False,
+                                    level__in=[AwardLevel.NATIONAL, AwardLevel.PROVINCIAL])  # fmt: skip
+    closed_excellent = AppraisalEntry.objects.filter(round__status=RoundStatus.CLOSED, grade=rules.EXCELLENT)
+    prior = closed_excellent.filter(cadre=OuterRef("cadre"), year=OuterRef("year") - 1)
+    two_years = closed_excellent.filter(cadre=OuterRef("pk")).filter(Exists(prior))
+    size = (AppraisalEntry.objects.filter(round=OuterRef("round")).order_by().values("round")
+            .annotate(n=Count("pk")).values("n"))  # fmt: skip
+    # ranking ≤ ceil(n × a/b)  ⟺  ranking × b − b < n × a  (integers only: no float rounding)
+    a, b = rules.TOP_RANKING_SHARE.as_integer_ratio()
+    top = (AppraisalEntry.objects.filter(cadre=OuterRef("pk"), round__status=RoundStatus.CLOSED, ranking__isnull=False)
+           .annotate(lhs=F("ranking") * b - b, rhs=Subquery(size) * a).filter(lhs__lt=F("rhs")))  # fmt: skip
+    return qs.filter(Q(Exists(award)) | Q(Exists(two_years)) | Q(Exists(top)))

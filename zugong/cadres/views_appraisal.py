@@ -1,0 +1,182 @@
+"""Pages of appraisal (issue 4 §2–3): rounds, grading, closing under the quota, exports, team scores,
+routine appraisals, evidence and the incentive list. Thin: reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zugong.cadres import rules, selectors
+from zugong.cadres import selectors_appraisal as sa
+from zugong.cadres.access import cadre_get
+from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
+from zugong.cadres.models import AppraisalEntry, NotGraded, TeamScorePart, UnitCategory
+from zugong.cadres.services import appraisal, evidence
+from zugong.core.audit import Actor
+from zugong.core.scope import scope_for
+from zugong.core.xlsx import xlsx_response
+from zugong.orgs.models import Unit, UnitKind
+from zugong.orgs.selectors import unit_get
+
+
+def _do(request, target: str, fn, ok: str = "已保存"):
+    try:
+        fn()
+        messages.success(request, ok)
+    except rules.RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect(target)
+
+
+@login_required
+def round_list(request):
+    """年度考核 rounds in scope; administrators open a new round (GET lists, POST opens)."""
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        form = RoundForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请完整填写单位、年度、类别、优秀比例和取整规则")
+            return redirect("cadres:rounds")
+        d = form.cleaned_data
+        unit = unit_get(scope, d.pop("unit"))
+        try:
+            rnd = appraisal.round_open(actor=Actor.from_request(request), scope=scope, unit=unit, **d)
+        except rules.RuleViolation as exc:
+            messages.error(request, str(exc))
+            return redirect("cadres:rounds")
+        return redirect("cadres:round", round_id=rnd.pk)
+    units = (Unit.objects.filter(path__startswith=scope.unit_path)
+             .exclude(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]).order_by("path")[:400])  # fmt: skip
+    return render(request, "cadres/rounds.html", {
+        "rounds": sa.rounds_in_scope(scope), "units": units, "categories": UnitCategory.choices,
+        "roundings": rules.ROUNDINGS, "year": timezone.localdate().year - 1, "can_write": scope.is_admin,
+    })  # fmt: skip
+
+
+@login_required
+def round_detail(request, round_id: int):
+    """A round: the theoretical and actual number of 优秀, participants with their grades."""
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    return render(request, "cadres/round.html", {
+        "round": rnd, "f": sa.round_figures(rnd), "entries": sa.round_entries(rnd),
+        "grades": rules.GRADES, "not_graded": NotGraded.choices, "can_write": scope.is_admin and rnd.status == "open",
+        "ratio_percent": rnd.excellent_ratio * 100, "source": rules.SOURCE_APPRAISAL_QUOTA,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def round_add(request, round_id: int):
+    """Add every manageable cadre of the round's unit subtree who is not yet appraised that year."""
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    target = f"/cadres/appraisal/{rnd.pk}/"
+    return _do(request, target, lambda: appraisal.round_add_participants(actor=Actor.from_request(request), scope=scope, round=rnd), "已添加参加考核人员")
+
+
+@login_required
+@require_POST
+def round_grade(request, round_id: int):
+    """Set one participant's grade / not-graded reason / ranking."""
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    form = GradeForm(request.POST)
+    target = f"/cadres/appraisal/{rnd.pk}/"
+    if not form.is_valid():
+        messages.error(request, "等次不正确")
+        return redirect(target)
+    d = form.cleaned_data
+    entry = AppraisalEntry.objects.filter(pk=d["entry"], round=rnd).first()
+    if entry is None:
+        raise Http404("参加考核人员不存在")
+    return _do(request, target, lambda: appraisal.entry_grade(actor=Actor.from_request(request), scope=scope, entry=entry,
+                                                                grade=d["grade"], not_graded=d["not_graded"], ranking=d["ranking"]))  # fmt: skip
+
+
+@login_required
+@require_POST
+def round_close(request, round_id: int):
+    """Close the round; refused with the figures when over the quota or not everyone is graded."""
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    target = f"/cadres/appraisal/{rnd.pk}/"
+    return _do(request, target, lambda: appraisal.round_close(actor=Actor.from_request(request), scope=scope, round=rnd,
+                                                                on=timezone.localdate()), "考核已结束")  # fmt: skip
+
+
+@login_required
+def round_export(request, round_id: int):
+    """The round's results as .xlsx, 姓氏笔画 order, audited."""
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    content = appraisal.round_export(actor=Actor.from_request(request), scope=scope, round=rnd)
+    return xlsx_response(content, f"{rnd.unit.name}{rnd.year}年度考核结果.xlsx")
+
+
+@login_required
+@require_POST
+def team_score(request, team_id: int):
+    """Record one part of a team's "1+N" score."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    form = TeamScoreForm(request.POST)
+    target = f"/cadres/teams/{team.pk}/"
+    if not form.is_valid():
+        messages.error(request, "请填写年度、评分项和得分")
+        return redirect(target)
+    d = form.cleaned_data
+    part = TeamScorePart.objects.filter(pk=d["part"]).first()
+    if part is None:
+        raise Http404("评分项不存在")
+    return _do(request, target, lambda: appraisal.team_score_set(actor=Actor.from_request(request), scope=scope, team=team,
+                                                                   year=d["year"], part=part, value=d["value"]))  # fmt: skip
+
+
+@login_required
+@require_POST
+def cadre_routine(request, cadre_id: int):
+    """Record a routine (quarterly) or special appraisal on the cadre's record page."""
+    scope = scope_for(request.user)
+    cadre = cadre_get(scope, cadre_id)
+    form = RoutineForm(request.POST)
+    target = f"/cadres/{cadre.pk}/"
+    if not form.is_valid():
+        messages.error(request, "请完整填写考核信息")
+        return redirect(target)
+    return _do(request, target, lambda: appraisal.routine_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def cadre_evidence(request, cadre_id: int):
+    """Record an evidence item (考核依据) on the cadre's record page."""
+    scope = scope_for(request.user)
+    cadre = cadre_get(scope, cadre_id)
+    form = EvidenceForm(request.POST)
+    target = f"/cadres/{cadre.pk}/"
+    if not form.is_valid():
+        messages.error(request, "请完整填写类别、日期、事项和来源文件")
+        return redirect(target)
+    return _do(request, target, lambda: evidence.evidence_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+
+
+@login_required
+def incentive_list(request):
+    """同等条件下优先: cadres of the selection (filters of the 干部名册) with an incentive flag."""
+    scope = scope_for(request.user)
+    filters = selectors.CadreFilters.from_params(request.GET)
+    qs = sa.incentive_candidates(selectors.cadres_search(scope, filters))
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(evidence.incentive_export(actor=Actor.from_request(request), scope=scope, cadres=qs), "优先使用干部名单.xlsx")
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    for c in page.object_list:
+        c.flags = sa.incentive_flags(c)
+    from zugong.members.views import query_without_page
+
+    return render(request, "cadres/incentives.html", {"page": page, "f": filters, "query": query_without_page(request)})
