@@ -214,14 +214,19 @@ class UnitReviewRow:
 
 
 def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
-    """季末评议 per responsible unit: tasks (kind task) due within the quarter, one GROUP BY.
+    """季末评议 per responsible unit: tasks (kind task) due within the quarter (see :func:`unit_outcomes`)."""
+    q_start, q_end = quarter_bounds(year, quarter)
+    return unit_outcomes(scope, q_start, q_end, unit_depth=unit_depth)
+
+
+def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
+    """Task outcomes per unit for tasks (kind task) due in [q_start, q_end], one GROUP BY (plus one for lead-only rows).
 
     A task counts for each of its responsible units and its lead unit (a unit once per task), and
     is done *for that unit* when that unit reported completion. ``done`` = on or before the due date; ``done_late`` = completed after the
     due date but by the quarter end; ``undone`` = not completed by the quarter end. Units are those
     in the scope's subtree.
     """
-    q_start, q_end = quarter_bounds(year, quarter)
     done_on = Subquery(
         ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True,
                                       date__lte=q_end)
@@ -294,3 +299,40 @@ def quarter_tasks(scope: Scope, year: int, quarter: int) -> QuerySet[Task]:
         .prefetch_related("responsible_units", "targets", "reports__evidence", "reports__unit")
         .order_by("due", "document_id", "seq")
     )
+
+
+# ----------------------------------------------------------------------------- evidence for appraisal
+
+
+@dataclass
+class CadreOutcome:
+    """Task outcomes credited to a cadre: those of the unit whose leadership team the cadre sits on."""
+
+    cadre_id: int
+    person_name: str
+    post_title: str
+    outcome: UnitReviewRow
+
+
+def outcomes_by_cadre(scope: Scope, start: dt.date, end: dt.date, *, on: dt.date | None = None) -> list[CadreOutcome]:
+    """用好考据: for each cadre holding (on ``on``, default ``end``) a post on the 领导班子 of a unit
+    with task outcomes in [start, end], that unit's outcomes (:func:`unit_outcomes`).
+
+    The cadre appraisal issue reads this (and :func:`unit_outcomes`) as evidence; nothing is
+    stored twice. Cadres are those whose post's unit lies in the scope's subtree.
+    """
+    from zugong.cadres.models import Appointment
+
+    on = on or end
+    outcomes = {r.unit_id: r for r in unit_outcomes(scope, start, end)}
+    if not outcomes:
+        return []
+    rows = (
+        Appointment.objects.filter(post__team__unit_id__in=list(outcomes), start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .filter(post__unit__path__startswith=scope.unit_path)
+        .values("cadre_id", "cadre__person__name", "post__title", "post__team__unit_id")
+        .order_by("post__team__unit__path", "post__sort", "cadre_id")
+    )
+    return [CadreOutcome(r["cadre_id"], r["cadre__person__name"], r["post__title"], outcomes[r["post__team__unit_id"]])
+            for r in rows]

@@ -242,7 +242,7 @@ def unit_tasks(request, unit_id: int | None = None):
     children = unit.children.order_by("path")
     return render(request, "work/unit.html", {
         "unit": unit, "tasks": tasks, "flagged": flagged, "counts": selectors.status_counts(tasks),
-        "children": children, "outcomes": None,
+        "children": children,
     })
 
 
