@@ -15,6 +15,7 @@ from zugong.core.scope import Scope, scope_for
 from zugong.orgs.models import PartyOrganization, Unit
 from zugong.stats import reports
 from zugong.stats import selectors as s
+from zugong.work import selectors as work_selectors
 
 TEAM_SORTS = {"-avg": "平均年龄从高到低", "avg": "平均年龄从低到高", "-size": "人数从多到少", "name": "按单位顺序"}
 
@@ -81,9 +82,12 @@ def dashboard(request):
         "cadres": [{"name": c["label"], "data": [r.count for r in c["bands"]]} for c in data["cadres"][:2]],
         "team_hist": [list(x) for x in data["team_histogram"]],
     }
+    flagged = work_selectors.flagged_tasks(scope, today=target.on)
     ctx = _common(scope, target) | {
         "data": data,
         "charts": charts,
+        "flagged": list(flagged[:8]),
+        "flagged_count": flagged.count(),
         "oldest": data["teams"][:8],
         "youngest": list(reversed(data["teams"][-8:])) if len(data["teams"]) > 8 else [],
     }

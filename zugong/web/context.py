@@ -11,7 +11,7 @@ NAVIGATION = (
     ("组织", (("组织树", "orgs:tree"), ("党员名册", "members:list"), ("导入名册", "members:import"))),
     ("干部", (("干部名册", "cadres:list"), ("领导班子", "cadres:teams"))),
     ("人才", ()),
-    ("工作落实", ()),
+    ("工作落实", (("文件与任务", "work:documents"), ("本单位任务", "work:my_unit"), ("季末评议", "work:review"))),
     ("统计", (("统计总览", "web:dashboard"), ("讲话数据", "stats:figures"), ("统计报表", "stats:tables"))),
     ("系统", (("审计日志", "web:audit"),)),
 )

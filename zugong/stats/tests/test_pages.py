@@ -115,3 +115,20 @@ def test_it_serves_the_api_schema_shapes(stats_city, login):
     assert cadres["levels"][0]["total"] == 4 and cadres["levels"][1]["total"] == 1
     members = c.get(f"/api/stats/members?{D}").json()
     assert members["sections"][2]["title"] == "年龄"
+
+
+def test_it_flags_overdue_tasks_on_the_dashboard(city, login):
+    import datetime as dt
+
+    from zugong.work.models import Task, TaskKind, WorkDocument
+
+    doc = WorkDocument.objects.create(
+        title="2026年全区组织工作要点", document_date=dt.date(2026, 1, 10), raw_text="…", cleaned_text="…",
+        owner_unit=city.units["jinan"],
+    )
+    Task.objects.create(document=doc, seq=1, action="选派30名干部到村任职", kind=TaskKind.TASK,
+                        due=dt.date(2026, 6, 30), lead_unit=city.units["jinan"])
+    body = login(city.users["county_admin"]).get("/").content.decode()
+    assert "督办提醒" in body and "选派30名干部到村任职" in body
+    body = login(city.users["neighbour_admin"]).get("/").content.decode()
+    assert "选派30名干部到村任职" not in body
