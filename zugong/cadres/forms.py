@@ -5,7 +5,18 @@ from __future__ import annotations
 from django import forms
 
 from zugong.cadres import rules
-from zugong.cadres.models import AwardLevel, EvidenceKind, NotGraded, UnitCategory
+from zugong.cadres.models import (
+    AwardLevel,
+    CaseStep,
+    DevelopmentRecord,
+    EntryRoute,
+    ErrorTolerance,
+    EvidenceKind,
+    NotGraded,
+    ReserveStatus,
+    Sector,
+    UnitCategory,
+)
 from zugong.core import codes
 
 
@@ -79,3 +90,62 @@ class EvidenceForm(forms.Form):
     source_document = forms.CharField(label="来源文件", max_length=120)
     level = forms.ChoiceField(label="表彰级别", choices=[("", "—")] + list(AwardLevel.choices), required=False)
     office = forms.CharField(label="录入部门", max_length=60, required=False)
+
+
+class ReserveForm(forms.Form):
+    category = forms.ChoiceField(label="类别", choices=codes.POST_LEVEL)
+    sector = forms.ChoiceField(label="行业", choices=Sector.choices)
+    field = forms.CharField(label="领域", max_length=40, required=False)
+    route = forms.ChoiceField(label="入库方式", choices=EntryRoute.choices)
+    entered_on = forms.DateField(label="入库时间")
+
+
+class ReserveStatusForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=ReserveStatus.choices)
+    on = forms.DateField(label="日期")
+
+
+class DevelopmentForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=DevelopmentRecord.Kind.choices)
+    place = forms.CharField(label="单位或项目", max_length=120)
+    start = forms.DateField(label="开始时间")
+    end = forms.DateField(label="结束时间", required=False)
+
+
+class CaseForm(forms.Form):
+    circumstances = forms.MultipleChoiceField(label="情形", choices=rules.CIRCUMSTANCES)
+    measure = forms.ChoiceField(label="调整方式", choices=rules.MEASURES)
+    motion_on = forms.DateField(label="动议时间")
+    evidence = forms.TypedMultipleChoiceField(label="依据材料", coerce=int, required=False, choices=())
+    decision = forms.CharField(label="动议意见", max_length=300, required=False)
+
+    def __init__(self, *args, evidence_choices=(), **kw):
+        super().__init__(*args, **kw)
+        self.fields["evidence"].choices = list(evidence_choices)
+
+
+class CaseStepForm(forms.Form):
+    step = forms.ChoiceField(label="程序", choices=[c for c in CaseStep.Step.choices if c[0] != "motion"])
+    on = forms.DateField(label="日期")
+    decision = forms.CharField(label="意见或决定", max_length=300, required=False)
+    document_no = forms.CharField(label="文号", max_length=60, required=False)
+
+
+class CaseCompleteForm(forms.Form):
+    effective_on = forms.DateField(label="调整生效时间")
+    document_no = forms.CharField(label="调整文号", max_length=60)
+    new_post = forms.IntegerField(label="新任职务", required=False)
+    new_rank = forms.ChoiceField(label="改任职级", choices=[("", "—")] + list(rules.RANKS), required=False)
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(label="跟踪情况", max_length=500)
+    propose_reuse_on = forms.DateField(label="提出重新使用建议", required=False)
+
+
+class ToleranceForm(forms.Form):
+    distinction = forms.ChoiceField(label="三个区分开来", choices=ErrorTolerance.Distinction.choices)
+    tolerated = forms.BooleanField(label="予以容错", required=False)
+    decided_on = forms.DateField(label="认定时间")
+    document_no = forms.CharField(label="认定文号", max_length=60)
+    reasoning = forms.CharField(label="认定理由", max_length=300, required=False)

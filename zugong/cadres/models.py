@@ -315,3 +315,163 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.title}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Reserve pool (后备干部库) and up-and-down (能上能下)
+# ------------------------------------------------------------------------------------------------
+class Sector(models.TextChoices):
+    PARTY = "party", "党政综合"
+    ECONOMY = "economy", "经济管理"
+    SOCIAL = "social", "社会事业"
+    LAW = "law", "政法"
+    RURAL = "rural", "农业农村"
+    SCIENCE = "science", "科技教育"
+    ENTERPRISE = "enterprise", "国有企业"
+
+
+class EntryRoute(models.TextChoices):
+    RECOMMENDATION = "recommendation", "民主推荐"
+    INSPECTION = "inspection", "考察识别"
+    ORGANIZATION = "organization", "组织推荐"
+
+
+class ReserveStatus(models.TextChoices):
+    IN_POOL = "in_pool", "在库"
+    UNDER_INSPECTION = "under_inspection", "已列为考察对象"
+    USED = "used", "已使用"
+    REVOKED = "revoked", "已撤销资格"
+
+
+class ReserveEntry(models.Model):
+    """后备干部库 entry: the cadre, the 类别 (target 职务级别), 行业 and 领域, how he entered, status, review date."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="reserve_entries")
+    category = models.CharField("类别（拟任职务级别）", max_length=2, choices=codes.POST_LEVEL)
+    sector = models.CharField("行业", max_length=12, choices=Sector.choices)
+    field = models.CharField("领域", max_length=40, blank=True)
+    route = models.CharField("入库方式", max_length=16, choices=EntryRoute.choices)
+    status = models.CharField("状态", max_length=20, choices=ReserveStatus.choices, default=ReserveStatus.IN_POOL, db_index=True)
+    entered_on = models.DateField("入库时间")
+    status_on = models.DateField("状态变更时间")
+    review_due = models.DateField("下次复核时间")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后备干部"
+        ordering = ["cadre__person__stroke_key", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre"], condition=models.Q(status__in=["in_pool", "under_inspection"]), name="reserve_one_active_per_cadre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.get_category_display()} {self.get_status_display()}"
+
+
+class DevelopmentRecord(models.Model):
+    """培养锻炼: secondment (挂职), shadow placement (跟班学习), rotation (轮岗交流) or training of a pool member."""
+
+    class Kind(models.TextChoices):
+        SECONDMENT = "secondment", "挂职"
+        SHADOW = "shadow", "跟班学习"
+        ROTATION = "rotation", "轮岗交流"
+        TRAINING = "training", "教育培训"
+
+    entry = models.ForeignKey(ReserveEntry, on_delete=models.CASCADE, related_name="developments")
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
+    place = models.CharField("单位或项目", max_length=120)
+    start = models.DateField("开始时间")
+    end = models.DateField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培养锻炼"
+        ordering = ["entry", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.place}"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "办理中"
+    DONE = "done", "已调整"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+class AdjustmentCase(models.Model):
+    """能上能下 case file: circumstances (第五条 items), measure, steps, and the resulting dated change.
+
+    ``effective_on`` is set when the change takes effect; removals and demotions then start the
+    waiting periods enforced by ``services.career``.
+    """
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="adjustment_cases")
+    circumstances = models.JSONField("不适宜担任现职情形", default=list)
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="cases", verbose_name="依据材料")
+    measure = models.CharField("调整方式", max_length=16, choices=rules.MEASURES)
+    motion_on = models.DateField("动议时间")
+    status = models.CharField("状态", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    effective_on = models.DateField("调整生效时间", null=True, blank=True)
+    document_no = models.CharField("调整文号", max_length=60, blank=True)
+    new_appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    new_rank = models.ForeignKey(CadreRank, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    follow_up = models.TextField("跟踪了解情况", blank=True)
+    reuse_proposed_on = models.DateField("提出重新使用建议时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "能上能下调整"
+        ordering = ["-motion_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.get_measure_display()} {self.motion_on}"
+
+
+class CaseStep(models.Model):
+    """A procedure step of a case with its date, decision and document."""
+
+    class Step(models.TextChoices):
+        MOTION = "motion", "动议"
+        VERIFY = "verify", "调查核实"
+        TALK = "talk", "沟通谈话"
+        PROPOSAL = "proposal", "提出调整建议"
+        DECISION = "decision", "讨论决定"
+        ANNOUNCE = "announce", "宣布及办理手续"
+
+    case = models.ForeignKey(AdjustmentCase, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField("程序", max_length=10, choices=Step.choices)
+    on = models.DateField("日期")
+    decision = models.CharField("意见或决定", max_length=300, blank=True)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整程序"
+        ordering = ["case", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {self.on}"
+
+
+class ErrorTolerance(models.Model):
+    """容错纠错 decision on one evidence item: which of the "three distinctions" applies and whether the
+    mistake is tolerated (then ``Evidence.tolerated`` is set and it no longer counts)."""
+
+    class Distinction(models.TextChoices):
+        INEXPERIENCE = "inexperience", "因缺乏经验、先行先试出现的失误，区别于明知故犯"
+        EXPLORATION = "exploration", "尚无明确限制的探索性试验中的失误，区别于明令禁止后我行我素"
+        UNINTENDED = "unintended", "为推动发展的无意过失，区别于为谋取私利的违纪违法"
+        NONE = "none", "不属于可容错情形"
+
+    evidence = models.OneToOneField(Evidence, on_delete=models.CASCADE, related_name="tolerance")
+    distinction = models.CharField("三个区分开来", max_length=14, choices=Distinction.choices)
+    tolerated = models.BooleanField("予以容错")
+    decided_on = models.DateField("认定时间")
+    document_no = models.CharField("认定文号", max_length=60)
+    reasoning = models.CharField("认定理由", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "容错纠错认定"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(distinction="none", tolerated=True), name="tolerance_needs_a_distinction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {'容错' if self.tolerated else '不予容错'}"

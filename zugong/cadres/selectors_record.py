@@ -56,12 +56,36 @@ def cadre_record(cadre: Cadre, today: dt.date) -> dict:
         "flags": sa.incentive_flags(cadre),
         "routine": RoutineAppraisal.objects.filter(cadre=cadre),
         "routine_grades": rules.ROUTINE_GRADES,
-        "evidence": Evidence.objects.filter(cadre=cadre),
+        "evidence": Evidence.objects.filter(cadre=cadre).select_related("tolerance"),
         "task_outcomes": task_outcomes_for(cadre),
         "evidence_kinds": EvidenceKind.choices,
         "award_levels": AwardLevel.choices,
         "resume": resume_lines(cadre),
+        **_reserve_and_cases(cadre),
         "appointments": Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("-start", "id"),
         "ranks": CadreRank.objects.filter(cadre=cadre).order_by("-start"),
         "rank_labels": rules.RANK_LABELS,
     }
+
+
+def _reserve_and_cases(cadre: Cadre) -> dict:
+    from zugong.cadres.models import (
+        AdjustmentCase,
+        DevelopmentRecord,
+        EntryRoute,
+        ErrorTolerance,
+        ReserveEntry,
+        ReserveStatus,
+        Sector,
+    )
+    from zugong.core import codes
+
+    entries = list(ReserveEntry.objects.filter(cadre=cadre).prefetch_related("developments").order_by("-entered_on"))
+    return {
+        "reserve_entries": entries,
+        "active_reserve": any(e.status in (ReserveStatus.IN_POOL, ReserveStatus.UNDER_INSPECTION) for e in entries),
+        "reserve_statuses": ReserveStatus.choices, "development_kinds": DevelopmentRecord.Kind.choices,
+        "post_levels": codes.POST_LEVEL, "sectors": Sector.choices, "routes": EntryRoute.choices,
+        "cases": AdjustmentCase.objects.filter(cadre=cadre), "circumstance_choices": rules.CIRCUMSTANCES,
+        "measures": rules.MEASURES, "distinctions": ErrorTolerance.Distinction.choices,
+    }  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zugong.cadres import views, views_appraisal, views_career, views_io, views_record
+from zugong.cadres import views, views_appraisal, views_career, views_io, views_record, views_reserve
 
 app_name = "cadres"
 urlpatterns = [
@@ -24,5 +24,16 @@ urlpatterns = [
     path("appraisal/<int:round_id>/grade/", views_appraisal.round_grade, name="round_grade"),
     path("appraisal/<int:round_id>/close/", views_appraisal.round_close, name="round_close"),
     path("appraisal/<int:round_id>/export.xlsx", views_appraisal.round_export, name="round_export"),
+    path("reserve/", views_reserve.pool_list, name="pool"),
+    path("reserve/<int:entry_id>/status/", views_reserve.reserve_status, name="reserve_status"),
+    path("reserve/<int:entry_id>/development/", views_reserve.reserve_development, name="reserve_development"),
+    path("<int:cadre_id>/reserve/", views_reserve.reserve_add, name="reserve_add"),
+    path("<int:cadre_id>/case/", views_reserve.case_open, name="case_open"),
+    path("cases/", views_reserve.case_list, name="cases"),
+    path("cases/<int:case_id>/", views_reserve.case_detail, name="case"),
+    path("cases/<int:case_id>/step/", views_reserve.case_step, name="case_step"),
+    path("cases/<int:case_id>/complete/", views_reserve.case_complete, name="case_complete"),
+    path("cases/<int:case_id>/follow-up/", views_reserve.case_follow_up, name="case_follow_up"),
+    path("evidence/<int:evidence_id>/tolerance/", views_reserve.evidence_tolerance, name="evidence_tolerance"),
     path("incentives/", views_appraisal.incentive_list, name="incentives"),
 ]

@@ -21,6 +21,7 @@ from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
 from zugong.cadres.models import Appointment, TeamScorePart, YoungThreshold
 from zugong.cadres.selectors_appraisal import team_score
+from zugong.cadres.selectors_reserve import gap_candidates
 from zugong.cadres.services import career
 from zugong.core import codes
 from zugong.core.audit import Actor
@@ -80,7 +81,7 @@ def gap_list(request):
     teams = list(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None))
     for t in teams:
         t.gaps = selectors.gap_reasons(t)
-        t.candidates = selectors.gap_candidates(scope, t, on) if hasattr(selectors, "gap_candidates") else []
+        t.candidates = gap_candidates(scope, t, on)
     return render(request, "cadres/gaps.html", {"teams": teams, "on": on, "unit": unit})
 
 

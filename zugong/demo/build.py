@@ -634,7 +634,12 @@ def demo_reset() -> dict[str, int]:
     """
     from django.contrib.auth import get_user_model
 
-    models = (Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile, Person,
+    from zugong.cadres import models as cm
+
+    cadre_records = (cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
+                     cm.ReserveEntry, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
+                     cm.PostQuota, cm.CadreRank)  # fmt: skip
+    models = (*cadre_records, Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile, Person,
               PartyOrganization, Unit)
     counts: dict[str, int] = {}
     try:

@@ -1,0 +1,240 @@
+"""Writes of the reserve pool (后备干部库), up-and-down cases (能上能下) and error tolerance (容错纠错).
+
+Sources: 《推进领导干部能上能下规定》（2022）; the "三个区分开来" of the 2018 opinions on encouraging
+cadres to take on responsibility. Every function is one transaction with its audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from zugong.cadres import rules
+from zugong.cadres.access import require_manage
+from zugong.cadres.models import (
+    AdjustmentCase,
+    Appointment,
+    Cadre,
+    CaseStatus,
+    CaseStep,
+    DevelopmentRecord,
+    EntryRoute,
+    ErrorTolerance,
+    Evidence,
+    Post,
+    ReserveEntry,
+    ReserveStatus,
+    Sector,
+)
+from zugong.cadres.services import career
+from zugong.core import codes
+from zugong.core.audit import Actor, audit_record
+from zugong.core.scope import Scope
+
+#: Review cycle of a pool entry (复核): yearly by default (local practice; configurable constant).
+REVIEW_MONTHS = 12
+#: Allowed status changes of a pool entry.
+TRANSITIONS = {
+    ReserveStatus.IN_POOL: (ReserveStatus.UNDER_INSPECTION, ReserveStatus.REVOKED),
+    ReserveStatus.UNDER_INSPECTION: (ReserveStatus.IN_POOL, ReserveStatus.USED, ReserveStatus.REVOKED),
+    ReserveStatus.USED: (),
+    ReserveStatus.REVOKED: (),
+}
+
+
+def _review(on: dt.date) -> dt.date:
+    return rules.add_years(on, REVIEW_MONTHS // 12)
+
+
+def _audit(actor, action, obj, cadre, summary, before=None, after=None):
+    audit_record(actor, action, object_type=type(obj).__name__, object_id=obj.pk, scope_unit_path=cadre.unit.path,
+                 summary=summary, before=before, after=after)  # fmt: skip
+
+
+@transaction.atomic
+def reserve_add(*, actor: Actor, scope: Scope, cadre: Cadre, category: str, sector: str, route: str, entered_on: dt.date,
+                field: str = "", note: str = "") -> ReserveEntry:
+    """Enter ``cadre`` into the pool for the 职务级别 ``category``, 行业 ``sector``, 领域 ``field``.
+    RuleViolation for bad codes or when the cadre already has an active entry (在库/考察对象)."""
+    require_manage(scope, cadre)
+    if category not in dict(codes.POST_LEVEL) or sector not in Sector.values or route not in EntryRoute.values:
+        raise rules.RuleViolation("类别、行业或入库方式不正确")
+    try:
+        with transaction.atomic():
+            entry = ReserveEntry.objects.create(cadre=cadre, category=category, sector=sector, field=field.strip(), route=route,
+                                                entered_on=entered_on, status_on=entered_on, review_due=_review(entered_on), note=note)  # fmt: skip
+    except IntegrityError:
+        raise rules.RuleViolation(f"{cadre.person.name}已在后备干部库中") from None
+    _audit(actor, "cadres.reserve_add", entry, cadre, f"{cadre.person.name}列入{entry.get_category_display()}后备干部（{entry.get_route_display()}）",
+           after={"category": category, "sector": sector, "field": field, "route": route, "entered_on": entered_on})
+    return entry
+
+
+@transaction.atomic
+def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, status: str, on: dt.date, note: str = "") -> ReserveEntry:
+    """Move a pool entry: 在库 → 已列为考察对象 → 已使用; 在库/考察对象 → 已撤销资格; 考察对象 → 在库.
+    A reviewed (在库 → 在库) entry gets its next review date. RuleViolation for other moves."""
+    entry = ReserveEntry.objects.select_related("cadre__unit", "cadre__person").select_for_update().get(pk=entry.pk)
+    require_manage(scope, entry.cadre)
+    before = entry.status
+    if status == before == ReserveStatus.IN_POOL:
+        entry.review_due = _review(on)
+    elif status not in TRANSITIONS.get(before, ()):
+        raise rules.RuleViolation(f"不能由“{entry.get_status_display()}”变为“{ReserveStatus(status).label if status in ReserveStatus.values else status}”")
+    entry.status, entry.status_on = status, on
+    if note:
+        entry.note = note
+    entry.save()
+    _audit(actor, "cadres.reserve_status", entry, entry.cadre, f"{entry.cadre.person.name}后备干部状态：{entry.get_status_display()}",
+           before={"status": before}, after={"status": status, "on": on})
+    return entry
+
+
+@transaction.atomic
+def development_add(*, actor: Actor, scope: Scope, entry: ReserveEntry, kind: str, place: str, start: dt.date,
+                    end: dt.date | None = None) -> DevelopmentRecord:
+    """Record a secondment, shadow placement, rotation or training of a pool member."""
+    entry = ReserveEntry.objects.select_related("cadre__unit", "cadre__person").get(pk=entry.pk)
+    require_manage(scope, entry.cadre)
+    if kind not in DevelopmentRecord.Kind.values or (end is not None and end <= start):
+        raise rules.RuleViolation("类别或起止时间不正确")
+    row = DevelopmentRecord.objects.create(entry=entry, kind=kind, place=place.strip(), start=start, end=end)
+    _audit(actor, "cadres.development_add", row, entry.cadre, f"{entry.cadre.person.name}{row.get_kind_display()}：{row.place}",
+           after={"kind": kind, "place": row.place, "start": start, "end": end})
+    return row
+
+
+# ------------------------------------------------------------------------------------------------
+# Up-and-down (能上能下)
+# ------------------------------------------------------------------------------------------------
+@transaction.atomic
+def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[str], measure: str, motion_on: dt.date,
+              evidence: list[Evidence] | None = None, decision: str = "") -> AdjustmentCase:
+    """Open a case (动议): at least one circumstance of 第五条, the proposed measure, the evidence attached
+    (the cadre's own records). The motion is recorded as the first step."""
+    require_manage(scope, cadre)
+    known = dict(rules.CIRCUMSTANCES)
+    if not circumstances or any(c not in known for c in circumstances):
+        raise rules.RuleViolation("请选择不适宜担任现职的情形", rules.SOURCE_UP_DOWN + "第五条")
+    if measure not in rules.MEASURE_LABELS:
+        raise rules.RuleViolation("调整方式不正确")
+    case = AdjustmentCase.objects.create(cadre=cadre, circumstances=sorted(set(circumstances)), measure=measure, motion_on=motion_on)
+    if evidence:
+        if any(e.cadre_id != cadre.pk for e in evidence):
+            raise rules.RuleViolation("依据材料须为该干部的考核依据")
+        case.evidence.set(evidence)
+    CaseStep.objects.create(case=case, step=CaseStep.Step.MOTION, on=motion_on, decision=decision)
+    _audit(actor, "cadres.case_open", case, cadre, f"{cadre.person.name}：动议{case.get_measure_display()}",
+           after={"circumstances": case.circumstances, "measure": measure, "motion_on": motion_on,
+                  "evidence": [e.pk for e in evidence or []]})  # fmt: skip
+    return case
+
+
+def _case(case: AdjustmentCase) -> AdjustmentCase:
+    return AdjustmentCase.objects.select_related("cadre__unit", "cadre__person").select_for_update().get(pk=case.pk)
+
+
+@transaction.atomic
+def case_step(*, actor: Actor, scope: Scope, case: AdjustmentCase, step: str, on: dt.date, decision: str = "",
+              document_no: str = "") -> CaseStep:
+    """Record a procedure step; dates may not go back before the previous step. A decision step
+    (讨论决定) needs its decision text."""
+    case = _case(case)
+    require_manage(scope, case.cadre)
+    if case.status != CaseStatus.OPEN:
+        raise rules.RuleViolation("该调整已办结")
+    if step not in CaseStep.Step.values or step == CaseStep.Step.MOTION:
+        raise rules.RuleViolation("程序不正确")
+    last = case.steps.order_by("-on", "-id").first()
+    if last and on < last.on:
+        raise rules.RuleViolation(f"日期早于上一程序（{last.get_step_display()} {last.on:%Y.%m.%d}）")
+    if step == CaseStep.Step.DECISION and not decision.strip():
+        raise rules.RuleViolation("请填写讨论决定的意见")
+    row = CaseStep.objects.create(case=case, step=step, on=on, decision=decision.strip(), document_no=document_no.strip())
+    _audit(actor, "cadres.case_step", row, case.cadre, f"{case.cadre.person.name}调整程序：{row.get_step_display()}",
+           after={"step": step, "on": on, "decision": row.decision, "document_no": row.document_no})
+    return row
+
+
+@transaction.atomic
+def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective_on: dt.date, document_no: str,
+                  new_post: Post | None = None, new_rank: str = "") -> AdjustmentCase:
+    """Carry out the decided measure on ``effective_on`` (文号 ``document_no``) as dated facts:
+
+    - 免职 / 责令辞职 / 引咎辞职: every running appointment ends;
+    - 改任职级: every running appointment ends and ``new_rank`` begins;
+    - 降职 / 调离岗位 / 平职调整: ``new_post`` begins (the former main post ends with it);
+    - 停职检查 / 公开道歉: no change of post.
+    Needs a 讨论决定 step. Sets ``effective_on``: removals and demotions start the waiting periods.
+    """
+    case = _case(case)
+    cadre = case.cadre
+    require_manage(scope, cadre)
+    if case.status != CaseStatus.OPEN:
+        raise rules.RuleViolation("该调整已办结")
+    if not case.steps.filter(step=CaseStep.Step.DECISION).exists():
+        raise rules.RuleViolation("尚未经党委（党组）讨论决定，不能实施调整", rules.SOURCE_UP_DOWN)
+    if not document_no.strip():
+        raise rules.RuleViolation("请填写调整文号")
+    m = case.measure
+    if m in ("demote", "reassign", "lateral") and new_post is None:
+        raise rules.RuleViolation("请选择新任职务")
+    if m == "demote" and new_post is not None and not new_post.post_level > cadre.post_level:
+        raise rules.RuleViolation("降职的新任职务级别应低于现任职务级别")
+    if m == "rank_only" and new_rank not in rules.RANK_LABELS:
+        raise rules.RuleViolation("请选择改任的职级")
+    if m in ("remove", "order_resign", "resign", "rank_only"):
+        for a in Appointment.objects.filter(career.running_on(effective_on), cadre=cadre):
+            career.appointment_end(actor=actor, scope=scope, appointment=a, end=effective_on, removal_document_no=document_no)
+    if m == "rank_only":
+        case.new_rank = career.rank_grant(actor=actor, scope=scope, cadre=cadre, rank=new_rank, start=effective_on, document_no=document_no)
+    if new_post is not None and m in ("demote", "reassign", "lateral"):
+        case.new_appointment = career.appointment_create(actor=actor, scope=scope, cadre=cadre, post=new_post,
+                                                         start=effective_on, document_no=document_no)  # fmt: skip
+    case.status, case.effective_on, case.document_no = CaseStatus.DONE, effective_on, document_no.strip()
+    case.save()
+    _audit(actor, "cadres.case_complete", case, cadre, f"{cadre.person.name}：{case.get_measure_display()}（{case.document_no}）",
+           after={"measure": m, "effective_on": effective_on, "document_no": case.document_no,
+                  "new_appointment": case.new_appointment_id, "new_rank": case.new_rank_id})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def case_follow_up(*, actor: Actor, scope: Scope, case: AdjustmentCase, note: str, propose_reuse_on: dt.date | None = None) -> AdjustmentCase:
+    """Add to the follow-up record of a completed case; optionally propose reuse (重新使用) of a cadre
+    who has done well since (the waiting periods still apply to the eventual appointment)."""
+    case = _case(case)
+    require_manage(scope, case.cadre)
+    if case.status != CaseStatus.DONE:
+        raise rules.RuleViolation("调整实施后方可记录跟踪情况")
+    case.follow_up = (case.follow_up + "\n" if case.follow_up else "") + note.strip()
+    if propose_reuse_on:
+        case.reuse_proposed_on = propose_reuse_on
+    case.save(update_fields=["follow_up", "reuse_proposed_on"])
+    _audit(actor, "cadres.case_follow_up", case, case.cadre, f"{case.cadre.person.name}调整后跟踪" + ("，提出重新使用建议" if propose_reuse_on else ""),
+           after={"note": note, "reuse_proposed_on": propose_reuse_on})
+    return case
+
+
+@transaction.atomic
+def error_tolerance_decide(*, actor: Actor, scope: Scope, evidence: Evidence, distinction: str, tolerated: bool,
+                           decided_on: dt.date, document_no: str, reasoning: str = "") -> ErrorTolerance:
+    """容错纠错: classify the mistake behind ``evidence`` by the three distinctions; when tolerated the
+    evidence no longer counts against appraisal and selection (``Evidence.tolerated``)."""
+    evidence = Evidence.objects.select_related("cadre__unit", "cadre__person").get(pk=evidence.pk)
+    require_manage(scope, evidence.cadre)
+    if distinction not in ErrorTolerance.Distinction.values:
+        raise rules.RuleViolation("请选择适用的“三个区分开来”情形")
+    if tolerated and distinction == ErrorTolerance.Distinction.NONE:
+        raise rules.RuleViolation("不属于“三个区分开来”情形的，不能予以容错")
+    if not document_no.strip():
+        raise rules.RuleViolation("请填写认定文号")
+    row, _ = ErrorTolerance.objects.update_or_create(evidence=evidence, defaults={
+        "distinction": distinction, "tolerated": tolerated, "decided_on": decided_on, "document_no": document_no.strip(), "reasoning": reasoning})  # fmt: skip
+    evidence.tolerated = tolerated
+    evidence.save(update_fields=["tolerated"])
+    _audit(actor, "cadres.error_tolerance", row, evidence.cadre,
+           f"{evidence.cadre.person.name}“{evidence.title}”{'予以容错' if tolerated else '不予容错'}（{row.document_no}）",
+           after={"distinction": distinction, "tolerated": tolerated, "decided_on": decided_on})
+    return row

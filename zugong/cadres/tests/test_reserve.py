@@ -1,0 +1,170 @@
+"""Reserve pool, matching to team gaps, up-and-down cases with waiting periods, error tolerance
+(issue 4 §3–4; 《推进领导干部能上能下规定》（2022））."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+
+from zugong.cadres import rules, selectors
+from zugong.cadres import selectors_reserve as sr
+from zugong.cadres.models import Appointment, Cadre, CadreRank, LeadershipTeam, Post, ReserveEntry
+from zugong.cadres.services import career, evidence, reserve
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.scope import scope_for
+from zugong.orgs.tests.people import make_person, populate
+
+D = dt.date
+ON = D(2026, 6, 1)
+
+
+@pytest.fixture
+def people(city):
+    return populate(city)
+
+
+def who(city, name="county_admin"):
+    return Actor(user=city.users[name]), scope_for(city.users[name])
+
+
+def cadre_of(city, name, n, birth, *, female=False, level="50"):
+    p = make_person(name, n, birth=birth, female=female)
+    return Cadre.objects.create(person=p, management_level="county", post_level=level, unit=city.units["jinan_town"])
+
+
+def test_it_keeps_one_active_pool_entry_and_moves_status_only_along_the_allowed_paths(city, people):
+    a, s = who(city)
+    c = cadre_of(city, "周平", 40, D(1995, 2, 1))
+    e = reserve.reserve_add(actor=a, scope=s, cadre=c, category="42", sector="party", route="recommendation", entered_on=D(2025, 3, 1), field="乡村振兴")
+    assert e.review_due == D(2026, 3, 1)
+    with pytest.raises(rules.RuleViolation, match="已在后备干部库中"):
+        reserve.reserve_add(actor=a, scope=s, cadre=c, category="41", sector="party", route="inspection", entered_on=D(2025, 4, 1))
+    with pytest.raises(rules.RuleViolation, match="不能由“在库”变为“已使用”"):
+        reserve.reserve_set_status(actor=a, scope=s, entry=e, status="used", on=D(2025, 5, 1))
+    reserve.reserve_set_status(actor=a, scope=s, entry=e, status="in_pool", on=D(2026, 2, 1))  # reviewed
+    assert ReserveEntry.objects.get(pk=e.pk).review_due == D(2027, 2, 1)
+    reserve.reserve_set_status(actor=a, scope=s, entry=e, status="under_inspection", on=D(2026, 3, 1))
+    reserve.reserve_set_status(actor=a, scope=s, entry=e, status="used", on=D(2026, 4, 1))
+    with pytest.raises(rules.RuleViolation):
+        reserve.reserve_set_status(actor=a, scope=s, entry=e, status="in_pool", on=D(2026, 5, 1))
+    reserve.development_add(actor=a, scope=s, entry=e, kind="secondment", place="省乡村振兴局", start=D(2025, 6, 1), end=D(2026, 1, 1))
+    assert AuditEvent.objects.filter(action__startswith="cadres.reserve").count() == 4  # add + 3 status changes
+    assert AuditEvent.objects.filter(action="cadres.development_add").count() == 1
+    n, ns = who(city, "neighbour_admin")
+    with pytest.raises(Http404):
+        reserve.reserve_add(actor=n, scope=ns, cadre=c, category="42", sector="party", route="recommendation", entered_on=D(2025, 3, 1))
+
+
+def test_it_matches_pool_members_to_teams_lacking_young_cadres(city, people):
+    a, s = who(city)
+    young = cadre_of(city, "周平", 40, D(1992, 6, 2))  # 34 on ON: young for 乡科级副职 (≤35)
+    old = cadre_of(city, "陈旧", 41, D(1970, 1, 1))
+    for c in (young, old):
+        reserve.reserve_add(actor=a, scope=s, cadre=c, category="42", sector="party", route="recommendation", entered_on=D(2025, 1, 1))
+    team = selectors.teams_with_gaps(s, ON).get(name="金安区一镇领导班子")
+    assert selectors.gap_reasons(team) == ["缺年轻干部"]
+    assert [e.cadre for e in sr.gap_candidates(s, team, ON)] == [young]
+    assert [e.cadre for e in sr.gap_candidates(s, team, D(2028, 6, 1))] == [young]  # 35: still young (≤35)
+    assert sr.gap_candidates(s, team, D(2028, 6, 2)) == []  # 36 on his birthday
+    item = evidence.evidence_record(actor=a, scope=s, cadre=young, kind="accountability", on=D(2026, 3, 1),
+                                    title="防汛值守不到位被通报", source_document="金纪〔2026〕4号")
+    assert sr.gap_candidates(s, team, ON) == []  # a non-tolerated accountability decision bars him
+    with pytest.raises(rules.RuleViolation, match="不能予以容错"):
+        reserve.error_tolerance_decide(actor=a, scope=s, evidence=item, distinction="none", tolerated=True, decided_on=D(2026, 4, 1), document_no="金组〔2026〕9号")
+    reserve.error_tolerance_decide(actor=a, scope=s, evidence=item, distinction="inexperience", tolerated=True, decided_on=D(2026, 4, 1), document_no="金组〔2026〕9号")
+    assert [e.cadre for e in sr.gap_candidates(s, team, ON)] == [young]
+    assert sr.gap_candidates(scope_for(city.users["neighbour_admin"]), team, ON) == []
+    structure = sr.pool_structure(sr.pool(s), ON)
+    assert (structure["size"], structure["young"]) == (2, 1)
+
+
+def test_it_runs_a_removal_case_and_enforces_the_one_year_bar(city, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    item = evidence.evidence_record(actor=a, scope=s, cadre=cadre, kind="inspection", on=D(2025, 3, 1), title="巡察发现分管工作长期落后", source_document="金巡〔2025〕2号")
+    case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["08", "07"], measure="remove", motion_on=D(2025, 4, 1), evidence=[item])
+    with pytest.raises(rules.RuleViolation, match="尚未经党委（党组）讨论决定"):
+        reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
+    reserve.case_step(actor=a, scope=s, case=case, step="verify", on=D(2025, 4, 10))
+    with pytest.raises(rules.RuleViolation, match="日期早于上一程序"):
+        reserve.case_step(actor=a, scope=s, case=case, step="talk", on=D(2025, 4, 9))
+    with pytest.raises(rules.RuleViolation, match="请填写讨论决定的意见"):
+        reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 4, 20))
+    reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 4, 20), decision="同意免去其副镇长职务")
+    reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
+    assert not Appointment.objects.filter(cadre=cadre, end__isnull=True).exists()
+    assert career.waiting_dates(cadre) == (D(2025, 5, 1), None)
+    team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    post = Post.objects.create(unit=team.unit, team=team, title="党委委员", post_level="42")
+    with pytest.raises(rules.RuleViolation, match="2026.05.01前不得担任领导职务"):
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2026, 4, 30), document_no="金组〔2026〕1号")
+    plain = Post.objects.create(unit=team.unit, title="四级主任科员岗", post_level="50")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=plain, start=D(2025, 6, 1), document_no="金组〔2025〕21号")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2026, 5, 1), document_no="金组〔2026〕1号")
+    reserve.case_follow_up(actor=a, scope=s, case=case, note="到新岗位后表现较好", propose_reuse_on=D(2026, 4, 1))
+    assert AuditEvent.objects.filter(action="cadres.case_complete").exists()
+
+
+def test_it_demotes_to_a_lower_post_and_bars_promotion_for_two_years(city, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["张晓明"])  # 党委书记, 乡科级正职
+    team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    lower = Post.objects.create(unit=team.unit, team=team, title="副镇长", post_level="42")
+    case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["03"], measure="demote", motion_on=D(2025, 1, 5))
+    reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 1, 20), decision="降为副职")
+    same = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    with pytest.raises(rules.RuleViolation, match="应低于现任职务级别"):
+        reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 2, 1), document_no="金组〔2025〕5号", new_post=same)
+    case = reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 2, 1), document_no="金组〔2025〕5号", new_post=lower)
+    assert case.new_appointment.post == lower and Cadre.objects.get(pk=cadre.pk).post_level == "42"
+    assert Appointment.objects.get(cadre=cadre, post__title="党委书记").end == D(2025, 2, 1)
+    with pytest.raises(rules.RuleViolation, match="2027.02.01前不得提拔"):
+        career.appointment_create(actor=a, scope=s, cadre=Cadre.objects.get(pk=cadre.pk), post=same, start=D(2027, 1, 31), document_no="金组〔2027〕1号")
+    CadreRank.objects.create(cadre=cadre, rank="09", start=D(2020, 1, 1))
+    with pytest.raises(rules.RuleViolation, match="不得提拔"):
+        career.rank_grant(actor=a, scope=s, cadre=cadre, rank="08", start=D(2027, 1, 31), document_no="")
+    career.rank_grant(actor=a, scope=s, cadre=cadre, rank="08", start=D(2027, 2, 1), document_no="")
+    career.appointment_create(actor=a, scope=s, cadre=Cadre.objects.get(pk=cadre.pk), post=same, start=D(2027, 2, 1), document_no="金组〔2027〕1号")
+
+
+def test_it_changes_a_leader_to_a_rank_only_position(city, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["14"], measure="rank_only", motion_on=D(2025, 1, 5))
+    reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 1, 20), decision="改任二级主任科员")
+    reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 2, 1), document_no="金组〔2025〕6号", new_rank="08")
+    assert CadreRank.objects.get(cadre=cadre).rank == "08"
+    assert not Appointment.objects.filter(cadre=cadre, end__isnull=True).exists()
+    with pytest.raises(rules.RuleViolation, match="请选择不适宜担任现职的情形"):
+        reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["16"], measure="remove", motion_on=D(2025, 3, 1))
+    assert len(rules.CIRCUMSTANCES) == 15
+    leader = Actor(city.users["leader"]), scope_for(city.users["leader"])
+    with pytest.raises(PermissionDenied):
+        reserve.case_open(actor=leader[0], scope=leader[1], cadre=cadre, circumstances=["01"], measure="remove", motion_on=D(2025, 3, 1))
+
+
+def test_it_serves_pool_case_and_record_pages_to_the_right_people(city, login, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    reserve.reserve_add(actor=a, scope=s, cadre=cadre, category="41", sector="party", route="inspection", entered_on=D(2025, 1, 1))
+    c = login(city.users["county_admin"])
+    r = c.post(reverse("cadres:case_open", args=[cadre.id]), {"circumstances": ["07"], "measure": "reassign", "motion_on": "2025-03-01"})
+    case = cadre.adjustment_cases.get()
+    assert r.status_code == 302 and r.url == reverse("cadres:case", args=[case.id])
+    record = c.get(reverse("cadres:record", args=[cadre.id])).content.decode()
+    assert "2021.06--" in record and "金安区一镇副镇长" in record and "乡科级正职后备" in record and "动议调整" in record
+    pool = c.get(reverse("cadres:pool"))
+    assert "孙丽" in pool.content.decode() and c.get(reverse("cadres:pool"), {"format": "xlsx"}).status_code == 200
+    urls = [reverse("cadres:pool"), reverse("cadres:cases"), reverse("cadres:case", args=[case.id]), reverse("cadres:record", args=[cadre.id])]
+    n = login(city.users["neighbour_admin"])
+    assert "孙丽" not in n.get(urls[0]).content.decode() and "孙丽" not in n.get(urls[1]).content.decode()
+    assert n.get(urls[2]).status_code == 404 and n.get(urls[3]).status_code == 404
+    assert n.post(reverse("cadres:case_step", args=[case.id]), {"step": "talk", "on": "2025-03-02"}).status_code == 404
+    o = login(city.users["outsider"])
+    assert {o.get(u).status_code for u in urls} == {403}
+    leader = login(city.users["leader"])
+    assert leader.get(urls[3]).status_code == 200 and "动议调整" not in leader.get(urls[3]).content.decode()
+    assert leader.post(reverse("cadres:case_step", args=[case.id]), {"step": "talk", "on": "2025-03-02"}).status_code == 403

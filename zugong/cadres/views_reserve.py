@@ -1,0 +1,210 @@
+"""Pages of the reserve pool, up-and-down case files and error tolerance (issue 4 §3–4). Thin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zugong.cadres import rules
+from zugong.cadres import selectors_reserve as sr
+from zugong.cadres.access import cadre_get, may_manage
+from zugong.cadres.forms import (
+    CaseCompleteForm,
+    CaseForm,
+    CaseStepForm,
+    DevelopmentForm,
+    FollowUpForm,
+    ReserveForm,
+    ReserveStatusForm,
+    ToleranceForm,
+)
+from zugong.cadres.models import Evidence, Post, ReserveStatus, Sector
+from zugong.cadres.services import reserve
+from zugong.core import codes
+from zugong.core.audit import Actor
+from zugong.core.scope import scope_for
+from zugong.core.xlsx import xlsx_response
+from zugong.orgs.models import STEP
+
+
+def _do(request, target: str, fn, ok: str = "已保存"):
+    try:
+        fn()
+        messages.success(request, ok)
+    except rules.RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect(target)
+
+
+def _invalid(request, target: str, text: str):
+    messages.error(request, text)
+    return redirect(target)
+
+
+@login_required
+def pool_list(request):
+    """后备干部库 by 类别/行业/领域/状态 with its structure (active entries) and the .xlsx export."""
+    scope = scope_for(request.user)
+    f = sr.PoolFilters.from_params(request.GET)
+    qs = sr.pool(scope, f)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(reserve_export(request, scope, qs), "后备干部名单.xlsx")
+    today = timezone.localdate()
+    return render(request, "cadres/pool.html", {
+        "entries": qs[:500], "f": f, "structure": sr.pool_structure(qs, today), "today": today,
+        "choices": {"category": codes.POST_LEVEL, "sector": Sector.choices, "status": ReserveStatus.choices},
+        "query": request.GET.urlencode(),
+    })  # fmt: skip
+
+
+def reserve_export(request, scope, qs) -> bytes:
+    from django.db import transaction
+
+    from zugong.core.audit import audit_record
+    from zugong.core.xlsx import rows_to_xlsx
+
+    rows = [[i, e.cadre.person.name, e.cadre.person.gender_label, e.cadre.person.birth_date.strftime("%Y.%m"),
+             e.cadre.person.education_label, e.cadre.unit.name, e.get_category_display(), e.get_sector_display(), e.field,
+             e.get_route_display(), e.get_status_display(), e.entered_on, e.review_due]
+            for i, e in enumerate(qs, start=1)]  # fmt: skip
+    content = rows_to_xlsx("后备干部", ["序号", "姓名", "性别", "出生年月", "学历", "工作单位", "类别", "行业", "领域", "入库方式", "状态", "入库时间", "复核时间"], rows)
+    with transaction.atomic():
+        audit_record(Actor.from_request(request), "cadres.reserve_export", object_type="ReserveEntry", scope_unit_path=scope.unit_path,
+                     summary=f"导出后备干部名单{len(rows)}人", after={"count": len(rows)})  # fmt: skip
+    return content
+
+
+@login_required
+@require_POST
+def reserve_add(request, cadre_id: int):
+    scope = scope_for(request.user)
+    cadre = cadre_get(scope, cadre_id)
+    form, target = ReserveForm(request.POST), f"/cadres/{cadre.pk}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请完整填写后备干部信息")
+    return _do(request, target, lambda: reserve.reserve_add(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def reserve_status(request, entry_id: int):
+    scope = scope_for(request.user)
+    entry = sr.entry_get(scope, entry_id)
+    form, target = ReserveStatusForm(request.POST), f"/cadres/{entry.cadre_id}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请选择状态和日期")
+    return _do(request, target, lambda: reserve.reserve_set_status(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def reserve_development(request, entry_id: int):
+    scope = scope_for(request.user)
+    entry = sr.entry_get(scope, entry_id)
+    form, target = DevelopmentForm(request.POST), f"/cadres/{entry.cadre_id}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请完整填写培养锻炼信息")
+    return _do(request, target, lambda: reserve.development_add(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
+
+
+@login_required
+def case_list(request):
+    """能上能下 case files in scope."""
+    scope = scope_for(request.user)
+    return render(request, "cadres/cases.html", {"cases": sr.cases_in_scope(scope)[:500], "measures": rules.MEASURE_LABELS})
+
+
+@login_required
+@require_POST
+def case_open(request, cadre_id: int):
+    """动议: open a case from the cadre's record page."""
+    scope = scope_for(request.user)
+    cadre = cadre_get(scope, cadre_id)
+    ev = list(Evidence.objects.filter(cadre=cadre))
+    form, target = CaseForm(request.POST, evidence_choices=[(e.pk, e.title) for e in ev]), f"/cadres/{cadre.pk}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请选择不适宜担任现职的情形、调整方式和动议时间")
+    d = form.cleaned_data
+    chosen = [e for e in ev if e.pk in set(d["evidence"])]
+    try:
+        case = reserve.case_open(actor=Actor.from_request(request), scope=scope, cadre=cadre, circumstances=d["circumstances"],
+                                 measure=d["measure"], motion_on=d["motion_on"], evidence=chosen, decision=d["decision"])  # fmt: skip
+    except rules.RuleViolation as exc:
+        return _invalid(request, target, str(exc))
+    return redirect("cadres:case", case_id=case.pk)
+
+
+@login_required
+def case_detail(request, case_id: int):
+    """A case file: circumstances, evidence, steps, the resulting change, follow-up."""
+    scope = scope_for(request.user)
+    case = sr.case_get(scope, case_id)
+    county = case.cadre.unit.path[: 2 * STEP]
+    posts = Post.objects.filter(unit__path__startswith=county).filter(unit__path__startswith=scope.unit_path).select_related("unit")[:400]
+    labels = dict(rules.CIRCUMSTANCES)
+    return render(request, "cadres/case.html", {
+        "case": case, "circumstances": [labels[c] for c in case.circumstances], "steps": case.steps.all(),
+        "evidence": case.evidence.all(), "can_write": may_manage(scope, case.cadre), "step_choices": CaseStepForm.base_fields["step"].choices,
+        "posts": posts, "ranks": rules.RANKS, "today": timezone.localdate(), "source": rules.SOURCE_UP_DOWN,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_step(request, case_id: int):
+    scope = scope_for(request.user)
+    case = sr.case_get(scope, case_id)
+    form, target = CaseStepForm(request.POST), f"/cadres/cases/{case.pk}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请选择程序并填写日期")
+    return _do(request, target, lambda: reserve.case_step(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def case_complete(request, case_id: int):
+    scope = scope_for(request.user)
+    case = sr.case_get(scope, case_id)
+    form, target = CaseCompleteForm(request.POST), f"/cadres/cases/{case.pk}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请填写调整生效时间和文号")
+    d = form.cleaned_data
+    post = None
+    if d["new_post"]:
+        post = Post.objects.filter(pk=d["new_post"], unit__path__startswith=scope.unit_path).first()
+        if post is None:
+            raise Http404("职务不存在或不在管理范围内")
+    return _do(request, target, lambda: reserve.case_complete(actor=Actor.from_request(request), scope=scope, case=case,
+                                                                effective_on=d["effective_on"], document_no=d["document_no"],
+                                                                new_post=post, new_rank=d["new_rank"]), "调整已实施")  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_follow_up(request, case_id: int):
+    scope = scope_for(request.user)
+    case = sr.case_get(scope, case_id)
+    form, target = FollowUpForm(request.POST), f"/cadres/cases/{case.pk}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请填写跟踪情况")
+    return _do(request, target, lambda: reserve.case_follow_up(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
+
+
+@login_required
+@require_POST
+def evidence_tolerance(request, evidence_id: int):
+    """容错纠错 decision on one evidence item of a cadre in scope."""
+    scope = scope_for(request.user)
+    ev = Evidence.objects.filter(pk=evidence_id, cadre__unit__path__startswith=scope.unit_path).first()
+    if ev is None:
+        raise Http404("考核依据不存在或不在管理范围内")
+    form, target = ToleranceForm(request.POST), f"/cadres/{ev.cadre_id}/"
+    if not form.is_valid():
+        return _invalid(request, target, "请完整填写容错纠错认定")
+    return _do(request, target, lambda: reserve.error_tolerance_decide(actor=Actor.from_request(request), scope=scope, evidence=ev, **form.cleaned_data))
+
+
