@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.cadre_list, name="list"),
     path("export.xlsx", views_io.cadre_export, name="export"),
     path("teams/", views_career.team_list, name="teams"),
+    path("teams/export.xlsx", views_career.team_export, name="team_export"),
     path("teams/gaps/", views_career.gap_list, name="gaps"),
     path("teams/<int:team_id>/", views_career.team_detail, name="team"),
     path("teams/<int:team_id>/appoint/", views_career.team_appoint, name="team_appoint"),

@@ -27,6 +27,7 @@ from zugong.core import codes
 from zugong.core.audit import Actor
 from zugong.core.models import Role
 from zugong.core.scope import scope_for
+from zugong.core.xlsx import xlsx_response
 from zugong.orgs.selectors import unit_get
 from zugong.stats.selectors import CADRE_AGE_BANDS
 
@@ -70,6 +71,16 @@ def team_list(request):
         "totals": selectors.structure_totals(scope, on, unit_path=path),
         "thresholds": [(codes.label("post_level", k), v) for k, v in sorted(selectors.young_thresholds().items())],
     })  # fmt: skip
+
+
+@login_required
+def team_export(request):
+    """班子成员名册 (.xlsx, 姓氏笔画) of the teams page's selection (``on``, ``unit``) or one ``team``."""
+    scope = scope_for(request.user)
+    on, unit = as_of(request), _unit(request, scope)
+    team = selectors.team_get(scope, request.GET["team"]) if request.GET.get("team") else None
+    content = career.team_roster_export(actor=Actor.from_request(request), scope=scope, on=on, unit_path=unit.path if unit else None, team=team)
+    return xlsx_response(content, f"{team.name if team else '领导班子'}成员名册.xlsx")
 
 
 @login_required

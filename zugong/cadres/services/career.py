@@ -204,3 +204,36 @@ def young_threshold_set(*, actor: Actor, scope: Scope, post_level: str, max_age:
 
 __all__ = ["appointment_create", "appointment_end", "rank_grant", "post_quota_set", "young_threshold_set",
            "running_on", "quota_holders", "check_appointment", "waiting_dates"]
+
+
+def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: str | None = None,
+                       team: LeadershipTeam | None = None) -> bytes:
+    """班子成员名册 (.xlsx): members of the teams in scope (below ``unit_path``, or one ``team``) on ``on``,
+    sorted by 姓氏笔画; one row per post held. Audited (``cadres.team_roster_export``)."""
+    from django.db.models import OuterRef, Subquery
+
+    from zugong.core.rules import age_on
+    from zugong.core.xlsx import rows_to_xlsx
+
+    rank = CadreRank.objects.filter(running_on(on), cadre=OuterRef("cadre")).order_by("-start").values("rank")[:1]
+    qs = (Appointment.objects.filter(running_on(on), post__team__isnull=False, post__team__unit__path__startswith=scope.unit_path)
+          .select_related("cadre__person", "post__team").annotate(rank=Subquery(rank)))  # fmt: skip
+    if unit_path:
+        qs = qs.filter(post__team__unit__path__startswith=unit_path)
+    if team is not None:
+        qs = qs.filter(post__team=team)
+    qs = qs.order_by("cadre__person__stroke_key", "cadre__person__name", "cadre_id", "post__sort", "id")
+    rows = []
+    for i, a in enumerate(qs, start=1):
+        p = a.cadre.person
+        rows.append([i, p.name, p.gender_label, p.ethnicity_label, p.birth_date.strftime("%Y.%m"), age_on(p.birth_date, on),
+                     p.education_label, "中共党员" if a.cadre.is_party_member else "非中共党员", a.post.team.name,
+                     a.post.title + ("（兼）" if a.is_concurrent else ""), a.post.get_post_level_display(),
+                     rules.RANK_LABELS.get(a.rank or "", ""), a.start.strftime("%Y.%m"), a.document_no])  # fmt: skip
+    columns = ["序号", "姓名", "性别", "民族", "出生年月", "年龄", "学历", "政治面貌", "领导班子", "职务", "职务级别", "职级", "任职时间", "任职文号"]
+    content = rows_to_xlsx("班子成员名册", columns, rows, heading=f"领导班子成员名册（截至{on:%Y年%m月%d日}）")
+    with transaction.atomic():
+        audit_record(actor, "cadres.team_roster_export", object_type="LeadershipTeam", object_id=team.pk if team else "",
+                     scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows)}条",
+                     after={"count": len(rows), "on": on})  # fmt: skip
+    return content
