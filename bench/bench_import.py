@@ -257,9 +257,7 @@ def run_one(db: str, n: int, naive_n: int, keep: bool) -> None:
                   f"errors {job.error_rows:,}")  # fmt: skip
             print(f"  read      {t['read']:7.2f}s  {n / t['read']:>10,.0f} rows/s  (python-calamine)")
             print(f"  validate  {t['validate']:7.2f}s  {n / t['validate']:>10,.0f} rows/s  (all rules + person lookup by blind index)")
-            print(f"            of which: lookup and compare with existing persons {t.get('validate.lookup', 0):.2f}s"
-                  + (f", handing new members to the COPY worker {t['validate.stream']:.2f}s (written while validating)"
-                     if "validate.stream" in t else ""))  # fmt: skip
+            print(f"            of which: lookup and compare with existing persons {t.get('validate.lookup', 0):.2f}s")
             print(f"  write     {t['write']:7.2f}s  {n / t['write']:>10,.0f} rows/s  (ids, COPY/executemany, affiliations, audit, commit)")
             parts = ", ".join(f"{k[6:]} {v:.2f}s" for k, v in t.items() if k.startswith("write."))
             if parts:

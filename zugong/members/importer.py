@@ -58,7 +58,6 @@ from zugong.orgs.models import BRANCH_KINDS, OrgKind, PartyOrganization, Unit
 SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
 SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
 LOOKUP_BATCH = 20000
-STREAM_CHUNK = 10000
 OUT_OF_SCOPE = "所在党支部不在您的管理范围内"
 
 ProgressFn = Callable[[int, int], None]
@@ -225,7 +224,7 @@ class MemberRecord:
     # filled by classification
     person_id: int | None = None
     member_id: int | None = None
-    outcome: str = "new"  # new | new_member | update | transfer | unchanged | refused (an error of classification)
+    outcome: str = "new"  # new | new_member | update | transfer | unchanged
     person_changes: dict = field(default_factory=dict)
     member_changes: dict = field(default_factory=dict)
     open_affiliation: tuple[int, dt.date] | None = None
@@ -272,23 +271,12 @@ def map_roster(rows: Sequence[Sequence[object]], columns: Sequence[Column], prep
 
 
 def prepare_members(
-    rows: Sequence[Sequence[object]],
-    scope: Scope,
-    *,
-    today: dt.date | None = None,
-    progress: ProgressFn | None = None,
-    sink: Callable[[list[MemberRecord]], None] | None = None,
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date | None = None, progress: ProgressFn | None = None
 ) -> Prepared:
     """Validate a member roster (all cells of the first sheet) for ``scope`` and classify each good row.
 
-    Writes nothing itself. Returns ``Prepared`` with every error and, in ``records``, the good rows
-    with their outcome; ``counts`` has new / update / transfer / unchanged among them.
-
-    ``sink`` (optional) receives the classified records in chunks of STREAM_CHUNK while the file
-    is still being validated, as long as no row so far has an error; it lets the caller start
-    writing early (``MemberWriter.add``). The caller must discard what it wrote when the result
-    has any error: later rows can still make an earlier one bad (a duplicate). The result is the
-    same with or without a sink.
+    Writes nothing. Returns ``Prepared`` with every error and, in ``records``, the good rows with
+    their outcome; ``counts`` has new / update / transfer / unchanged among them.
     """
     prepared = Prepared()
     t0 = time.perf_counter()
@@ -301,10 +289,7 @@ def prepare_members(
         prepared.timings["validate"] = time.perf_counter() - t0
         return prepared
     v = _MemberValidator(hmap.index, scope, today, prepared)
-    classifier = _Classifier(prepared, scope)
-    timings = prepared.timings
     seen: dict[str, int] = {}
-    streamed = 0  # records[:streamed] went to the sink
     for n, (row_no, cells) in enumerate(data, start=1):
         rec = v.row(row_no, cells)
         if rec is not None:
@@ -315,25 +300,12 @@ def prepare_members(
             else:
                 seen[rec.id_index] = row_no
                 prepared.records.append(rec)
-        if sink is not None and len(prepared.records) - streamed >= STREAM_CHUNK:
-            batch = prepared.records[streamed:]
-            streamed = len(prepared.records)
-            t1 = time.perf_counter()
-            if not prepared.errors:
-                classifier.classify(batch)
-            t2 = time.perf_counter()
-            if prepared.errors or classifier.errors:
-                sink = None  # a bad row: nothing more is written early
-            else:
-                sink(batch)
-            timings["validate.lookup"] = timings.get("validate.lookup", 0) + t2 - t1
-            timings["validate.stream"] = timings.get("validate.stream", 0) + time.perf_counter() - t2
         if progress is not None and n % 5000 == 0:
             progress(n, len(data))
     prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
     t1 = time.perf_counter()
-    classifier.finish()
-    timings["validate.lookup"] = timings.get("validate.lookup", 0) + time.perf_counter() - t1
+    _classify(prepared, scope, today)
+    prepared.timings["validate.lookup"] = time.perf_counter() - t1
     prepared.errors.sort(key=lambda e: e[0])
     prepared.timings["validate"] = time.perf_counter() - t0
     return prepared
@@ -575,46 +547,15 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
         return cur.fetchall()
 
 
-class _Classifier:
-    """Sets each valid record's outcome from the persons on file (one lookup query per batch).
-
-    Reasons found here (left the party, member held outside the scope) are kept aside and added by
-    ``finish`` only for records that are still valid then, so classifying a chunk early (while a
-    later duplicate may still make one of its rows bad) gives the same errors as classifying the
-    good rows at the end.
-    """
-
-    def __init__(self, prepared: Prepared, scope: Scope):
-        self.prepared = prepared
-        self.scope_path = scope.org_path
-        self.paths = dict(PartyOrganization.objects.values_list("id", "path"))
-        self.names: dict[int, str | None] = {}
-        self.done: set[int] = set()  # rows classified
-        self.errors: list[tuple[MemberRecord, str]] = []
-
-    def classify(self, records: list[MemberRecord]) -> None:
-        """Classify ``records`` (one lookup query per LOOKUP_BATCH records)."""
-        for start in range(0, len(records), LOOKUP_BATCH):
-            self._batch(records[start : start + LOOKUP_BATCH])
-        self.done.update(r.row for r in records)
-
-    def finish(self) -> None:
-        """Classify the records not done yet, add the kept reasons of valid rows, drop them, count outcomes."""
-        prepared = self.prepared
-        self.classify([r for r in prepared.records if r.row not in self.done])
-        bad = set()
-        for rec, reason in self.errors:
-            if rec.row not in prepared.error_rows:
-                prepared.add_error(rec.row, "身份证号", rec.id_number, reason)
-                bad.add(rec.row)
-        if bad:
-            prepared.records = [r for r in prepared.records if r.row not in bad]
-        counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
-        for rec in prepared.records:
-            counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
-        prepared.counts = counts
-
-    def _batch(self, batch: list[MemberRecord]) -> None:
+def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
+    """Look up existing persons by blind index (one query per LOOKUP_BATCH rows) and set each outcome."""
+    records = prepared.records
+    counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
+    paths = dict(PartyOrganization.objects.values_list("id", "path"))
+    names = {}
+    bad: set[int] = set()
+    for start in range(0, len(records), LOOKUP_BATCH):
+        batch = records[start : start + LOOKUP_BATCH]
         by_index = {r.id_index: r for r in batch}
         found = _lookup_persons(list(by_index))
         member_ids = []
@@ -634,14 +575,17 @@ class _Classifier:
                 rec.outcome = "new_member"
                 continue
             if mleft is not None:
-                self.errors.append((rec, "该人员已出党（停止党籍），不能通过名册导入恢复"))
-                rec.outcome = "refused"
+                prepared.add_error(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
+                bad.add(rec.row)
                 continue
-            if not self.paths.get(morg, "").startswith(self.scope_path):
-                if morg not in self.names:
-                    self.names[morg] = PartyOrganization.objects.filter(pk=morg).values_list("name", flat=True).first()
-                self.errors.append((rec, f"该党员现在{self.names[morg]}，不在您的管理范围内，请办理组织关系转接"))
-                rec.outcome = "refused"
+            if not paths.get(morg, "").startswith(scope.org_path):
+                if morg not in names:
+                    names[morg] = PartyOrganization.objects.filter(pk=morg).values_list("name", flat=True).first()
+                prepared.add_error(
+                    rec.row, "身份证号", rec.id_number,
+                    f"该党员现在{names[morg]}，不在您的管理范围内，请办理组织关系转接",
+                )  # fmt: skip
+                bad.add(rec.row)
                 continue
             rec.member_id = mid
             mvals = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
@@ -659,6 +603,11 @@ class _Classifier:
             for rec in batch:
                 if rec.outcome == "transfer":
                     rec.open_affiliation = by_member.get(rec.member_id)
+    if bad:
+        prepared.records = records = [r for r in records if r.row not in bad]
+    for rec in records:
+        counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
+    prepared.counts = counts
 
 
 # --------------------------------------------------------------------------- writing
@@ -799,128 +748,50 @@ def _row_maker(model: type[Model]) -> tuple[str, list[str], Callable[[dict], lis
     return sql, [f.column for f in fields], make
 
 
-class CopyPipeline:
-    """PostgreSQL: COPY chunks of rows into ``models`` from a worker thread, in the caller's transaction.
+def copy_pipelined(models: Sequence[type[Model]], chunks: Iterable[Sequence[Iterable[dict]]]) -> None:
+    """PostgreSQL: COPY chunks of rows into ``models`` (one row iterable per model per chunk, in order).
 
-    ``put(chunk)`` takes one iterable of row dicts per model (as for ``bulk_insert``), builds the
-    value lists in the calling thread and queues them; the worker runs the COPY statements on the
-    same connection, so the server's inserts, index updates and (immediate) foreign-key checks of
-    one chunk overlap the Python work of the next. ``close()`` waits for the worker and raises what
-    it raised; ``abort()`` stops it without raising. Nothing else may use the connection meanwhile
-    except through Django's cursor in the calling thread (psycopg serializes the two).
+    A worker thread runs the COPY statements on this connection (same transaction) while the
+    calling thread builds the next chunk, so the server's inserts, index updates and (immediate)
+    foreign-key checks of one chunk overlap the Python work of the next. Row dicts are as for
+    ``bulk_insert``. Exceptions of the worker are raised here after it stopped.
     """
+    makers = [_row_maker(m) for m in models]
+    with connection.cursor() as cur:
+        types = [_pg_types(cur, m._meta.db_table, cols) for m, (_, cols, _) in zip(models, makers, strict=True)]
+    raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
+    todo: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
 
-    def __init__(self, models: Sequence[type[Model]]):
-        self.makers = [_row_maker(m) for m in models]
-        with connection.cursor() as cur:
-            self.types = [_pg_types(cur, m._meta.db_table, cols) for m, (_, cols, _) in zip(models, self.makers, strict=True)]
-        self.raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
-        self.todo: queue.Queue = queue.Queue(maxsize=2)
-        self.failure: list[BaseException] = []
-        self.worker = threading.Thread(target=self._work, name="import-copy", daemon=True)
-        self.worker.start()
-
-    def _work(self) -> None:
-        try:
-            with self.raw.cursor() as cur:
-                while (item := self.todo.get()) is not None:
-                    for (sql, _, _), oids, rows in zip(self.makers, self.types, item, strict=True):
+    def work() -> None:
+        with raw.cursor() as cur:
+            while (item := todo.get()) is not None:
+                if failure:
+                    continue  # drain until the end marker
+                try:
+                    for (sql, _, _), oids, rows in zip(makers, types, item, strict=True):
                         if not rows:
                             continue
                         with cur.copy(sql) as copy:
                             copy.set_types(oids)
                             for row in rows:
                                 copy.write_row(row)
-        except BaseException as exc:  # re-raised by the calling thread
-            self.failure.append(exc)
-            while self.todo.get() is not None:  # drain until the end marker
-                pass
+                except BaseException as exc:  # re-raised by the calling thread
+                    failure.append(exc)
 
-    def put(self, chunk: Sequence[Iterable[dict]]) -> None:
-        """Queue one chunk: an iterable of row dicts per model, in the models' order."""
-        if self.failure:
-            self.close()
-        # the rows are built (encrypted, keyed) here; the worker only serializes and sends them
-        self.todo.put([[make(r) for r in rows] for (_, _, make), rows in zip(self.makers, chunk, strict=True)])
-
-    def close(self) -> None:
-        """Wait until every queued chunk is written; raise the worker's exception, if any."""
-        self.abort()
-        if self.failure:
-            raise self.failure[0]
-
-    def abort(self) -> None:
-        """Stop the worker after the chunk it is writing (queued chunks are dropped by the caller's rollback)."""
-        if self.worker.is_alive():
-            self.todo.put(None)
-            self.worker.join()
-
-
-class MemberWriter:
-    """Inserts the new members of an import: Person (when new), PartyMember and the first Affiliation.
-
-    ``add`` may be called repeatedly (e.g. as the ``sink`` of ``prepare_members``); records already
-    added are skipped. On PostgreSQL the rows go through a CopyPipeline with foreign keys checked
-    immediately; on SQLite through ``bulk_insert`` at once. Call ``close`` before other writes.
-    """
-
-    def __init__(self) -> None:
-        self.pipeline: CopyPipeline | None = None
-        self.added: set[int] = set()  # Excel rows written
-
-    def add(self, records: Iterable[MemberRecord]) -> None:
-        """Write the records among ``records`` whose outcome is new / new_member and not added yet."""
-        recs = [r for r in records if r.outcome in ("new", "new_member") and r.row not in self.added]
-        if not recs:
-            return
-        self.added.update(r.row for r in recs)
-        persons = [r for r in recs if r.outcome == "new"]
-        for rec, pk in zip(persons, allocate_ids(Person, len(persons)), strict=True):
-            rec.person_id = pk
-        for rec, pk in zip(recs, allocate_ids(PartyMember, len(recs)), strict=True):
-            rec.member_id = pk
-        aff_ids = allocate_ids(Affiliation, len(recs))
-        if not _is_pg():
-            bulk_insert(Person, _person_rows(persons))
-            bulk_insert(PartyMember, _member_rows(recs))
-            bulk_insert(Affiliation, _affiliation_rows(recs, aff_ids))
-            return
-        if self.pipeline is None:
-            # Foreign keys are checked at the end of each COPY, in the server process while this
-            # one prepares the next chunk, instead of all at COMMIT with Python waiting.
-            with connection.cursor() as cur:
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            self.pipeline = CopyPipeline([Person, PartyMember, Affiliation])
-        for i in range(0, len(recs), COPY_CHUNK):
-            chunk = recs[i : i + COPY_CHUNK]
-            self.pipeline.put([_person_rows(chunk), _member_rows(chunk), _affiliation_rows(chunk, aff_ids[i : i + COPY_CHUNK])])
-
-    def close(self) -> None:
-        """Wait for the rows queued on PostgreSQL; raises what writing them raised."""
-        if self.pipeline is not None:
-            self.pipeline.close()
-
-    def abort(self) -> BaseException | None:
-        """Stop writing (after an exception; the caller rolls back). Returns what writing raised, if anything."""
-        if self.pipeline is None:
-            return None
-        self.pipeline.abort()
-        return self.pipeline.failure[0] if self.pipeline.failure else None
-
-
-def _person_rows(records: list[MemberRecord]) -> Iterable[dict]:
-    return ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in records if r.outcome == "new")
-
-
-def _member_rows(records: list[MemberRecord]) -> Iterable[dict]:
-    return ({"id": r.member_id, "person_id": r.person_id, **r.member} for r in records)
-
-
-def _affiliation_rows(records: list[MemberRecord], ids: list[int]) -> Iterable[dict]:
-    return (
-        {"id": pk, "member_id": r.member_id, "org_id": r.org_id, "start": r.member["joined_date"], "reason": "名册导入"}
-        for r, pk in zip(records, ids, strict=True)
-    )
+    worker = threading.Thread(target=work, name="import-copy", daemon=True)
+    worker.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            # the worker only serializes: rows are built (encrypted, keyed) here
+            todo.put([[make(r) for r in rows] for (_, _, make), rows in zip(makers, chunk, strict=True)])
+    finally:
+        todo.put(None)
+        worker.join()
+    if failure:
+        raise failure[0]
 
 
 def person_row(values: dict, id_number: str, id_index: str) -> dict:
@@ -979,24 +850,54 @@ class _Clock:
         self.t = now
 
 
-def write_members(prepared: Prepared, *, today: dt.date, writer: MemberWriter | None = None) -> dict[str, int]:
+def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     """Write the classified good rows of ``prepared``; the caller holds the transaction.
 
-    ``writer`` is the MemberWriter that already received some new members while validating
-    (``prepare_members(sink=writer.add)``), if any. Returns counts: created (new members),
-    updated, unchanged, transferred (branch changed; also counted as updated).
+    Returns counts: created (new members), updated, unchanged, transferred (branch changed; also
+    counted as updated).
     """
     recs = prepared.records
     clock = _Clock(prepared.timings)
-    writer = writer or MemberWriter()
-    try:
-        writer.add(recs)
-        writer.close()
-    except BaseException as exc:
-        cause = writer.abort()
-        if cause is not None and cause is not exc:
-            raise cause from exc  # e.g. the COPY's error rather than "transaction is aborted" after it
-        raise
+    if _is_pg():
+        # Foreign keys are checked at the end of each COPY below, in the server process while this
+        # one prepares the next chunk, instead of all at COMMIT with Python waiting.
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    new_persons = [r for r in recs if r.outcome == "new"]
+    new_members = [r for r in recs if r.outcome in ("new", "new_member")]
+    for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
+        rec.person_id = pk
+    for rec, pk in zip(new_members, allocate_ids(PartyMember, len(new_members)), strict=True):
+        rec.member_id = pk
+    aff_ids = allocate_ids(Affiliation, len(new_members))
+    clock("write.ids")
+
+    def person_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
+        return ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in chunk if r.outcome == "new")
+
+    def member_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
+        return ({"id": r.member_id, "person_id": r.person_id, **r.member} for r in chunk)
+
+    def affiliation_rows(chunk: list[MemberRecord], ids: list[int]) -> Iterable[dict]:
+        return (
+            {"id": pk, "member_id": r.member_id, "org_id": r.org_id, "start": r.member["joined_date"], "reason": "名册导入"}
+            for r, pk in zip(chunk, ids, strict=True)
+        )
+
+    if _is_pg():
+        chunks = (
+            (slice_, aff_ids[i : i + COPY_CHUNK])
+            for i in range(0, len(new_members), COPY_CHUNK)
+            for slice_ in [new_members[i : i + COPY_CHUNK]]
+        )
+        copy_pipelined(
+            [Person, PartyMember, Affiliation],
+            ([person_rows(c), member_rows(c), affiliation_rows(c, ids)] for c, ids in chunks),
+        )
+    else:
+        bulk_insert(Person, person_rows(new_persons))
+        bulk_insert(PartyMember, member_rows(new_members))
+        bulk_insert(Affiliation, affiliation_rows(new_members, aff_ids))
     clock("write.inserts")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)

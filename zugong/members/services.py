@@ -114,17 +114,9 @@ def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, c
     )
 
 
-def _progress_saver(job: ImportJob, via=None) -> Callable[[int, int], None]:
-    """Saves a job's progress; ``via`` is a second connection (autocommit) when the default one is
-    inside the import transaction, whose writes the polling page would not see until COMMIT."""
-
+def _progress_saver(job: ImportJob) -> Callable[[int, int], None]:
     def save(done: int, total: int) -> None:
-        if via is None:
-            ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
-            return
-        with via.cursor() as cur:
-            table = via.ops.quote_name(ImportJob._meta.db_table)
-            cur.execute(f"UPDATE {table} SET progress_done = %s, progress_total = %s WHERE id = %s", [done, total, job.pk])
+        ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
 
     return save
 
@@ -136,15 +128,20 @@ def _read(job: ImportJob, timings: dict) -> list:
     return rows
 
 
-def _read_rows(job: ImportJob, timings: dict) -> list:
+def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None = None) -> importer.Prepared:
+    """Read and validate the job's file; store counts, expected outcomes and errors on the job.
+
+    Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
+    """
+    kind = roster_kind(job.kind)
+    timings: dict = {}
     try:
-        return _read(job, timings)
+        rows = _read(job, timings)
     except ValueError as exc:
         _fail(job, str(exc))
         raise ImportRefused(str(exc)) from None
-
-
-def _store_validation(job: ImportJob, prepared: importer.Prepared) -> None:
+    prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
+    prepared.timings.update(timings)
     job.status = ImportJob.Status.VALIDATED
     job.total_rows = prepared.total_rows
     job.error_rows = prepared.error_count
@@ -157,98 +154,7 @@ def _store_validation(job: ImportJob, prepared: importer.Prepared) -> None:
     job.errors = prepared.errors
     job.timings = {k: round(v, 3) for k, v in prepared.timings.items()}
     job.save()
-
-
-def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None = None) -> importer.Prepared:
-    """Read and validate the job's file; store counts, expected outcomes and errors on the job.
-
-    Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
-    """
-    kind = roster_kind(job.kind)
-    timings: dict = {}
-    rows = _read_rows(job, timings)
-    prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
-    prepared.timings.update(timings)
-    _store_validation(job, prepared)
     return prepared
-
-
-class _Retract(Exception):
-    """Rolls back what was written while validating a file that turned out to have errors."""
-
-
-def _commit_while_validating(
-    *, job: ImportJob, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date
-) -> tuple[bool, importer.Prepared]:
-    """PostgreSQL member rosters: validate and write in one transaction, new members going to the
-    database chunk by chunk while later rows are still being validated (the server inserts while
-    Python validates). Returns ``(True, prepared)`` when the file had no error and is committed.
-
-    When any row is bad, everything written is rolled back and ``(False, prepared)`` returned, with
-    the validation stored on the job exactly as ``import_job_validate`` stores it; the caller then
-    refuses or writes the good rows as for any file.
-    """
-    timings: dict = {}
-    rows = _read_rows(job, timings)
-    progress_conn = connection.copy()  # progress must be visible before COMMIT
-    writer = importer.MemberWriter()
-    prepared = None
-    try:
-        with transaction.atomic():
-            try:
-                prepared = importer.prepare_members(
-                    rows, scope, today=today, progress=_progress_saver(job, via=progress_conn), sink=writer.add
-                )
-            except BaseException as exc:
-                cause = writer.abort()
-                if cause is not None and cause is not exc:
-                    raise cause from exc  # the COPY's error rather than "transaction is aborted" after it
-                raise
-            prepared.timings.update(timings)
-            if prepared.header_error or prepared.error_count:
-                writer.abort()
-                raise _Retract
-            _store_validation(job, prepared)
-            _write_audited(job=job, actor=actor, scope=scope, prepared=prepared, good_rows_only=good_rows_only,
-                           write=lambda: importer.write_members(prepared, today=today, writer=writer))  # fmt: skip
-            t_commit = time.perf_counter()
-    except _Retract:
-        _store_validation(job, prepared)
-        return False, prepared
-    finally:
-        progress_conn.close()
-    job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
-    job.timings["write"] = round(job.timings["write"] + job.timings["write.commit"], 3)
-    return True, prepared
-
-
-def _write_audited(
-    *, job: ImportJob, actor: Actor, scope: Scope, prepared: importer.Prepared, good_rows_only: bool, write: Callable[[], dict]
-) -> None:
-    """Run ``write`` (returns the counts), write the audit event and finish the job row; the caller holds the transaction."""
-    kind = roster_kind(job.kind)
-    t0 = time.perf_counter()
-    counts = write()
-    job.status = ImportJob.Status.DONE
-    job.good_rows_only = good_rows_only
-    job.created_count = counts["created"]
-    job.updated_count = counts["updated"]
-    job.unchanged_count = counts["unchanged"]
-    job.transferred_count = counts.get("transferred", 0)
-    job.finished_at = timezone.now()
-    job.message = ""
-    after = {
-        "job": job.pk, "file": job.filename, "rows": prepared.total_rows, "error_rows": prepared.error_count,
-        "good_rows_only": good_rows_only, **counts,
-    }  # fmt: skip
-    audit_record(
-        actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
-        summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
-        f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
-    )
-    job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
-    job.timings["write"] = round(time.perf_counter() - t0, 3)
-    job.save()
 
 
 def import_job_commit(
@@ -259,9 +165,6 @@ def import_job_commit(
     All or nothing: raises ImportRefused (and writes nothing, no audit) when any row is bad and
     ``good_rows_only`` is False, or when the file has no usable header. With ``good_rows_only``
     the good rows are written, again in one transaction. The job ends 'done' with the counts.
-
-    On PostgreSQL a member roster is written while it is validated (``_commit_while_validating``);
-    a file with errors is then rolled back and handled as above.
     """
     require_import(scope, job.kind)
     if job.status != ImportJob.Status.VALIDATED:  # also refuses a second click while a commit runs
@@ -269,12 +172,7 @@ def import_job_commit(
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
-    if job.kind == ImportJob.Kind.MEMBERS and connection.vendor == "postgresql":
-        done, prepared = _commit_while_validating(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
-        if done:
-            return job
-    else:
-        prepared = import_job_validate(job=job, scope=scope, today=today)
+    prepared = import_job_validate(job=job, scope=scope, today=today)
     if prepared.header_error:
         _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
         raise ImportRefused(prepared.header_error)
@@ -282,13 +180,33 @@ def import_job_commit(
         _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
         raise ImportRefused(job.message + "：" + "；".join(f"第{e[0]}行{e[1]}：{e[3]}" for e in prepared.errors[:3]))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
+    t0 = time.perf_counter()
     with transaction.atomic():
-        _write_audited(job=job, actor=actor, scope=scope, prepared=prepared, good_rows_only=good_rows_only,
-                       write=lambda: kind.write(prepared, today=today, actor=actor, scope=scope))  # fmt: skip
+        counts = kind.write(prepared, today=today, actor=actor, scope=scope)
+        job.status = ImportJob.Status.DONE
+        job.good_rows_only = good_rows_only
+        job.created_count = counts["created"]
+        job.updated_count = counts["updated"]
+        job.unchanged_count = counts["unchanged"]
+        job.transferred_count = counts.get("transferred", 0)
+        job.finished_at = timezone.now()
+        job.message = ""
+        after = {
+            "job": job.pk, "file": job.filename, "rows": prepared.total_rows, "error_rows": prepared.error_count,
+            "good_rows_only": good_rows_only, **counts,
+        }  # fmt: skip
+        audit_record(
+            actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
+            summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
+            f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
+        )
+        job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
+        job.timings["write"] = round(time.perf_counter() - t0, 3)
+        job.save()
         t_commit = time.perf_counter()
     # COMMIT (deferred foreign-key checks run here) is part of the write; the stored job row has the rest.
     job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
-    job.timings["write"] = round(job.timings["write"] + job.timings["write.commit"], 3)
+    job.timings["write"] = round(time.perf_counter() - t0, 3)
     return job
 
 

@@ -3,12 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.services import PersonData, person_upsert
-from zugong.members import importer, services
+from zugong.members import importer
 from zugong.members.models import Affiliation, PartyMember
 from zugong.members.tests.test_import import ident, media, person_row, run, xlsx  # noqa: F401 (media is an autouse fixture)
 
@@ -44,36 +43,3 @@ def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
         run(city, xlsx([person_row(n) for n in range(1, 8)]))
     assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
     assert not AuditEvent.objects.filter(action="members.import").exists()
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """Stream every 2 validated rows to the writer, COPY 2 rows at a time (PostgreSQL writes while validating)."""
-    monkeypatch.setattr(importer, "STREAM_CHUNK", 2)
-    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
-
-
-def test_it_writes_a_clean_roster_while_validating_it(city, small_chunks, monkeypatch):
-    calls = []
-    real_add = importer.MemberWriter.add
-    monkeypatch.setattr(importer.MemberWriter, "add", lambda self, recs: calls.append(len(recs)) or real_add(self, recs))
-    job, _ = run(city, xlsx([person_row(n) for n in range(1, 10)]))
-    # PostgreSQL: 4 chunks of 2 while validating, then the rest; SQLite: all after validating
-    assert len(calls) == (5 if connection.vendor == "postgresql" else 1)
-    assert job.status == "done" and job.created_count == 9 and job.progress_done == 9
-    assert PartyMember.objects.count() == 9 and Affiliation.objects.count() == 9
-    assert AuditEvent.objects.filter(action="members.import").count() == 1
-
-
-def test_it_rolls_back_rows_written_early_when_a_later_row_is_bad(city, small_chunks):
-    rows = [person_row(n) for n in range(1, 10)] + [person_row(2)]  # the last row repeats the second
-    content = xlsx(rows)
-    _, expected = run(city, content, commit=False)
-    with pytest.raises(services.ImportRefused):
-        run(city, content)
-    assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
-    job, prepared = run(city, content, good_rows_only=True)
-    assert prepared.errors == expected.errors and [e[0] for e in job.errors] == [3, 11]
-    assert job.status == "done" and job.created_count == 8 and job.error_rows == 2
-    assert PartyMember.objects.count() == 8 and Affiliation.objects.count() == 8
-    assert AuditEvent.objects.filter(action="members.import").count() == 1
