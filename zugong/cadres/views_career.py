@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from zugong.cadres import rules, selectors
 from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
-from zugong.cadres.models import Appointment, TeamScorePart, YoungThreshold
+from zugong.cadres.models import Appointment, ReserveEntry, ReserveStatus, TeamScorePart, YoungThreshold
 from zugong.cadres.selectors_appraisal import team_score
 from zugong.cadres.selectors_reserve import gap_candidates
 from zugong.cadres.services import career
@@ -28,6 +29,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import Role
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
+from zugong.members.views import query_without_page
 from zugong.orgs.selectors import unit_get
 from zugong.stats.selectors import CADRE_AGE_BANDS
 
@@ -89,11 +91,12 @@ def gap_list(request):
     and the reserve-pool candidates who could fill each gap."""
     scope = scope_for(request.user)
     on, unit = as_of(request), _unit(request, scope)
-    teams = list(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None))
-    for t in teams:
+    page = Paginator(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    pool_open = ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=scope.unit_path).exists()
+    for t in page.object_list:
         t.gaps = selectors.gap_reasons(t)
-        t.candidates = gap_candidates(scope, t, on)
-    return render(request, "cadres/gaps.html", {"teams": teams, "on": on, "unit": unit})
+        t.candidates = gap_candidates(scope, t, on) if pool_open else []  # one query per team on the page (≤ 50)
+    return render(request, "cadres/gaps.html", {"teams": page, "page": page, "on": on, "unit": unit, "query": query_without_page(request)})
 
 
 @login_required

@@ -71,7 +71,7 @@ def test_it_runs_an_appraisal_round_and_an_adjustment_case(live_server, city, pa
     assert "给予嘉奖" in page.inner_text("#consequences")
 
     # up-and-down: motion → decision → the new post
-    lower = Post.objects.create(unit=town, title="综合办科员", post_level="50")
+    Post.objects.create(unit=town, title="综合办科员", post_level="50")
     sun = Cadre.objects.get(person=people["孙丽"])
     page.goto(f"{base}/cadres/{sun.id}/")
     page.click("summary:has-text('动议调整')")
