@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zugong.cadres.models import Appointment, Cadre, Post
+from zugong.cadres.models import Appointment, Cadre, Post, ReserveEntry
 from zugong.core.testing import PASSWORD
 from zugong.orgs.tests.people import make_person, populate
 
@@ -95,3 +95,15 @@ def test_it_runs_an_appraisal_round_and_an_adjustment_case(live_server, city, pa
     page.goto(f"{base}/cadres/{sun.id}/")
     assert "2026.02--     金安区一镇综合办科员" in page.inner_text("pre.resume")
     shot(page, "cadres-record")
+
+    # team structure and the 缺配年轻干部 list with a pool member who could fill the gap
+    young = Cadre.objects.create(person=make_person("李青", 70, birth=dt.date(1996, 4, 1), female=True), management_level="county",
+                                 post_level="50", unit=town)  # fmt: skip
+    ReserveEntry.objects.create(cadre=young, category="42", sector="rural", field="乡村振兴", route="recommendation",
+                                entered_on=dt.date(2025, 3, 1), status_on=dt.date(2025, 3, 1), review_due=dt.date(2026, 3, 1))  # fmt: skip
+    page.goto(f"{base}/cadres/teams/")
+    assert "缺年轻干部" in page.inner_text("table.list")
+    shot(page, "cadres-teams")
+    page.goto(f"{base}/cadres/teams/gaps/")
+    assert "李青" in page.inner_text("table.list")
+    shot(page, "cadres-gaps")
