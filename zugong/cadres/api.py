@@ -106,3 +106,66 @@ def team_list(request):
         }
         for t in selectors.teams_with_figures(scope, today)
     ]
+
+
+class StructureRow(Schema):
+    """领导班子结构（截至指定日期）。"""
+
+    id: int = Field(description="领导班子编号")
+    name: str = Field(description="班子名称")
+    size: int = Field(description="在任成员数")
+    average_age: float | None = Field(description="平均年龄（岁，按人次）")
+    young: int = Field(description="年轻干部数（按职务级别的年龄标准）")
+    women: int = Field(description="女干部数")
+    non_party: int = Field(description="非中共党员数")
+    chief: str = Field(description="正职 已配备/核定")
+    deputy: str = Field(description="副职 已配备/核定")
+    gaps: list[str] = Field(description="缺配情况")
+
+
+@router.get("/teams/structure", response=list[StructureRow], summary="领导班子结构（按日期）")
+def team_structure(request, on: dt.date | None = None, unit: int | None = None):
+    """Team structure of the user's subtree (or a unit below it) on ``on`` (default today); 404 outside."""
+    from zugong.orgs.selectors import unit_get
+
+    scope = scope_for(request.user)
+    on = on or dt.date.today()
+    path = unit_get(scope, unit).path if unit else None
+    out = []
+    for t in selectors.team_structure(scope, on, unit_path=path):
+        out.append({
+            "id": t.pk, "name": t.name, "size": t.size, "average_age": round(t.avg_age, 1) if t.avg_age is not None else None,
+            "young": t.young, "women": t.women, "non_party": t.non_party,
+            "chief": f"{t.chief_holders}/{'' if t.chief_quota is None else t.chief_quota}",
+            "deputy": f"{t.deputy_holders}/{'' if t.deputy_quota is None else t.deputy_quota}",
+            "gaps": selectors.gap_reasons(t) if t.size else [],
+        })  # fmt: skip
+    return out
+
+
+class RoundFigures(Schema):
+    """年度考核的人数与优秀名额。"""
+
+    id: int
+    name: str = Field(description="考核名称")
+    status: str = Field(description="状态")
+    participants: int = Field(description="参加考核人数")
+    not_graded: int = Field(description="不定等次人数")
+    quota: int = Field(description="优秀理论名额（已取整）")
+    exact: str = Field(description="优秀理论名额（未取整）")
+    excellent: int = Field(description="实际优秀人数")
+    competent: int = Field(description="称职人数")
+    basic: int = Field(description="基本称职人数")
+    incompetent: int = Field(description="不称职人数")
+
+
+@router.get("/appraisal/{round_id}", response=RoundFigures, summary="年度考核人数与优秀名额")
+def appraisal_round(request, round_id: int):
+    """Figures of one appraisal round of the user's subtree; 404 outside it."""
+    from zugong.cadres import selectors_appraisal as sa
+
+    scope = scope_for(request.user)
+    rnd = sa.round_get(scope, round_id)
+    f = sa.round_figures(rnd)
+    return {"id": rnd.pk, "name": str(rnd), "status": rnd.get_status_display(), "exact": str(f["exact"]),
+            **{k: f[k] for k in ("participants", "not_graded", "quota", "excellent", "competent", "basic", "incompetent")}}

@@ -48,3 +48,17 @@ def test_it_limits_branch_secretary_and_lets_leader_read(city, login, people):
     c = login(city.users["branch_secretary"])
     assert c.get("/api/cadres/").json()["count"] == 0 and c.get("/api/cadres/teams").json() == []
     assert login(city.users["leader"]).get("/api/cadres/").json()["count"] == 3
+
+
+def test_it_serves_team_structure_and_round_figures_scoped(city, login, people):
+    from zugong.cadres.models import AppraisalRound
+
+    c = login(city.users["county_admin"])
+    rows = c.get("/api/cadres/teams/structure?on=2026-06-01").json()
+    assert [(r["name"], r["size"], r["women"], r["gaps"]) for r in rows] == [("金安区一镇领导班子", 2, 1, ["缺年轻干部"])]
+    rnd = AppraisalRound.objects.create(unit=city.units["jinan_town"], year=2025, category="organ")
+    assert c.get(f"/api/cadres/appraisal/{rnd.id}").json()["quota"] == 0
+    n = login(city.users["neighbour_admin"])
+    assert n.get(f"/api/cadres/appraisal/{rnd.id}").status_code == 404
+    assert n.get(f"/api/cadres/teams/structure?unit={city.units['jinan'].id}").status_code == 404
+    assert login(city.users["outsider"]).get("/api/cadres/teams/structure").status_code == 403
