@@ -77,24 +77,23 @@ def consequences(cadre: Cadre) -> list[rules.Consequence]:
     return rules.appraisal_consequences(annual_grades(cadre))
 
 
-def task_completion_score(team: LeadershipTeam, year: int) -> Decimal | None:
-    """Hook for the work-plan evidence: the team unit's task-completion score (0–100) for ``year``.
-
-    Uses ``zugong.work.selectors.task_outcome_score(unit, year)`` when the work app provides it;
-    None otherwise (the part is then taken from a recorded TeamScore, or left out of the formula).
-    """
+def task_completion_score(team: LeadershipTeam, year: int, scope: Scope | None = None) -> Decimal | None:
+    """The team unit's on-time completion rate of work-plan tasks due in ``year``, 0–100 (2 decimals):
+    按时完成 ÷ 到期任务 × 100, from ``zugong.work.selectors.unit_outcomes``. None without a scope, when
+    the work app offers nothing or no task of the unit fell due (then the part is typed or left out)."""
+    if scope is None:
+        return None
     try:
-        from zugong.work import selectors as work
+        from zugong.work.selectors import unit_outcomes
     except ImportError:
         return None
-    fn = getattr(work, "task_outcome_score", None)
-    if fn is None:
+    row = next((r for r in unit_outcomes(scope, dt.date(year, 1, 1), dt.date(year, 12, 31)) if r.unit_id == team.unit_id), None)
+    if row is None or not row.due:
         return None
-    value = fn(team.unit, year)
-    return None if value is None else Decimal(str(value))
+    return (Decimal(row.done) * 100 / Decimal(row.due)).quantize(Decimal("0.01"))
 
 
-def team_score(team: LeadershipTeam, year: int) -> dict:
+def team_score(team: LeadershipTeam, year: int, scope: Scope | None = None) -> dict:
     """The "1+N" score of ``team`` for ``year``: ``parts`` [(label, weight, value, source)], ``score``
     (weighted mean of the parts with a value, 2 decimals) and ``formula`` (text with the weights)."""
     values = dict(TeamScore.objects.filter(team=team, year=year).values_list("part_id", "value"))
@@ -102,7 +101,7 @@ def team_score(team: LeadershipTeam, year: int) -> dict:
     for p in TeamScorePart.objects.all():
         value, source = values.get(p.pk), "录入"
         if value is None and p.code == "task":
-            value, source = task_completion_score(team, year), "工作落实任务完成情况"
+            value, source = task_completion_score(team, year, scope), "工作落实：按时完成率"
         parts.append((p.label, p.weight, value, source if value is not None else "—"))
     score, formula = rules.weighted_score([(label, w, v) for label, w, v, _ in parts])
     return {"parts": parts, "score": score, "formula": "综合得分 = " + formula, "year": year}

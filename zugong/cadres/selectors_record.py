@@ -44,7 +44,7 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
     return lines
 
 
-def cadre_record(cadre: Cadre, today: dt.date) -> dict:
+def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
     """Everything the record page shows, as a dict of context entries."""
     from zugong.cadres import selectors_appraisal as sa
     from zugong.cadres.models import AppraisalEntry, AwardLevel, Evidence, EvidenceKind, RoutineAppraisal
@@ -57,7 +57,7 @@ def cadre_record(cadre: Cadre, today: dt.date) -> dict:
         "routine": RoutineAppraisal.objects.filter(cadre=cadre),
         "routine_grades": rules.ROUTINE_GRADES,
         "evidence": Evidence.objects.filter(cadre=cadre).select_related("tolerance"),
-        "task_outcomes": task_outcomes_for(cadre),
+        "task_outcomes": task_outcomes_for(cadre, scope),
         "evidence_kinds": EvidenceKind.choices,
         "award_levels": AwardLevel.choices,
         "resume": resume_lines(cadre),

@@ -132,7 +132,7 @@ def team_detail(request, team_id: int):
         "can_write": scope.is_admin and (team.management_level != "city" or scope.role == Role.CITY_ADMIN),
         "kinds": rules.POST_KINDS, "today": timezone.localdate(), "rank_labels": rules.RANK_LABELS,
         "quotas": {q.kind: q for q in team.quotas.all()},
-        "score": team_score(team, _year(request)), "score_parts": TeamScorePart.objects.all(),
+        "score": team_score(team, _year(request), scope), "score_parts": TeamScorePart.objects.all(),
         "choices": selectors.cadres_for_team(scope, team) if scope.is_admin else [],
     })  # fmt: skip
 

@@ -20,5 +20,5 @@ def cadre_record(request, cadre_id: int):
     today = timezone.localdate()
     return render(request, "cadres/record.html", {
         "cadre": cadre, "person": cadre.person, "age": cadre.person.age_on(today), "today": today,
-        "can_write": may_manage(scope, cadre), **record.cadre_record(cadre, today), "ranks_choices": rules.RANKS,
+        "can_write": may_manage(scope, cadre), **record.cadre_record(cadre, today, scope), "ranks_choices": rules.RANKS,
     })  # fmt: skip

@@ -42,23 +42,32 @@ def evidence_record(*, actor: Actor, scope: Scope, cadre: Cadre, kind: str, on: 
     return row
 
 
-def task_outcomes_for(cadre: Cadre) -> list[dict]:
-    """Hook: task outcomes of the work-plan app for the cadre (or its unit), newest first.
+def task_outcomes_for(cadre: Cadre, scope: Scope, *, years: tuple[int, ...] | None = None) -> list[dict]:
+    """Task outcomes of the work-plan app credited to the cadre, newest year first: for each year
+    (default this year and last), the outcomes of the units whose 领导班子 the cadre sits on at the
+    year's end (``zugong.work.selectors.outcomes_by_cadre``; nothing is stored twice).
 
-    Calls ``zugong.work.selectors.task_outcomes(cadre=…, unit=…)`` when the work app provides it,
-    expecting dicts with ``on``, ``title``, ``outcome`` and ``source``; [] otherwise.
+    Returns dicts ``on`` (31 Dec of the year, or today for the running year), ``title``, ``outcome``
+    (text with due / on time / late / not done) and ``source``; [] when the work app offers nothing.
     """
     try:
-        from zugong.work import selectors as work
+        from zugong.work.selectors import outcomes_by_cadre
     except ImportError:
         return []
-    fn = getattr(work, "task_outcomes", None)
-    if fn is None:
-        return []
-    try:
-        return list(fn(cadre=cadre, unit=cadre.unit))
-    except TypeError:
-        return []
+    today = dt.date.today()
+    out = []
+    for year in years or (today.year, today.year - 1):
+        start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+        if end < start:
+            continue
+        for row in outcomes_by_cadre(scope, start, end):
+            if row.cadre_id != cadre.pk:
+                continue
+            o = row.outcome
+            out.append({"on": end, "title": f"{year}年度{o.unit_name}领导班子工作任务（{row.post_title}）",
+                        "outcome": f"到期{o.due}项，按时完成{o.done}项，逾期完成{o.done_late}项，未完成{o.undone}项",
+                        "source": "工作落实·任务进展"})  # fmt: skip
+    return out
 
 
 def incentive_export(*, actor: Actor, scope: Scope, cadres) -> bytes:
