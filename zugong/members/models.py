@@ -56,7 +56,10 @@ class Affiliation(models.Model):
     """隶属关系: a member's membership in a branch from ``start`` until ``end`` (exclusive; null = now)."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="affiliations")
-    org = models.ForeignKey("orgs.PartyOrganization", on_delete=models.PROTECT, related_name="affiliations", verbose_name="党支部")
+    # No single-column index: the (org, start) index below serves every org lookup.
+    org = models.ForeignKey(
+        "orgs.PartyOrganization", on_delete=models.PROTECT, related_name="affiliations", verbose_name="党支部", db_index=False
+    )
     start = models.DateField("转入日期")
     end = models.DateField("转出日期", null=True, blank=True)
     document_no = models.CharField("介绍信编号", max_length=60, blank=True)
