@@ -323,3 +323,17 @@ def test_it_keeps_the_seed_figures_at_or_above_the_floors():
     for counts in res["per_seed"].values():
         assert counts["system"]["missing_anchor"] == 0
     assert overall["f1"] > bench.rates(res["overall"]["baseline"])["f1"]
+
+
+def test_it_takes_the_action_from_the_main_clause_not_a_framing_clause():
+    from zugong.work.text.tasks import analyse
+
+    text = (
+        "一、抓好主题教育\n"
+        "市、县要超前做好准备工作，待党中央、省委部署实施后，及时拿出方案，集中力量精心组织实施，确保取得实效。\n"
+        "根据省委统一安排，各县区要在年底前完成村“两委”换届。\n"
+    )
+    tasks = [t for t in analyse(text, doc_date=date(2023, 2, 10)).tasks if t.kind == "task"]
+    actions = [t.action for t in tasks]
+    assert not any(a.startswith("待") or a.startswith("根据") for a in actions), actions
+    assert any("拿出方案" in a or "超前做好准备工作" in a for a in actions), actions

@@ -56,6 +56,11 @@ STRONG_GUIDANCE = re.compile(
     r"坚持以.{0,40}为?(?:指导|指引|主线|根本)|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
     r"提高.{0,6}(?:执行力|效率)|作为.{0,12}政治任务|切实担负起"
 )
+#: Framing clauses that set a condition or time rather than say what to do ("待……部署实施后",
+#: "根据……", "在……基础上"): the action is in a later clause.
+SUBORDINATE = re.compile(
+    r"^(?:待|在|当|随着|根据|按照|依据|围绕|结合|对照|通过|依托|针对|立足|为了|为)|(?:后|时|之际|之前|前提下|基础上|过程中)$"
+)
 _LEAD = re.compile(
     r"^(?:同时，|特别是|此外，|另外，)?(?:要|将|须|必须|继续|进一步|不断|大力|全面|深入|扎实|积极|切实|着力|努力|"
     r"持续|常态化|认真|有效|及时|坚决|突出|注重|重点|统筹|加快|精心)+"
@@ -138,7 +143,10 @@ def _action(s: Sentence, parties: list[Party], targets: list[Target]) -> tuple[s
         t0 = targets[0].start - s.start
         pick = next((c for c in clauses if c[0] <= t0 < c[1]), None)
     if pick is None:
-        pick = next((c for c in clauses if CONCRETE_VERBS.search(text[c[0] : c[1]])), clauses[0] if clauses else (0, 0))
+        concrete = [c for c in clauses if CONCRETE_VERBS.search(text[c[0] : c[1]])]
+        main = [c for c in concrete if not SUBORDINATE.search(text[c[0] : c[1]])]
+        plain = [c for c in clauses if not SUBORDINATE.search(text[c[0] : c[1]])]
+        pick = (main or concrete or plain or clauses or [(0, 0)])[0]
     a, b = pick
     clause = text[a:b]
     for p in parties:
