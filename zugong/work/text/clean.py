@@ -219,6 +219,21 @@ def looks_like_heading_line(s: str) -> bool:
     return len(s) <= 16 and not any(c in s for c in "，。；、") and s[-1] not in OPEN_PUNCT
 
 
+def _numbered_item_wrapped(line: str, width: int) -> bool:
+    """A wrapped line that opens with a numbered marker but is body text, not a heading.
+
+    In work plans (工作要点) an item reads "1.压实……责任。落实……" and is wrapped at the page
+    width: the first line is full (≥ 0.75 of the typical width), does not end a sentence and
+    already holds sentence punctuation after the marker (a run-in head "。" or a comma), so it
+    continues on the next line. A numbered heading ("（一）加强……领导") holds no such punctuation.
+    """
+    m = HEADING_START.match(line)
+    if not m or len(line) < 0.75 * width:
+        return False
+    body = line[m.end() :]
+    return any(c in body for c in "。，；、：")
+
+
 def _title_index(lines: list[_Line], raw: str) -> int | None:
     """Index of the title line: the first fully bold-doubled line near the top."""
     seen = 0
@@ -259,12 +274,28 @@ def detect_edits(raw: str) -> list[Edit]:
             continue
         if any(p.match(content) for p in _PAGE_MARKERS):
             ln.removed = "page_marker"
-        elif counts[content] >= 3 and not looks_like_heading_line(content):
+        elif counts[content] >= 3 and not HEADING_START.match(content) and not content.startswith("同志们"):
+            # a short line repeated verbatim three times or more is a running header/footer
+            # (headings of a speech are never repeated word for word; numbered ones are kept)
             ln.removed = "page_marker"
         elif len(content) <= 80 and _ADVERT.search(content):
             ln.removed = "advert"
         elif _LAYOUT.match(content):
             ln.removed = "layout"
+
+    # 1b. a short line repeated at least twice right after/before a page number is a running header
+    for i, ln in enumerate(lines):
+        content = raw[ln.start : ln.end]
+        if ln.removed or not content or counts[content] < 2 or HEADING_START.match(content):
+            continue
+        near = [j for j in (i - 1, i - 2, i + 1, i + 2) if 0 <= j < len(lines)]
+        near_marker = any(
+            lines[j].removed == "page_marker" and any(p.match(raw[lines[j].start : lines[j].end]) for p in _PAGE_MARKERS)
+            and all(lines[x].start == lines[x].end for x in range(min(i, j) + 1, max(i, j)))
+            for j in near
+        )
+        if near_marker:
+            ln.removed = "page_marker"
 
     # 2. block before the title (pull quote, teaser) when a bold title is recognised
     t = _title_index(lines, raw)
@@ -305,7 +336,7 @@ def detect_edits(raw: str) -> list[Edit]:
             if free(a, b):
                 edits.append(("doubled_punct", a, b, m.group(1), "重复的标点"))
                 taken.append((a, b))
-        for m in re.finditer(r"([^\s，。；、：“”]{3,}?)、\1(?![^\s，。；、：“”])", content):
+        for m in re.finditer(r"([^\s，。；、：“”]{3,}?)、\1(?=等|[\s，。；、：“”]|$)", content):
             a = ln.start + m.start() + len(m.group(1))
             b = ln.start + m.end()
             if free(a, b):
@@ -335,6 +366,13 @@ def detect_edits(raw: str) -> list[Edit]:
     lengths = sorted(len(lines[i].eff) for i in alive)
     width = lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
     wrapped = bool(lengths) and width <= 45
+    # paragraphs marked by a first-line indent (　　): a line without it continues a paragraph
+    indented = set()
+    for i in alive:
+        lead = raw[lines[i].line_start : lines[i].start]
+        if "\u3000" in lead or "\t" in lead or len(lead) >= 2:
+            indented.add(i)
+    indent_marks_paragraphs = wrapped and len(indented) >= 5 and len(indented) >= 0.1 * len(alive)
     for k in range(len(alive) - 1):
         cur, nxt = lines[alive[k]], lines[alive[k + 1]]
         gap_start, gap_end = cur.eol, nxt.line_start
@@ -344,10 +382,21 @@ def detect_edits(raw: str) -> list[Edit]:
         a, b = cur.eff, nxt.eff
         join = False
         why = ""
-        if a[-1] in TERMINAL or (a[-1] in CLOSERS and len(a) >= 2 and a[-2] in TERMINAL):
+        if (
+            indent_marks_paragraphs
+            and alive[k + 1] not in indented
+            and not blank_between
+            and len(a) >= 0.9 * width
+            and not looks_like_heading_line(b)
+            and not HEADING_START.match(b)
+        ):
+            join, why = True, "段内断行（下一行无段首缩进）"
+        elif a[-1] in TERMINAL or (a[-1] in CLOSERS and len(a) >= 2 and a[-2] in TERMINAL):
             join = False
         elif wrapped and not HEADING_START.match(a) and len(a) >= 0.5 * width and _word_spans_boundary(a, b):
             join, why = True, "断开的词语"
+        elif wrapped and _numbered_item_wrapped(a, width) and not HEADING_START.match(b):
+            join, why = True, "编号条目内断行（满行且无句末标点）"
         elif looks_like_heading_line(a) and not (wrapped and len(a) >= width - 4 and a[-1] in OPEN_PUNCT):
             join = False
         elif HEADING_START.match(b):

@@ -1,0 +1,60 @@
+"""Generalization rules of the document-understanding pipeline (issue 3, §1–2): line joining
+in PDF-wrapped work plans, running headers, numbered items as tasks, party forms of work plans,
+target forms (万/亿, ranges, frequencies) and deadline forms. All sentences are made up."""
+
+from __future__ import annotations
+
+from zugong.work.text.clean import clean
+
+# ---------------------------------------------------------------- cleaning
+
+
+def _wrap(paragraph: str, width: int = 20) -> str:
+    """A paragraph as a PDF copy gives it: indented first line, then a break every ``width``."""
+    lines = [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
+    return "\u3000\u3000" + "\n".join(lines)
+
+
+PLAN_ITEMS = [
+    "1.夯实基础保障。组织开展乡村振兴专题调研活动，年底前形成调研报告并报送市委办公室备案。",
+    "2.完善考评办法。各区县要于5月底前制定本地实施细则，建立工作台账，按月更新进度并及时通报结果。",
+    "3.做好培训工作。举办基层干部专题培训班3期，覆盖全部乡镇街道分管负责同志和业务骨干人员。",
+    "4.推进场所建设。新建标准化活动场所12个，改造提升老旧场所20个，确保年内全部投入使用。",
+    "5.强化宣传引导。在本地主流媒体开设专题栏目，全年刊发典型案例稿件30篇以上并编印汇编一册。",
+]
+
+
+def test_it_joins_wrapped_lines_after_a_numbered_item_marker():
+    raw = "一、加强基础工作\n" + "\n".join(_wrap(p) for p in PLAN_ITEMS) + "\n"
+    text = clean(raw).text
+    assert text.splitlines() == ["一、加强基础工作", *PLAN_ITEMS]
+
+
+def test_it_keeps_a_numbered_heading_line_apart_from_its_body():
+    raw = "（一）加强组织体系建设\n" + "\n".join(_wrap(p) for p in PLAN_ITEMS) + "\n"
+    assert clean(raw).text.splitlines()[0] == "（一）加强组织体系建设"
+
+
+def test_it_joins_a_full_line_ending_a_sentence_when_the_next_line_has_no_paragraph_indent():
+    para = "各单位要加强统筹协调，形成工作合力确保落地见效。按季度报送进展情况并做好总结。"
+    assert len("各单位要加强统筹协调，形成工作合力确保落地见效。") == 24
+    raw = "\n".join(_wrap(p, 24) for p in [*PLAN_ITEMS, para]) + "\n"
+    assert para in clean(raw).text.splitlines()
+
+
+def test_it_removes_a_running_header_and_joins_across_a_page_break():
+    header = "某某县2025年基层治理要点"
+    body = "".join(PLAN_ITEMS) * 2
+    lines = [body[i : i + 20] for i in range(0, len(body), 20)]
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i % 10 == 9:
+            out += ["", f"— {i // 10 + 1} —", "", header]
+    text = clean("\n".join(out) + "\n").text
+    assert header not in text
+    assert "".join(text.split("\n")) == body
+
+
+def test_it_removes_a_phrase_repeated_before_deng():
+    assert "组织参观学习、座谈交流等活动" in clean("组织参观学习、座谈交流、座谈交流等活动。\n").text
