@@ -4,6 +4,8 @@ target forms (万/亿, ranges, frequencies) and deadline forms. All sentences ar
 
 from __future__ import annotations
 
+import pytest
+
 from zugong.work.text.clean import clean
 
 # ---------------------------------------------------------------- cleaning
@@ -58,3 +60,46 @@ def test_it_removes_a_running_header_and_joins_across_a_page_break():
 
 def test_it_removes_a_phrase_repeated_before_deng():
     assert "组织参观学习、座谈交流等活动" in clean("组织参观学习、座谈交流、座谈交流等活动。\n").text
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _keys(text: str) -> list[tuple]:
+    from zugong.work.text.targets import find_targets
+
+    return [(t.value, t.max, t.unit, t.qualifier) for t in find_targets(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # 万/亿 are expanded into the plain unit
+        ("各乡镇年内筹措帮扶资金8万元以上", [(80000, None, "元", "以上")]),
+        ("累计投入建设资金2亿元", [(200000000, None, "元", None)]),
+        ("三年内培育乡土人才1.5万名", [(15000, None, "名", None)]),
+        ("组织专题轮训2万人次", [(20000, None, "人次", None)]),
+        # ranges with a dash or 至
+        ("每名县级干部结对帮扶3至5户困难党员", [(3, 5, "户", None)]),
+        # qualified requirements without a target verb
+        ("参训人数不少于150名", [(150, None, "名", "不少于")]),
+        ("在8个以上重点园区开展试点", [(8, None, "个", "以上")]),
+        # later parts of a multi-part target in the same clause
+        ("培养骨干教师120名、学科带头人15名", [(120, None, "名", None), (15, None, "名", None)]),
+        ("年底前示范点总数达到12个", [(12, None, "个", "达到")]),
+        # frequencies with an explicit count
+        ("每季度开展一次谈心谈话", [(1, None, "次", None)]),
+        ("每月至少召开2次调度会", [(2, None, "次", None)]),
+        ("开展一次专项检查", []),
+        # ratios and multiples
+        ("补贴标准不低于当地最低工资标准的1.5倍", [(1.5, None, "倍", None)]),
+        ("审批材料在受理后15个工作日内办结", [(15, None, "个工作日", "内")]),
+        # caps, conditions and descriptors are not targets
+        ("给予每个项目最高50万元、30万元补助", []),
+        ("为参训学员提供最长5天免费食宿", []),
+        ("重点扶持年收入50万元以上的合作社", []),
+        ("举办第四届创业大赛", []),
+    ],
+)
+def test_it_extracts_general_target_forms(text, expected):
+    assert _keys(text) == [(float(v), None if m is None else float(m), u, q) for v, m, u, q in expected]

@@ -13,19 +13,28 @@ from dataclasses import asdict, dataclass
 from .structure import _QUOTED
 
 UNITS = (
-    "万人次|人次|万人|亿元|万元|平方米|公里|课时|学时|小时|个|名|人|家|项|所|期|批|场|次|支|条|座|户|篇|门|元|天|套|件|处|间|本|堂"
+    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个|名|人|家|项|所|期|批|场|次|支|条|座|户|篇|门|元|天|套|件|处|间|本|堂|倍"
 )
+"""Units of counted things. A magnitude 万/亿 before the unit multiplies the value (3万名 → 30000
+名, 10万元 → 100000 元), as the annotation guideline asks."""
 TARGET_VERBS = (
     "选聘|选派|遴选|培育|评选|打造|建成|创建|拿出|引进|招聘|招录|组织|培训|轮训|联系|新增|达到|发展|选树|表彰|"
     "举办|开办|推出|储备|选拔|配备|覆盖|实现|完成|建立|培养|吸引|提供|增加|增长|提高|提升|保持|控制|减少|"
-    "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设"
+    "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设|"
+    "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
+    "轮岗|培树|推送|编印|刊发|拨付|领办|结对"
 )
+#: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
+_CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
+#: "每季度召开1次" / "每半年至少走访一次": a frequency with an explicit count is a target.
+_EVERY = re.compile(r"每(?:年|半年|季度|季|月|周|学期|两年|年度)")
+_QUALIFIED = ("至少", "不少于", "不低于", "超过", "达到")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
 _COUNT = re.compile(
     rf"(?P<pre>至少|不少于|不低于|超过|达到|近)?(?P<num>{_NUM})(?:\s*[—–\-~～至到]\s*(?P<max>{_NUM}))?\s*"
-    rf"(?P<unit>{UNITS})(?P<post>左右|以上|以内|以下|余|多)?"
+    rf"(?P<mag>万|亿)?(?P<unit>{UNITS})(?P<post>左右|以上|以内|以下|余|多|内)?"
 )
 _RATIO = re.compile(
     r"(?P<pre>至少|不少于|不低于|超过)?(?:达到|提高到|提升到|保持在)?(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?\s*[%％](?P<post>以上|左右|以内|以下)?"
@@ -97,11 +106,26 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         start = max(s for s in clause_starts if s <= pos)
         return masked[start:pos]
 
-    def ok(m: re.Match, prefix: str) -> bool:
+    def ok(m: re.Match, prefix: str, unit: str) -> bool:
         before = masked[m.start() - 1] if m.start() > 0 else ""
-        if before in "的第□" or before.isdigit():
-            return False
-        return bool(_VERB.search(prefix)) or bool(out and re.search(r"[、和及]\s*$", prefix[-2:]))
+        if before.isdigit() or before == "第" or (before == "的" and unit != "倍"):
+            return False  # 第三届, "……的20条举措" (but "不低于……的2倍" is a target)
+        if _CAP.search(prefix[-8:]) or (_CAP.search(prefix) and re.search(r"[、和]\s*$", prefix)):
+            return False  # a cap or a condition of support, and the caps listed after it
+        if re.match(r"(?:左右|以上|以下)?的", masked[m.end() :]):
+            return False  # an object descriptor: 收入30万元以上的村
+        if unit == "倍":
+            return bool(re.search("|".join(_QUALIFIED), prefix))
+        if _VERB.search(prefix + (m["pre"] or "")):
+            return True
+        if (m["pre"] or "") in _QUALIFIED[:3] or m["post"] in ("以上", "左右"):
+            return True  # 不少于200名, 5家以上: a quantified requirement
+        if unit in ("个工作日", "工作日") and m["post"] == "内":
+            return True  # a service standard: 30个工作日内拨付到位
+        if unit == "次" and _EVERY.search(prefix):
+            return True  # a frequency: 每季度召开1次
+        clause_start = m.start() - len(prefix)
+        return any(clause_start <= t0 < m.start() for t0, _ in taken)  # a later part of a multi-part target
 
     for m in _RATIO.finditer(masked):
         prefix = clause_prefix(m.start())
@@ -126,22 +150,27 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         num = m["num"]
-        if num in ("一", "两") and not m["max"] and m["unit"] not in ("万人", "万元", "亿元"):
-            continue  # 一批 / 一支 / 两个: article, not a figure
+        if num in ("一", "两") and not m["max"] and not m["mag"]:
+            frequency = m["unit"] == "次" and _EVERY.search(clause_prefix(m.start()))
+            if not frequency:
+                continue  # 一批 / 一支 / 两个 / 开展一次: article, not a figure
         if re.fullmatch(r"[一二两三四五六七八九十]", num) and m["unit"] in ("个", "条", "项") and not m["pre"]:
             after = masked[m.end() : m.end() + 1]
             if after == "□" or not _VERB.search(clause_prefix(m.start())):
                 continue  # "四个常态", "三个一" — names, not figures
         prefix = clause_prefix(m.start())
-        if not ok(m, prefix):
+        if m["post"] == "内" and m["unit"] not in ("个工作日", "工作日"):
+            continue  # "7天内" is a deadline, not a target
+        if not ok(m, prefix, m["unit"]):
             continue
+        mag = {"万": 10000, "亿": 100000000}.get(m["mag"] or "", 1)
         rest = masked[m.end() :]
         obj_m = re.match(r"[^，；。、：！？,;]{0,16}", rest)
         obj = (obj_m.group(0) if obj_m else "").replace("□", "")
         out.append(
             Target(
-                value=cn_number(num),
-                max=cn_number(m["max"]) if m["max"] else None,
+                value=cn_number(num) * mag,
+                max=cn_number(m["max"]) * mag if m["max"] else None,
                 unit=m["unit"],
                 qualifier=m["pre"] or m["post"],
                 object=text[m.end() : m.end() + len(obj_m.group(0))] if obj_m else "",
