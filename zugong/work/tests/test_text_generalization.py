@@ -4,6 +4,8 @@ target forms (万/亿, ranges, frequencies) and deadline forms. All sentences ar
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from zugong.work.text.clean import clean
@@ -88,8 +90,8 @@ def _keys(text: str) -> list[tuple]:
         ("培养骨干教师120名、学科带头人15名", [(120, None, "名", None), (15, None, "名", None)]),
         ("年底前示范点总数达到12个", [(12, None, "个", "达到")]),
         # frequencies with an explicit count
-        ("每季度开展一次谈心谈话", [(1, None, "次", None)]),
-        ("每月至少召开2次调度会", [(2, None, "次", None)]),
+        ("每季度开展一次谈心谈话", [(1, None, "次", "每季度")]),
+        ("每月至少召开2次调度会", [(2, None, "次", "每月")]),
         ("开展一次专项检查", []),
         # ratios and multiples
         ("补贴标准不低于当地最低工资标准的1.5倍", [(1.5, None, "倍", None)]),
@@ -103,3 +105,31 @@ def _keys(text: str) -> list[tuple]:
 )
 def test_it_extracts_general_target_forms(text, expected):
     assert _keys(text) == [(float(v), None if m is None else float(m), u, q) for v, m, u, q in expected]
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+@pytest.mark.parametrize(
+    "text,written,due",
+    [
+        ("6月底前完成村级换届准备", "6月底前", date(2025, 6, 30)),
+        ("上半年出台实施细则", "上半年", date(2025, 6, 30)),
+        ("三年内实现全覆盖", "三年内", date(2028, 4, 10)),
+        ("两年内培养骨干200名", "两年内", date(2027, 4, 10)),
+        ("2025年11月30日前报送总结", "2025年11月30日前", date(2025, 11, 30)),
+        ("到2027年底建成示范点40个", "到2027年底", date(2027, 12, 31)),
+        ("5月20日前完成摸底", "5月20日前", date(2025, 5, 20)),
+        ("年内完成整改", "年内", date(2025, 12, 31)),
+        ("一季度完成调研", "一季度", date(2025, 3, 31)),
+        ("各单位于每季度末报送台账", "每季度末", date(2025, 6, 30)),
+        ("全年组织培训班6期", "全年", date(2025, 12, 31)),
+        # 全年 only when no other time phrase is written
+        ("9月底前建成平台，全年培训800人次", "9月底前", date(2025, 9, 30)),
+    ],
+)
+def test_it_resolves_work_plan_deadlines(text, written, due):
+    from zugong.work.text.deadlines import find_deadline
+
+    d = find_deadline(text, 0, date(2025, 4, 10))
+    assert d is not None and (d.text, d.due) == (written, due)

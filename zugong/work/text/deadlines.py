@@ -1,7 +1,8 @@
 """Deadlines in a task sentence, resolved against the document's date.
 
 Forms: explicit dates (2023年6月30日前, 6月底前, 2023年底前), 今年/年内/年底前, 明年,
-上半年/下半年, 一季度…四季度, 半年内, N个月内, N年内, N天内; vague ones (近期, 尽快) are kept
+上半年/下半年, 一季度…四季度, 半年内, N个月内, N年内, N天内, 到2026年底, recurring 每季度末
+(due: the end of the current period), and 全年 when no other time phrase is written; vague ones (近期, 尽快) are kept
 as text with no date. The resolved date is the last day the task may be done.
 """
 
@@ -18,7 +19,7 @@ _N = r"(\d+|[一二两三四五六七八九十]+)"
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(20\d{2})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)?"), "ymd"),
     (re.compile(r"(20\d{2})年(\d{1,2})月(?:底|末)?(?:前|之前|以前)?"), "ym"),
-    (re.compile(r"(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内"), "y"),
+    (re.compile(r"(?:到|至|截至)?(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内"), "y"),
     (re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
     (re.compile(r"(?<![\d年])(\d{1,2})月(?:底|末)(?:前|之前|以前)?"), "m"),
     (re.compile(r"半年内|半年之内|半年时间"), "half"),
@@ -30,8 +31,12 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:今年)?下半年"), "h2"),
     (re.compile(r"明年(?:底|年底)?(?:前)?"), "next_year"),
     (re.compile(r"今年(?:底|年底)?(?:前)?|年内|年底前|年底"), "this_year"),
+    (re.compile(r"每(季度|月|半年|年)(?:末|底)(?:前)?"), "recurring"),
     (re.compile(r"近期|尽快|及早|限期"), "vague"),
 ]
+#: "全年" (= within the document's year) is the deadline only when no other time phrase is
+#: written: in "6月底前完成轮训，全年培训3000人次" the main action's deadline is 6月底前.
+_WHOLE_YEAR = re.compile(r"全年")
 
 
 @dataclass
@@ -87,6 +92,10 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return date(y, 12, 31)
     if kind == "next_year":
         return date(y + 1, 12, 31)
+    if kind == "recurring":  # the end of the current period: the first report is due then
+        months = {"月": 1, "季度": 3, "半年": 6, "年": 12}[m[1]]
+        end_month = ((doc_date.month - 1) // months + 1) * months
+        return _month_end(y, end_month)
     return None
 
 
@@ -102,6 +111,9 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
                 best = cand
             break
     if best is None:
-        return None
+        m = _WHOLE_YEAR.search(text)
+        if m is None:
+            return None
+        return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve("this_year", m, doc_date))
     _, _, kind, m = best
     return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve(kind, m, doc_date))

@@ -90,6 +90,12 @@ def cn_number(s: str) -> float:
     return float(total + section + digit)
 
 
+def _frequency(prefix: str, unit: str) -> str | None:
+    """The 每X of a frequency target ("每季度召开1次" → "每季度"), else None."""
+    found = _EVERY.findall(prefix) if unit == "次" else []
+    return found[-1] if found else None
+
+
 def _masked(text: str) -> str:
     """Text with quoted/titled stretches replaced by placeholder chars of equal length."""
     return _QUOTED.sub(lambda m: "□" * len(m.group(0)), text)
@@ -172,7 +178,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
                 value=cn_number(num) * mag,
                 max=cn_number(m["max"]) * mag if m["max"] else None,
                 unit=m["unit"],
-                qualifier=m["pre"] or m["post"],
+                qualifier=m["pre"] or m["post"] or _frequency(prefix, m["unit"]),
                 object=text[m.end() : m.end() + len(obj_m.group(0))] if obj_m else "",
                 start=base + m.start(),
                 end=base + m.end(),
