@@ -100,6 +100,29 @@ class ReserveForm(forms.Form):
     entered_on = forms.DateField(label="入库时间")
 
 
+class PoolTargetForm(forms.Form):
+    """后备干部结构目标: blank fields are "not set"; one count field ``sector_<code>`` per 行业."""
+
+    category = forms.ChoiceField(label="类别", choices=[("", "全部类别"), *codes.POST_LEVEL], required=False)
+    women_pct = forms.IntegerField(label="女干部比例下限（%）", min_value=0, max_value=100, required=False)
+    young_age = forms.IntegerField(label="年龄界限（周岁及以下）", min_value=18, max_value=70, required=False)
+    young_pct = forms.IntegerField(label="该年龄以下比例下限（%）", min_value=0, max_value=100, required=False)
+    bachelor_pct = forms.IntegerField(label="大学本科及以上比例下限（%）", min_value=0, max_value=100, required=False)
+    document_no = forms.CharField(label="依据文号", max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in Sector.choices:
+            self.fields[f"sector_{code}"] = forms.IntegerField(label=label, min_value=0, max_value=9999, required=False)
+
+    def service_kwargs(self) -> dict:
+        """cleaned_data shaped for ``services.reserve.pool_target_set``."""
+        d = self.cleaned_data
+        return {"category": d["category"] or "", "women_pct": d["women_pct"], "young_age": d["young_age"], "young_pct": d["young_pct"],
+                "bachelor_pct": d["bachelor_pct"], "document_no": d["document_no"],
+                "sector_counts": {c: d[f"sector_{c}"] for c in Sector.values if d.get(f"sector_{c}")}}  # fmt: skip
+
+
 class ReserveStatusForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=ReserveStatus.choices)
     on = forms.DateField(label="日期")

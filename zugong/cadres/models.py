@@ -475,3 +475,41 @@ class ErrorTolerance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} {'容错' if self.tolerated else '不予容错'}"
+
+
+class PoolTarget(models.Model):
+    """后备干部队伍结构目标 set by the department for the pool below ``unit`` (the scope root that sets it).
+
+    ``category`` is the pool 类别 (拟任职务级别) or "" for the whole pool. Every target is optional
+    (None / absent = not set): ``women_pct`` minimum share of women (%), ``young_pct`` minimum share
+    aged ``young_age`` 周岁 or less, ``bachelor_pct`` minimum share with 大学本科 or above (%), and
+    ``sector_counts`` {Sector code: minimum number of members}. Percentages are whole numbers 0–100.
+    These are the department's own working targets (local practice), not a national quota.
+    """
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="pool_targets")
+    category = models.CharField("类别（拟任职务级别）", max_length=2, choices=codes.POST_LEVEL, blank=True)
+    women_pct = models.PositiveSmallIntegerField("女干部比例下限（%）", null=True, blank=True)
+    young_age = models.PositiveSmallIntegerField("年龄界限（周岁及以下）", null=True, blank=True)
+    young_pct = models.PositiveSmallIntegerField("该年龄以下比例下限（%）", null=True, blank=True)
+    bachelor_pct = models.PositiveSmallIntegerField("大学本科及以上比例下限（%）", null=True, blank=True)
+    sector_counts = models.JSONField("各行业人数目标", default=dict, blank=True)
+    document_no = models.CharField("依据文号", max_length=60, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后备干部结构目标"
+        ordering = ["unit", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "category"], name="pool_target_one_per_unit_category"),
+            models.CheckConstraint(
+                condition=(models.Q(women_pct__isnull=True) | models.Q(women_pct__lte=100))
+                & (models.Q(young_pct__isnull=True) | models.Q(young_pct__lte=100))
+                & (models.Q(bachelor_pct__isnull=True) | models.Q(bachelor_pct__lte=100)),
+                name="pool_target_pct_le_100",
+            ),
+            models.CheckConstraint(condition=models.Q(young_pct__isnull=True) | models.Q(young_age__isnull=False), name="pool_target_young_needs_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.category or '全部'}"

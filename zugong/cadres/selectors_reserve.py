@@ -19,6 +19,7 @@ from zugong.cadres.models import (
     Evidence,
     EvidenceKind,
     LeadershipTeam,
+    PoolTarget,
     ReserveEntry,
     ReserveStatus,
     Sector,
@@ -82,6 +83,116 @@ def pool_structure(qs: QuerySet[ReserveEntry], on: dt.date) -> dict:
     sectors = dict(Sector.choices)
     agg["by_sector"] = [(sectors[r["sector"]], r["n"]) for r in active.order_by("sector").values("sector").annotate(n=Count("pk"))]
     return agg
+
+
+#: 大学本科及以上: the 研究生 and 大学本科 codes of ``codes.EDUCATION``.
+BACHELOR_OR_ABOVE = ("10", "20")
+
+
+def active_on_q(on: dt.date) -> Q:
+    """Q: the entry was in the pool (在库 or 已列为考察对象) on ``on``: entered by then and either still
+    active or left (used/revoked) only after ``on``. Only the current status and its date are kept,
+    so an entry that left is taken as active from entry until it left."""
+    return Q(entered_on__lte=on) & (Q(status__in=ACTIVE) | Q(status_on__gt=on))
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    """One line of the pool structure against a target.
+
+    ``kind`` "share": ``target`` is a minimum percentage, ``num``/``den`` the members meeting the
+    criterion / pool size, ``actual_pct`` = num/den×100 (None for an empty pool), ``gap_points`` =
+    actual − target percentage points, ``short`` = members missing to reach the target
+    (ceil(target×den/100) − num, ≥ 0). Met ⇔ num×100 ≥ target×den (exact integer comparison), and a
+    target above 0 is not met by an empty pool.
+    ``kind`` "count": ``target`` is a minimum number of members of a 行业; ``num`` the actual number,
+    ``den`` the pool size, ``short`` = target − num (≥ 0); met ⇔ num ≥ target.
+    """
+
+    kind: str
+    label: str
+    target: int
+    num: int
+    den: int
+    actual_pct: float | None
+    gap_points: float | None
+    short: int
+    met: bool
+
+    @property
+    def target_text(self) -> str:
+        return f"≥{self.target}%" if self.kind == "share" else f"≥{self.target}人"
+
+    @property
+    def actual_text(self) -> str:
+        if self.kind == "count":
+            return f"{self.num}人"
+        return f"{self.num}/{self.den}（{self.actual_pct:.1f}%）" if self.den else "0/0（—）"
+
+    @property
+    def gap_text(self) -> str:
+        if self.met:
+            return "达标" if self.kind == "count" or self.gap_points is None else f"{self.gap_points:+.1f}个百分点"
+        if self.kind == "count" or self.gap_points is None:
+            return f"差{self.short}人"
+        return f"{self.gap_points:+.1f}个百分点（差{self.short}人）"
+
+
+def _share(label: str, target: int, num: int, den: int) -> TargetLine:
+    needed = (target * den + 99) // 100
+    met = target == 0 or (den > 0 and num * 100 >= target * den)
+    pct = num * 100 / den if den else None
+    short = max(0, needed - num) if den else (1 if target else 0)
+    return TargetLine("share", label, target, num, den, pct, None if pct is None else pct - target, 0 if met else short, met)
+
+
+def pool_targets(scope: Scope, on: dt.date, *, unit_id: int | None = None) -> list[dict]:
+    """The department's pool structure targets for ``unit_id`` (default: the scope's root unit)
+    side by side with the pool's actual structure on ``on`` (entries active on ``on`` per
+    ``active_on_q`` whose cadre's unit lies below the target unit).
+
+    Returns one dict per target (类别 order, "" = whole pool first): ``target`` (PoolTarget),
+    ``label`` (类别 or 全部类别), ``size``, ``lines`` (list of TargetLine: 女干部, 年龄, 大学本科及以上,
+    then one per 行业 target). Http404 when ``unit_id`` is outside the scope. One GROUP BY 类别 query
+    with conditional aggregates for every criterion; the whole-pool line sums the group rows.
+    """
+    from zugong.stats.selectors import age_q
+
+    unit_id = scope.unit_id if unit_id is None else unit_id
+    targets = list(PoolTarget.objects.filter(unit_id=unit_id).select_related("unit").order_by("category"))
+    if not targets:
+        return []
+    root = targets[0].unit.path
+    if not root.startswith(scope.unit_path):
+        raise Http404("不在管理范围内")
+    birth = "cadre__person__birth_date"
+    ages = sorted({t.young_age for t in targets if t.young_age is not None})
+    sectors = [k for k in Sector.values if any(k in t.sector_counts for t in targets)]
+    aggs = {"size": Count("pk"), "women": Count("pk", filter=Q(cadre__person__gender="2")),
+            "bachelor": Count("pk", filter=Q(cadre__person__education__in=BACHELOR_OR_ABOVE))}  # fmt: skip
+    aggs |= {f"age_{a}": Count("pk", filter=age_q(birth, on, hi=a)) for a in ages}
+    aggs |= {f"sector_{k}": Count("pk", filter=Q(sector=k)) for k in sectors}
+    rows = list(ReserveEntry.objects.filter(cadre__unit__path__startswith=root).filter(active_on_q(on))
+                .order_by().values("category").annotate(**aggs))  # fmt: skip
+    by_category = {r["category"]: r for r in rows}
+    total = {k: sum(r[k] for r in rows) for k in aggs}
+    zero = dict.fromkeys(aggs, 0)
+    sector_labels, out = dict(Sector.choices), []
+    for t in targets:
+        a = total if not t.category else by_category.get(t.category, zero)
+        lines = []
+        if t.women_pct is not None:
+            lines.append(_share("女干部比例", t.women_pct, a["women"], a["size"]))
+        if t.young_pct is not None:
+            lines.append(_share(f"{t.young_age}周岁及以下比例", t.young_pct, a[f"age_{t.young_age}"], a["size"]))
+        if t.bachelor_pct is not None:
+            lines.append(_share("大学本科及以上学历比例", t.bachelor_pct, a["bachelor"], a["size"]))
+        for k in sectors:
+            if k in t.sector_counts:
+                want, num = t.sector_counts[k], a[f"sector_{k}"]
+                lines.append(TargetLine("count", f"{sector_labels[k]}人数", want, num, a["size"], None, None, max(0, want - num), num >= want))
+        out.append({"target": t, "label": codes.label("post_level", t.category) if t.category else "全部类别", "size": a["size"], "lines": lines})
+    return out
 
 
 def entry_get(scope: Scope, entry_id) -> ReserveEntry:

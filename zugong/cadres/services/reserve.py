@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zugong.cadres import rules
-from zugong.cadres.access import require_manage
+from zugong.cadres.access import require_admin_of, require_manage
 from zugong.cadres.models import (
     AdjustmentCase,
     Appointment,
@@ -22,6 +22,7 @@ from zugong.cadres.models import (
     EntryRoute,
     ErrorTolerance,
     Evidence,
+    PoolTarget,
     Post,
     ReserveEntry,
     ReserveStatus,
@@ -89,6 +90,41 @@ def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, statu
     _audit(actor, "cadres.reserve_status", entry, entry.cadre, f"{entry.cadre.person.name}后备干部状态：{entry.get_status_display()}",
            before={"status": before}, after={"status": status, "on": on})
     return entry
+
+
+@transaction.atomic
+def pool_target_set(*, actor: Actor, scope: Scope, unit, category: str = "", women_pct: int | None = None,
+                    young_age: int | None = None, young_pct: int | None = None, bachelor_pct: int | None = None,
+                    sector_counts: dict[str, int] | None = None, document_no: str = "") -> PoolTarget:
+    """Set (create or replace) the department's structure targets for the pool below ``unit`` and
+    ``category`` ("" = whole pool); see ``PoolTarget`` for the fields and units.
+
+    Administrators of a scope containing ``unit`` only (the city administrator for the city):
+    Http404 when ``unit`` is outside the scope, PermissionDenied (403) for read-only roles.
+    RuleViolation for bad codes, percentages outside 0–100, an age share without its age limit
+    (or an age outside 18–70) and negative sector counts. Audited (``cadres.pool_target_set``).
+    """
+    require_admin_of(scope, unit.path)
+    if category and category not in dict(codes.POST_LEVEL):
+        raise rules.RuleViolation("类别不正确")
+    if any(v is not None and not 0 <= v <= 100 for v in (women_pct, young_pct, bachelor_pct)):
+        raise rules.RuleViolation("比例应在0至100之间")
+    if young_pct is not None and young_age is None:
+        raise rules.RuleViolation("设定年龄结构目标须同时填写年龄界限")
+    if young_age is not None and not 18 <= young_age <= 70:
+        raise rules.RuleViolation("年龄界限不正确")
+    counts = {k: int(v) for k, v in (sector_counts or {}).items() if v is not None}
+    if any(k not in Sector.values for k in counts) or any(v < 0 for v in counts.values()):
+        raise rules.RuleViolation("行业或人数目标不正确")
+    values = {"women_pct": women_pct, "young_age": young_age, "young_pct": young_pct, "bachelor_pct": bachelor_pct,
+              "sector_counts": {k: counts[k] for k in Sector.values if counts.get(k)}, "document_no": document_no.strip()}  # fmt: skip
+    old = PoolTarget.objects.select_for_update().filter(unit=unit, category=category).first()
+    before = None if old is None else {k: getattr(old, k) for k in values}
+    row, _ = PoolTarget.objects.update_or_create(unit=unit, category=category, defaults=values)
+    label = codes.label("post_level", category) if category else "全部类别"
+    audit_record(actor, "cadres.pool_target_set", object_type="PoolTarget", object_id=row.pk, scope_unit_path=unit.path,
+                 summary=f"设定{unit.name}后备干部结构目标（{label}）", before=before, after=values)  # fmt: skip
+    return row
 
 
 @transaction.atomic
