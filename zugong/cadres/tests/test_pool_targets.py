@@ -148,3 +148,13 @@ def test_it_refuses_the_targets_to_the_neighbour_the_outsider_and_the_leader(cit
     assert page.status_code == 200 and "设定结构目标" not in page.content.decode()
     assert leader.post(reverse("cadres:pool_targets"), {"women_pct": "10"}).status_code == 403
     assert not PoolTarget.objects.filter(unit=city.units["city"]).exists()
+
+
+def test_it_computes_every_target_from_one_grouped_query(city, pool, django_assert_num_queries):
+    a, s = who(city)
+    for category, age in (("", 40), ("41", 35), ("42", 30)):
+        reserve.pool_target_set(actor=a, scope=s, unit=city.units["jinan"], category=category, women_pct=20, young_age=age, young_pct=20,
+                                bachelor_pct=50, sector_counts={"party": 1, "rural": 1, "law": 1})  # fmt: skip
+    with django_assert_num_queries(2):  # the targets, then one GROUP BY 类别 with conditional aggregates
+        report = sr.pool_targets(s, ON)
+    assert [len(t["lines"]) for t in report] == [6, 6, 6] and report[0]["size"] == report[2]["size"] == 5
