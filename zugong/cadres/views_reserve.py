@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -53,12 +55,16 @@ def pool_list(request):
     f = sr.PoolFilters.from_params(request.GET)
     qs = sr.pool(scope, f)
     today = timezone.localdate()
-    targets = sr.pool_targets(scope, today)
+    try:  # the target comparison may be read as of another date (?on=YYYY-MM-DD)
+        on = dt.date.fromisoformat(request.GET.get("on") or "")
+    except ValueError:
+        on = today
+    targets = sr.pool_targets(scope, on)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(reserve_export(request, scope, qs, targets, today), "后备干部名单.xlsx")
+        return xlsx_response(reserve_export(request, scope, qs, targets, on), "后备干部名单.xlsx")
     return render(request, "cadres/pool.html", {
         "entries": qs[:500], "f": f, "structure": sr.pool_structure(qs, today), "today": today,
-        "targets": targets, "may_set_targets": scope.is_admin, "target_form": PoolTargetForm(), "sectors": Sector.choices,
+        "targets": targets, "targets_on": on, "may_set_targets": scope.is_admin, "target_form": PoolTargetForm(), "sectors": Sector.choices,
         "choices": {"category": codes.POST_LEVEL, "sector": Sector.choices, "status": ReserveStatus.choices},
         "query": request.GET.urlencode(),
     })  # fmt: skip

@@ -129,6 +129,11 @@ def test_it_shows_sets_and_exports_the_targets_on_the_pool_page(city, login, poo
     assert [r[1] for r in rows[2:]] == ["女干部比例", "大学本科及以上学历比例", "农业农村人数"]
     assert rows[2][2] == "≥90%" and rows[2][7] == "未达标" and rows[3][7] == "达标" and rows[4][7] == "达标"
     assert AuditEvent.objects.filter(action="cadres.reserve_export").count() == 1
+    # as of ON (2026-06-01): 戊五 was still in the pool and 庚七 not yet: 2 of 5 in 农业农村
+    wb = load_workbook(io.BytesIO(c.get(reverse("cadres:pool"), {"format": "xlsx", "on": "2026-06-01"}).content))
+    rows = list(wb["结构目标"].iter_rows(values_only=True))
+    assert rows[0][0] == "后备干部队伍结构与目标对照（2026.06.01）" and rows[4][3:5] == (2, 5)
+    assert "2026.06.01" in c.get(reverse("cadres:pool"), {"on": "2026-06-01"}).content.decode()
     assert c.post(reverse("cadres:pool_targets"), {"women_pct": "120"}).status_code == 302
     assert PoolTarget.objects.get(pk=t.pk).women_pct == 90  # invalid input changes nothing
 
