@@ -133,3 +133,52 @@ def test_it_resolves_work_plan_deadlines(text, written, due):
 
     d = find_deadline(text, 0, date(2025, 4, 10))
     assert d is not None and (d.text, d.due) == (written, due)
+
+
+# ---------------------------------------------------------------- parties
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("区财政要足额保障党建经费", [("区财政", "finance")]),
+        ("市财政局安排专项资金800万元", [("市财政局", "finance")]),
+        ("各县（市、区）党委要于5月底前报送方案", [("各县（市、区）党委", "all_counties")]),
+        ("县委人才工作领导小组每半年听取一次汇报", [("县委人才工作领导小组", "talent_group")]),
+        ("由市委人才工作领导小组办公室牵头制定细则", [("市委人才工作领导小组办公室", "talent_office")]),
+        ("区委人才办要建立人才服务专员制度", [("区委人才办", "talent_office")]),
+        ("各乡镇党委、县直各单位党组织要开展结对共建",
+         [("各乡镇党委", "towns"), ("县直各单位党组织", "county_departments")]),
+        ("市直各单位要在10月底前完成自查", [("市直各单位", "city_departments")]),
+        ("县委两新工委要选派党建指导员", [("县委两新工委", "two_new_committee")]),
+        ("县委组织部要会同县委党校举办培训班", [("县委组织部", "county_org_depts"), ("县委党校", "party_school")]),
+        ("每名市级领导干部联系1个软弱涣散村", [("每名市级领导干部", "leading_cadres")]),
+        ("各级党组织要把发展党员作为经常性工作", [("各级党组织", "all_party_committees")]),
+        # objects, destinations and possessors are not parties
+        ("制定落实方案，报县委人才办备案", []),
+        ("县直部门领导班子中至少配备1名年轻干部", []),
+    ],
+)
+def test_it_recognises_work_plan_parties(text, expected):
+    from zugong.work.text.parties import find_parties
+
+    assert [(p.text, p.kind) for p in find_parties(text)] == expected
+
+
+def test_it_normalizes_party_names_of_work_plans():
+    from zugong.work.text.parties import normalize
+
+    assert normalize("市财政") == normalize("县财政局") == "finance"
+    assert normalize("县直各单位") == normalize("县直有关单位党组织") == "county_departments"
+    assert normalize("市直有关单位") == "city_departments"
+    assert normalize("各县（市、区）") == normalize("各县（市、区）党委") == "all_counties"
+    assert normalize("各乡镇党委") == "towns"
+
+
+def test_a_party_in_subject_position_alone_does_not_make_a_task():
+    from zugong.work.text.parties import find_parties
+
+    (p,) = find_parties("市委组织部把学习宣传作为首要政治任务。")
+    assert p.kind == "city_org_dept" and not p.directed
+    (q,) = find_parties("市委组织部要在6月底前完成轮训。")
+    assert q.directed

@@ -17,48 +17,60 @@ import re
 from dataclasses import dataclass
 
 _P = "[（(]党组[)）]"
+_LVL = "(?:市委|县委|区委|市|县|区)"
+_ORG = "(?:党组织|党委|党组)"
 PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各级党委{_P}|各级党组织|各级党委", "all_party_committees"),
     (r"(?:各)?(?:县|县（市、区）|县市区|县区)委组织部长", "county_org_heads"),
+    (r"(?:市委|县委|区委)组织部(?:领导)?班子成员", "org_dept_leadership"),
     (r"(?:各)?(?:县|县（市、区）|县市区|县区)委组织部", "county_org_depts"),
     (r"市委组织部", "city_org_dept"),
-    (r"市委人才工作领导小组|人才工作领导小组", "talent_group"),
+    (rf"{_LVL}?人才办|{_LVL}?人才工作领导小组办公室", "talent_office"),
+    (r"市委人才工作领导小组|县委人才工作领导小组|人才工作领导小组", "talent_group"),
     (r"(?:各级)?组织部门(?:、组工干部)?|组工干部", "org_departments"),
     (r"(?:各)?行业主管部门", "industry_authorities"),
-    (r"市直(?:各)?(?:部门|单位)|(?:各)?有关部门|(?:相关)?职能部门", "city_departments"),
-    (r"(?:各)?乡镇[（(]街道[)）]|各乡镇", "towns"),
+    (rf"市直(?:各|有关|重点|相关)?(?:部门|单位){_ORG}?|市直各(?:有关)?(?:部门|单位){_ORG}?|(?:各)?有关部门|(?:相关)?职能部门",
+     "city_departments"),
+    (rf"县直(?:各|有关|相关)?(?:部门|单位){_ORG}?|县直各(?:有关)?(?:部门|单位){_ORG}?", "county_departments"),
+    (r"(?:各)?乡镇[（(]街道[)）](?:党[工]?委)?|各乡镇(?:党委)?", "towns"),
+    (r"各村(?:党组织|党支部)书记|村(?:党组织|党支部)书记", "village_secretaries"),
+    (r"(?:每名)?(?:市级|县级|区级)领导干部", "leading_cadres"),
+    (r"各成员单位|领导小组成员单位", "member_units"),
+    (rf"{_LVL}?两新工委", "two_new_committee"),
+    (rf"{_LVL}党校", "party_school"),
+    (rf"{_LVL}?纪委监委(?:机关)?", "discipline_commission"),
+    (rf"{_LVL}督查室|{_LVL}督查办", "inspection_office"),
+    (r"(?:市|县|区)财政(?:局)?", "finance"),
+    (r"(?:市|县|区)人社局|(?:市|县|区)人力资源和社会保障局", "human_resources"),
     (r"市县两级|市、县(?:、区)?|市县", "city_and_counties"),
-    (r"(?:[^，。；、]{1,8}的)?(?:各)?县[（(]市、区[)）]|(?:[^，。；、]{1,8}的)?(?:各)?县(?:市)?区|各县", "all_counties"),
+    (r"(?:[^，。；、]{1,8}的)?(?:各)?县[（(]市、区[)）](?:党委|党组织)?|(?:[^，。；、]{1,8}的)?(?:各)?县(?:市)?区|各县",
+     "all_counties"),
     (r"市委", "city_committee"),
 ]
 _COMPILED = [(re.compile(p), k) for p, k in PARTY_PATTERNS]
-_AFTER = re.compile(r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自)")
-_BEFORE = re.compile(r"(?:压实|督促|支持|鼓励|指导|推动|要求)$")
-
-KIND_LABELS = {
-    "city_org_dept": "市委组织部",
-    "city_committee": "市委",
-    "county_org_heads": "县区委组织部长",
-    "county_org_depts": "县区委组织部",
-    "all_counties": "各县区",
-    "city_and_counties": "市县",
-    "all_party_committees": "各级党委（党组）",
-    "org_departments": "组织部门",
-    "industry_authorities": "行业主管部门",
-    "towns": "乡镇（街道）",
-    "city_departments": "市直有关部门",
-    "talent_group": "人才工作领导小组",
-}
-
+_AFTER = re.compile(
+    r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|每人|每年|每季度|每半年|每月|"
+    r"于|年内|年底前|全年|\d{1,2}月)"
+)
+_BEFORE = re.compile(r"(?:压实|督促|支持|鼓励|指导|推动|要求|会同|联合|协同|由)$")
+#: After a name in subject position, these make it a possessor, not a doer (县直部门领导班子中……).
+_POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)")
+#: Words after which a name is an object or a destination, not a doer (报市委人才办备案, 向……汇报).
+_OBJECT_BEFORE = re.compile(r"(?:报|报送|向|对|给|到|经|为)$")
 
 @dataclass
 class Party:
-    """A responsible party: ``text`` as written, its span, its normalized ``kind``."""
+    """A responsible party: ``text`` as written, its span, its normalized ``kind``.
+
+    ``directed`` is True when the name comes with a directive (要/负责/会同/由……), False when it is
+    only in subject position: such a party is listed but does not by itself make a sentence a task.
+    """
 
     text: str
     kind: str
     start: int
     end: int
+    directed: bool = True
 
 
 def normalize(name: str) -> str | None:
@@ -70,21 +82,47 @@ def normalize(name: str) -> str | None:
 
 
 def find_parties(text: str, base: int = 0) -> list[Party]:
-    """Parties named as actors in ``text`` (a sentence); spans are ``base`` + offsets."""
-    out: list[Party] = []
+    """Parties named as doers in ``text`` (a sentence); spans are ``base`` + offsets.
+
+    A name is a doer when it is followed by a directive (要/将/负责/牵头/会同/每年/于…), when it
+    stands after 压实/支持/会同/由 …, or when it opens a clause (subject position: at the start of the
+    sentence or after ，；：) and is not followed by 的. A name joined by 、/和 to a doer is a doer
+    too ("各乡镇党委、县直各单位党组织要……"). Names after 报/向/对 … are objects and never parties.
+    """
+    cands: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for pat, kind in _COMPILED:
         for m in pat.finditer(text):
             a, b = m.start(), m.end()
             if any(x < b and a < y for x, y in taken):
                 continue
-            after, before = text[b : b + 4], text[max(0, a - 4) : a]
-            if not (_AFTER.match(after) or (_BEFORE.search(before) and kind != "city_committee")):
-                continue
-            name = m.group(0)
-            if "的" in name:
-                name = name  # keep the qualifier ("基础比较好的县区") as written
-            out.append(Party(text=name, kind=kind, start=base + a, end=base + b))
+            cands.append((a, b, kind))
             taken.append((a, b))
-    out.sort(key=lambda p: p.start)
-    return out
+    cands.sort()
+    flags = []
+    for a, b, kind in cands:
+        after, before = text[b : b + 4], text[max(0, a - 4) : a]
+        if _OBJECT_BEFORE.search(before) and not _BEFORE.search(before):
+            flags.append(False)
+            continue
+        if after.startswith("的"):
+            flags.append(False)
+            continue
+        clause_start = a == 0 or text[a - 1] in "，；：。,;:"
+        if _AFTER.match(after) or (_BEFORE.search(before) and kind != "city_committee"):
+            flags.append(True)
+        elif clause_start and kind != "city_committee" and not _POSSESSED.match(text[b:]):
+            flags.append(None)  # subject position only
+        else:
+            flags.append(False)
+    # a name joined by 、/和/及 to a following doer is a doer too
+    for i in range(len(cands) - 2, -1, -1):
+        a, b, _ = cands[i]
+        nxt = cands[i + 1]
+        if flags[i + 1] is not False and not flags[i] and re.fullmatch(r"[、和及与]", text[b : nxt[0]]):
+            flags[i] = flags[i + 1]
+    return [
+        Party(text=text[a:b], kind=kind, start=base + a, end=base + b, directed=bool(ok))
+        for (a, b, kind), ok in zip(cands, flags, strict=True)
+        if ok is not False
+    ]

@@ -171,7 +171,7 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
         reasons.append("target")
     if deadline and deadline.due:
         reasons.append("deadline")
-    if parties:
+    if any(p.directed for p in parties):
         reasons.append("party")
     verbs = {m.group(0) for m in CONCRETE_VERBS.finditer(text)}
     objects = {m.group(0) for m in CONCRETE_OBJECTS.finditer(text)}
