@@ -166,9 +166,9 @@ def run(verbose: bool = False, folder: Path | None = None) -> dict:
 def main() -> int:
     """Print the table; exit 1 when a floor is not met."""
     verbose = "--verbose" in sys.argv
-    heldout = "--heldout" in sys.argv
-    res = run(verbose, DATA / "heldout" if heldout else None)
-    print("held-out documents (written for evaluation, never used to tune the rules)" if heldout else "seed documents")
+    folder = next((a.removeprefix("--") for a in sys.argv if a in ("--heldout", "--heldout2")), None)
+    res = run(verbose, DATA / folder if folder else None)
+    print(f"document set: {folder or 'seeds'}")
     cols = ["precision", "recall", "f1", "target_exact", "target_precision", "target_recall", "deadline", "party", "pillar"]
     print(f"{'':44s} {'pred':>4s} {'gold':>4s} {'tp':>4s} " + " ".join(f"{c[:9]:>9s}" for c in cols))
     rows = [(f"{seed} [{name}]", c) for seed, cs in res["per_seed"].items() for name, c in cs.items()]
