@@ -182,3 +182,41 @@ def test_a_party_in_subject_position_alone_does_not_make_a_task():
     assert p.kind == "city_org_dept" and not p.directed
     (q,) = find_parties("市委组织部要在6月底前完成轮训。")
     assert q.directed
+
+
+# ---------------------------------------------------------------- tasks vs guidance
+
+
+def _kinds(raw: str) -> dict[str, str]:
+    from zugong.work.text.tasks import analyse
+
+    return {t.text: t.kind for t in analyse(raw, doc_date=date(2025, 3, 1)).tasks}
+
+
+def test_it_treats_numbered_plan_items_as_tasks_under_their_run_in_head():
+    raw = (
+        "2025年全县党建工作要点\n"
+        "今年全县党建工作的总体要求是：各级党组织要把党建工作摆在突出位置，全面提升组织力。\n"
+        "一、夯实基层基础\n"
+        "1.抓好阵地建设。年内新建党群服务中心6个，改造提升村级活动场所20个。\n"
+        "2.加强队伍建设。县委组织部要会同县委党校，举办村党组织书记示范培训班2期。\n"
+    )
+    kinds = _kinds(raw)
+    assert kinds["年内新建党群服务中心6个，改造提升村级活动场所20个。"] == "task"
+    assert kinds["县委组织部要会同县委党校，举办村党组织书记示范培训班2期。"] == "task"
+    assert "抓好阵地建设。" not in kinds  # the run-in head is a heading
+    # the framing paragraph before the first heading is guidance even when it names parties
+    assert kinds["今年全县党建工作的总体要求是：各级党组织要把党建工作摆在突出位置，全面提升组织力。"] == "guidance"
+
+
+def test_it_keeps_attitudes_and_conditional_sanctions_out_of_the_task_list():
+    raw = (
+        "一、强化保障\n"
+        "1.压实责任。各级党组织要把基层治理纳入重要议事日程，主要负责同志要亲自研究、亲自推动。"
+        "对推进缓慢、成效不明显的单位，由县委组织部进行约谈。"
+        "各乡镇党委要于4月底前报送工作台账。\n"
+    )
+    kinds = _kinds(raw)
+    assert kinds["各乡镇党委要于4月底前报送工作台账。"] == "task"
+    assert kinds.get("各级党组织要把基层治理纳入重要议事日程，主要负责同志要亲自研究、亲自推动。") != "task"
+    assert kinds.get("对推进缓慢、成效不明显的单位，由县委组织部进行约谈。") != "task"

@@ -34,6 +34,8 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"每(季度|月|半年|年)(?:末|底)(?:前)?"), "recurring"),
     (re.compile(r"近期|尽快|及早|限期"), "vague"),
 ]
+#: A year phrase followed in its clause by these words names the topic, not a deadline.
+_TOPIC = re.compile(r"[^，。；：]{0,20}(?:总体要求|主要任务|指导思想|总体思路|工作思路|基本思路|目标任务是)")
 #: "全年" (= within the document's year) is the deadline only when no other time phrase is
 #: written: in "6月底前完成轮训，全年培训3000人次" the main action's deadline is 6月底前.
 _WHOLE_YEAR = re.compile(r"全年")
@@ -106,6 +108,8 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
         for m in pat.finditer(text):
             if kind == "this_year" and re.match(r"今年的|今年是", text[m.start() : m.start() + 3]):
                 continue
+            if kind == "this_year" and _TOPIC.match(text[m.end() :]):
+                continue  # "今年全县党建工作的总体要求是": the year is the topic, not a deadline
             cand = (m.start(), -len(m.group(0)), kind, m)
             if best is None or cand[:2] < best[:2]:
                 best = cand

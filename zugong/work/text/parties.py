@@ -55,6 +55,8 @@ _AFTER = re.compile(
 _BEFORE = re.compile(r"(?:压实|督促|支持|鼓励|指导|推动|要求|会同|联合|协同|由)$")
 #: After a name in subject position, these make it a possessor, not a doer (县直部门领导班子中……).
 _POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)")
+#: Verbs whose object may describe who does what ("形成党委统一领导、组织部门牵头抓总的格局").
+_BUILD = re.compile(r"健全|形成|构建|完善|建立|打造")
 #: Words after which a name is an object or a destination, not a doer (报市委人才办备案, 向……汇报).
 _OBJECT_BEFORE = re.compile(r"(?:报|报送|向|对|给|到|经|为)$")
 
@@ -109,6 +111,10 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
             flags.append(False)
             continue
         clause_start = a == 0 or text[a - 1] in "，；：。,;:"
+        clause = re.split(r"[，；：。,;:]", text[:a])[-1]
+        if not clause_start and _BUILD.search(clause) and not _BEFORE.search(before):
+            flags.append(False)  # inside the object of 健全/形成/构建: "健全组织部门牵头抓总……的格局"
+            continue
         if _AFTER.match(after) or (_BEFORE.search(before) and kind != "city_committee"):
             flags.append(True)
         elif clause_start and kind != "city_committee" and not _POSSESSED.match(text[b:]):

@@ -44,7 +44,7 @@ RHETORIC = re.compile(
     r"^(?:党的.{0,12}(?:报告|全会|大会)|(?:习近平)?总书记.{0,20}(?:强调|指出)|.{0,12}强调[，：,]|同志们|"
     r"日前|近日|此前|去年以来|过去一年)|擘画|指明了|揭示了|发出了|确立了|提供了根本遵循|至关重要|"
     r"意义深远|具有.{0,10}意义|前途光明|任重道远|是.{0,24}(?:关键时期|关键一年|开局之年|之年|重点工作，也是)|"
-    r"通篇贯穿|闪烁着|我们要|正处(?:在|于)"
+    r"通篇贯穿|闪烁着|我们要|正处(?:在|于)|，关键在(?:于)?(?:落实|行动|实干)"
 )
 GUIDANCE = re.compile(
     r"^(?:要|必须|全市组织系统和组工干部要)?坚持以|为指导|为指引|为主线|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
@@ -54,7 +54,11 @@ GUIDANCE = re.compile(
 )
 STRONG_GUIDANCE = re.compile(
     r"坚持以.{0,40}为?(?:指导|指引|主线|根本)|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
-    r"提高.{0,6}(?:执行力|效率)|作为.{0,12}政治任务|切实担负起"
+    r"提高.{0,6}(?:执行力|效率)|作为.{0,12}政治任务|切实担负起|"
+    # attitudes of leading bodies: 把……摆在突出位置 / 纳入重要议事日程 / 亲自研究、亲自推动
+    r"摆在.{0,6}(?:突出|重要)(?:的)?位置|放在.{0,6}(?:突出|重要)(?:的)?位置|纳入.{0,4}重要议事日程|亲自研究、亲自推动|"
+    # conditional sanctions are rules, not tasks: 对……不力的单位，由……约谈
+    r"^对.{2,30}的(?:单位|部门|地方|个人|干部|人员)，.{0,24}(?:约谈|问责|追责|通报批评|诫勉)"
 )
 #: Framing clauses that set a condition or time rather than say what to do ("待……部署实施后",
 #: "根据……", "在……基础上"): the action is in a later clause.
@@ -178,6 +182,10 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     guidance = len(GUIDANCE.findall(text))
     if STRONG_GUIDANCE.search(text) and not (targets or (deadline and deadline.due)):
         return "guidance", ["principle"]
+    if under_root and not (deadline and deadline.due and deadline.text != "全年"):
+        # the introduction before the first heading (总体要求, review of last year) frames the
+        # document; its figures are background and its named parties are addressed in general
+        return "guidance", ["preamble"]
     if reasons:
         return "task", reasons
     if under_root:
