@@ -64,6 +64,18 @@ def test_it_removes_a_phrase_repeated_before_deng():
     assert "组织参观学习、座谈交流等活动" in clean("组织参观学习、座谈交流、座谈交流等活动。\n").text
 
 
+def test_it_joins_a_number_broken_by_the_wrap_without_a_space():
+    para = "6.扩大覆盖面。全年新发展党员和骨干1250名，其中青年占比不低于60%并逐年提高。"
+    assert para[18:22] == "1250"
+    raw = "\n".join(_wrap(p) for p in [*PLAN_ITEMS, para]) + "\n"
+    assert para in clean(raw).text.splitlines()
+
+
+def test_it_joins_a_line_that_starts_with_closing_punctuation():
+    raw = "各支部要组织党员开展“亮身份、作表率\n”活动，每月报送一次进展情况。\n"
+    assert clean(raw).text.strip() == "各支部要组织党员开展“亮身份、作表率”活动，每月报送一次进展情况。"
+
+
 # ---------------------------------------------------------------- targets
 
 

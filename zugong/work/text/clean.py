@@ -382,7 +382,9 @@ def detect_edits(raw: str) -> list[Edit]:
         a, b = cur.eff, nxt.eff
         join = False
         why = ""
-        if (
+        if b[0] in CLOSERS or b[0] in "，。、；：！？":
+            join, why = True, "下一行以标点开头（断行不能在标点之前）"
+        elif (
             indent_marks_paragraphs
             and alive[k + 1] not in indented
             and not blank_between
@@ -409,7 +411,8 @@ def detect_edits(raw: str) -> list[Edit]:
             elif any(c in a for c in "，、；"):
                 join, why = True, "跨页/跨栏断行（满行且无句末标点）"
         if join:
-            sep = " " if _LATIN_END.search(a) and _LATIN_START.match(b) else ""
+            # a space between two Latin words; nothing between digits of a number broken by the wrap
+            sep = " " if _LATIN_END.search(a) and _LATIN_START.match(b) and not (a[-1].isdigit() or b[0].isdigit()) else ""
             edits.append(("line_join", gap_start, gap_end, sep, why))
         elif blank_between or any(lines[j].removed for j in range(alive[k] + 1, alive[k + 1])):
             # keep one paragraph break; the whitespace/removed lines in between are edits already
