@@ -166,6 +166,8 @@ def test_it_resolves_work_plan_deadlines(text, written, due):
         ("县委组织部要会同县委党校举办培训班", [("县委组织部", "county_org_depts"), ("县委党校", "party_school")]),
         ("每名市级领导干部联系1个软弱涣散村", [("每名市级领导干部", "leading_cadres")]),
         ("各级党组织要把发展党员作为经常性工作", [("各级党组织", "all_party_committees")]),
+        ("区委组织部负责组织实施，各街道党工委要做好配合", [("区委组织部", "county_org_depts"), ("各街道党工委", "towns")]),
+        ("区直各单位要在6月底前完成自查", [("区直各单位", "county_departments")]),
         # objects, destinations and possessors are not parties
         ("制定落实方案，报县委人才办备案", []),
         ("县直部门领导班子中至少配备1名年轻干部", []),
