@@ -166,7 +166,7 @@ def run(verbose: bool = False, folder: Path | None = None) -> dict:
 def main() -> int:
     """Print the table; exit 1 when a floor is not met."""
     verbose = "--verbose" in sys.argv
-    folder = next((a.removeprefix("--") for a in sys.argv if a in ("--heldout", "--heldout2")), None)
+    folder = next((a.removeprefix("--") for a in sys.argv if a in ("--heldout", "--heldout2", "--heldout3")), None)
     res = run(verbose, DATA / folder if folder else None)
     print(f"document set: {folder or 'seeds'}")
     cols = ["precision", "recall", "f1", "target_exact", "target_precision", "target_recall", "deadline", "party", "pillar"]
