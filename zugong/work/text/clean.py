@@ -56,7 +56,8 @@ _PAGE_MARKERS = [
 ]
 _ADVERT = re.compile(
     r"扫码|扫一扫|二维码|公众号|微信号|关注我们|点击(?:上方|下方|蓝字)|阅读原文|责任编辑|版权所有|"
-    r"转载请|原标题|广告|https?://|www\.|来源[:：]|编辑[:：]|审核[:：]|校对[:：]|本文转自"
+    r"转载请|原标题|广告|https?://|www\.|来源[:：]|编辑[:：]|审核[:：]|校对[:：]|本文转自|"
+    r"^(?:阅读(?:量|数)?|浏览(?:量|次数)?|点赞|在看)\s*[:：]?\s*\d|^\d+\s*(?:人)?(?:阅读|浏览)$"
 )
 _LAYOUT = re.compile(r"^(?:\S+\s+)?(?:[\u4e00-\u9fff]\s){2,}[\u4e00-\u9fff]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -219,6 +220,52 @@ def looks_like_heading_line(s: str) -> bool:
     return len(s) <= 16 and not any(c in s for c in "，。；、") and s[-1] not in OPEN_PUNCT
 
 
+LIST_START = re.compile(r"^(?:——|--|[●○■□◆◇▲△★☆•·\-－]|[①-⑳])")
+"""A line opening with an unnumbered list bullet (——, ●, ①): it never continues the line before."""
+_NUM_CONT = re.compile(r"^(?:\d|[%％.．]\d?|[至到~～\-－—][\d一二三四五六七八九十]|(?:个|名|家|所|人|次|期|批|项|万|亿|元|年|月|日|天|余|多|%|以上|以下|左右)(?![，。；、]))")
+_MIN_WRAP, _MAX_WRAP = 16, 48
+
+
+def _wrap_tolerance(n: int) -> int:
+    """Length difference (chars) still counted as 'the same width' for lines of length ``n``.
+
+    Generous enough for wrappers that count display columns (digits and Latin are half width).
+    """
+    return max(2, round(0.1 * n))
+
+
+def _wrap_peer(line: str) -> bool:
+    """A line that may be one of the full lines of a hard-wrapped stretch (length band, no
+    table/column spacing, not a bare numbered heading)."""
+    n = len(line)
+    if not (_MIN_WRAP <= n <= _MAX_WRAP) or "\t" in line or "  " in line or "|" in line:
+        return False
+    return not (HEADING_START.match(line) and not any(c in line for c in "。；："))
+
+
+def local_wrap_full(lengths_ok: list[bool], lengths: list[int], k: int, window: int = 4) -> bool:
+    """True when line ``k`` is as long as a neighbouring line of a hard-wrapped stretch.
+
+    Per-line, local statistics: a web page copied with only *some* sections hard-wrapped (every
+    ~24–34 characters) has, around each wrapped line, other lines of the same length (within
+    :func:`_wrap_tolerance`), while normal paragraphs are long single lines. ``lengths_ok[j]``
+    says whether line j can be a wrapped line at all (:func:`_wrap_peer`); ``window`` is counted
+    in surviving lines either side.
+    """
+    if not lengths_ok[k]:
+        return False
+    n = lengths[k]
+    tol = _wrap_tolerance(n)
+    lo, hi = max(0, k - window), min(len(lengths), k + window + 1)
+    return any(j != k and lengths_ok[j] and abs(lengths[j] - n) <= tol for j in range(lo, hi))
+
+
+def _splits_number(a: str, b: str) -> bool:
+    """The break cuts a number or a figure from its unit/qualifier ("3" / "至5名", "12" / "50名",
+    "60%" / "以上")."""
+    return bool(a) and (a[-1].isdigit() or a[-1] in "%％") and bool(_NUM_CONT.match(b))
+
+
 def _numbered_item_wrapped(line: str, width: int) -> bool:
     """A wrapped line that opens with a numbered marker but is body text, not a heading.
 
@@ -373,6 +420,10 @@ def detect_edits(raw: str) -> list[Edit]:
         if "\u3000" in lead or "\t" in lead or len(lead) >= 2:
             indented.add(i)
     indent_marks_paragraphs = wrapped and len(indented) >= 5 and len(indented) >= 0.1 * len(alive)
+    # per-line (local) wrap evidence, for documents where only some sections are hard-wrapped
+    alens = [len(lines[i].eff) for i in alive]
+    peer_ok = [_wrap_peer(lines[i].eff) for i in alive]
+    full_here = [local_wrap_full(peer_ok, alens, k) for k in range(len(alive))]
     for k in range(len(alive) - 1):
         cur, nxt = lines[alive[k]], lines[alive[k + 1]]
         gap_start, gap_end = cur.eol, nxt.line_start
@@ -382,8 +433,30 @@ def detect_edits(raw: str) -> list[Edit]:
         a, b = cur.eff, nxt.eff
         join = False
         why = ""
+        a_numbered = bool(HEADING_START.match(a))
+        b_starts_block = bool(HEADING_START.match(b) or LIST_START.match(b)) or looks_like_heading_line(b)
+        # local: this line is as long as its wrapped neighbours (and is not a bare numbered heading)
+        full_local = full_here[k] and not (
+            a_numbered and not any(c in a[HEADING_START.match(a).end() :] for c in "。；：")
+        )
         if b[0] in CLOSERS or b[0] in "，。、；：！？":
             join, why = True, "下一行以标点开头（断行不能在标点之前）"
+        elif (
+            a[-1] not in TERMINAL
+            and not b_starts_block
+            and len(a) >= 10
+            and not (a_numbered and len(a) < _MIN_WRAP)
+            and _splits_number(a, b)
+        ):
+            join, why = True, "断开的数字（数字与单位/后续数字被断行分开）"
+        elif (
+            full_local
+            and a[-1] == "；"
+            and not blank_between
+            and not b_starts_block
+            and lines[alive[k + 1]].line_start == lines[alive[k + 1]].start
+        ):
+            join, why = True, "局部硬换行（与相邻行等宽，下一行非标题/列表）"
         elif (
             indent_marks_paragraphs
             and alive[k + 1] not in indented
@@ -395,9 +468,17 @@ def detect_edits(raw: str) -> list[Edit]:
             join, why = True, "段内断行（下一行无段首缩进）"
         elif a[-1] in TERMINAL or (a[-1] in CLOSERS and len(a) >= 2 and a[-2] in TERMINAL):
             join = False
-        elif wrapped and not HEADING_START.match(a) and len(a) >= 0.5 * width and _word_spans_boundary(a, b):
+        elif (
+            ((wrapped and len(a) >= 0.5 * width) or full_local)
+            and not HEADING_START.match(a)
+            and not (full_local and not wrapped and b_starts_block)
+            and _word_spans_boundary(a, b)
+        ):
             join, why = True, "断开的词语"
-        elif wrapped and _numbered_item_wrapped(a, width) and not HEADING_START.match(b):
+        elif (
+            (wrapped and _numbered_item_wrapped(a, width) and (full_local or not any(c in a for c in "，、") or any(c in a[HEADING_START.match(a).end() :] for c in "。；：")))
+            or (full_local and a_numbered)
+        ) and not b_starts_block:
             join, why = True, "编号条目内断行（满行且无句末标点）"
         elif looks_like_heading_line(a) and not (wrapped and len(a) >= width - 4 and a[-1] in OPEN_PUNCT):
             join = False
@@ -405,6 +486,8 @@ def detect_edits(raw: str) -> list[Edit]:
             join = False
         elif a[-1] in OPEN_PUNCT:
             join, why = True, "句中断行（行末为逗号/顿号等）"
+        elif full_local and not blank_between and not b_starts_block:
+            join, why = True, "局部硬换行（与相邻行等宽且无句末标点）"
         elif wrapped and len(a) >= 0.75 * width:
             if not blank_between:
                 join, why = True, "句中断行（满行且无句末标点）"

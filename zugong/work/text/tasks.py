@@ -8,7 +8,8 @@ Each sentence is scored with genre lexicons, not with seed sentences:
 
 - *rhetoric* (dropped): quotations of reports ("……报告强调"), appraisal and background
   ("擘画了", "指明了", "至关重要", "是……关键时期", "日前召开"), salutations;
-- *guidance* (kept with ``kind='guidance'`` so the user can promote it): principles and
+- *guidance* (kept with ``kind='guidance'`` so the user can promote it): the opening of a
+  speech ("今天召开……会议", "刚才，……通报了", "同时也要清醒看到……问题"), principles and
   attitudes without a checkable deliverable ("坚持以……为指导", "处理好……关系", "既要……也要",
   "不能……", "增强……意识");
 - *task*: a quantified target, a deadline, a named responsible party with a directive, or
@@ -59,6 +60,14 @@ STRONG_GUIDANCE = re.compile(
     r"摆在.{0,6}(?:突出|重要)(?:的)?位置|放在.{0,6}(?:突出|重要)(?:的)?位置|纳入.{0,4}重要议事日程|亲自研究、亲自推动|"
     # conditional sanctions are rules, not tasks: 对……不力的单位，由……约谈
     r"^对.{2,30}的(?:单位|部门|地方|个人|干部|人员)，.{0,24}(?:约谈|问责|追责|通报批评|诫勉)"
+)
+#: The opening of a speech: why the meeting is held, what was just reported, the sober look at
+#: shortcomings. Background, never a task, even when it names a party or a figure.
+BACKGROUND = re.compile(
+    r"^(?:今天|今天上午|今天下午|这次|此次|本次|我们今天)[，,]?.{0,30}(?:召开|举行|举办).{0,30}(?:会议|会|座谈会|推进会|部署会)|"
+    r"^刚才[，,]|^(?:会上|会前)[，,].{0,40}(?:通报了|传达了|作了|发言|讲话)|"
+    r"^(?:同时|但是|但|当然)?[，,]?(?:我们)?(?:也|还)?(?:要|应当|必须)?清醒(?:地)?(?:看到|认识到)|"
+    r"^(?:同时|但是|但|当然)[，,]?(?:我们)?(?:也|还)要看到.{0,60}(?:问题|不足|差距|短板|薄弱)"
 )
 #: Framing clauses that set a condition or time rather than say what to do ("待……部署实施后",
 #: "根据……", "在……基础上"): the action is in a later clause.
@@ -171,6 +180,8 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     reasons = []
     if RHETORIC.search(text) and not (targets or deadline or parties):
         return None, ["rhetoric"]
+    if BACKGROUND.search(text) and not (deadline and deadline.due and deadline.text != "全年"):
+        return "guidance", ["background"]
     if targets:
         reasons.append("target")
     if deadline and deadline.due:
