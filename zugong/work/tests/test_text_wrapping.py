@@ -107,3 +107,8 @@ def test_it_makes_the_introduction_of_a_speech_guidance_even_under_a_heading():
     raw = "一、总结工作\n" + "\n".join(INTRO[1:]) + "\n"
     kinds = {t.text[:4]: t.kind for t in analyse(raw).tasks}
     assert kinds == {"今天召开": "guidance", "刚才，县": "guidance", "同时也要": "guidance"}
+
+
+def test_it_joins_a_percentage_broken_before_its_qualifier():
+    raw = "二、发展党员\n全年发展党员中青年党员占比达到60%\n以上，各乡镇党委要建立台账。\n"
+    assert "占比达到60%以上，各乡镇党委要建立台账。" in clean(raw).text

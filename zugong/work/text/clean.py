@@ -222,7 +222,7 @@ def looks_like_heading_line(s: str) -> bool:
 
 LIST_START = re.compile(r"^(?:——|--|[●○■□◆◇▲△★☆•·\-－]|[①-⑳])")
 """A line opening with an unnumbered list bullet (——, ●, ①): it never continues the line before."""
-_NUM_CONT = re.compile(r"^(?:\d|[%％.．]\d?|[至到~～\-－—][\d一二三四五六七八九十]|(?:个|名|家|所|人|次|期|批|项|万|亿|元|年|月|日|天|余|多|%|以上|以下|左右)(?![，。；、]))")
+_NUM_CONT = re.compile(r"^(?:\d|[%％.．]\d?|[至到~～\-－—][\d一二三四五六七八九十]|(?:个|名|家|所|人|次|期|批|项|万|亿|元|年|月|日|天|余|多|%|以上|以下|左右))")
 _MIN_WRAP, _MAX_WRAP = 16, 48
 
 
