@@ -62,8 +62,12 @@ def _county_org_dept(county: Unit) -> Unit:
     return organ or county
 
 
-def resolve_party(owner: Unit, kind: str) -> list[Unit]:
+def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
     """Units a normalized party kind (``zugong.work.text.parties``) stands for, found by names in the Unit tree.
+
+    When the kind names no definite unit, the party's own ``text`` (e.g. 市财政局, 县人社局) is looked
+    up among the organs of the owner's city: the organ of that exact name, else the one nearest the
+    owner whose name ends with the text without its 市/县/区 prefix (财政局 → 六安市财政局).
 
     各县区 → the county units below the owner; 县区委组织部(长) → each county's 组织部 organ (or the
     county); 市委组织部 / 市委 / 人才工作领导小组 → the organ so named in the city; 各乡镇（街道）→ township
@@ -84,6 +88,8 @@ def resolve_party(owner: Unit, kind: str) -> list[Unit]:
     if kind == "all_counties":
         return counties
     if kind in ("county_org_depts", "county_org_heads"):
+        if owner.kind == UnitKind.COUNTY:  # a county's own plan: its own 组织部
+            return [_county_org_dept(owner)]
         return [_county_org_dept(c) for c in counties]
     if kind == "city_org_dept":
         return named("市委组织部")
@@ -97,7 +103,30 @@ def resolve_party(owner: Unit, kind: str) -> list[Unit]:
         return named("市委组织部") + counties
     if kind == "org_departments":
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
-    return []
+    return _organ_named(owner, in_city, text)
+
+
+def _organ_named(owner: Unit, in_city, text: str) -> list[Unit]:
+    """The organ whose name is ``text``, else the nearest one whose name ends with it sans 市/县/区."""
+    text = text.strip()
+    if len(text) < 2 or text.startswith("各"):
+        return []
+    organs = in_city.filter(kind=UnitKind.ORGAN)
+    exact = list(organs.filter(name=text).order_by("depth", "path")[:1])
+    if exact:
+        return exact
+    core = text[1:] if text[0] in "市县区" and len(text) > 3 else text
+    found = list(organs.filter(name__endswith=core).order_by("path"))
+    if not found:
+        return []
+    # Nearest the owner: the longest shared path prefix, then the shallowest.
+    def shared(u: Unit) -> int:
+        n = 0
+        while n < min(len(u.path), len(owner.path)) and u.path[n] == owner.path[n]:
+            n += 1
+        return n
+
+    return [max(found, key=lambda u: (shared(u), -u.depth))]
 
 
 _SINGLE_LEAD_KINDS = ("city_org_dept", "city_committee", "talent_group")
@@ -108,7 +137,7 @@ def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, 
     lead = None
     responsible: list[Unit] = []
     for p in parties:
-        units = resolve_party(owner, p["kind"])
+        units = resolve_party(owner, p["kind"], p.get("text", ""))
         if lead is None and p["kind"] in _SINGLE_LEAD_KINDS and units:
             lead = units[0]
             continue

@@ -222,3 +222,26 @@ def test_it_reviews_a_quarter_per_unit(city, plan):
 
 def test_it_keeps_document_rows_for_the_city(city, plan):
     assert WorkDocument.objects.count() == 1
+
+
+def test_it_maps_a_named_organ_to_the_nearest_unit_of_that_name(city, organ):
+    from zugong.core.audit import SYSTEM
+    from zugong.orgs.models import UnitKind
+    from zugong.orgs.services import unit_create
+
+    city_fin = unit_create(actor=SYSTEM, parent=city.units["city"], name="六安市财政局", kind=UnitKind.ORGAN)
+    county_fin = unit_create(actor=SYSTEM, parent=city.units["jinan"], name="金安区财政局", kind=UnitKind.ORGAN)
+    assert services.resolve_party(city.units["city"], "other", "市财政局") == [city_fin]
+    assert services.resolve_party(city.units["jinan"], "other", "区财政局") == [county_fin]
+    assert services.resolve_party(city.units["city"], "other", "六安市财政局") == [city_fin]
+    assert services.resolve_party(city.units["city"], "other", "各有关部门") == []
+    assert services.resolve_party(city.units["city"], "other", "市审计局") == []
+
+
+def test_it_reads_county_org_departments_in_a_county_plan_as_its_own(city):
+    from zugong.core.audit import SYSTEM
+    from zugong.orgs.models import UnitKind
+    from zugong.orgs.services import unit_create
+
+    dept = unit_create(actor=SYSTEM, parent=city.units["jinan"], name="金安区委组织部", kind=UnitKind.ORGAN)
+    assert services.resolve_party(city.units["jinan"], "county_org_depts") == [dept]
