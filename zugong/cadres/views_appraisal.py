@@ -17,20 +17,12 @@ from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
 from zugong.cadres.models import AppraisalEntry, NotGraded, TeamScorePart, UnitCategory
 from zugong.cadres.services import appraisal, evidence
+from zugong.cadres.views_common import post_back
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
 from zugong.orgs.models import Unit, UnitKind
 from zugong.orgs.selectors import unit_get
-
-
-def _do(request, target: str, fn, ok: str = "已保存"):
-    try:
-        fn()
-        messages.success(request, ok)
-    except rules.RuleViolation as exc:
-        messages.error(request, str(exc))
-    return redirect(target)
 
 
 @login_required
@@ -77,7 +69,7 @@ def round_add(request, round_id: int):
     scope = scope_for(request.user)
     rnd = sa.round_get(scope, round_id)
     target = f"/cadres/appraisal/{rnd.pk}/"
-    return _do(request, target, lambda: appraisal.round_add_participants(actor=Actor.from_request(request), scope=scope, round=rnd), "已添加参加考核人员")
+    return post_back(request, target, lambda: appraisal.round_add_participants(actor=Actor.from_request(request), scope=scope, round=rnd), "已添加参加考核人员")
 
 
 @login_required
@@ -89,13 +81,12 @@ def round_grade(request, round_id: int):
     form = GradeForm(request.POST)
     target = f"/cadres/appraisal/{rnd.pk}/"
     if not form.is_valid():
-        messages.error(request, "等次不正确")
-        return redirect(target)
+        return invalid(request, target, "等次不正确")
     d = form.cleaned_data
     entry = AppraisalEntry.objects.filter(pk=d["entry"], round=rnd).first()
     if entry is None:
         raise Http404("参加考核人员不存在")
-    return _do(request, target, lambda: appraisal.entry_grade(actor=Actor.from_request(request), scope=scope, entry=entry,
+    return post_back(request, target, lambda: appraisal.entry_grade(actor=Actor.from_request(request), scope=scope, entry=entry,
                                                                 grade=d["grade"], not_graded=d["not_graded"], ranking=d["ranking"]))  # fmt: skip
 
 
@@ -106,7 +97,7 @@ def round_close(request, round_id: int):
     scope = scope_for(request.user)
     rnd = sa.round_get(scope, round_id)
     target = f"/cadres/appraisal/{rnd.pk}/"
-    return _do(request, target, lambda: appraisal.round_close(actor=Actor.from_request(request), scope=scope, round=rnd,
+    return post_back(request, target, lambda: appraisal.round_close(actor=Actor.from_request(request), scope=scope, round=rnd,
                                                                 on=timezone.localdate()), "考核已结束")  # fmt: skip
 
 
@@ -128,13 +119,12 @@ def team_score(request, team_id: int):
     form = TeamScoreForm(request.POST)
     target = f"/cadres/teams/{team.pk}/"
     if not form.is_valid():
-        messages.error(request, "请填写年度、评分项和得分")
-        return redirect(target)
+        return invalid(request, target, "请填写年度、评分项和得分")
     d = form.cleaned_data
     part = TeamScorePart.objects.filter(pk=d["part"]).first()
     if part is None:
         raise Http404("评分项不存在")
-    return _do(request, target, lambda: appraisal.team_score_set(actor=Actor.from_request(request), scope=scope, team=team,
+    return post_back(request, target, lambda: appraisal.team_score_set(actor=Actor.from_request(request), scope=scope, team=team,
                                                                    year=d["year"], part=part, value=d["value"]))  # fmt: skip
 
 
@@ -147,9 +137,8 @@ def cadre_routine(request, cadre_id: int):
     form = RoutineForm(request.POST)
     target = f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        messages.error(request, "请完整填写考核信息")
-        return redirect(target)
-    return _do(request, target, lambda: appraisal.routine_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+        return invalid(request, target, "请完整填写考核信息")
+    return post_back(request, target, lambda: appraisal.routine_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
 
 
 @login_required
@@ -161,9 +150,8 @@ def cadre_evidence(request, cadre_id: int):
     form = EvidenceForm(request.POST)
     target = f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        messages.error(request, "请完整填写类别、日期、事项和来源文件")
-        return redirect(target)
-    return _do(request, target, lambda: evidence.evidence_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+        return invalid(request, target, "请完整填写类别、日期、事项和来源文件")
+    return post_back(request, target, lambda: evidence.evidence_record(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
 
 
 @login_required

@@ -24,6 +24,7 @@ from zugong.cadres.models import Appointment, ReserveEntry, ReserveStatus, TeamS
 from zugong.cadres.selectors_appraisal import team_score
 from zugong.cadres.selectors_reserve import gap_candidates
 from zugong.cadres.services import career
+from zugong.cadres.views_common import post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
 from zugong.core.models import Role
@@ -137,14 +138,6 @@ def team_detail(request, team_id: int):
     })  # fmt: skip
 
 
-def _post_back(request, target: str, fn):
-    try:
-        fn()
-        messages.success(request, "已保存")
-    except rules.RuleViolation as exc:
-        messages.error(request, str(exc))
-    return redirect(target)
-
 
 @login_required
 @require_POST
@@ -157,14 +150,13 @@ def team_appoint(request, team_id: int):
     form = AppointmentForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():
-        messages.error(request, "请完整填写职务、干部、任职时间和任职文号")
-        return redirect(target)
+        return invalid(request, target, "请完整填写职务、干部、任职时间和任职文号")
     d = form.cleaned_data
     post = team.posts.filter(pk=d["post"]).first()
     if post is None:
         raise Http404("职务不属于该班子")
     cadre = cadre_get(scope, d["cadre"])
-    return _post_back(request, target, lambda: career.appointment_create(
+    return post_back(request, target, lambda: career.appointment_create(
         actor=Actor.from_request(request), scope=scope, cadre=cadre, post=post, start=d["start"],
         document_no=d["document_no"], is_concurrent=d["is_concurrent"]))  # fmt: skip
 
@@ -178,13 +170,12 @@ def team_remove(request, team_id: int):
     form = RemovalForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():
-        messages.error(request, "请填写免职时间和免职文号")
-        return redirect(target)
+        return invalid(request, target, "请填写免职时间和免职文号")
     d = form.cleaned_data
     appt = Appointment.objects.filter(pk=d["appointment"], post__team=team).first()
     if appt is None:
         raise Http404("任职记录不存在")
-    return _post_back(request, target, lambda: career.appointment_end(
+    return post_back(request, target, lambda: career.appointment_end(
         actor=Actor.from_request(request), scope=scope, appointment=appt, end=d["end"],
         removal_document_no=d["removal_document_no"]))  # fmt: skip
 
@@ -198,9 +189,8 @@ def team_quota(request, team_id: int):
     form = QuotaForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():
-        messages.error(request, "请填写职数类别和数量")
-        return redirect(target)
-    return _post_back(request, target, lambda: career.post_quota_set(actor=Actor.from_request(request), scope=scope, team=team, **form.cleaned_data))
+        return invalid(request, target, "请填写职数类别和数量")
+    return post_back(request, target, lambda: career.post_quota_set(actor=Actor.from_request(request), scope=scope, team=team, **form.cleaned_data))
 
 
 @login_required
@@ -212,6 +202,5 @@ def cadre_rank(request, cadre_id: int):
     form = RankForm(request.POST)
     target = f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        messages.error(request, "请选择职级并填写时间")
-        return redirect(target)
-    return _post_back(request, target, lambda: career.rank_grant(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+        return invalid(request, target, "请选择职级并填写时间")
+    return post_back(request, target, lambda: career.rank_grant(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,25 +26,12 @@ from zugong.cadres.forms import (
 )
 from zugong.cadres.models import Evidence, Post, ReserveStatus, Sector
 from zugong.cadres.services import reserve
+from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
 from zugong.orgs.models import STEP
-
-
-def _do(request, target: str, fn, ok: str = "已保存"):
-    try:
-        fn()
-        messages.success(request, ok)
-    except rules.RuleViolation as exc:
-        messages.error(request, str(exc))
-    return redirect(target)
-
-
-def _invalid(request, target: str, text: str):
-    messages.error(request, text)
-    return redirect(target)
 
 
 @login_required
@@ -107,8 +93,8 @@ def pool_target_set(request):
     require_admin_of(scope, unit.path)  # 403 for read-only roles before any validation
     form, target = PoolTargetForm(request.POST), "cadres:pool"
     if not form.is_valid():
-        return _invalid(request, target, "请正确填写结构目标（比例0–100，年龄18–70，人数不小于0）")
-    return _do(request, target, lambda: reserve.pool_target_set(actor=Actor.from_request(request), scope=scope, unit=unit, **form.service_kwargs()))
+        return invalid(request, target, "请正确填写结构目标（比例0–100，年龄18–70，人数不小于0）")
+    return post_back(request, target, lambda: reserve.pool_target_set(actor=Actor.from_request(request), scope=scope, unit=unit, **form.service_kwargs()))
 
 
 @login_required
@@ -118,8 +104,8 @@ def reserve_add(request, cadre_id: int):
     cadre = cadre_get(scope, cadre_id)
     form, target = ReserveForm(request.POST), f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        return _invalid(request, target, "请完整填写后备干部信息")
-    return _do(request, target, lambda: reserve.reserve_add(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
+        return invalid(request, target, "请完整填写后备干部信息")
+    return post_back(request, target, lambda: reserve.reserve_add(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
 
 
 @login_required
@@ -129,8 +115,8 @@ def reserve_status(request, entry_id: int):
     entry = sr.entry_get(scope, entry_id)
     form, target = ReserveStatusForm(request.POST), f"/cadres/{entry.cadre_id}/"
     if not form.is_valid():
-        return _invalid(request, target, "请选择状态和日期")
-    return _do(request, target, lambda: reserve.reserve_set_status(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
+        return invalid(request, target, "请选择状态和日期")
+    return post_back(request, target, lambda: reserve.reserve_set_status(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
 
 
 @login_required
@@ -140,8 +126,8 @@ def reserve_development(request, entry_id: int):
     entry = sr.entry_get(scope, entry_id)
     form, target = DevelopmentForm(request.POST), f"/cadres/{entry.cadre_id}/"
     if not form.is_valid():
-        return _invalid(request, target, "请完整填写培养锻炼信息")
-    return _do(request, target, lambda: reserve.development_add(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
+        return invalid(request, target, "请完整填写培养锻炼信息")
+    return post_back(request, target, lambda: reserve.development_add(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
 
 
 @login_required
@@ -160,14 +146,14 @@ def case_open(request, cadre_id: int):
     ev = list(Evidence.objects.filter(cadre=cadre))
     form, target = CaseForm(request.POST, evidence_choices=[(e.pk, e.title) for e in ev]), f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        return _invalid(request, target, "请选择不适宜担任现职的情形、调整方式和动议时间")
+        return invalid(request, target, "请选择不适宜担任现职的情形、调整方式和动议时间")
     d = form.cleaned_data
     chosen = [e for e in ev if e.pk in set(d["evidence"])]
     try:
         case = reserve.case_open(actor=Actor.from_request(request), scope=scope, cadre=cadre, circumstances=d["circumstances"],
                                  measure=d["measure"], motion_on=d["motion_on"], evidence=chosen, decision=d["decision"])  # fmt: skip
     except rules.RuleViolation as exc:
-        return _invalid(request, target, str(exc))
+        return invalid(request, target, str(exc))
     return redirect("cadres:case", case_id=case.pk)
 
 
@@ -193,8 +179,8 @@ def case_step(request, case_id: int):
     case = sr.case_get(scope, case_id)
     form, target = CaseStepForm(request.POST), f"/cadres/cases/{case.pk}/"
     if not form.is_valid():
-        return _invalid(request, target, "请选择程序并填写日期")
-    return _do(request, target, lambda: reserve.case_step(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
+        return invalid(request, target, "请选择程序并填写日期")
+    return post_back(request, target, lambda: reserve.case_step(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
 
 
 @login_required
@@ -204,14 +190,14 @@ def case_complete(request, case_id: int):
     case = sr.case_get(scope, case_id)
     form, target = CaseCompleteForm(request.POST), f"/cadres/cases/{case.pk}/"
     if not form.is_valid():
-        return _invalid(request, target, "请填写调整生效时间和文号")
+        return invalid(request, target, "请填写调整生效时间和文号")
     d = form.cleaned_data
     post = None
     if d["new_post"]:
         post = Post.objects.filter(pk=d["new_post"], unit__path__startswith=scope.unit_path).first()
         if post is None:
             raise Http404("职务不存在或不在管理范围内")
-    return _do(request, target, lambda: reserve.case_complete(actor=Actor.from_request(request), scope=scope, case=case,
+    return post_back(request, target, lambda: reserve.case_complete(actor=Actor.from_request(request), scope=scope, case=case,
                                                                 effective_on=d["effective_on"], document_no=d["document_no"],
                                                                 new_post=post, new_rank=d["new_rank"]), "调整已实施")  # fmt: skip
 
@@ -223,8 +209,8 @@ def case_follow_up(request, case_id: int):
     case = sr.case_get(scope, case_id)
     form, target = FollowUpForm(request.POST), f"/cadres/cases/{case.pk}/"
     if not form.is_valid():
-        return _invalid(request, target, "请填写跟踪情况")
-    return _do(request, target, lambda: reserve.case_follow_up(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
+        return invalid(request, target, "请填写跟踪情况")
+    return post_back(request, target, lambda: reserve.case_follow_up(actor=Actor.from_request(request), scope=scope, case=case, **form.cleaned_data))
 
 
 @login_required
@@ -237,7 +223,7 @@ def evidence_tolerance(request, evidence_id: int):
         raise Http404("考核依据不存在或不在管理范围内")
     form, target = ToleranceForm(request.POST), f"/cadres/{ev.cadre_id}/"
     if not form.is_valid():
-        return _invalid(request, target, "请完整填写容错纠错认定")
-    return _do(request, target, lambda: reserve.error_tolerance_decide(actor=Actor.from_request(request), scope=scope, evidence=ev, **form.cleaned_data))
+        return invalid(request, target, "请完整填写容错纠错认定")
+    return post_back(request, target, lambda: reserve.error_tolerance_decide(actor=Actor.from_request(request), scope=scope, evidence=ev, **form.cleaned_data))
 
 

@@ -1,0 +1,27 @@
+"""Shared tail of the cadre pages' POST views: run the service, flash the outcome, go back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from zugong.cadres import rules
+
+
+def post_back(request, target: str, action: Callable[[], object], ok: str = "已保存") -> HttpResponse:
+    """Run ``action`` (a service call); flash ``ok``, or the RuleViolation's Chinese reason; redirect to ``target``."""
+    try:
+        action()
+        messages.success(request, ok)
+    except rules.RuleViolation as exc:
+        messages.error(request, str(exc))
+    return redirect(target)
+
+
+def invalid(request, target: str, text: str) -> HttpResponse:
+    """Flash ``text`` (what the form lacks, in Chinese) and redirect to ``target``."""
+    messages.error(request, text)
+    return redirect(target)
