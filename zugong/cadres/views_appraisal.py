@@ -17,7 +17,7 @@ from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
 from zugong.cadres.models import AppraisalEntry, NotGraded, TeamScorePart, UnitCategory
 from zugong.cadres.services import appraisal, evidence
-from zugong.cadres.views_common import post_back
+from zugong.cadres.views_common import invalid, post_back
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response

@@ -24,7 +24,7 @@ from zugong.cadres.models import Appointment, ReserveEntry, ReserveStatus, TeamS
 from zugong.cadres.selectors_appraisal import team_score
 from zugong.cadres.selectors_reserve import gap_candidates
 from zugong.cadres.services import career
-from zugong.cadres.views_common import post_back
+from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
 from zugong.core.models import Role
