@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from ninja import Field, Query, Router, Schema
 
 from zugong.cadres import selectors
+from zugong.core.api_paging import PageOut, PageQuery, paginate
 from zugong.core.rules import age_on
 from zugong.core.scope import scope_for
 
 router = Router(tags=["干部"])
 
 
-class CadreQuery(Schema):
+class CadreQuery(PageQuery):
     """干部名册查询条件。"""
 
     q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀）或完整18位身份证号（精确）")
     management_level: str = Field("", description="管理权限：city 市管、county 县管")
     post_level: str = Field("", description="职务级别代码（GB/T 12407）")
     unit: int | None = Field(None, description="单位编号（含下级单位）")
-    page: int = Field(1, ge=1, description="页码，从1开始")
-    page_size: int = Field(50, ge=1, le=200, description="每页条数（最多200）")
 
 
 class CadreRow(Schema):
@@ -41,13 +39,9 @@ class CadreRow(Schema):
     appointed: dt.date | None = Field(description="任职时间（现任主职）")
 
 
-class CadrePage(Schema):
+class CadrePage(PageOut):
     """干部名册的一页。"""
 
-    count: int = Field(description="符合条件的干部总数")
-    page: int = Field(description="页码")
-    page_size: int = Field(description="每页条数")
-    pages: int = Field(description="总页数")
     items: list[CadreRow] = Field(description="本页干部")
 
 
@@ -73,21 +67,19 @@ def cadre_list(request, query: Query[CadreQuery]):
     scope = scope_for(request.user)
     params = {k: str(v) for k, v in query.dict().items() if v is not None}
     qs = selectors.cadres_search(scope, selectors.CadreFilters.from_params(params))
-    count = qs.count()
-    start = (query.page - 1) * query.page_size
     today = dt.date.today()
-    items = []
-    for c in qs[start:start + query.page_size]:
-        items.append({
+
+    def row(c) -> dict:
+        return {
             "person_id": c.person_id, "name": c.person.name, "gender": c.person.gender_label,
             "birth_date": c.person.birth_date, "age": age_on(c.person.birth_date, today),
             "unit_id": c.unit_id, "unit_name": c.unit.name,
             "posts": [a.post.title + ("（兼）" if a.is_concurrent else "") for a in c.current],
             "post_level": c.get_post_level_display(), "management_level": c.get_management_level_display(),
             "appointed": c.current[0].start if c.current else None,
-        })
-    return {"count": count, "page": query.page, "page_size": query.page_size,
-            "pages": max(1, math.ceil(count / query.page_size)), "items": items}
+        }  # fmt: skip
+
+    return paginate(qs, query, row)
 
 
 @router.get("/teams", response=list[TeamRow], summary="领导班子")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from ninja import Field, Query, Router, Schema
 
+from zugong.core.api_paging import PageOut, PageQuery, paginate
 from zugong.core.scope import scope_for
 from zugong.members import selectors
 
 router = Router(tags=["党员"])
 
 
-class MemberQuery(Schema):
+class MemberQuery(PageQuery):
     """党员名册查询条件。"""
 
     q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀，如 zxm）或完整18位身份证号（精确）")
@@ -24,8 +24,6 @@ class MemberQuery(Schema):
     occupation: str = Field("", description="人员类别代码（党内统计公报职业分类）")
     age_band: str = Field("", description="年龄段：0-30、31-35、36-40、41-45、46-50、51-55、56-60、61-")
     sort: str = Field("stroke", description="排序：stroke 姓氏笔画、joined 入党时间")
-    page: int = Field(1, ge=1, description="页码，从1开始")
-    page_size: int = Field(50, ge=1, le=200, description="每页条数（最多200）")
 
 
 class MemberRow(Schema):
@@ -45,13 +43,9 @@ class MemberRow(Schema):
     occupation: str = Field(description="人员类别")
 
 
-class MemberPage(Schema):
+class MemberPage(PageOut):
     """党员名册的一页。"""
 
-    count: int = Field(description="符合条件的党员总数")
-    page: int = Field(description="页码")
-    page_size: int = Field(description="每页条数")
-    pages: int = Field(description="总页数")
     items: list[MemberRow] = Field(description="本页党员")
 
 
@@ -131,13 +125,7 @@ def member_list(request, query: Query[MemberQuery]):
     scope = scope_for(request.user)
     params = {k: str(v) for k, v in query.dict().items() if v is not None}
     qs = selectors.members_search(scope, selectors.MemberFilters.from_params(params))
-    count = qs.count()
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": count, "page": query.page, "page_size": query.page_size,
-        "pages": max(1, math.ceil(count / query.page_size)),
-        "items": [member_row(m) for m in qs[start:start + query.page_size]],
-    }
+    return paginate(qs, query, member_row)
 
 
 @router.get("/{person_id}", response=PersonOut, summary="人员信息")
