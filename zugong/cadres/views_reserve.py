@@ -47,39 +47,14 @@ def pool_list(request):
         on = today
     targets = sr.pool_targets(scope, on)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(reserve_export(request, scope, qs, targets, on), "后备干部名单.xlsx")
+        content = reserve.reserve_export(actor=Actor.from_request(request), scope=scope, entries=qs, targets=targets, on=on)
+        return xlsx_response(content, "后备干部名单.xlsx")
     return render(request, "cadres/pool.html", {
         "entries": qs[:500], "f": f, "structure": sr.pool_structure(qs, today), "today": today,
         "targets": targets, "targets_on": on, "may_set_targets": scope.is_admin, "target_form": PoolTargetForm(), "sectors": Sector.choices,
         "choices": {"category": codes.POST_LEVEL, "sector": Sector.choices, "status": ReserveStatus.choices},
         "query": request.GET.urlencode(),
     })  # fmt: skip
-
-
-def reserve_export(request, scope, qs, targets: list[dict], on) -> bytes:
-    """The pool list (sheet 后备干部) and its structure against the department's targets on ``on``
-    (sheet 结构目标: one line per target criterion, see ``selectors_reserve.TargetLine``). Audited."""
-    from django.db import transaction
-
-    from zugong.core.audit import audit_record
-    from zugong.core.xlsx import add_sheet, new_workbook, workbook_bytes
-
-    rows = [[i, e.cadre.person.name, e.cadre.person.gender_label, e.cadre.person.birth_date.strftime("%Y.%m"),
-             e.cadre.person.education_label, e.cadre.unit.name, e.get_category_display(), e.get_sector_display(), e.field,
-             e.get_route_display(), e.get_status_display(), e.entered_on, e.review_due]
-            for i, e in enumerate(qs, start=1)]  # fmt: skip
-    wb = new_workbook()
-    add_sheet(wb, "后备干部", ["序号", "姓名", "性别", "出生年月", "学历", "工作单位", "类别", "行业", "领域", "入库方式", "状态", "入库时间", "复核时间"], rows)
-    lines = [[t["label"], ln.label, ln.target_text, ln.num, ln.den, None if ln.actual_pct is None else round(ln.actual_pct, 1),
-              ln.gap_text, "达标" if ln.met else "未达标", t["target"].document_no]
-             for t in targets for ln in t["lines"]]  # fmt: skip
-    add_sheet(wb, "结构目标", ["类别", "指标", "目标", "实际人数", "库内人数", "实际比例（%）", "差距", "是否达标", "依据文号"], lines,
-              heading=f"后备干部队伍结构与目标对照（{on:%Y.%m.%d}）")  # fmt: skip
-    content = workbook_bytes(wb)
-    with transaction.atomic():
-        audit_record(Actor.from_request(request), "cadres.reserve_export", object_type="ReserveEntry", scope_unit_path=scope.unit_path,
-                     summary=f"导出后备干部名单{len(rows)}人", after={"count": len(rows)})  # fmt: skip
-    return content
 
 
 @login_required

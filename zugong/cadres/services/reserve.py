@@ -274,3 +274,27 @@ def error_tolerance_decide(*, actor: Actor, scope: Scope, evidence: Evidence, di
            f"{evidence.cadre.person.name}“{evidence.title}”{'予以容错' if tolerated else '不予容错'}（{row.document_no}）",
            after={"distinction": distinction, "tolerated": tolerated, "decided_on": decided_on})
     return row
+
+
+def reserve_export(*, actor: Actor, scope: Scope, entries, targets: list[dict], on: dt.date) -> bytes:
+    """.xlsx bytes of the pool: sheet 后备干部 (the scoped ``entries``, a ReserveEntry queryset from
+    ``selectors_reserve.pool``) and sheet 结构目标 (``targets`` from ``selectors_reserve.pool_targets``,
+    one line per criterion, as of ``on``). The export is an audit event."""
+    from zugong.core.xlsx import add_sheet, new_workbook, workbook_bytes
+
+    rows = [[i, e.cadre.person.name, e.cadre.person.gender_label, e.cadre.person.birth_date.strftime("%Y.%m"),
+             e.cadre.person.education_label, e.cadre.unit.name, e.get_category_display(), e.get_sector_display(), e.field,
+             e.get_route_display(), e.get_status_display(), e.entered_on, e.review_due]
+            for i, e in enumerate(entries, start=1)]  # fmt: skip
+    wb = new_workbook()
+    add_sheet(wb, "后备干部", ["序号", "姓名", "性别", "出生年月", "学历", "工作单位", "类别", "行业", "领域", "入库方式", "状态", "入库时间", "复核时间"], rows)
+    lines = [[t["label"], ln.label, ln.target_text, ln.num, ln.den, None if ln.actual_pct is None else round(ln.actual_pct, 1),
+              ln.gap_text, "达标" if ln.met else "未达标", t["target"].document_no]
+             for t in targets for ln in t["lines"]]  # fmt: skip
+    add_sheet(wb, "结构目标", ["类别", "指标", "目标", "实际人数", "库内人数", "实际比例（%）", "差距", "是否达标", "依据文号"], lines,
+              heading=f"后备干部队伍结构与目标对照（{on:%Y.%m.%d}）")  # fmt: skip
+    content = workbook_bytes(wb)
+    with transaction.atomic():
+        audit_record(actor, "cadres.reserve_export", object_type="ReserveEntry", scope_unit_path=scope.unit_path,
+                     summary=f"导出后备干部名单{len(rows)}人", after={"count": len(rows)})  # fmt: skip
+    return content
