@@ -75,6 +75,7 @@ def pool_target_set(request):
 @login_required
 @require_POST
 def reserve_add(request, cadre_id: int):
+    """列入后备干部库 from the cadre's record page (administrators of the cadre's subtree)."""
     scope = scope_for(request.user)
     cadre = cadre_get(scope, cadre_id)
     form, target = ReserveForm(request.POST), f"/cadres/{cadre.pk}/"
@@ -86,6 +87,7 @@ def reserve_add(request, cadre_id: int):
 @login_required
 @require_POST
 def reserve_status(request, entry_id: int):
+    """Change a pool entry's status along the allowed paths (在库 → 已列为考察对象 → 已使用 / 已撤销资格)."""
     scope = scope_for(request.user)
     entry = sr.entry_get(scope, entry_id)
     form, target = ReserveStatusForm(request.POST), f"/cadres/{entry.cadre_id}/"
@@ -97,6 +99,7 @@ def reserve_status(request, entry_id: int):
 @login_required
 @require_POST
 def reserve_development(request, entry_id: int):
+    """Record a development step (挂职, 跟班学习, 轮岗交流, 培训) on a pool entry."""
     scope = scope_for(request.user)
     entry = sr.entry_get(scope, entry_id)
     form, target = DevelopmentForm(request.POST), f"/cadres/{entry.cadre_id}/"
@@ -150,6 +153,7 @@ def case_detail(request, case_id: int):
 @login_required
 @require_POST
 def case_step(request, case_id: int):
+    """Record a procedure step (with date and decision) of an up-and-down case."""
     scope = scope_for(request.user)
     case = sr.case_get(scope, case_id)
     form, target = CaseStepForm(request.POST), f"/cadres/cases/{case.pk}/"
@@ -161,6 +165,7 @@ def case_step(request, case_id: int):
 @login_required
 @require_POST
 def case_complete(request, case_id: int):
+    """Carry out a decided case: the dated post or rank change takes effect."""
     scope = scope_for(request.user)
     case = sr.case_get(scope, case_id)
     form, target = CaseCompleteForm(request.POST), f"/cadres/cases/{case.pk}/"
@@ -180,6 +185,7 @@ def case_complete(request, case_id: int):
 @login_required
 @require_POST
 def case_follow_up(request, case_id: int):
+    """Record a follow-up note, or a reuse proposal, on a completed case."""
     scope = scope_for(request.user)
     case = sr.case_get(scope, case_id)
     form, target = FollowUpForm(request.POST), f"/cadres/cases/{case.pk}/"

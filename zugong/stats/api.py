@@ -96,6 +96,8 @@ def _section(sec: s.Section) -> dict:
 
 @router.get("/members", response=MembersOut, summary="党员结构（公报口径）与基层党组织")
 def members(request, org: int | None = None, unit: int | None = None, date: dt.date | None = None):
+    """Member structure (bulletin categories, counts and % of the total) and grassroots organizations of
+    the subtree (``org`` or ``unit`` inside the user's scope, else 404) as of ``date`` (default today)."""
     target, data = _load(request, org, unit, date)
     return {
         "name": target.name,
@@ -108,6 +110,8 @@ def members(request, org: int | None = None, unit: int | None = None, date: dt.d
 
 @router.get("/figures", response=FiguresOut, summary="讲话数据（分子、分母、百分比）及分地区")
 def figures(request, org: int | None = None, unit: int | None = None, date: dt.date | None = None):
+    """The five speech figures (numerator, denominator, % or years) of the subtree and of each child
+    county/town, as of ``date``; scoped like ``members``."""
     target, data = _load(request, org, unit, date)
     return {
         "name": target.name,
@@ -122,6 +126,8 @@ def figures(request, org: int | None = None, unit: int | None = None, date: dt.d
 
 @router.get("/cadres", response=CadresOut, summary="干部年龄结构（按管理权限）与领导班子平均年龄")
 def cadres(request, org: int | None = None, unit: int | None = None, date: dt.date | None = None):
+    """Cadre age bands (full years) per management level and each leadership team's average age (years,
+    1 decimal) as of ``date``; scoped like ``members``."""
     target, data = _load(request, org, unit, date)
     return {
         "name": target.name,

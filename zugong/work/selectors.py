@@ -186,6 +186,7 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
+    """(year, quarter 1–4) of ``today`` (default: the machine's date)."""
     today = today or dt.date.today()
     return today.year, (today.month - 1) // 3 + 1
 
