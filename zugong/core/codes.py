@@ -103,6 +103,11 @@ def label(table: str, code: str | None) -> str:
     return _LABELS[table].get(code, code)
 
 
+def is_code(table: str, code: str) -> bool:
+    """True when ``code`` is an official code of ``table``; KeyError for an unknown table."""
+    return code in _LABELS[table]
+
+
 def code_for_label(table: str, text: str) -> str | None:
     """Return the code whose label (or code) equals ``text`` after trimming; None when none does."""
     return _BY_LABEL[table].get(text.strip())

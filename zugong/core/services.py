@@ -64,9 +64,9 @@ def person_fields(data: PersonData) -> dict:
             raise PersonDataError("出生年月", f"出生日期{data.birth_date:%Y.%m.%d}与身份证号（{info.birth_date:%Y.%m.%d}）不一致")
     if data.gender is not None and data.gender != info.gender:
         raise PersonDataError("性别", f"性别“{codes.label('gender', data.gender)}”与身份证号（{codes.label('gender', info.gender)}）不一致")
-    if data.ethnicity not in codes._LABELS["ethnicity"]:
+    if not codes.is_code("ethnicity", data.ethnicity):
         raise PersonDataError("民族", f"民族代码“{data.ethnicity}”不在GB/T 3304中")
-    if data.education and data.education not in codes._LABELS["education"]:
+    if data.education and not codes.is_code("education", data.education):
         raise PersonDataError("学历", f"学历代码“{data.education}”不在GB/T 4658中")
     if data.work_start_date is not None and data.work_start_date <= info.birth_date:
         raise PersonDataError("参加工作时间", "参加工作时间早于出生日期")
