@@ -414,6 +414,9 @@ class AdjustmentCase(models.Model):
     document_no = models.CharField("调整文号", max_length=60, blank=True)
     new_appointment = models.ForeignKey(Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     new_rank = models.ForeignKey(CadreRank, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: Key of the procedure template (``zugong.cadres.procedures``) the steps were created from;
+    #: "" = a case opened before templates existed (steps typed freely).
+    procedure = models.CharField("程序模板", max_length=40, blank=True)
     follow_up = models.TextField("跟踪了解情况", blank=True)
     reuse_proposed_on = models.DateField("提出重新使用建议时间", null=True, blank=True)
 
@@ -426,7 +429,12 @@ class AdjustmentCase(models.Model):
 
 
 class CaseStep(models.Model):
-    """A procedure step of a case with its date, decision and document."""
+    """A procedure step of a case with its date, decision and document.
+
+    Steps of a templated case (``AdjustmentCase.procedure``) are created pending when the case is
+    opened, in template order (``sort``), with the template's ``label``; a step is done once it
+    has its date ``on`` (None = pending).
+    """
 
     class Step(models.TextChoices):
         MOTION = "motion", "动议"
@@ -435,19 +443,32 @@ class CaseStep(models.Model):
         PROPOSAL = "proposal", "提出调整建议"
         DECISION = "decision", "讨论决定"
         ANNOUNCE = "announce", "宣布及办理手续"
+        APPLICATION = "application", "本人提出辞职"
 
     case = models.ForeignKey(AdjustmentCase, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField("程序", max_length=10, choices=Step.choices)
-    on = models.DateField("日期")
+    step = models.CharField("程序", max_length=12, choices=Step.choices)
+    on = models.DateField("日期", null=True, blank=True)
     decision = models.CharField("意见或决定", max_length=300, blank=True)
     document_no = models.CharField("文号", max_length=60, blank=True)
+    sort = models.PositiveSmallIntegerField("顺序", default=0)
+    label = models.CharField("程序名称", max_length=60, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "调整程序"
-        ordering = ["case", "on", "id"]
+        ordering = ["case", "sort", "on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} {self.on}"
+        return f"{self.title} {self.on or '待办'}"
+
+    @property
+    def done(self) -> bool:
+        """True once the step has its date."""
+        return self.on is not None
+
+    @property
+    def title(self) -> str:
+        """The template's name of the step, else the step's choice label."""
+        return self.label or self.get_step_display()
 
 
 class ErrorTolerance(models.Model):
@@ -513,3 +534,68 @@ class PoolTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.category or '全部'}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Reserve pool status history (后备干部状态变更记录)
+# ------------------------------------------------------------------------------------------------
+class ReserveStatusChange(models.Model):
+    """A dated status change of a pool entry: ``from_status`` → ``to_status`` on ``on`` (the day it
+    takes effect), by whom, why and on which document. ``from_status`` "" = entry into the pool, or
+    a row seeded by migration 0007 from the entry's status at that time (earlier history unknown).
+
+    Written by ``services.reserve`` in the transaction of the audit event; read by
+    ``selectors_reserve.active_on_q`` to answer pool membership as of a past date.
+    """
+
+    entry = models.ForeignKey(ReserveEntry, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField("原状态", max_length=20, choices=ReserveStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=ReserveStatus.choices)
+    on = models.DateField("变更日期")
+    by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人")
+    reason = models.CharField("变更原因", max_length=200, blank=True)
+    document_no = models.CharField("依据文件", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后备干部状态变更记录"
+        ordering = ["entry", "on", "id"]
+        indexes = [models.Index(fields=["entry", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.from_status or '—'}→{self.to_status} {self.on}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Evidence bulk import (考核依据批量导入)
+# ------------------------------------------------------------------------------------------------
+class EvidenceImport(models.Model):
+    """One upload of an evidence .xlsx by one user: the file (kept so the error file can be built and
+    the commit re-validates it), the validation outcome and, once imported, the counts.
+
+    ``errors`` = [[excel row, column, value, Chinese reason], …]. Only its uploader sees it.
+    """
+
+    class Status(models.TextChoices):
+        VALIDATED = "validated", "已校验"
+        DONE = "done", "已导入"
+        CANCELLED = "cancelled", "已取消"
+
+    created_by = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField("文件名", max_length=200)
+    content = models.BinaryField("文件内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.VALIDATED)
+    total_rows = models.PositiveIntegerField("数据行", default=0)
+    error_rows = models.PositiveIntegerField("有误的行", default=0)
+    created_count = models.PositiveIntegerField("导入条数", default=0)
+    good_rows_only = models.BooleanField("只导入无误的行", default=False)
+    header_error = models.CharField("表头问题", max_length=300, blank=True)
+    errors = models.JSONField("错误明细", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核依据导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.get_status_display()}"

@@ -90,10 +90,35 @@ BACHELOR_OR_ABOVE = ("10", "20")
 
 
 def active_on_q(on: dt.date) -> Q:
-    """Q: the entry was in the pool (在库 or 已列为考察对象) on ``on``: entered by then and either still
-    active or left (used/revoked) only after ``on``. Only the current status and its date are kept,
-    so an entry that left is taken as active from entry until it left."""
-    return Q(entered_on__lte=on) & (Q(status__in=ACTIVE) | Q(status_on__gt=on))
+    """Q on ReserveEntry: the entry was in the pool (在库 or 已列为考察对象) on ``on`` (inclusive; a
+    change dated ``on`` is in effect that day).
+
+    Read from the status history (``ReserveStatusChange``): entered by ``on`` and the last change
+    dated on or before ``on`` (latest date, then latest id) goes to an active status. Before its first
+    recorded change an entry is in the pool (every entry enters as 在库 — also true of the rows
+    seeded by migration 0007, which record only the status at migration time). An entry without any
+    history (created outside the services, e.g. by a fixture) falls back to the old inference from
+    the current status and its date. One correlated subquery per entry; no Python loop.
+    """
+    from django.db.models import Subquery
+    from django.db.models.lookups import In, IsNull
+
+    from zugong.cadres.models import ReserveStatusChange
+
+    changes = ReserveStatusChange.objects.filter(entry=OuterRef("pk"))
+    latest = Subquery(changes.filter(on__lte=on).order_by("-on", "-id").values("to_status")[:1])
+    legacy = ~Exists(changes) & (Q(status__in=ACTIVE) | Q(status_on__gt=on))
+    return Q(entered_on__lte=on) & (Q(In(latest, list(ACTIVE))) | (Q(IsNull(latest, True)) & (Q(Exists(changes)) | legacy)))
+
+
+def pool_on(scope: Scope, on: dt.date) -> QuerySet[ReserveEntry]:
+    """Pool entries in scope that were in the pool on ``on`` (``active_on_q``), 姓氏笔画 order."""
+    return pool(scope).filter(active_on_q(on))
+
+
+def status_history(entry: ReserveEntry) -> QuerySet:
+    """The entry's status changes, oldest first (date, then id), with the acting user."""
+    return entry.status_changes.select_related("by").order_by("on", "id")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from zugong.cadres import rules
+from zugong.cadres import procedures, rules
 from zugong.cadres.access import require_admin_of, require_manage
 from zugong.cadres.models import (
     AdjustmentCase,
@@ -26,6 +26,7 @@ from zugong.cadres.models import (
     Post,
     ReserveEntry,
     ReserveStatus,
+    ReserveStatusChange,
     Sector,
 )
 from zugong.cadres.services import career
@@ -67,15 +68,30 @@ def reserve_add(*, actor: Actor, scope: Scope, cadre: Cadre, category: str, sect
                                                 entered_on=entered_on, status_on=entered_on, review_due=_review(entered_on), note=note)  # fmt: skip
     except IntegrityError:
         raise rules.RuleViolation(f"{cadre.person.name}已在后备干部库中") from None
+    _history(actor, entry, "", ReserveStatus.IN_POOL, entered_on, reason=f"列入后备干部库（{entry.get_route_display()}）")
     _audit(actor, "cadres.reserve_add", entry, cadre, f"{cadre.person.name}列入{entry.get_category_display()}后备干部（{entry.get_route_display()}）",
            after={"category": category, "sector": sector, "field": field, "route": route, "entered_on": entered_on})
     return entry
 
 
+def _history(actor: Actor, entry: ReserveEntry, from_status: str, to_status: str, on: dt.date, *, reason: str = "",
+             document_no: str = "") -> ReserveStatusChange:
+    """Append one row to the entry's status history (inside the caller's transaction)."""
+    user = actor.user if actor.user is not None and getattr(actor.user, "pk", None) else None
+    return ReserveStatusChange.objects.create(entry=entry, from_status=from_status, to_status=to_status, on=on, by=user,
+                                              reason=reason.strip()[:200], document_no=document_no.strip()[:60])  # fmt: skip
+
+
 @transaction.atomic
-def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, status: str, on: dt.date, note: str = "") -> ReserveEntry:
+def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, status: str, on: dt.date, note: str = "",
+                       reason: str = "", document_no: str = "") -> ReserveEntry:
     """Move a pool entry: 在库 → 已列为考察对象 → 已使用; 在库/考察对象 → 已撤销资格; 考察对象 → 在库.
-    A reviewed (在库 → 在库) entry gets its next review date. RuleViolation for other moves."""
+    A reviewed (在库 → 在库) entry gets its next review date.
+
+    Every change appends a ``ReserveStatusChange`` row (``reason``, ``document_no``, the actor's
+    user) in the transaction of the audit event. RuleViolation for other moves, and for a date
+    before the entry's entry date or its last status change (history is appended in date order).
+    """
     entry = ReserveEntry.objects.select_related("cadre__unit", "cadre__person").select_for_update().get(pk=entry.pk)
     require_manage(scope, entry.cadre)
     before = entry.status
@@ -83,12 +99,18 @@ def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, statu
         entry.review_due = _review(on)
     elif status not in TRANSITIONS.get(before, ()):
         raise rules.RuleViolation(f"不能由“{entry.get_status_display()}”变为“{ReserveStatus(status).label if status in ReserveStatus.values else status}”")
+    last = entry.status_changes.order_by("-on", "-id").values_list("on", flat=True).first()
+    floor = max(d for d in (entry.entered_on, entry.status_on, last) if d is not None)
+    if on < floor:
+        raise rules.RuleViolation(f"变更日期{on:%Y.%m.%d}早于入库或上次状态变更日期{floor:%Y.%m.%d}")
     entry.status, entry.status_on = status, on
     if note:
         entry.note = note
     entry.save()
+    change = _history(actor, entry, before, status, on, reason=reason or ("复核" if status == before else note), document_no=document_no)
     _audit(actor, "cadres.reserve_status", entry, entry.cadre, f"{entry.cadre.person.name}后备干部状态：{entry.get_status_display()}",
-           before={"status": before}, after={"status": status, "on": on})
+           before={"status": before}, after={"status": status, "on": on, "reason": change.reason, "document_no": change.document_no,
+                                             "history": change.pk})  # fmt: skip
     return entry
 
 
@@ -148,7 +170,12 @@ def development_add(*, actor: Actor, scope: Scope, entry: ReserveEntry, kind: st
 def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[str], measure: str, motion_on: dt.date,
               evidence: list[Evidence] | None = None, decision: str = "") -> AdjustmentCase:
     """Open a case (动议): at least one circumstance of 第五条, the proposed measure, the evidence attached
-    (the cadre's own records). The motion is recorded as the first step."""
+    (the cadre's own records).
+
+    The case's steps are created from the measure's template (``zugong.cadres.procedures``, stored
+    as ``AdjustmentCase.procedure``): the first step is done on ``motion_on`` with ``decision`` as its
+    text, the others pending. Source: 《推进领导干部能上能下规定》（2022）第五条 (circumstances) and the
+    adjustment procedure (see ``procedures``)."""
     require_manage(scope, cadre)
     known = dict(rules.CIRCUMSTANCES)
     if not circumstances or any(c not in known for c in circumstances):
@@ -160,10 +187,16 @@ def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[s
         if any(e.cadre_id != cadre.pk for e in evidence):
             raise rules.RuleViolation("依据材料须为该干部的考核依据")
         case.evidence.set(evidence)
-    CaseStep.objects.create(case=case, step=CaseStep.Step.MOTION, on=motion_on, decision=decision)
+    proc = procedures.procedure_for(measure)
+    case.procedure = proc.key
+    case.save(update_fields=["procedure"])
+    CaseStep.objects.bulk_create([
+        CaseStep(case=case, step=t.code, label=t.label, sort=i, on=motion_on if i == 0 else None, decision=decision.strip() if i == 0 else "")
+        for i, t in enumerate(proc.steps)
+    ])  # fmt: skip
     _audit(actor, "cadres.case_open", case, cadre, f"{cadre.person.name}：动议{case.get_measure_display()}",
-           after={"circumstances": case.circumstances, "measure": measure, "motion_on": motion_on,
-                  "evidence": [e.pk for e in evidence or []]})  # fmt: skip
+           after={"circumstances": case.circumstances, "measure": measure, "motion_on": motion_on, "procedure": proc.key,
+                  "steps": [t.label for t in proc.steps], "evidence": [e.pk for e in evidence or []]})  # fmt: skip
     return case
 
 
@@ -174,22 +207,52 @@ def _case(case: AdjustmentCase) -> AdjustmentCase:
 @transaction.atomic
 def case_step(*, actor: Actor, scope: Scope, case: AdjustmentCase, step: str, on: dt.date, decision: str = "",
               document_no: str = "") -> CaseStep:
-    """Record a procedure step; dates may not go back before the previous step. A decision step
-    (讨论决定) needs its decision text."""
+    """Do the pending procedure step ``step`` of a case on ``on`` with its 意见或决定 and 文号.
+
+    Templated cases (``procedures``): the steps are done in template order — RuleViolation naming
+    the step to do first when an earlier step is pending, when the step is already done or not part
+    of the measure's procedure, when a step that needs its text (核实认定, 讨论决定) has none, and when
+    ``on`` lies before the last done step. Cases opened before templates existed (``procedure`` "")
+    record a new step row as before. Returns the step row.
+    """
     case = _case(case)
     require_manage(scope, case.cadre)
     if case.status != CaseStatus.OPEN:
         raise rules.RuleViolation("该调整已办结")
     if step not in CaseStep.Step.values or step == CaseStep.Step.MOTION:
         raise rules.RuleViolation("程序不正确")
-    last = case.steps.order_by("-on", "-id").first()
+    last = case.steps.filter(on__isnull=False).order_by("-on", "-id").first()
     if last and on < last.on:
-        raise rules.RuleViolation(f"日期早于上一程序（{last.get_step_display()} {last.on:%Y.%m.%d}）")
-    if step == CaseStep.Step.DECISION and not decision.strip():
-        raise rules.RuleViolation("请填写讨论决定的意见")
-    row = CaseStep.objects.create(case=case, step=step, on=on, decision=decision.strip(), document_no=document_no.strip())
-    _audit(actor, "cadres.case_step", row, case.cadre, f"{case.cadre.person.name}调整程序：{row.get_step_display()}",
-           after={"step": step, "on": on, "decision": row.decision, "document_no": row.document_no})
+        raise rules.RuleViolation(f"日期早于上一程序（{last.title} {last.on:%Y.%m.%d}）")
+    proc = procedures.procedure_by_key(case.procedure)
+    if proc is None:  # a case from before the templates: free steps
+        if step == CaseStep.Step.DECISION and not decision.strip():
+            raise rules.RuleViolation("请填写讨论决定的意见")
+        row = CaseStep.objects.create(case=case, step=step, on=on, decision=decision.strip(), document_no=document_no.strip())
+    else:
+        row = _templated_step(case, proc, step, on, decision, document_no)
+    _audit(actor, "cadres.case_step", row, case.cadre, f"{case.cadre.person.name}调整程序：{row.title}",
+           after={"step": step, "label": row.title, "on": on, "decision": row.decision, "document_no": row.document_no})
+    return row
+
+
+def _templated_step(case: AdjustmentCase, proc: procedures.Procedure, step: str, on: dt.date, decision: str,
+                    document_no: str) -> CaseStep:
+    rows = list(case.steps.order_by("sort", "id"))
+    row = next((r for r in rows if r.step == step and not r.done), None)
+    if row is None:
+        done = next((r for r in rows if r.step == step), None)
+        if done is not None:
+            raise rules.RuleViolation(f"“{done.title}”已于{done.on:%Y.%m.%d}办理")
+        raise rules.RuleViolation(f"{proc.title}中没有“{CaseStep.Step(step).label}”这一步骤", proc.source)
+    pending = next((r for r in rows if r.sort < row.sort and not r.done), None)
+    if pending is not None:
+        raise rules.RuleViolation(f"请先办理“{pending.title}”，再办理“{row.title}”", proc.source)
+    template = next((t for t in proc.steps if t.code == step), None)
+    if template is not None and template.needs_text and not decision.strip():
+        raise rules.RuleViolation(f"请填写“{row.title}”的意见或决定" + ("（含本人陈述情况）" if "陈述" in row.title else ""))
+    row.on, row.decision, row.document_no = on, decision.strip(), document_no.strip()
+    row.save(update_fields=["on", "decision", "document_no"])
     return row
 
 
@@ -202,15 +265,22 @@ def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective
     - 改任职级: every running appointment ends and ``new_rank`` begins;
     - 降职 / 调离岗位 / 平职调整: ``new_post`` begins (the former main post ends with it);
     - 停职检查 / 公开道歉: no change of post.
-    Needs a 讨论决定 step. Sets ``effective_on``: removals and demotions start the waiting periods.
+    Needs the 讨论决定 step done (RuleViolation "尚未经党委（党组）讨论决定" otherwise, with the
+    template's source) and ``effective_on`` not before its date. The pending 宣布/执行 step is done
+    with ``effective_on`` and the document. Sets ``effective_on``: removals and demotions start the
+    waiting periods.
     """
     case = _case(case)
     cadre = case.cadre
     require_manage(scope, cadre)
     if case.status != CaseStatus.OPEN:
         raise rules.RuleViolation("该调整已办结")
-    if not case.steps.filter(step=CaseStep.Step.DECISION).exists():
-        raise rules.RuleViolation("尚未经党委（党组）讨论决定，不能实施调整", rules.SOURCE_UP_DOWN)
+    decided = case.steps.filter(step=CaseStep.Step.DECISION, on__isnull=False).order_by("-on").first()
+    if decided is None:
+        proc = procedures.procedure_by_key(case.procedure)
+        raise rules.RuleViolation("尚未经党委（党组）讨论决定，不能实施调整", proc.source if proc else rules.SOURCE_UP_DOWN)
+    if effective_on < decided.on:
+        raise rules.RuleViolation(f"调整生效时间{effective_on:%Y.%m.%d}早于讨论决定时间{decided.on:%Y.%m.%d}")
     if not document_no.strip():
         raise rules.RuleViolation("请填写调整文号")
     m = case.measure
@@ -230,6 +300,7 @@ def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective
                                                          start=effective_on, document_no=document_no)  # fmt: skip
     case.status, case.effective_on, case.document_no = CaseStatus.DONE, effective_on, document_no.strip()
     case.save()
+    case.steps.filter(step=procedures.ANNOUNCE, on__isnull=True).update(on=effective_on, document_no=case.document_no)
     _audit(actor, "cadres.case_complete", case, cadre, f"{cadre.person.name}：{case.get_measure_display()}（{case.document_no}）",
            after={"measure": m, "effective_on": effective_on, "document_no": case.document_no,
                   "new_appointment": case.new_appointment_id, "new_rank": case.new_rank_id})  # fmt: skip

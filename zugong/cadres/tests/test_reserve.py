@@ -30,6 +30,14 @@ def who(city, name="county_admin"):
     return Actor(user=city.users[name]), scope_for(city.users[name])
 
 
+def decide(a, s, case, on, text):
+    """Do the case's pending steps up to and including 讨论决定 on ``on`` (the ordered procedure)."""
+    for step in case.steps.filter(on__isnull=True).order_by("sort"):
+        reserve.case_step(actor=a, scope=s, case=case, step=step.step, on=on, decision=text)
+        if step.step == "decision":
+            return
+
+
 def cadre_of(city, name, n, birth, *, female=False, level="50"):
     p = make_person(name, n, birth=birth, female=female)
     return Cadre.objects.create(person=p, management_level="county", post_level=level, unit=city.units["jinan_town"])
@@ -88,10 +96,12 @@ def test_it_runs_a_removal_case_and_enforces_the_one_year_bar(city, people):
     case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["08", "07"], measure="remove", motion_on=D(2025, 4, 1), evidence=[item])
     with pytest.raises(rules.RuleViolation, match="尚未经党委（党组）讨论决定"):
         reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
-    reserve.case_step(actor=a, scope=s, case=case, step="verify", on=D(2025, 4, 10))
+    reserve.case_step(actor=a, scope=s, case=case, step="verify", on=D(2025, 4, 10), decision="情况属实，本人无异议")
     with pytest.raises(rules.RuleViolation, match="日期早于上一程序"):
-        reserve.case_step(actor=a, scope=s, case=case, step="talk", on=D(2025, 4, 9))
-    with pytest.raises(rules.RuleViolation, match="请填写讨论决定的意见"):
+        reserve.case_step(actor=a, scope=s, case=case, step="proposal", on=D(2025, 4, 9))
+    reserve.case_step(actor=a, scope=s, case=case, step="proposal", on=D(2025, 4, 12))
+    reserve.case_step(actor=a, scope=s, case=case, step="talk", on=D(2025, 4, 15))
+    with pytest.raises(rules.RuleViolation, match="请填写“党委（党组）讨论决定”的意见或决定"):
         reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 4, 20))
     reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 4, 20), decision="同意免去其副镇长职务")
     reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
@@ -114,7 +124,7 @@ def test_it_demotes_to_a_lower_post_and_bars_promotion_for_two_years(city, peopl
     team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
     lower = Post.objects.create(unit=team.unit, team=team, title="副镇长", post_level="42")
     case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["03"], measure="demote", motion_on=D(2025, 1, 5))
-    reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 1, 20), decision="降为副职")
+    decide(a, s, case, D(2025, 1, 20), "降为副职")
     same = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
     with pytest.raises(rules.RuleViolation, match="应低于现任职务级别"):
         reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 2, 1), document_no="金组〔2025〕5号", new_post=same)
@@ -134,7 +144,7 @@ def test_it_changes_a_leader_to_a_rank_only_position(city, people):
     a, s = who(city)
     cadre = Cadre.objects.get(person=people["孙丽"])
     case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=["14"], measure="rank_only", motion_on=D(2025, 1, 5))
-    reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 1, 20), decision="改任二级主任科员")
+    decide(a, s, case, D(2025, 1, 20), "改任二级主任科员")
     reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 2, 1), document_no="金组〔2025〕6号", new_rank="08")
     assert CadreRank.objects.get(cadre=cadre).rank == "08"
     assert not Appointment.objects.filter(cadre=cadre, end__isnull=True).exists()
