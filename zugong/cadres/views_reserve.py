@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.cadres import rules
+from zugong.cadres import procedures, rules
 from zugong.cadres import selectors_reserve as sr
 from zugong.cadres.access import cadre_get, may_manage, require_admin_of
 from zugong.cadres.forms import (
@@ -137,14 +137,19 @@ def case_open(request, cadre_id: int):
 
 @login_required
 def case_detail(request, case_id: int):
-    """A case file: circumstances, evidence, steps, the resulting change, follow-up."""
+    """A case file: circumstances, evidence, the procedure steps of its template (done with date and
+    decision, or pending; the next one has its form), the resulting change once decided, follow-up."""
     scope = scope_for(request.user)
     case = sr.case_get(scope, case_id)
     county = case.cadre.unit.path[: 2 * STEP]
     posts = Post.objects.filter(unit__path__startswith=county).filter(unit__path__startswith=scope.unit_path).select_related("unit")[:400]
     labels = dict(rules.CIRCUMSTANCES)
+    steps = list(case.steps.order_by("sort", "on", "id"))
+    proc = procedures.procedure_by_key(case.procedure)
     return render(request, "cadres/case.html", {
-        "case": case, "circumstances": [labels[c] for c in case.circumstances], "steps": case.steps.all(),
+        "case": case, "circumstances": [labels[c] for c in case.circumstances], "steps": steps, "procedure": proc,
+        "next_step": next((st for st in steps if not st.done), None) if proc else None,
+        "decided": any(st.step == procedures.DECISION and st.done for st in steps),
         "evidence": case.evidence.all(), "can_write": may_manage(scope, case.cadre), "step_choices": CaseStepForm.base_fields["step"].choices,
         "posts": posts, "ranks": rules.RANKS, "today": timezone.localdate(), "source": rules.SOURCE_UP_DOWN,
     })  # fmt: skip
