@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zugong.core.audit import Actor
@@ -115,12 +116,28 @@ def _edit_rows(document) -> list[dict]:
     return rows
 
 
-@login_required
-def document_cleaning(request, document_id: int):
-    """清理对照: raw and cleaned text side by side, and every cleaning edit with undo/restore."""
-    scope = scope_for(request.user)
-    document = selectors.document_get(scope, document_id)
-    kind = request.GET.get("kind", "")
+def _cleaned_spans(document) -> list[Span]:
+    """Spans of the undone edits in ``document.cleaned_text`` (their raw text is kept there verbatim).
+
+    The cleaned text is ``apply_edits(raw, applied edits)``; an undone edit's raw stretch falls in
+    a copied segment, so its cleaned offset is the segment's start plus the distance into it.
+    """
+    undone = set(document.undone)
+    if not undone:
+        return []
+    applied = sorted((e for e in document.edits if e["id"] not in undone), key=lambda e: e["start"])
+    spans, shift, k = [], 0, 0
+    for e in sorted((e for e in document.edits if e["id"] in undone), key=lambda e: e["start"]):
+        while k < len(applied) and applied[k]["end"] <= e["start"]:
+            shift += len(applied[k]["replacement"]) - (applied[k]["end"] - applied[k]["start"])
+            k += 1
+        start = e["start"] + shift
+        spans.append(Span(start, start + max(1, e["end"] - e["start"]), "hl-undone",
+                          f"已撤销：{EDIT_KINDS.get(e['kind'], '')}", f"c{e['id']}"))
+    return spans
+
+
+def _cleaning_context(scope, document, kind: str) -> dict:
     rows = _edit_rows(document)
     counts: dict[str, int] = {}
     for r in rows:
@@ -129,31 +146,46 @@ def document_cleaning(request, document_id: int):
         rows = [r for r in rows if r["kind"] == kind]
     raw_spans = [Span(e["start"], e["end"], "hl-undone" if e["id"] in document.undone else "hl-removed",
                       EDIT_KINDS.get(e["kind"], ""), f"e{e['id']}") for e in document.edits if e["end"] > e["start"]]
-    return render(request, "work/cleaning.html", {
+    return {
         "document": document, "rows": rows, "counts": counts, "kind": kind, "kinds": EDIT_KINDS,
-        "raw": highlight(document.raw_text, raw_spans), "writable": selectors.document_writable(scope, document),
-        "stale": document.analysed_text != document.cleaned_text,
-    })
+        "raw": highlight(document.raw_text, raw_spans), "cleaned": highlight(document.cleaned_text, _cleaned_spans(document)),
+        "writable": selectors.document_writable(scope, document),
+        "stale": document.analysed_text != document.cleaned_text, "n_undone": len(document.undone),
+    }
+
+
+@login_required
+def document_cleaning(request, document_id: int):
+    """清理对照: raw and cleaned text side by side, and every cleaning edit with undo/restore."""
+    scope = scope_for(request.user)
+    document = selectors.document_get(scope, document_id)
+    return render(request, "work/cleaning.html", _cleaning_context(scope, document, request.GET.get("kind", "")))
 
 
 @login_required
 @require_POST
 def document_edit_toggle(request, document_id: int, edit_id: int):
-    """Undo or restore one cleaning edit (htmx: returns the edit's row)."""
+    """Undo or restore one cleaning edit.
+
+    htmx: returns the cleaning body (notice, both panes, the edit list) to swap in place; without
+    JavaScript: redirects back to the cleaning page (keeping the ``kind`` filter).
+    """
     scope = scope_for(request.user)
     document = selectors.document_get(scope, document_id)
     if not selectors.document_writable(scope, document):
         raise PermissionDenied("只读")
     undone = request.POST.get("undone") == "1"
+    kind = request.POST.get("kind", "")
+    kind = kind if kind in EDIT_KINDS else ""
     try:
         document = services.document_set_edit(actor=Actor.from_request(request), scope=scope, document=document,
                                               edit_id=edit_id, undone=undone)
     except ValidationError as e:
         raise Http404(e.messages[0]) from None
     if request.htmx:
-        row = next(r for r in _edit_rows(document) if r["id"] == edit_id)
-        return render(request, "work/_edit_row.html", {"r": row, "document": document, "writable": True})
-    return redirect("work:cleaning", document.pk)
+        return render(request, "work/_cleaning_body.html", {**_cleaning_context(scope, document, kind), "toggled": edit_id})
+    url = reverse("work:cleaning", args=[document.pk])
+    return redirect(f"{url}?kind={kind}#edit-{edit_id}" if kind else f"{url}#edit-{edit_id}")
 
 
 @login_required

@@ -137,6 +137,10 @@ def test_it_undoes_a_cleaning_edit_with_htmx(city, login, media):
     assert r.status_code == 200 and "恢复此修改" in r.content.decode()
     doc.refresh_from_db()
     assert doc.undone == [0]
+    # the swapped fragment carries both panes and the notice, not just the row
+    html = r.content.decode()
+    assert 'id="raw-pane"' in html and 'id="cleaned"' in html and 'id="c0"' in html and "已撤销 1 处" in html
+    assert "<html" not in html
     r = c.post(reverse("work:reanalyse", args=[doc.pk]))
     doc.refresh_from_db()
     assert doc.analysed_text == doc.cleaned_text
@@ -267,3 +271,48 @@ def test_it_prints_the_quarter_review_docx(city, plan, login):
     d2 = Document(io.BytesIO(cc.get(reverse("work:review_docx") + "?year=2024&quarter=4").content))
     assert [r.cells[1].text for r in d2.tables[0].rows[1:]] == ["金安区"]
     assert c.get(reverse("work:review") + "?year=2024&quarter=9").status_code == 404
+
+
+def test_it_refreshes_both_panes_in_place_when_an_edit_is_undone(city, login, media):
+    import re
+
+    from django.utils.html import escape
+
+    user = city.users["city_admin"]
+    doc = services.document_upload(actor=Actor(user=user), scope=scope_for(user), kind="speech",
+                                   document_date=dt.date(2023, 3, 1), file_name=LUAN.name, file_bytes=LUAN.read_bytes())
+    c = login(user)
+    picks = [e for e in doc.edits if e["kind"] in ("doubled", "repeat", "advert") and e["end"] > e["start"]][:3]
+    assert len(picks) == 3
+    for e in picks:
+        r = c.post(reverse("work:edit_toggle", args=[doc.pk, e["id"]]), {"undone": "1", "kind": e["kind"]},
+                   HTTP_HX_REQUEST="true")
+        assert r.status_code == 200
+    html = r.content.decode()
+    doc.refresh_from_db()
+    cleaned_pane = html[html.index('id="cleaned"'):html.index("</section>", html.index('id="cleaned"'))]
+    for e in picks:
+        # the undone stretch is marked in the cleaned pane with exactly the raw text it kept
+        m = re.search(rf'<span class="hl-undone" title="[^"]*" id="c{e["id"]}">(.*?)</span>', cleaned_pane, re.S)
+        assert m, e
+        assert m.group(1).replace("<br>", "\n") == escape(doc.raw_text[e["start"]:e["end"]])
+        # and in the raw pane it is no longer struck out
+        assert re.search(rf'<span class="hl-undone" title="[^"]*" id="e{e["id"]}">', html), e
+    assert f'value="{picks[-1]["kind"]}"' in html  # the kind filter survives the swap
+    assert "按当前清理结果重新提取任务" in html
+
+
+def test_it_falls_back_to_a_plain_post_and_redirect_without_javascript(city, plan, login):
+    c = login(city.users["city_admin"])
+    edit = plan.edits[0] if plan.edits else None
+    if edit is None:
+        pytest.skip("the plan has no cleaning edits")
+    r = c.post(reverse("work:edit_toggle", args=[plan.pk, edit["id"]]), {"undone": "1", "kind": edit["kind"]})
+    assert r.status_code == 302
+    assert r["Location"] == reverse("work:cleaning", args=[plan.pk]) + f"?kind={edit['kind']}#edit-{edit['id']}"
+    page = c.get(r["Location"]).content.decode()
+    assert "恢复此修改" in page and "已撤销 1 处" in page
+    r = c.post(reverse("work:edit_toggle", args=[plan.pk, edit["id"]]), {"undone": "0", "kind": "bogus"})
+    assert r["Location"] == reverse("work:cleaning", args=[plan.pk]) + f"#edit-{edit['id']}"
+    plan.refresh_from_db()
+    assert plan.undone == [] and plan.cleaned_text == plan.analysed_text
