@@ -27,6 +27,7 @@ urlpatterns = [
     path("appraisal/<int:round_id>/export.xlsx", views_appraisal.round_export, name="round_export"),
     path("reserve/", views_reserve.pool_list, name="pool"),
     path("reserve/targets/", views_reserve.pool_target_set, name="pool_targets"),
+    path("reserve/<int:entry_id>/", views_reserve.reserve_entry, name="reserve_entry"),
     path("reserve/<int:entry_id>/status/", views_reserve.reserve_status, name="reserve_status"),
     path("reserve/<int:entry_id>/development/", views_reserve.reserve_development, name="reserve_development"),
     path("<int:cadre_id>/reserve/", views_reserve.reserve_add, name="reserve_add"),
