@@ -1,6 +1,14 @@
 from django.urls import path
 
-from zugong.cadres import views, views_appraisal, views_career, views_io, views_record, views_reserve
+from zugong.cadres import (
+    views,
+    views_appraisal,
+    views_career,
+    views_io,
+    views_lrmx,
+    views_record,
+    views_reserve,
+)
 
 app_name = "cadres"
 urlpatterns = [
@@ -15,6 +23,9 @@ urlpatterns = [
     path("teams/<int:team_id>/quota/", views_career.team_quota, name="team_quota"),
     path("young-thresholds/", views_career.thresholds, name="thresholds"),
     path("<int:cadre_id>/", views_record.cadre_record, name="record"),
+    path("<int:cadre_id>/approval-form.docx", views_lrmx.approval_form_docx, name="approval_form_docx"),
+    path("<int:cadre_id>/approval-form.lrmx", views_lrmx.cadre_lrmx, name="cadre_lrmx"),
+    path("import-lrmx/", views_lrmx.lrmx_import_page, name="lrmx_import"),
     path("<int:cadre_id>/rank/", views_career.cadre_rank, name="cadre_rank"),
     path("<int:cadre_id>/routine/", views_appraisal.cadre_routine, name="cadre_routine"),
     path("<int:cadre_id>/evidence/", views_appraisal.cadre_evidence, name="cadre_evidence"),

@@ -1,0 +1,511 @@
+"""干部任免审批表: the form's content built from Zugong's data, the printable .docx, and the .lrmx file.
+
+The 干部任免审批表 is the form of the 中共中央组织部 filled with its 任免表编辑器 (file type .lrmx,
+"任免审批表3.0"). This module is pure building and parsing; the audited exports and the import are
+services (``zugong.cadres.services.lrmx_import``).
+
+**The .lrmx file** is UTF-8 XML with root ``<Person>``. Element names confirmed from public
+readers/writers of the format (all plain text unless noted):
+
+=====================================  =================================================================
+``XingMing``                           姓名
+``XingBie``                            性别 (男/女)
+``ChuShengNianYue``                    出生年月, ``yyyyMM`` (readers also accept ``yyyyMMdd``)
+``MinZu``                              民族 (name, e.g. 汉族)
+``JiGuan`` / ``ChuShengDi``            籍贯 / 出生地 (place names)
+``RuDangShiJian``                      入党时间 ``yyyyMM``, or a text such as 群众 / a democratic party
+``CanJiaGongZuoShiJian``               参加工作时间 ``yyyyMM``
+``JianKangZhuangKuang``                健康状况
+``ZhuanYeJiShuZhiWu``                  专业技术职务
+``ShuXiZhuanYeYouHeZhuanChang``        熟悉专业有何专长
+``QuanRiZhiJiaoYu_XueLi`` / ``_XueWei``  全日制教育 学历 / 学位
+``QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi`` / ``QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi``  毕业院校系及专业
+``ZaiZhiJiaoYu_XueLi`` / ``_XueWei`` / ``…_BiYeYuanXiaoXi``  在职教育, same four
+``XianRenZhiWu`` / ``NiRenZhiWu`` / ``NiMianZhiWu``  现任 / 拟任 / 拟免职务
+``JianLi``                             简历, one line per entry, lines separated by CR LF
+``JiangChengQingKuang``                奖惩情况
+``NianDuKaoHeJieGuo``                  年度考核结果
+``RenMianLiYou``                       任免理由
+``JiaTingChengYuan``                   家庭主要成员及重要社会关系: ``<Item>`` children with ``ChengWei``
+                                       (称谓), ``XingMing``, ``ChuShengRiQi`` (``yyyyMM``),
+                                       ``ZhengZhiMianMao`` (政治面貌), ``GongZuoDanWeiJiZhiWu``
+``ChengBaoDanWei``                     呈报单位
+``JiSuanNianLingShiJian``              计算年龄时间 (``yyyyMM`` or ``yyyyMMdd``)
+``TianBiaoShiJian`` / ``TianBiaoRen``  填表时间 / 填表人
+``ShenFenZheng``                       身份证号
+``ZhaoPian``                           照片, base64 of a JPEG
+``Version``                            editor version string (one public writer sets ``3.2.1.6``)
+=====================================  =================================================================
+
+Not confirmed and therefore not written: any attribute on ``<Person>`` or namespace, the exact
+``Version`` value the current editor writes, and whether the editor requires every element to be
+present (we always write all of them, empty when unknown). Files in other encodings are read
+according to their XML declaration (e.g. ``encoding="GB2312"``).
+
+Fields the data model does not hold yet are exported empty: 出生地, 健康状况, 专业技术职务,
+熟悉专业有何专长, 毕业院校系及专业, 在职教育 (the one 学历/学位 of Person is shown as 全日制教育),
+照片 and 家庭主要成员及重要社会关系.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from zugong.cadres import rules
+from zugong.cadres.models import Appointment, AppraisalEntry, Cadre, Evidence, EvidenceKind, RoundStatus
+from zugong.cadres.selectors_record import resume_lines
+from zugong.core import codes
+from zugong.core.rules import age_on as _age_on
+
+#: Version string written to ``<Version>`` (the value seen in a public writer of the format).
+LRMX_VERSION = "3.2.1.6"
+#: Rows of the family table on the printed form (the paper form has 7; more rows are added when needed).
+FAMILY_ROWS = 7
+
+
+@dataclass
+class FamilyMember:
+    """One row of 家庭主要成员及重要社会关系; ``birth`` is "yyyy.mm" or "" and ``age`` is computed."""
+
+    relation: str = ""
+    name: str = ""
+    birth: str = ""
+    age: str = ""
+    political_status: str = ""
+    work: str = ""
+
+
+@dataclass
+class ApprovalForm:
+    """The content of one 干部任免审批表, every value already formatted as the form prints it.
+
+    Dates are "yyyy.mm" strings ('' when unknown); ``resume`` holds the 简历 lines
+    ("1998.07--2003.09  金安区一镇副镇长"); ``age_on`` is the 计算年龄时间 and ``age`` the full years
+    (周岁) on that day; ``photo`` JPEG bytes or None.
+    """
+
+    name: str
+    gender: str
+    birth: str
+    age: int | None
+    age_on: dt.date
+    ethnicity: str = ""
+    native_place: str = ""
+    birthplace: str = ""
+    party_date: str = ""
+    work_date: str = ""
+    health: str = ""
+    tech_title: str = ""
+    specialty: str = ""
+    fulltime_education: str = ""
+    fulltime_degree: str = ""
+    fulltime_school: str = ""
+    inservice_education: str = ""
+    inservice_degree: str = ""
+    inservice_school: str = ""
+    current_post: str = ""
+    proposed_post: str = ""
+    proposed_removal: str = ""
+    resume: list[str] = field(default_factory=list)
+    rewards: str = ""
+    appraisals: str = ""
+    reason: str = ""
+    family: list[FamilyMember] = field(default_factory=list)
+    reporting_unit: str = ""
+    filled_by: str = ""
+    filled_on: dt.date | None = None
+    id_number: str = ""
+    photo: bytes | None = None
+
+    @property
+    def birth_and_age(self) -> str:
+        """The 出生年月（岁） cell: "1975.03\\n(51岁)"."""
+        return f"{self.birth}\n({self.age}岁)" if self.age is not None else self.birth
+
+    @property
+    def fulltime(self) -> str:
+        return "\n".join(x for x in (self.fulltime_education, self.fulltime_degree) if x)
+
+    @property
+    def inservice(self) -> str:
+        return "\n".join(x for x in (self.inservice_education, self.inservice_degree) if x)
+
+
+# ------------------------------------------------------------------------------------------------
+# Building the form from the data model
+# ------------------------------------------------------------------------------------------------
+def ym(day: dt.date | None) -> str:
+    """"yyyy.mm" of ``day`` ('' for None), as the form prints dates."""
+    return f"{day:%Y.%m}" if day else ""
+
+
+def resume_text_lines(cadre: Cadre) -> list[str]:
+    """The 简历 lines in the form's layout: "1998.07--2003.09  text", open lines "2015.09--         text"."""
+    return [f"{x.start:%Y.%m}--{x.end:%Y.%m}  {x.text}" if x.end else f"{x.start:%Y.%m}--         {x.text}"
+            for x in resume_lines(cadre)]  # fmt: skip
+
+
+def appraisal_text(cadre: Cadre, *, up_to_year: int, years: int = 3) -> str:
+    """年度考核结果 of the last ``years`` appraisal years up to ``up_to_year`` from closed rounds:
+    "2023年度称职；2024年度优秀；2025年度称职" (不定等次 years say so). '' when there is none."""
+    entries = (AppraisalEntry.objects.filter(cadre=cadre, round__status=RoundStatus.CLOSED, year__lte=up_to_year)
+               .exclude(grade="", not_graded="").order_by("-year")[:years])  # fmt: skip
+    parts = [f"{e.year}年度{rules.GRADE_LABELS.get(e.grade, '') if e.grade else '不定等次'}" for e in reversed(list(entries))]
+    return "；".join(parts)
+
+
+def rewards_text(cadre: Cadre) -> str:
+    """奖惩情况: commendations and (not tolerated) accountability decisions, oldest first; "无" when none."""
+    items = Evidence.objects.filter(cadre=cadre, kind__in=[EvidenceKind.COMMENDATION, EvidenceKind.ACCOUNTABILITY],
+                                    tolerated=False).order_by("on", "id")  # fmt: skip
+    lines = [f"{e.on:%Y.%m} {e.title}（{e.source_document}）" if e.source_document else f"{e.on:%Y.%m} {e.title}" for e in items]
+    return "\n".join(lines) or "无"
+
+
+def place_name(code: str) -> str:
+    """The name of a 行政区划代码 (6/9/12 digits) from the unit tree; the code itself when unknown."""
+    from zugong.orgs.models import Unit
+
+    if not code:
+        return ""
+    full = code.ljust(12, "0")
+    name = Unit.objects.filter(division_code=full).order_by("depth").values_list("name", flat=True).first()
+    return name or code
+
+
+def current_post_text(cadre: Cadre, on: dt.date) -> str:
+    """现任职务: the posts held on ``on`` as "单位职务", main posts first, joined by "、"."""
+    appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
+             .select_related("post__unit").order_by("is_concurrent", "start", "id"))  # fmt: skip
+    return "、".join(f"{a.post.unit.name}{a.post.title}" for a in appts)
+
+
+def approval_form(
+    cadre: Cadre,
+    *,
+    age_on: dt.date,
+    id_number: str,
+    proposed_post: str = "",
+    proposed_removal: str = "",
+    reason: str = "",
+    reporting_unit: str = "",
+    filled_by: str = "",
+    filled_on: dt.date | None = None,
+) -> ApprovalForm:
+    """The 干部任免审批表 of ``cadre`` with age computed on ``age_on`` (计算年龄时间).
+
+    ``id_number`` is what the caller may show (clear or masked; the caller audits). The 拟任/拟免
+    职务, 任免理由, 呈报单位 and 填表人 are not data of the cadre but of the proposal, so the caller passes them.
+    """
+    p = cadre.person
+    membership = getattr(p, "membership", None)  # the reverse one-to-one raises AttributeError when absent
+    party = ym(membership.joined_date) if membership is not None else ("" if cadre.is_party_member else "群众")
+    degree = codes.label("degree", p.degree) if p.degree and p.degree != "0" else ""
+    return ApprovalForm(
+        name=p.name, gender=p.gender_label, birth=ym(p.birth_date), age=_age_on(p.birth_date, age_on), age_on=age_on,
+        ethnicity=p.ethnicity_label, native_place=place_name(p.native_place), party_date=party, work_date=ym(p.work_start_date),
+        fulltime_education=p.education_label, fulltime_degree=degree,
+        current_post=current_post_text(cadre, age_on), proposed_post=proposed_post, proposed_removal=proposed_removal,
+        resume=resume_text_lines(cadre), rewards=rewards_text(cadre), appraisals=appraisal_text(cadre, up_to_year=age_on.year),
+        reason=reason, reporting_unit=reporting_unit, filled_by=filled_by, filled_on=filled_on, id_number=id_number,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------
+# The printable .docx
+# ------------------------------------------------------------------------------------------------
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.size = Pt(size)
+    run.font.name = name
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _put(cell, text: str, *, label: bool = False, align: str = "center", size: float = 12) -> None:
+    """Write ``text`` into ``cell`` (one paragraph per line): labels 宋体, values 仿宋."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    lines = text.split("\n") if text else [""]
+    first = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        par = first if i == 0 else cell.add_paragraph()
+        par.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                         "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]  # fmt: skip
+        par.paragraph_format.space_before = par.paragraph_format.space_after = 0
+        _font(par.add_run(line), "宋体" if label else "仿宋", size, bold=False)
+
+
+def _widths(table, cm: list[float]) -> None:
+    from docx.shared import Cm
+
+    table.autofit = False
+    for row in table.rows:
+        for i, w in enumerate(cm):
+            row.cells[i].width = Cm(w)
+
+
+def _height(row, cm: float, exact: bool = False) -> None:
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.shared import Cm
+
+    row.height = Cm(cm)
+    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def approval_docx(form: ApprovalForm) -> bytes:
+    """The form as .docx bytes: A4 portrait, two tables on two pages as on the paper form.
+
+    Page 1 (table 0, 7 columns): 姓名/性别/出生年月（岁）/照片 (photo spans rows 0–3), 民族/籍贯/出生地,
+    入党时间/参加工作时间/健康状况, 专业技术职务/熟悉专业有何专长, 学历学位 (全日制教育 and 在职教育 with
+    毕业院校系及专业), 现任职务, 拟任职务, 拟免职务, 简历 (one paragraph per line, hanging indent).
+    Page 2 (table 1, 6 columns): 奖惩情况, 年度考核结果, 任免理由, 家庭主要成员及重要社会关系 (称谓, 姓名,
+    年龄, 政治面貌, 工作单位及职务; at least 7 rows), 呈报单位, 审批机关意见 / 行政机关任免意见; then
+    填表人 and 填表时间 under the table. Labels are 宋体 12pt, values 仿宋 12pt, title 宋体 bold 22pt.
+    """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.left_margin = sec.right_margin = Cm(1.7)
+    sec.top_margin, sec.bottom_margin = Cm(1.8), Cm(1.5)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(6)
+    _font(title.add_run("干部任免审批表"), "宋体", 22, bold=True)
+
+    t = doc.add_table(rows=10, cols=7)
+    t.style = "Table Grid"
+    _widths(t, [2.3, 2.7, 2.0, 2.7, 2.4, 2.5, 3.0])
+    c = t.cell
+    for r, (l1, v1, l2, v2, l3, v3) in enumerate((
+        ("姓名", form.name, "性别", form.gender, "出生年月\n（岁）", form.birth_and_age),
+        ("民族", form.ethnicity, "籍贯", form.native_place, "出生地", form.birthplace),
+        ("入党\n时间", form.party_date, "参加工\n作时间", form.work_date, "健康状况", form.health),
+    )):  # fmt: skip
+        for col, (text, is_label) in enumerate(((l1, True), (v1, False), (l2, True), (v2, False), (l3, True), (v3, False))):
+            _put(c(r, col), text, label=is_label)
+        _height(t.rows[r], 1.3)
+    _put(c(3, 0), "专业技\n术职务", label=True)
+    _put(c(3, 1).merge(c(3, 2)), form.tech_title)
+    _put(c(3, 3), "熟悉专业\n有何专长", label=True)
+    _put(c(3, 4).merge(c(3, 5)), form.specialty)
+    _height(t.rows[3], 1.3)
+    photo = c(0, 6).merge(c(3, 6))
+    if form.photo:
+        photo.paragraphs[0].add_run().add_picture(io.BytesIO(form.photo), width=Cm(2.6))
+    _put(c(4, 0).merge(c(5, 0)), "学  历\n学  位", label=True)
+    for r, (kind, edu, school) in ((4, ("全日制\n教  育", form.fulltime, form.fulltime_school)),
+                                   (5, ("在  职\n教  育", form.inservice, form.inservice_school))):  # fmt: skip
+        _put(c(r, 1), kind, label=True)
+        _put(c(r, 2).merge(c(r, 3)), edu)
+        _put(c(r, 4), "毕业院校\n系及专业", label=True)
+        _put(c(r, 5).merge(c(r, 6)), school, align="left")
+        _height(t.rows[r], 1.3)
+    for r, label, value in ((6, "现任职务", form.current_post), (7, "拟任职务", form.proposed_post), (8, "拟免职务", form.proposed_removal)):
+        _put(c(r, 0), label, label=True)
+        _put(c(r, 1).merge(c(r, 6)), value, align="left")
+        _height(t.rows[r], 1.2)
+    _put(c(9, 0), "简\n\n\n\n历", label=True)
+    resume = c(9, 1).merge(c(9, 6))
+    _put(resume, "\n".join(form.resume), align="left")
+    for par in resume.paragraphs:  # hanging indent: wrapped text aligns after the dates
+        par.paragraph_format.left_indent = Cm(4.1)
+        par.paragraph_format.first_line_indent = Cm(-4.1)
+    resume.vertical_alignment = None  # top
+    _height(t.rows[9], 14.5)
+
+    br = doc.add_paragraph()
+    br.add_run().add_break(WD_BREAK.PAGE)
+    fam_rows = max(FAMILY_ROWS, len(form.family))
+    t2 = doc.add_table(rows=6 + fam_rows, cols=6)
+    t2.style = "Table Grid"
+    _widths(t2, [2.3, 2.0, 2.4, 1.4, 2.6, 6.9])
+    d = t2.cell
+    for r, label, value, h in ((0, "奖\n惩\n情\n况", form.rewards, 3.0), (1, "年度考\n核结果", form.appraisals, 1.6),
+                               (2, "任\n免\n理\n由", form.reason, 3.0)):  # fmt: skip
+        _put(d(r, 0), label, label=True)
+        _put(d(r, 1).merge(d(r, 5)), value, align="left")
+        _height(t2.rows[r], h)
+    fam_top = 3
+    _put(d(fam_top, 0).merge(d(fam_top + fam_rows, 0)), "家庭\n主要\n成员\n及重\n要社\n会关\n系", label=True)
+    for col, head in enumerate(("称谓", "姓名", "年龄", "政治\n面貌", "工作单位及职务"), start=1):
+        _put(d(fam_top, col), head, label=True)
+    _height(t2.rows[fam_top], 1.1)
+    for i in range(fam_rows):
+        m = form.family[i] if i < len(form.family) else FamilyMember()
+        for col, v in enumerate((m.relation, m.name, m.age, m.political_status, m.work), start=1):
+            _put(d(fam_top + 1 + i, col), v, align="left" if col == 5 else "center")
+        _height(t2.rows[fam_top + 1 + i], 1.0)
+    r = fam_top + fam_rows + 1
+    _put(d(r, 0), "呈报\n单位", label=True)
+    _put(d(r, 1).merge(d(r, 5)), (form.reporting_unit + "\n\n" if form.reporting_unit else "\n\n") + "（盖章）\n年    月    日", align="right")
+    _height(t2.rows[r], 2.8)
+    r += 1
+    _put(d(r, 0), "审批\n机关\n意见", label=True)
+    _put(d(r, 1).merge(d(r, 2)), "\n\n（盖章）\n年  月  日", align="right")
+    _put(d(r, 3).merge(d(r, 4)), "行政机\n关任免\n意  见", label=True)
+    _put(d(r, 5), "\n\n（盖章）\n年    月    日", align="right")
+    _height(t2.rows[r], 3.4)
+    foot = doc.add_paragraph()
+    foot.paragraph_format.space_before = Pt(6)
+    filled_on = f"{form.filled_on:%Y.%m.%d}" if form.filled_on else ""
+    _font(foot.add_run(f"填表人：{form.filled_by}"), "宋体", 12)
+    _font(foot.add_run("\u3000" * 10 + f"填表时间：{filled_on}"), "宋体", 12)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------
+# The .lrmx file
+# ------------------------------------------------------------------------------------------------
+#: (element, ApprovalForm attribute) in the order the editor's files use; dates are converted apart.
+_TEXT_ELEMENTS = (
+    ("XingMing", "name"), ("XingBie", "gender"), ("ChuShengNianYue", "birth"), ("MinZu", "ethnicity"),
+    ("JiGuan", "native_place"), ("ChuShengDi", "birthplace"), ("RuDangShiJian", "party_date"),
+    ("CanJiaGongZuoShiJian", "work_date"), ("JianKangZhuangKuang", "health"), ("ZhuanYeJiShuZhiWu", "tech_title"),
+    ("ShuXiZhuanYeYouHeZhuanChang", "specialty"),
+    ("QuanRiZhiJiaoYu_XueLi", "fulltime_education"), ("QuanRiZhiJiaoYu_XueWei", "fulltime_degree"),
+    ("QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "fulltime_school"), ("QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "fulltime_school"),
+    ("ZaiZhiJiaoYu_XueLi", "inservice_education"), ("ZaiZhiJiaoYu_XueWei", "inservice_degree"),
+    ("ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", "inservice_school"), ("ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", "inservice_school"),
+    ("XianRenZhiWu", "current_post"), ("NiRenZhiWu", "proposed_post"), ("NiMianZhiWu", "proposed_removal"),
+    ("JianLi", None), ("JiangChengQingKuang", "rewards"), ("NianDuKaoHeJieGuo", "appraisals"), ("RenMianLiYou", "reason"),
+    ("JiaTingChengYuan", None), ("ChengBaoDanWei", "reporting_unit"), ("JiSuanNianLingShiJian", None),
+    ("TianBiaoShiJian", None), ("TianBiaoRen", "filled_by"), ("ShenFenZheng", "id_number"), ("ZhaoPian", None), ("Version", None),
+)  # fmt: skip
+_DATE_ELEMENTS = {"ChuShengNianYue", "RuDangShiJian", "CanJiaGongZuoShiJian"}
+
+
+def _digits(ym_text: str) -> str:
+    """"1975.03" → "197503"; other text (e.g. 群众) unchanged."""
+    m = re.fullmatch(r"(\d{4})\.(\d{2})", ym_text)
+    return m.group(1) + m.group(2) if m else ym_text
+
+
+def lrmx_bytes(form: ApprovalForm) -> bytes:
+    """The form as a .lrmx file (UTF-8 XML, root ``<Person>``, every element of the module docstring)."""
+    import base64
+
+    root = ET.Element("Person")
+    for tag, attr in _TEXT_ELEMENTS:
+        el = ET.SubElement(root, tag)
+        if attr is not None:
+            value = getattr(form, attr) or ""
+            el.text = _digits(value) if tag in _DATE_ELEMENTS else value.replace("\n", "\r\n")
+        elif tag == "JianLi":
+            el.text = "\r\n".join(form.resume)
+        elif tag == "JiaTingChengYuan":
+            for m in form.family:
+                item = ET.SubElement(el, "Item")
+                for sub, value in (("ChengWei", m.relation), ("XingMing", m.name), ("ChuShengRiQi", _digits(m.birth)),
+                                   ("ZhengZhiMianMao", m.political_status), ("GongZuoDanWeiJiZhiWu", m.work)):  # fmt: skip
+                    ET.SubElement(item, sub).text = value
+        elif tag == "JiSuanNianLingShiJian":
+            el.text = f"{form.age_on:%Y%m%d}"
+        elif tag == "TianBiaoShiJian":
+            el.text = f"{form.filled_on:%Y%m%d}" if form.filled_on else ""
+        elif tag == "ZhaoPian":
+            el.text = base64.b64encode(form.photo).decode() if form.photo else ""
+        elif tag == "Version":
+            el.text = LRMX_VERSION
+    ET.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+class LrmxError(ValueError):
+    """A .lrmx file that cannot be used; ``field`` names the 字段 at fault ('' for the whole file)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+#: Largest .lrmx accepted (photos make real files 20–200 KB).
+MAX_LRMX_BYTES = 5 * 1024 * 1024
+
+
+def parse_lrmx(data: bytes) -> dict:
+    """Parse one .lrmx file into {element name: text} plus ``"JiaTingChengYuan"``: a list of {sub: text}.
+
+    Text values are stripped ('' for absent elements). Raises LrmxError with a Chinese message when
+    the file is empty, too large, not XML, declares a DTD or entities (refused outright: the format
+    has none, and refusing them rules out entity-expansion attacks), or its root is not ``<Person>``.
+    """
+    if not data or not data.strip():
+        raise LrmxError("文件为空")
+    if len(data) > MAX_LRMX_BYTES:
+        raise LrmxError(f"文件超过{MAX_LRMX_BYTES // 1024 // 1024}MB，不是任免审批表文件")
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise LrmxError("文件含有DTD或实体声明，不是任免审批表文件")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise LrmxError(f"文件不是有效的XML（{exc}），不是任免审批表（.lrmx）文件") from None
+    except (UnicodeError, LookupError, ValueError):
+        raise LrmxError("文件编码无法识别，不是任免审批表（.lrmx）文件") from None
+    if root.tag != "Person":
+        raise LrmxError(f"根元素应为Person，实为{root.tag}，不是任免审批表（.lrmx）文件")
+    out: dict = {}
+    for child in root:
+        if child.tag == "JiaTingChengYuan":
+            out["JiaTingChengYuan"] = [{sub.tag: (sub.text or "").strip() for sub in item} for item in child if item.tag == "Item"]
+        else:
+            out[child.tag] = (child.text or "").strip()
+    out.setdefault("JiaTingChengYuan", [])
+    return out
+
+
+_RESUME_LINE = re.compile(
+    r"^\s*(\d{4})\s*[.．]\s*(\d{1,2})\s*(?:-{1,2}|—{1,2}|－{1,2}|–|~|～|至)\s*(?:(\d{4})\s*[.．]\s*(\d{1,2})|至今)?\s*(.*)$"
+)
+
+
+@dataclass(frozen=True)
+class ParsedResumeLine:
+    """One 简历 line of a .lrmx: 1-based ``line`` number, ``start``/``end`` (1st of the month; None = 至今), text."""
+
+    line: int
+    start: dt.date
+    end: dt.date | None
+    text: str
+
+
+def parse_resume(text: str) -> list[ParsedResumeLine]:
+    """Split a ``JianLi`` text into dated lines. A line without a leading date continues the line
+    before it (the editor wraps long entries). Raises LrmxError naming the line for an impossible
+    month, an end before the start, or text before the first dated line."""
+    out: list[ParsedResumeLine] = []
+    for n, raw in enumerate(re.split(r"\r\n|\r|\n", text or ""), start=1):
+        if not raw.strip():
+            continue
+        m = _RESUME_LINE.match(raw)
+        if m is None:
+            if not out:
+                raise LrmxError(f"简历第{n}行“{raw.strip()[:20]}”没有起止时间（应为“1998.07--2003.09  职务”）", "简历")
+            last = out[-1]
+            out[-1] = ParsedResumeLine(last.line, last.start, last.end, last.text + raw.strip())
+            continue
+        y1, m1, y2, m2, rest = m.groups()
+        try:
+            start = dt.date(int(y1), int(m1), 1)
+            end = dt.date(int(y2), int(m2), 1) if y2 else None
+        except ValueError:
+            raise LrmxError(f"简历第{n}行的时间“{raw.strip()[:17]}”不是有效的年月", "简历") from None
+        if end is not None and end < start:
+            raise LrmxError(f"简历第{n}行的终止时间早于起始时间", "简历")
+        out.append(ParsedResumeLine(n, start, end, rest.strip()))
+    return out

@@ -1,0 +1,454 @@
+"""干部任免审批表 services: the audited exports (.docx, .lrmx) and the .lrmx import.
+
+Import: one or many .lrmx files (or .zip archives of them) create or update cadres' basic data and
+résumé. Every file is validated first; when any file has an error nothing at all is written and each
+error names its file, field and reason in Chinese. Otherwise all files are written in one transaction,
+with one audit event per file (``cadres.lrmx_import``) and one for the batch (``cadres.lrmx_import_batch``).
+
+What a file writes (element names in ``zugong.cadres.lrmx``):
+
+- Person, matched by 身份证号 (``ShenFenZheng``, required): 姓名, 民族, 学历 (the higher of 全日制 /
+  在职 学历), 学位 (the higher named in the 学位 elements), 参加工作时间, 籍贯 (when it names a place of
+  the unit tree). 性别 and 出生年月 are checked against the 身份证号 (GB 11643-1999), never stored apart.
+- Cadre: created for a person who is not yet a cadre, with the 工作单位, 职务级别 and 管理权限 chosen on
+  the import page (``LrmxDefaults``); an existing cadre keeps its unit and levels.
+- 简历 lines become dated facts: a line whose text starts with the name of a unit in the user's scope
+  ("2015.09--  金安区一镇党委委员、副镇长") becomes an Appointment to that unit's post (created when the
+  unit has no post of that title; 职务级别 = the cadre's for the open line, 未定职 for past ones); a
+  line "（四级主任科员）" becomes a CadreRank. A trailing "（兼任…）" is dropped. Other lines (study,
+  posts outside the scope) are reported as notes and not stored: the data model has no free-text résumé.
+
+Not imported (no field in the data model): 出生地, 健康状况, 专业技术职务, 熟悉专业有何专长, 毕业院校系及专业,
+照片, 家庭主要成员及重要社会关系, 奖惩情况, 年度考核结果 (appraisals are rounds, not text), 入党时间 (the
+members app owns memberships), 现任/拟任/拟免职务, 任免理由, 呈报单位, 填表人/填表时间.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from zugong.cadres import lrmx, rules
+from zugong.cadres.access import may_manage
+from zugong.cadres.lrmx import LrmxError
+from zugong.cadres.models import Appointment, Cadre, CadreRank, ManagementLevel, Post
+from zugong.core import codes
+from zugong.core.audit import Actor, audit_record
+from zugong.core.models import Person, Role
+from zugong.core.names import name_initials, name_stroke_key
+from zugong.core.rules import IdNumberError, mask_id_number, parse_id_number
+from zugong.core.scope import Scope
+from zugong.core.services import PersonData, id_number_index, person_fields
+from zugong.members.importer import NativePlaceResolver, code_of
+from zugong.members.roster import DateParseError, parse_date
+from zugong.orgs.models import Unit
+
+#: Most files one import takes (a county's cadres fit; larger batches split).
+MAX_FILES = 500
+#: Most bytes all files of one upload may expand to.
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+_RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
+_DEGREE_ORDER = (("博士", "2"), ("硕士", "3"), ("学士", "4"))
+_SCHOOL_PREFIX = re.compile(r"^(中央党校|省委党校|市委党校|党校|在职|全日制)")
+
+
+# ------------------------------------------------------------------------------------------------
+# Exports (audited: personal data leaves the system)
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Proposal:
+    """What the form says about the proposal (not data of the cadre): 拟任/拟免职务, 任免理由, 呈报单位, 填表人."""
+
+    proposed_post: str = ""
+    proposed_removal: str = ""
+    reason: str = ""
+    reporting_unit: str = ""
+    filled_by: str = ""
+
+
+def approval_form_export(*, actor: Actor, scope: Scope, cadre: Cadre, fmt: str, age_on: dt.date,
+                         proposal: Proposal, today: dt.date) -> bytes:  # fmt: skip
+    """The 干部任免审批表 of ``cadre`` as ``fmt`` = "docx" (printable) or "lrmx" (the editor's file).
+
+    The caller has checked that ``cadre`` is in ``scope`` (``access.cadre_get``). The .lrmx carries the
+    full 身份证号 only when the scope may view full numbers (else the masked one, which the import will
+    refuse). Audited as ``cadres.approval_form_export`` / ``cadres.lrmx_export`` with the 计算年龄时间 and
+    whether the 身份证号 left unmasked. ValueError for an unknown ``fmt``.
+    """
+    if fmt not in ("docx", "lrmx"):
+        raise ValueError(f"unknown format {fmt!r}")
+    unmasked = fmt == "lrmx" and scope.may_view_id_numbers
+    id_number = cadre.person.id_number if unmasked else cadre.person.id_number_masked
+    form = lrmx.approval_form(
+        cadre, age_on=age_on, id_number=id_number if fmt == "lrmx" else "", filled_on=today,
+        proposed_post=proposal.proposed_post, proposed_removal=proposal.proposed_removal, reason=proposal.reason,
+        reporting_unit=proposal.reporting_unit, filled_by=proposal.filled_by,
+    )  # fmt: skip
+    content = lrmx.approval_docx(form) if fmt == "docx" else lrmx.lrmx_bytes(form)
+    with transaction.atomic():
+        audit_record(
+            actor, "cadres.approval_form_export" if fmt == "docx" else "cadres.lrmx_export", object_type="Cadre",
+            object_id=cadre.pk, scope_unit_path=cadre.unit.path,
+            summary=f"导出{cadre.person.name}的干部任免审批表（{'Word' if fmt == 'docx' else 'LRMX'}）" + ("（含完整身份证号）" if unmasked else ""),
+            after={"format": fmt, "age_on": age_on, "unmasked": unmasked},
+        )  # fmt: skip
+    return content
+
+
+# ------------------------------------------------------------------------------------------------
+# Import
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LrmxDefaults:
+    """工作单位 / 职务级别 / 管理权限 given to persons who are not cadres yet (None when not chosen)."""
+
+    unit: Unit | None = None
+    post_level: str = ""
+    management_level: str = ""
+
+
+@dataclass(frozen=True)
+class FileError:
+    """One problem of one file: ``filename``, ``field`` (Chinese field name or 文件) and ``message``."""
+
+    filename: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.filename}：{self.field}：{self.message}"
+
+
+@dataclass
+class _Record:
+    filename: str
+    id_number: str
+    id_index: str
+    person: dict
+    resume: list[lrmx.ParsedResumeLine]
+    person_obj: Person | None = None
+    cadre_obj: Cadre | None = None
+    appointments: list = field(default_factory=list)  # (line, unit_id, title)
+    ranks: list = field(default_factory=list)  # (line, rank code)
+
+
+@dataclass
+class LrmxResult:
+    """Outcome: ``files`` read, per-file ``errors`` (nothing written when any), counts of cadres
+    ``created`` / ``updated`` / ``unchanged``, ``notes`` [(filename, text)] about résumé lines not stored."""
+
+    files: int = 0
+    errors: list[FileError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return not self.errors and self.files > 0
+
+
+def lrmx_files(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    """[(filename, bytes)] of one upload: the .lrmx itself, or every .lrmx inside a .zip (other
+    entries ignored). Raises LrmxError (Chinese) for a broken archive, too many files or too many bytes."""
+    if not name.lower().endswith(".zip"):
+        return [(name, data)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".lrmx")]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise LrmxError(f"{name}不是有效的ZIP压缩文件") from None
+    if len(infos) > MAX_FILES:
+        raise LrmxError(f"{name}中有{len(infos)}个文件，一次最多导入{MAX_FILES}个")
+    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+        raise LrmxError(f"{name}解压后超过{MAX_TOTAL_BYTES // 1024 // 1024}MB")
+    out = []
+    for info in infos:
+        shown = _zip_name(info)
+        try:
+            with archive.open(info) as fh:
+                content = fh.read(lrmx.MAX_LRMX_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+            raise LrmxError(f"{name}中的{shown}无法解压（文件损坏或已加密）") from None
+        out.append((f"{name}/{shown}", content))
+    return out
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """The entry name as written: Windows tools store GBK names without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+class _Context:
+    """Lookups shared by the files of one import: units of the scope and the place resolver."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        units = Unit.objects.filter(path__startswith=scope.unit_path).values_list("id", "name")
+        self.units = sorted(units, key=lambda u: -len(u[1]))
+        self.places = NativePlaceResolver()
+
+    def unit_of(self, text: str) -> tuple[int, str] | None:
+        """(unit id, post title) when ``text`` starts with a unit name of the scope followed by a title."""
+        for uid, name in self.units:
+            if text.startswith(name) and len(text) > len(name):
+                return uid, text[len(name):][:60]
+        return None
+
+
+def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError], notes: list) -> _Record | None:  # noqa: C901
+    before = len(errors)
+
+    def err(fld: str, message: str) -> None:
+        errors.append(FileError(filename, fld, message))
+
+    try:
+        d = lrmx.parse_lrmx(data)
+    except lrmx.LrmxError as exc:
+        err(exc.field or "文件", str(exc))
+        return None
+    name = re.sub(r"\s", "", d.get("XingMing", ""))
+    if not name:
+        err("姓名", "缺少姓名（XingMing为空或不存在）")
+    elif len(name) > 40:
+        err("姓名", "姓名超过40个字")
+    raw_id = d.get("ShenFenZheng", "")
+    info = None
+    if not raw_id:
+        err("身份证号", "缺少身份证号（ShenFenZheng为空或不存在），无法确定是哪位干部")
+    else:
+        try:
+            info = parse_id_number(raw_id)
+        except IdNumberError as exc:
+            err("身份证号", f"身份证号“{mask_id_number(raw_id)}”有误：{exc}")
+    person: dict = {"name": name}
+    gender_text = d.get("XingBie", "")
+    if gender_text:
+        g = code_of("gender", gender_text)
+        if g is None:
+            err("性别", f"未知的性别“{gender_text}”（应为男或女）")
+        elif info is not None and g != info.gender:
+            err("性别", f"性别“{gender_text}”与身份证号（{codes.label('gender', info.gender)}）不一致")
+
+    def date(tag: str, label: str) -> dt.date | None:
+        raw = d.get(tag, "")
+        try:
+            parsed = parse_date(raw)
+        except DateParseError as exc:
+            err(label, f"{label}“{raw}”不是有效日期（应为197503或1975.03）：{exc}")
+            return None
+        return parsed.date if parsed else None
+
+    birth = date("ChuShengNianYue", "出生年月")
+    if birth is not None and info is not None and (birth.year, birth.month) != (info.birth_date.year, info.birth_date.month):
+        err("出生年月", f"出生年月{birth:%Y.%m}与身份证号（{info.birth_date:%Y.%m.%d}）不一致")
+    work = date("CanJiaGongZuoShiJian", "参加工作时间")
+    if work is not None:
+        if info is not None and work <= info.birth_date:
+            err("参加工作时间", "参加工作时间早于出生日期")
+        person["work_start_date"] = work
+    ethnicity = d.get("MinZu", "")
+    if ethnicity:
+        code = code_of("ethnicity", ethnicity)
+        if code is None:
+            err("民族", f"未知的民族“{ethnicity}”（应为GB/T 3304中的名称）")
+        person["ethnicity"] = code
+    educations = []
+    for tag, label in (("QuanRiZhiJiaoYu_XueLi", "全日制教育学历"), ("ZaiZhiJiaoYu_XueLi", "在职教育学历")):
+        text = _SCHOOL_PREFIX.sub("", d.get(tag, ""))
+        if text:
+            code = code_of("education", text)
+            if code is None:
+                err(label, f"未知的学历“{d.get(tag)}”（应为GB/T 4658中的名称，如大学本科）")
+            else:
+                educations.append(code)
+    if educations:
+        person["education"] = min(educations)  # codes ascend from 研究生 (10)
+    degree_text = d.get("QuanRiZhiJiaoYu_XueWei", "") + d.get("ZaiZhiJiaoYu_XueWei", "")
+    if degree_text:
+        person["degree"] = next((c for word, c in _DEGREE_ORDER if word in degree_text), "0")
+    place = d.get("JiGuan", "")
+    if place:
+        code = ctx.places.resolve(place)
+        if code is None:
+            notes.append((filename, f"籍贯“{place}”未对应到行政区划代码，未更新"))
+        else:
+            person["native_place"] = code
+    try:
+        resume = lrmx.parse_resume(d.get("JianLi", ""))
+    except lrmx.LrmxError as exc:
+        err(exc.field or "简历", str(exc))
+        resume = []
+    if len(errors) != before:
+        return None
+    rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume)
+    for line in resume:
+        if line.end is not None and line.end == line.start:
+            notes.append((filename, f"简历第{line.line}行起止为同一月份，未生成任职记录"))
+            continue
+        text = re.sub(r"（兼任.*）$", "", line.text).strip()
+        rank = re.fullmatch(r"（(.+)）", text)
+        if rank and rank.group(1) in _RANK_BY_LABEL:
+            rec.ranks.append((line, _RANK_BY_LABEL[rank.group(1)]))
+            continue
+        hit = ctx.unit_of(text)
+        if hit is None:
+            notes.append((filename, f"简历第{line.line}行“{text[:30]}”未对应管理范围内的单位，未生成任职记录"))
+        else:
+            rec.appointments.append((line, *hit))
+    return rec
+
+
+def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | None, errors: list[FileError]) -> list[_Record]:
+    persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in records])}
+    cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit", "person")}
+    good = []
+    for rec in records:
+        rec.person_obj = persons.get(rec.id_index)
+        rec.cadre_obj = cadres.get(rec.person_obj.pk) if rec.person_obj else None
+        cadre = rec.cadre_obj
+        if cadre is not None and not cadre.unit.path.startswith(scope.unit_path):
+            errors.append(FileError(rec.filename, "身份证号", "该干部不在您的管理范围内"))
+            continue
+        if cadre is not None and not may_manage(scope, cadre):
+            errors.append(FileError(rec.filename, "身份证号", "市管干部由市委组织部导入"))
+            continue
+        if cadre is None and (defaults is None or defaults.unit is None or not defaults.post_level or not defaults.management_level):
+            errors.append(FileError(rec.filename, "工作单位", "系统中尚无此干部：请在导入页选择新增干部的工作单位、职务级别和管理权限"))
+            continue
+        good.append(rec)
+    return good
+
+
+def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], defaults: LrmxDefaults | None = None,
+                today: dt.date) -> LrmxResult:  # fmt: skip
+    """Validate every file of ``files`` [(filename, bytes)] for ``scope``; when none has an error,
+    write them all in one transaction (see the module docstring) and audit each. Returns LrmxResult.
+
+    Raises PermissionDenied unless the scope is an administrator's, and when ``defaults`` name a unit
+    outside the scope or a 市管 level chosen by a county administrator; ValueError for an unknown 职务级别 code.
+    """
+    if not scope.is_admin:
+        raise PermissionDenied("当前角色不能导入干部信息")
+    if defaults is not None and defaults.unit is not None:
+        if not defaults.unit.path.startswith(scope.unit_path):
+            raise PermissionDenied("工作单位不在您的管理范围内")
+        if defaults.management_level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
+            raise PermissionDenied("市管干部由市委组织部管理")
+        if defaults.post_level and not codes.is_code("post_level", defaults.post_level):
+            raise ValueError(f"unknown post level {defaults.post_level!r}")
+    result = LrmxResult(files=len(files))
+    ctx = _Context(scope)
+    records: list[_Record] = []
+    seen: dict[str, str] = {}
+    for filename, data in files:
+        rec = _validate(filename, data, ctx, result.errors, result.notes)
+        if rec is None:
+            continue
+        if rec.id_index in seen:
+            result.errors.append(FileError(filename, "身份证号", f"与{seen[rec.id_index]}是同一人（身份证号重复）"))
+            continue
+        seen[rec.id_index] = filename
+        records.append(rec)
+    records = _classify(records, scope, defaults, result.errors)
+    if result.errors or not files:
+        return result
+    with transaction.atomic():
+        for rec in records:
+            outcome = _write(rec, actor=actor, defaults=defaults, today=today)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+        audit_record(
+            actor, "cadres.lrmx_import_batch", object_type="Cadre", scope_unit_path=scope.unit_path,
+            summary=f"导入任免审批表{len(files)}份：新增{result.created}人，更新{result.updated}人，未变{result.unchanged}人",
+            after={"files": [f for f, _ in files], "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )  # fmt: skip
+    return result
+
+
+_PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")
+
+
+def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: dt.date) -> str:
+    """Write one validated file; returns "created", "updated" or "unchanged"."""
+    person = rec.person_obj
+    before: dict = {}
+    changed: dict = {}
+    if person is None:
+        v = rec.person
+        person = Person.objects.create(**person_fields(PersonData(
+            name=v["name"], id_number=rec.id_number, ethnicity=v.get("ethnicity") or codes.HAN,
+            education=v.get("education", ""), degree=v.get("degree", "0"), work_start_date=v.get("work_start_date"),
+            native_place=v.get("native_place", ""),
+        )))  # fmt: skip
+        changed = {k: getattr(person, k) for k in _PERSON_AUDITED}
+    else:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        changed = {k: v for k, v in rec.person.items() if getattr(person, k) != v}
+        if changed:
+            before = {k: getattr(person, k) for k in changed}
+            for k, v in changed.items():
+                setattr(person, k, v)
+            if "name" in changed:
+                person.name_initials, person.stroke_key = name_initials(person.name), name_stroke_key(person.name)
+            person.save()
+    cadre = rec.cadre_obj
+    created = cadre is None
+    if created:
+        cadre = Cadre.objects.create(person=person, unit=defaults.unit, post_level=defaults.post_level,
+                                     management_level=defaults.management_level)  # fmt: skip
+    facts = _write_resume(rec, cadre)
+    outcome = "created" if created else ("updated" if changed or facts else "unchanged")
+    if outcome != "unchanged":
+        audit_record(
+            actor, "cadres.lrmx_import", object_type="Cadre", object_id=cadre.pk, scope_unit_path=cadre.unit.path,
+            summary=f"导入任免审批表{rec.filename}：{person.name}（{'新增' if created else '更新'}）",
+            before=before or None, after={**changed, "resume_facts": facts},
+        )  # fmt: skip
+    return outcome
+
+
+def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and (a.year, a.month) == (b.year, b.month))
+
+
+def _write_resume(rec: _Record, cadre: Cadre) -> list[str]:
+    """Appointments and ranks from the résumé lines not yet recorded; returns what was added or closed."""
+    facts: list[str] = []
+    appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post"))
+    for line, unit_id, title in rec.appointments:
+        match = next((a for a in appts if a.post.unit_id == unit_id and a.post.title == title and _same_month(a.start, line.start)), None)
+        if match is not None:
+            if match.end is None and line.end is not None and line.end > match.start:
+                match.end = line.end
+                match.save(update_fields=["end"])
+                facts.append(f"{line.text}：免职时间{line.end:%Y.%m}")
+            continue
+        if line.end is None:  # a new current post ends the open main posts that began before it
+            for a in appts:
+                if a.end is None and a.start < line.start:
+                    a.end = line.start
+                    a.save(update_fields=["end"])
+        post = Post.objects.filter(unit_id=unit_id, title=title).order_by("id").first()
+        if post is None:
+            post = Post.objects.create(unit_id=unit_id, title=title, post_level=cadre.post_level if line.end is None else "99")
+        appts.append(Appointment.objects.create(cadre=cadre, post=post, start=line.start, end=line.end))
+        facts.append(f"任职：{line.text}（{line.start:%Y.%m}）")
+    ranks = list(CadreRank.objects.filter(cadre=cadre))
+    for line, code in rec.ranks:
+        if any(r.rank == code and _same_month(r.start, line.start) for r in ranks):
+            continue
+        ranks.append(CadreRank.objects.create(cadre=cadre, rank=code, start=line.start, end=line.end))
+        facts.append(f"职级：{rules.RANK_LABELS[code]}（{line.start:%Y.%m}）")
+    return facts
