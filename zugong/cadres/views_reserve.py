@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -84,16 +85,40 @@ def reserve_add(request, cadre_id: int):
     return post_back(request, target, lambda: reserve.reserve_add(actor=Actor.from_request(request), scope=scope, cadre=cadre, **form.cleaned_data))
 
 
+class StatusNoteForm(forms.Form):
+    """The optional reason and document of a status change (kept in the status history)."""
+
+    reason = forms.CharField(label="变更原因", max_length=200, required=False)
+    document_no = forms.CharField(label="依据文件", max_length=60, required=False)
+
+
+@login_required
+def reserve_entry(request, entry_id: int):
+    """A pool entry (后备干部): category, sector, route, current status, its dated status history
+    (from → to, date, by whom, reason, document), development records; the status form for managers.
+    404 outside the subtree."""
+    scope = scope_for(request.user)
+    entry = sr.entry_get(scope, entry_id)
+    return render(request, "cadres/reserve_entry.html", {
+        "entry": entry, "history": sr.status_history(entry), "developments": entry.developments.all(),
+        "can_write": may_manage(scope, entry.cadre) and entry.status in sr.ACTIVE, "statuses": ReserveStatus.choices,
+        "today": timezone.localdate(),
+    })  # fmt: skip
+
+
 @login_required
 @require_POST
 def reserve_status(request, entry_id: int):
-    """Change a pool entry's status along the allowed paths (在库 → 已列为考察对象 → 已使用 / 已撤销资格)."""
+    """Change a pool entry's status along the allowed paths (在库 → 已列为考察对象 → 已使用 / 已撤销资格),
+    with an optional reason and document; back to the entry page when posted from there."""
     scope = scope_for(request.user)
     entry = sr.entry_get(scope, entry_id)
-    form, target = ReserveStatusForm(request.POST), f"/cadres/{entry.cadre_id}/"
-    if not form.is_valid():
-        return invalid(request, target, "请选择状态和日期")
-    return post_back(request, target, lambda: reserve.reserve_set_status(actor=Actor.from_request(request), scope=scope, entry=entry, **form.cleaned_data))
+    form, note = ReserveStatusForm(request.POST), StatusNoteForm(request.POST)
+    target = f"/cadres/reserve/{entry.pk}/" if request.POST.get("back") == "entry" else f"/cadres/{entry.cadre_id}/"
+    if not form.is_valid() or not note.is_valid():
+        return invalid(request, target, "请选择状态和日期（变更原因不超过200字，依据文件不超过60字）")
+    return post_back(request, target, lambda: reserve.reserve_set_status(actor=Actor.from_request(request), scope=scope, entry=entry,
+                                                                          **form.cleaned_data, **note.cleaned_data))  # fmt: skip
 
 
 @login_required
