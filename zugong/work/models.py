@@ -7,28 +7,94 @@ extracted; they are null for values typed by a user.
 
 Status (未开始 / 推进中 / 已完成 / 滞后 / 未完成) is never stored: :meth:`Task.status_on` and the
 selector annotation ``zugong.work.selectors.with_status`` derive it from the progress reports and
-the due date by the rule in :data:`STATUS_RULE` (docs/decisions/0004-work-loop.md).
+the due date by the rule of :func:`status_rule` (docs/decisions/0004-work-loop.md), whose two day
+counts are configurable (:class:`StatusThreshold`, defaults :data:`AT_RISK_DAYS`, :data:`STALE_DAYS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 
-#: A task not yet done counts as at risk (滞后) when due within this many days …
+#: Shipped default of :class:`ThresholdKey.AT_RISK_DAYS`: a task not yet done counts as at risk
+#: (滞后) when due within this many days … (local practice; city administrators change it, audited).
 AT_RISK_DAYS = 30
-#: … or when nothing was reported for this many days (since the last report, or since the document date).
+#: … or when nothing was reported for this many days (since the last report, or since the document
+#: date). Shipped default of :class:`ThresholdKey.STALE_DAYS`.
 STALE_DAYS = 90
 
-STATUS_RULE = f"""状态由进展和完成时限推导，不手工填写（按顺序取第一条成立的）：
+_STATUS_RULE = """状态由进展和完成时限推导，不手工填写（按顺序取第一条成立的）：
 1. 已完成：每个责任单位都报告了完成（没有责任单位时看牵头单位）；报告人声明完成或报告数值达到第一项具体目标即为报告完成；
 2. 未完成：完成时限已过，仍未完成；
-3. 滞后：未到完成时限，但距完成时限不足{AT_RISK_DAYS}天，或已{STALE_DAYS}天没有报告进展（从最近一次报告或文件日期起算）；
+3. 滞后：未到完成时限，但距完成时限{at_risk_days}天以内，或已{stale_days}天以上没有报告进展（从最近一次报告或文件日期起算）；
 4. 推进中：已有进展报告；
-5. 未开始：没有进展报告。"""
+5. 未开始：没有进展报告。
+（“以内”“以上”均含本数。两个天数由市委组织部设定。）"""
+
+
+class ThresholdKey(models.TextChoices):
+    """The configurable figures of the status rule (:func:`status_rule`)."""
+
+    AT_RISK_DAYS = "at_risk_days", "临近完成时限预警天数"
+    STALE_DAYS = "stale_days", "未报告进展预警天数"
+
+
+#: Shipped defaults of :class:`StatusThreshold` (also seeded by migration 0002).
+DEFAULT_THRESHOLDS: dict[str, int] = {ThresholdKey.AT_RISK_DAYS: AT_RISK_DAYS, ThresholdKey.STALE_DAYS: STALE_DAYS}
+#: Allowed range of every threshold, in days (both ends included).
+THRESHOLD_RANGE = (1, 365)
+
+
+class StatusThreshold(models.Model):
+    """A configurable day count of the status rule (one row per :class:`ThresholdKey`).
+
+    Set by the city administrator through ``services.status_threshold_set`` (audited); a missing
+    row means the shipped default (:data:`DEFAULT_THRESHOLDS`).
+    """
+
+    key = models.CharField("项目", max_length=20, choices=ThresholdKey.choices, unique=True)
+    days = models.PositiveSmallIntegerField("天数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务状态预警天数"
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(key__in=ThresholdKey.values), name="work_threshold_key_valid"),
+            models.CheckConstraint(condition=models.Q(days__gte=THRESHOLD_RANGE[0], days__lte=THRESHOLD_RANGE[1]),
+                                   name="work_threshold_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} {self.days}天"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The day counts of the status rule in force: ``at_risk_days`` (due within → 滞后) and
+    ``stale_days`` (no report for → 滞后), both in whole days, both ends included."""
+
+    at_risk_days: int = AT_RISK_DAYS
+    stale_days: int = STALE_DAYS
+
+    @classmethod
+    def current(cls) -> Thresholds:
+        """The configured values (:class:`StatusThreshold` rows; defaults for missing rows). One query."""
+        values = {**DEFAULT_THRESHOLDS, **dict(StatusThreshold.objects.values_list("key", "days"))}
+        return cls(at_risk_days=values[ThresholdKey.AT_RISK_DAYS], stale_days=values[ThresholdKey.STALE_DAYS])
+
+
+def status_rule(thresholds: Thresholds | None = None) -> str:
+    """The status rule as shown to users, with the configured (or given) day counts.
+
+    "以内""以上" include the number itself (民法典 第一千二百五十九条, 2020): due in exactly
+    ``at_risk_days`` days, or no report for exactly ``stale_days`` days, is already 滞后.
+    """
+    t = thresholds or Thresholds.current()
+    return _STATUS_RULE.format(at_risk_days=t.at_risk_days, stale_days=t.stale_days)
 
 
 class DocumentKind(models.TextChoices):
@@ -155,9 +221,13 @@ class Task(models.Model):
         """具体目标 as one line ("选聘客座教授30名左右；新增20%以上")."""
         return "；".join(t.label() for t in self.targets.all())
 
-    def status_on(self, today: dt.date | None = None) -> str:
-        """Derived :class:`Status` value on ``today`` by :data:`STATUS_RULE` (one task; lists use the selector)."""
+    def status_on(self, today: dt.date | None = None, thresholds: Thresholds | None = None) -> str:
+        """Derived :class:`Status` value on ``today`` by :func:`status_rule` (one task; lists use the selector).
+
+        ``thresholds`` default to the configured ones (:meth:`Thresholds.current`).
+        """
         today = today or dt.date.today()
+        th = thresholds or Thresholds.current()
         reports = list(self.reports.order_by("date").values_list("date", "completes", "unit_id"))
         completed = {u for _, c, u in reports if c}
         required = set(self.responsible_units.values_list("pk", flat=True))
@@ -168,7 +238,7 @@ class Task(models.Model):
         if self.due and self.due < today:
             return Status.OVERDUE
         last = reports[-1][0] if reports else self.document.document_date
-        if self.due and (self.due - today).days <= AT_RISK_DAYS or (today - last).days >= STALE_DAYS:
+        if self.due and (self.due - today).days <= th.at_risk_days or (today - last).days >= th.stale_days:
             return Status.AT_RISK
         return Status.IN_PROGRESS if reports else Status.NOT_STARTED
 

@@ -6,7 +6,8 @@ document's owner, its lead unit or one of its responsible units lies in the subt
 else is 404. Writes to a document and its 任务分解表 need the owner unit in the subtree
 (:func:`document_writable`); progress is reported by the task's units (services).
 
-Status is derived in SQL by :func:`with_status` (rule: ``zugong.work.models.STATUS_RULE``).
+Status is derived in SQL by :func:`with_status` (rule: ``zugong.work.models.status_rule``, with the
+configured day counts of :func:`status_thresholds`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.http import Http404
 
 from zugong.core.scope import Scope
 from zugong.orgs.models import Unit
-from zugong.work.models import AT_RISK_DAYS, STALE_DAYS, ProgressReport, Status, Task, TaskKind, WorkDocument
+from zugong.work.models import ProgressReport, Status, Task, TaskKind, Thresholds, WorkDocument
 
 STATUS_LABELS = dict(Status.choices)
 
@@ -83,15 +84,23 @@ def task_get(scope: Scope, task_id: int) -> Task:
         raise Http404("任务不存在或不在管理范围内") from None
 
 
-def with_status(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Task]:
+def status_thresholds() -> Thresholds:
+    """The status rule's day counts in force (city-wide standard, not scoped): configured
+    ``StatusThreshold`` rows, shipped defaults (30 / 90 days) for missing ones. One query."""
+    return Thresholds.current()
+
+
+def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Thresholds | None = None) -> QuerySet[Task]:
     """Annotate ``done_on``, ``last_report_on`` and ``status`` (a :class:`Status` value) in SQL.
 
     Done: every responsible unit has reported completion (without responsible units: the lead
     unit; without either: any unit); ``done_on`` is then the latest completing report's date.
     The CASE mirrors :meth:`Task.status_on`: 已完成 → 未完成 (due passed) →
-    滞后 (due within AT_RISK_DAYS, or nothing reported for STALE_DAYS) → 推进中 (reports) → 未开始.
+    滞后 (due within ``at_risk_days``, or nothing reported for ``stale_days``, both inclusive) →
+    推进中 (reports) → 未开始. ``thresholds`` default to :func:`status_thresholds` (read once, here).
     """
     today = today or dt.date.today()
+    th = thresholds or status_thresholds()
     reports = ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by()
     through = Task.responsible_units.through
     unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True)
@@ -112,12 +121,12 @@ def with_status(qs: QuerySet[Task], today: dt.date | None = None) -> QuerySet[Ta
             default=None, output_field=DateField(),
         ),
     )
-    stale_before = today - dt.timedelta(days=STALE_DAYS - 1)
+    stale_before = today - dt.timedelta(days=th.stale_days - 1)
     return qs.annotate(
         status=Case(
             When(is_done=True, then=Value(Status.DONE)),
             When(due__lt=today, then=Value(Status.OVERDUE)),
-            When(due__lte=today + dt.timedelta(days=AT_RISK_DAYS), then=Value(Status.AT_RISK)),
+            When(due__lte=today + dt.timedelta(days=th.at_risk_days), then=Value(Status.AT_RISK)),
             When(
                 Q(last_report_on__isnull=False, last_report_on__lt=stale_before)
                 | Q(last_report_on__isnull=True, document__document_date__lt=stale_before),

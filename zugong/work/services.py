@@ -20,16 +20,21 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from zugong.core.audit import Actor, audit_record
+from zugong.core.models import Role
 from zugong.core.scope import Scope, require_write
 from zugong.orgs.models import Unit, UnitKind
 from zugong.work.models import (
+    DEFAULT_THRESHOLDS,
+    THRESHOLD_RANGE,
     DocumentKind,
     EvidenceFile,
     Pillar,
     ProgressReport,
+    StatusThreshold,
     Target,
     Task,
     TaskKind,
+    ThresholdKey,
     WorkDocument,
 )
 from zugong.work.text.clean import Edit, apply_edits
@@ -570,3 +575,47 @@ def progress_report_create(
                      after={"task": task.pk, "unit": unit.name, "date": date, "value": value,
                             "completes": report.completes, "evidence": [e.name for e in evidence]})
     return report
+
+
+# ----------------------------------------------------------------------------- status thresholds
+
+
+def status_threshold_set(*, actor: Actor, scope: Scope, key: str, days: int) -> StatusThreshold:
+    """Set one day count of the status rule (``ThresholdKey``: at_risk_days / stale_days), city-wide.
+
+    City administrator only (PermissionDenied otherwise): the rule is one standard for the whole
+    city. ``days`` must be a whole number in ``THRESHOLD_RANGE`` (1–365), and the at-risk window
+    must be shorter than the no-report window (ValidationError with a Chinese message). Audited
+    with the value before and after.
+    """
+    if scope.role != Role.CITY_ADMIN:
+        raise PermissionDenied("任务状态预警天数由市委组织部设定")
+    if key not in ThresholdKey.values:
+        raise ValidationError("预警项目无效")
+    label = ThresholdKey(key).label
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}：应为整数天数") from None
+    low, high = THRESHOLD_RANGE
+    if not low <= days <= high:
+        raise ValidationError(f"{label}：应在{low}至{high}天之间（填写的是{days}天）")
+    with transaction.atomic():
+        rows = {r.key: r for r in StatusThreshold.objects.select_for_update().all()}
+        current = {**DEFAULT_THRESHOLDS, **{k: r.days for k, r in rows.items()}, key: days}
+        if current[ThresholdKey.AT_RISK_DAYS] >= current[ThresholdKey.STALE_DAYS]:
+            raise ValidationError(
+                f"临近完成时限预警天数（{current[ThresholdKey.AT_RISK_DAYS]}天）应小于未报告进展预警天数"
+                f"（{current[ThresholdKey.STALE_DAYS]}天）"
+            )
+        row = rows.get(key)
+        before = {"days": row.days if row else DEFAULT_THRESHOLDS[key]}
+        if row is None:
+            row = StatusThreshold.objects.create(key=key, days=days)
+        else:
+            row.days = days
+            row.save(update_fields=["days"])
+        audit_record(actor, "work.status_threshold.set", object_type="StatusThreshold", object_id=row.pk,
+                     summary=f"{label}设为{days}天", scope_unit_path=scope.unit_path, before=before,
+                     after={"days": days})
+    return row

@@ -25,6 +25,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("units/", views.unit_tasks, name="my_unit"),
     path("units/<int:unit_id>/", views.unit_tasks, name="unit"),
+    path("thresholds/", views.status_thresholds, name="thresholds"),
     path("review/", views.quarter_review, name="review"),
     path("review.docx", views.quarter_review_docx, name="review_docx"),
 ]

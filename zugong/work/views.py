@@ -17,11 +17,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zugong.core.audit import Actor
+from zugong.core.models import Role
 from zugong.core.scope import scope_for
 from zugong.orgs.selectors import unit_get
 from zugong.work import selectors, services
 from zugong.work.html import Span, flat_outline, highlight
-from zugong.work.models import STATUS_RULE, DocumentKind, EvidenceFile, TaskKind
+from zugong.work.models import (
+    THRESHOLD_RANGE,
+    DocumentKind,
+    EvidenceFile,
+    StatusThreshold,
+    TaskKind,
+    status_rule,
+)
 from zugong.work.text.extract import UnsupportedDocument
 
 EDIT_KINDS = {
@@ -231,7 +239,8 @@ def task_detail(request, task_id: int):
     """任务: its fields, the reports with evidence, and the progress form for the units that may report."""
     scope = scope_for(request.user)
     task = selectors.task_get(scope, task_id)
-    task = selectors.with_status(selectors.tasks_in_scope(scope).filter(pk=task.pk)).select_related(
+    thresholds = selectors.status_thresholds()
+    task = selectors.with_status(selectors.tasks_in_scope(scope).filter(pk=task.pk), thresholds=thresholds).select_related(
         "document", "lead_unit").get()
     units = services.reporting_units(scope, task) if scope.can_write and task.kind == TaskKind.TASK else []
     errors = []
@@ -260,7 +269,7 @@ def task_detail(request, task_id: int):
     return render(request, "work/task.html", {
         "task": task, "reports": reports, "units": units, "errors": errors, "today": dt.date.today(),
         "targets": task.targets.all(), "responsible": task.responsible_units.all(),
-        "status_label": selectors.STATUS_LABELS[task.status], "rule": STATUS_RULE,
+        "status_label": selectors.STATUS_LABELS[task.status], "rule": status_rule(thresholds),
     }, status=400 if errors else 200)
 
 
@@ -276,6 +285,30 @@ def unit_tasks(request, unit_id: int | None = None):
         "unit": unit, "tasks": tasks, "flagged": flagged, "counts": selectors.status_counts(tasks),
         "children": children,
     })
+
+
+@login_required
+def status_thresholds(request):
+    """任务状态预警天数: the two day counts of the status rule and the rule as users see it; the city
+    administrator changes them (audited, services.status_threshold_set). Others read only; a POST
+    from them is 403."""
+    scope = scope_for(request.user)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.status_threshold_set(actor=Actor.from_request(request), scope=scope,
+                                          key=request.POST.get("key", ""), days=request.POST.get("days", ""))
+        except ValidationError as e:
+            errors.extend(e.messages)
+        else:
+            messages.success(request, "已保存，任务状态即按新的天数推导")
+            return redirect("work:thresholds")
+    thresholds = selectors.status_thresholds()
+    rows = [(k, label, getattr(thresholds, k)) for k, label in StatusThreshold._meta.get_field("key").choices]
+    return render(request, "work/thresholds.html", {
+        "rows": rows, "rule": status_rule(thresholds), "editable": scope.role == Role.CITY_ADMIN,
+        "errors": errors, "low": THRESHOLD_RANGE[0], "high": THRESHOLD_RANGE[1],
+    }, status=400 if errors else 200)
 
 
 def _quarter(request) -> tuple[int, int]:
