@@ -1,9 +1,11 @@
 """Cadre rules: ranks, 职数, young-cadre thresholds, appraisal quota and consequences, waiting periods.
 
-Each rule is a small pure function citing its source (``regulation, article, version``). Where an
-article number is not certain it is not invented: the regulation is cited and the rule described
-(see docs/decisions/0005-cadres.md). Rule violations raise :class:`RuleViolation`, whose message is
-the Chinese reason shown to the user, with the citation.
+Each rule is a small pure function citing its source (``regulation, article, version``). An article
+number is given only where it was verified (two independent public sources agree, or one source
+prints the whole numbered text); otherwise the regulation is cited, the rule described, and the
+constant carries a "条款号未核实" comment. Sources and verification: docs/decisions/0006-regulation-citations.md.
+Rule violations raise :class:`RuleViolation`, whose message is the Chinese reason shown to the user,
+with the citation.
 """
 
 from __future__ import annotations
@@ -16,13 +18,42 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 # ----------------------------------------------------------------------------------------------
 # Sources
 # ----------------------------------------------------------------------------------------------
-SOURCE_RANKS = "《公务员职务与职级并行规定》（2019）第八条（职级序列）"
-SOURCE_QUOTA = "《党政领导干部选拔任用工作条例》（2019）：不得超职数配备干部"
+#: 《中华人民共和国公务员法》（2018年修订，2019年6月1日起施行）. The whole numbered text was read
+#: (LawRefBook/Laws 行政法/公务员法.md); every article cited from it below is verified.
+CIVIL_SERVANT_LAW = "《中华人民共和国公务员法》（2018）"
+#: 《公务员考核规定》（2020年修订，中共中央组织部 人力资源社会保障部印发）.
 SOURCE_APPRAISAL = "《公务员考核规定》（2020）"
-SOURCE_APPRAISAL_QUOTA = SOURCE_APPRAISAL + "：优秀等次人数一般掌握在参加年度考核人数的20%以内，经批准可放宽至25%"
+#: 《推进领导干部能上能下规定》（2022年8月19日修订，中共中央办公厅2022年9月8日发布）.
 SOURCE_UP_DOWN = "《推进领导干部能上能下规定》（2022）"
-SOURCE_WAITING = SOURCE_UP_DOWN + "：免职的，一年内不得担任领导职务；降职的，两年内不得提拔"
 
+# 职级序列: the 12 ranks are listed in 公务员法 第十九条第二款 (verified). The older citation
+# 《公务员职务与职级并行规定》（2019）第八条 could not be verified and is no longer given as an article.
+SOURCE_RANKS = CIVIL_SERVANT_LAW + "第十九条第二款：综合管理类公务员职级序列分为一级巡视员至二级科员十二个职级"
+# 职数: 公务员法 第四十三条 (verified). The 选拔任用条例 (2019) wording "不得超职数配备" — 条款号未核实.
+SOURCE_QUOTA = CIVIL_SERVANT_LAW + "第四十三条：公务员任职应当在规定的编制限额和职数内进行，并有相应的职位空缺"
+# Four grades: 公务员法 第三十八条第一款 (verified).
+SOURCE_GRADES = CIVIL_SERVANT_LAW + "第三十八条：定期考核的结果分为优秀、称职、基本称职和不称职四个等次"
+# 优秀比例 20% / 25%: 条款号未核实 (no numbered text of the 2020 规定 was found; the figures come from
+# REGULATIONS.md and secondary descriptions, see decision 0006).
+SOURCE_APPRAISAL_QUOTA = SOURCE_APPRAISAL + "：优秀等次人数一般掌握在参加年度考核人数的20%以内，经批准可放宽至25%"
+# Consequences of the annual grade (公务员考核规定 2020, chapter 4). 第二十条 is given by two independent
+# sources; 第十九条 (优秀) and 第二十一条 (基本称职) by one source only (华图教育's excerpt of chapter 4) —
+# 条款号未核实, so those two are cited without the article. Wording follows that excerpt.
+SOURCE_COMMENDATION = SOURCE_APPRAISAL + "：年度考核确定为优秀等次的，当年给予嘉奖，在本机关范围内通报表扬"  # 条款号未核实（一处来源作第十九条第（一）项）
+SOURCE_THIRD_CLASS_MERIT = SOURCE_APPRAISAL + "：连续三年确定为优秀等次的，记三等功"  # 条款号未核实（一处来源作第十九条第（二）项）
+SOURCE_SALARY_STEP = SOURCE_APPRAISAL + "第二十条第（一）项：累计两年确定为称职以上等次的，在所定级别对应工资标准内晋升一个工资档次"
+SOURCE_SALARY_GRADE = SOURCE_APPRAISAL + "第二十条第（二）项：累计五年确定为称职以上等次的，在所任职务职级对应级别范围内晋升一个级别"
+SOURCE_BASIC = (SOURCE_APPRAISAL + "：年度考核确定为基本称职等次的，对其进行诫勉，责令作出书面检查，限期改进；"
+                "本考核年度不计算为晋升职务职级的任职年限")  # 条款号未核实（一处来源作第二十一条）
+# 不称职 → one level down and 连续两年不称职 → 辞退: 公务员法 (verified, whole text).
+SOURCE_DEMOTION = CIVIL_SERVANT_LAW + "第五十条第二款：公务员在年度考核中被确定为不称职的，按照规定程序降低一个职务或者职级层次任职"
+SOURCE_DISMISSAL = CIVIL_SERVANT_LAW + "第八十八条第（一）项：在年度考核中，连续两年被确定为不称职的，予以辞退"
+# 不适宜担任现职的情形: 第五条 (two independent sources agree on the article).
+SOURCE_CIRCUMSTANCES = SOURCE_UP_DOWN + "第五条"
+# Waiting periods after 免职 / 降职: neither the wording nor the article of the 2022 规定 could be
+# verified (条款号未核实). The figures are the project's rule (REGULATIONS.md, issue 4); the verified
+# official wording differs — see the note at check_waiting_period and decision 0006.
+SOURCE_WAITING = SOURCE_UP_DOWN + "：免职的，一年内不得担任领导职务；降职的，两年内不得提拔"
 
 class RuleViolation(ValueError):
     """A write refused by a rule. ``str(exc)`` is the Chinese reason; ``source`` the citation."""
@@ -151,16 +182,18 @@ IMPROVEMENT_MONTHS = 6  # improvement deadline after 基本称职 (local practic
 def appraisal_consequences(grades: dict[int, str]) -> list[Consequence]:
     """Consequences of a cadre's annual grades ``{year: grade}`` (closed rounds only), oldest first.
 
-    - 优秀 → 嘉奖 that year;
+    - 优秀 → 嘉奖 that year (``SOURCE_COMMENDATION``);
     - 优秀 three consecutive years (calendar years, no gap) → 记三等功 proposed in the third year
-      (and again after each further run of three);
-    - 称职 or better: every 2nd accumulated year → one salary step (工资档次); every 5th → one 级别;
-    - 基本称职 → 诫勉谈话, written self-examination and an improvement deadline; the year does not count
-      towards tenure for promotion;
-    - 不称职 → proposal to lower one post or rank level; 不称职 two consecutive years → dismissal proposal.
+      (and again after each further run of three) (``SOURCE_THIRD_CLASS_MERIT``);
+    - 称职 or better: every 2nd accumulated year → one salary step (工资档次); every 5th → one 级别
+      (《公务员考核规定》（2020）第二十条);
+    - 基本称职 → 诫勉, written self-examination and an improvement deadline; the year does not count
+      towards tenure for promotion (``SOURCE_BASIC``);
+    - 不称职 → proposal to lower one post or rank level (《公务员法》（2018）第五十条第二款);
+      不称职 two consecutive years → dismissal proposal (《公务员法》（2018）第八十八条第（一）项).
 
-    Source: 《公务员考核规定》（2020） on the use of appraisal results, and 《公务员法》（2018） on dismissal
-    (article numbers deliberately not cited; see docs/decisions/0005-cadres.md).
+    Each Consequence carries its citation in ``source``; see the SOURCE_* constants for which article
+    numbers are verified.
     """
     out: list[Consequence] = []
     run_excellent = 0
@@ -171,32 +204,27 @@ def appraisal_consequences(grades: dict[int, str]) -> list[Consequence]:
         grade = grades[year]
         consecutive = prev_year is not None and year == prev_year + 1
         if grade == EXCELLENT:
-            out.append(Consequence(COMMENDATION, year, "给予嘉奖", SOURCE_APPRAISAL + "：年度考核确定为优秀等次的，当年给予嘉奖"))
+            out.append(Consequence(COMMENDATION, year, "给予嘉奖", SOURCE_COMMENDATION))
             run_excellent = run_excellent + 1 if consecutive and prev_grade == EXCELLENT else 1
             if run_excellent % 3 == 0:
-                out.append(Consequence(THIRD_CLASS_MERIT, year, "连续三年优秀，记三等功",
-                                       SOURCE_APPRAISAL + "：连续三年确定为优秀等次的，记三等功"))
+                out.append(Consequence(THIRD_CLASS_MERIT, year, "连续三年优秀，记三等功", SOURCE_THIRD_CLASS_MERIT))
         else:
             run_excellent = 0
         if grade in (EXCELLENT, COMPETENT):
             accumulated += 1
             if accumulated % 2 == 0:
-                out.append(Consequence(SALARY_STEP, year, f"称职以上累计{accumulated}年，晋升一个工资档次",
-                                       SOURCE_APPRAISAL + "：称职以上等次累计两年，晋升一个工资档次"))
+                out.append(Consequence(SALARY_STEP, year, f"称职以上累计{accumulated}年，晋升一个工资档次", SOURCE_SALARY_STEP))
             if accumulated % 5 == 0:
-                out.append(Consequence(SALARY_GRADE, year, f"称职以上累计{accumulated}年，晋升一个级别",
-                                       SOURCE_APPRAISAL + "：称职以上等次累计五年，晋升一个级别"))
+                out.append(Consequence(SALARY_GRADE, year, f"称职以上累计{accumulated}年，晋升一个级别", SOURCE_SALARY_GRADE))
         if grade == BASIC:
             out.append(Consequence(ADMONISHING_TALK, year,
-                                   f"进行诫勉谈话，书面检查，限期{IMPROVEMENT_MONTHS}个月改进；本年度不计算为晋升职务职级的任职年限",
-                                   SOURCE_APPRAISAL + "：确定为基本称职等次的，对其诫勉谈话，限期改进"))
+                                   f"对其进行诫勉，责令作出书面检查，限期{IMPROVEMENT_MONTHS}个月改进；本考核年度不计算为晋升职务职级的任职年限",
+                                   SOURCE_BASIC))
         if grade == INCOMPETENT:
             if consecutive and prev_grade == INCOMPETENT:
-                out.append(Consequence(DISMISSAL, year, "连续两年不称职，提出辞退建议",
-                                       "《中华人民共和国公务员法》（2018）：连续两年年度考核被确定为不称职的，予以辞退"))
+                out.append(Consequence(DISMISSAL, year, "连续两年不称职，提出辞退建议", SOURCE_DISMISSAL))
             else:
-                out.append(Consequence(DEMOTION, year, "降低一个职务或者职级层次任职",
-                                       SOURCE_APPRAISAL + "：确定为不称职等次的，降低一个职务或者职级层次任职"))
+                out.append(Consequence(DEMOTION, year, "降低一个职务或者职级层次任职", SOURCE_DEMOTION))
         prev_year, prev_grade = year, grade
     return out
 
@@ -246,6 +274,14 @@ def check_waiting_period(*, removed_on: dt.date | None, demoted_on: dt.date | No
                          leadership_post: bool, promotion: bool) -> None:
     """Refuse a leadership post within 1 year after a removal (免职) and a promotion within 2 years
     after a demotion (降职). The period ends on the anniversary: allowed from ``removed_on + 1 year``.
+
+    Source: ``SOURCE_WAITING`` — the project's rule (REGULATIONS.md, issue 4) under 《推进领导干部能上能下
+    规定》（2022）, whose own wording and article could not be verified (条款号未核实). The verified official
+    wording (共产党员网 12371.cn, 《党政领导干部选拔任用工作条例》（2019） Q&A 44; 条款号未核实) is different:
+    "引咎辞职、责令辞职和因问责被免职的党政领导干部，一年内不安排领导职务，两年内不得担任高于原任职务
+    层次的领导职务……因不适宜担任现职调离岗位、免职的，一年内不得提拔。降职使用的干部重新提拔，按照有关
+    规定执行。" The behaviour is left as it was until the official text of the 2022 规定 is read; the
+    proposed change (which also needs ``services/career.py``) is in docs/decisions/0006-regulation-citations.md.
     """
     if leadership_post and removed_on is not None and on < add_years(removed_on, 1):
         raise RuleViolation(f"该干部于{removed_on:%Y.%m.%d}被免职，{add_years(removed_on, 1):%Y.%m.%d}前不得担任领导职务", SOURCE_WAITING)
@@ -253,25 +289,35 @@ def check_waiting_period(*, removed_on: dt.date | None, demoted_on: dt.date | No
         raise RuleViolation(f"该干部于{demoted_on:%Y.%m.%d}被降职，{add_years(demoted_on, 2):%Y.%m.%d}前不得提拔", SOURCE_WAITING)
 
 
-#: 《推进领导干部能上能下规定》（2022）第五条: the 15 circumstances of 不适宜担任现职. Items 1–8 follow
-#: the published text closely (shortened); items 9–15 are summaries to verify against the original.
+#: ``SOURCE_CIRCUMSTANCES`` (《推进领导干部能上能下规定》（2022）第五条): the 15 circumstances of 不适宜担任现职.
+#: Items (一)–(八) are the official wording (安徽网 epaper.ahwang.cn, 2022-09-20, which prints 第五条), with
+#: the closing "；" dropped. Items (十三) and (十四) follow the wording quoted by the press (南方周末 时政周报,
+#: zprce.cn), their position in the list unverified. Items (九)–(十二) and (十五) are still summaries: 原文未核实.
 CIRCUMSTANCES: tuple[tuple[str, str], ...] = (
-    ("01", "（一）政治能力不过硬，贯彻落实党中央决策部署存在明显差距"),
-    ("02", "（二）理想信念动摇，在重大原则问题上立场不坚定、态度暧昧"),
-    ("03", "（三）担当和斗争精神不强，紧要关头临阵退缩、急难险重任务面前消极逃避或应对不力"),
-    ("04", "（四）政绩观存在偏差，搞“形象工程”“政绩工程”乱作为"),
-    ("05", "（五）违背民主集中制原则，独断专行或软弱涣散，任人唯亲、拉帮结派，破坏政治生态"),
-    ("06", "（六）组织观念淡薄，无正当理由拒不执行组织的分配、调动、交流等决定"),
-    ("07", "（七）事业心和责任感不强，精神状态差，工作推拖绕躲、贻误事业发展"),
-    ("08", "（八）领导能力不足，不能有效履行职责，所负责工作较长时间处于落后状态"),
-    ("09", "（九）履职不力、出现较大失误，造成不良影响"),
-    ("10", "（十）作风不实，群众意见较大"),
-    ("11", "（十一）违反中央八项规定精神，不严格遵守廉洁从政规定"),
-    ("12", "（十二）品行不端，不重视家庭家教家风，造成不良影响"),
-    ("13", "（十三）配偶、子女及其配偶经商办企业等情形按规定应当调整"),
-    ("14", "（十四）因健康原因无法正常履行工作职责一年以上"),
-    ("15", "（十五）存在其他不适宜担任现职情形"),
-)
+    ("01", "（一）政治能力不过硬，缺乏应有的政治判断力、政治领悟力、政治执行力，在不折不扣贯彻落实党中央决策部署、"
+           "结合实际推动落地见效上存在明显差距的"),
+    ("02", "（二）理想信念动摇，在涉及党的领导、中国特色社会主义制度等重大原则问题上立场不坚定、态度暧昧，"
+           "关键时刻经不住考验的"),
+    ("03", "（三）担当和斗争精神不强，在事关党和国家利益、人民群众生命财产安全等紧要关头临阵退缩，"
+           "在急难险重任务、重大风险考验面前消极逃避或者应对处置不力的"),
+    ("04", "（四）政绩观存在偏差，不能坚持以人民为中心的发展思想，不能准确把握新发展阶段、完整准确全面贯彻新发展理念，"
+           "在构建新发展格局、推动高质量发展上不积极不作为，搞“形象工程”“政绩工程”乱作为的"),
+    ("05", "（五）违背党的民主集中制原则，独断专行或者软弱涣散、自行其是，不执行或者擅自改变组织作出的决定，"
+           "在领导班子中闹无原则纠纷，或者任人唯亲、拉帮结派，破坏所在地方、单位政治生态的"),
+    ("06", "（六）组织观念淡薄，不严格执行重大事项请示报告、个人有关事项报告等制度，无正当理由拒不执行组织的分配、"
+           "调动、交流等决定的"),
+    ("07", "（七）事业心和责任感不强，精神状态差，对职责范围内的事项敷衍塞责，对群众急难愁盼问题不上心、不尽力，"
+           "工作推拖绕躲、贻误事业发展的"),
+    ("08", "（八）领导能力不足，不能有效履行职责、按要求完成目标任务，重大战略、重要改革、重点工作推进不力，"
+           "所负责的工作较长时间处于落后状态的"),
+    ("09", "（九）履职不力、出现较大失误，造成不良影响"),  # 摘要，原文未核实
+    ("10", "（十）作风不实，群众意见较大"),  # 摘要，原文未核实
+    ("11", "（十一）违反中央八项规定精神，不严格遵守廉洁从政规定"),  # 摘要，原文未核实
+    ("12", "（十二）品行不端，不重视家庭家教家风，造成不良影响"),  # 摘要，原文未核实
+    ("13", "（十三）因配偶、子女及其配偶经商办企业等情况，按照有关规定需要组织调整的"),  # 报道引文，项次未核实
+    ("14", "（十四）因健康原因无法正常履行工作职责一年以上的"),  # 报道引文（“1年以上”），项次未核实
+    ("15", "（十五）存在其他不适宜担任现职情形"),  # 摘要，原文未核实
+)  # fmt: skip
 
 MEASURES: tuple[tuple[str, str], ...] = (
     ("reassign", "调离岗位"), ("rank_only", "改任职级"), ("remove", "免职"), ("demote", "降职"),
