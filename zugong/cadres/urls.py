@@ -4,6 +4,7 @@ from zugong.cadres import (
     views,
     views_appraisal,
     views_career,
+    views_evidence_io,
     views_io,
     views_lrmx,
     views_record,
@@ -48,6 +49,10 @@ urlpatterns = [
     path("cases/<int:case_id>/step/", views_reserve.case_step, name="case_step"),
     path("cases/<int:case_id>/complete/", views_reserve.case_complete, name="case_complete"),
     path("cases/<int:case_id>/follow-up/", views_reserve.case_follow_up, name="case_follow_up"),
+    path("evidence/import/", views_evidence_io.evidence_import, name="evidence_import"),
+    path("evidence/import/template.xlsx", views_evidence_io.evidence_import_template, name="evidence_import_template"),
+    path("evidence/import/<int:job_id>/", views_evidence_io.evidence_import_job, name="evidence_import_job"),
+    path("evidence/import/<int:job_id>/errors.xlsx", views_evidence_io.evidence_import_errors, name="evidence_import_errors"),
     path("evidence/<int:evidence_id>/tolerance/", views_reserve.evidence_tolerance, name="evidence_tolerance"),
     path("incentives/", views_appraisal.incentive_list, name="incentives"),
 ]
