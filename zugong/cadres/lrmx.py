@@ -437,6 +437,30 @@ class LrmxError(ValueError):
 MAX_LRMX_BYTES = 5 * 1024 * 1024
 
 
+_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"'][^>]*\?>")
+_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+
+
+def _as_parsable(data: bytes) -> bytes | str:
+    """``data`` as expat can read it. Expat reads only UTF-8/16 and Latin-1, so a file declaring
+    GB2312/GBK/GB18030 (older editor versions) is decoded here (as GB18030, their superset) and handed
+    over as text without its declaration; an undeclared file that is not UTF-8 is tried as GB18030."""
+    m = _DECLARATION.match(data)
+    enc = m.group(1).decode().lower() if m else ""
+    if enc in _EXPAT_ENCODINGS:
+        return data
+    if not enc:
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            enc = "gb18030"
+    if enc in ("gb2312", "gbk", "cp936", "gb18030"):
+        enc = "gb18030"
+    text = data.decode(enc)  # LookupError / UnicodeDecodeError: reported by the caller
+    return _DECLARATION.sub(b"", text.encode("utf-8"), count=1).decode("utf-8") if m else text
+
+
 def parse_lrmx(data: bytes) -> dict:
     """Parse one .lrmx file into {element name: text} plus ``"JiaTingChengYuan"``: a list of {sub: text}.
 
@@ -452,7 +476,7 @@ def parse_lrmx(data: bytes) -> dict:
     if b"<!doctype" in head or b"<!entity" in data.lower():
         raise LrmxError("文件含有DTD或实体声明，不是任免审批表文件")
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(_as_parsable(data))
     except ET.ParseError as exc:
         raise LrmxError(f"文件不是有效的XML（{exc}），不是任免审批表（.lrmx）文件") from None
     except (UnicodeError, LookupError, ValueError):

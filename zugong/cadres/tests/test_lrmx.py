@@ -1,0 +1,289 @@
+"""干部任免审批表: the printable .docx read back cell by cell, .lrmx export/import round trips, bad files, scope."""
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from docx.oxml.ns import qn
+
+from zugong.cadres import lrmx, rules
+from zugong.cadres.models import (
+    Appointment,
+    AppraisalEntry,
+    AppraisalRound,
+    Cadre,
+    CadreRank,
+    Evidence,
+    Post,
+    RoundStatus,
+)
+from zugong.core.models import AuditEvent, Person
+from zugong.core.testing import test_id_number
+from zugong.orgs.tests.people import populate
+
+D = dt.date
+
+
+@pytest.fixture
+def people(city):
+    """populate() plus, for 张晓明: a past post, appraisals 2022–2025 (closed rounds) and a commendation."""
+    p = populate(city)
+    cadre = Cadre.objects.get(person=p["张晓明"])
+    town = city.units["jinan_town"]
+    Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=town, title="副镇长", post_level="42"),
+                               start=D(2015, 9, 1), end=D(2021, 6, 1))  # fmt: skip
+    for year, grade in ((2022, rules.EXCELLENT), (2023, rules.COMPETENT), (2024, rules.EXCELLENT), (2025, rules.COMPETENT)):
+        rnd = AppraisalRound.objects.create(unit=town, year=year, category="team", status=RoundStatus.CLOSED)
+        AppraisalEntry.objects.create(round=rnd, cadre=cadre, year=year, grade=grade)
+    Evidence.objects.create(cadre=cadre, kind="commendation", on=D(2024, 7, 1), title="被评为全省优秀共产党员",
+                            source_document="皖组〔2024〕9号", level="provincial")  # fmt: skip
+    return p
+
+
+def _cadre(people, name="张晓明"):
+    return Cadre.objects.get(person=people[name])
+
+
+def _docx(client, cadre, **params):
+    r = client.get(reverse("cadres:approval_form_docx", args=[cadre.id]), params)
+    assert r.status_code == 200, r.content[:300]
+    return Document(io.BytesIO(r.content))
+
+
+def _upload(client, *files, **data):
+    uploads = [SimpleUploadedFile(name, content) for name, content in files]
+    return client.post(reverse("cadres:lrmx_import"), {"files": uploads, **data})
+
+
+def _new_person_lrmx(n=40, *, name="周新", jianli=None, **over) -> bytes:
+    form = lrmx.ApprovalForm(
+        name=name, gender="女", birth="1985.03", age=None, age_on=D(2026, 6, 1), ethnicity="回族", native_place="金安区",
+        work_date="2007.07", fulltime_education="大学本科", fulltime_degree="法学学士",
+        id_number=test_id_number(n, birth=D(1985, 3, 2), female=True),
+        resume=jianli if jianli is not None else [
+            "2003.09--2007.07  安徽大学法学院法学专业学习",
+            "2007.07--2016.01  金安区一镇党政办科员",
+            "2016.01--         金安区一镇党委委员、组织委员（兼任金安区一镇统战委员）",
+            "2019.06--         （四级主任科员）",
+        ],
+    )  # fmt: skip
+    for k, v in over.items():
+        setattr(form, k, v)
+    return lrmx.lrmx_bytes(form)
+
+
+# ------------------------------------------------------------------------------------------------
+# The printable form
+# ------------------------------------------------------------------------------------------------
+def test_it_builds_the_word_form_and_reads_back_its_cells(city, login, people):
+    cadre = _cadre(people)
+    doc = _docx(login(city.users["county_admin"]), cadre, on="2026-06-01", proposed_post="金安区委组织部副部长",
+                reporting_unit="中共金安区委组织部")  # fmt: skip
+    sec = doc.sections[0]
+    assert (round(sec.page_width.cm, 1), round(sec.page_height.cm, 1)) == (21.0, 29.7)
+    assert doc.paragraphs[0].text == "干部任免审批表"
+    page1, page2 = doc.tables
+    c = page1.cell
+    assert [c(0, i).text for i in range(6)] == ["姓名", "张晓明", "性别", "男", "出生年月\n（岁）", "1980.05\n(46岁)"]
+    assert [c(1, i).text for i in (0, 1, 2, 3)] == ["民族", "汉族", "籍贯", ""]
+    assert c(2, 0).text == "入党\n时间" and c(2, 1).text == "2005.07"
+    assert c(4, 0).text == "学  历\n学  位" and c(4, 2).text == "大学本科"
+    assert c(4, 4).text == "毕业院校\n系及专业" and c(5, 1).text == "在  职\n教  育"
+    assert c(6, 0).text == "现任职务" and c(6, 1).text == "金安区一镇党委书记"
+    assert c(7, 1).text == "金安区委组织部副部长" and c(8, 0).text == "拟免职务"
+    assert c(9, 1).text.split("\n") == ["2015.09--2021.06  金安区一镇副镇长", "2021.06--         金安区一镇党委书记"]
+    # the photo cell spans the first four rows of the last column (left empty: no photo in the model)
+    assert c(0, 6)._tc is c(3, 6)._tc and c(0, 6).text == ""
+    assert c(6, 1)._tc is c(6, 6)._tc  # 现任职务 spans the whole row
+    d = page2.cell
+    assert d(0, 1).text == "2024.07 被评为全省优秀共产党员（皖组〔2024〕9号）"
+    assert d(1, 0).text == "年度考\n核结果" and d(1, 1).text == "2023年度称职；2024年度优秀；2025年度称职"
+    assert [d(3, i).text for i in range(1, 6)] == ["称谓", "姓名", "年龄", "政治\n面貌", "工作单位及职务"]
+    assert d(3, 0)._tc is d(3 + lrmx.FAMILY_ROWS, 0)._tc  # the family label spans header + 7 empty rows
+    assert d(4 + lrmx.FAMILY_ROWS, 1).text.startswith("中共金安区委组织部")
+    assert "填表人：county_admin" in doc.paragraphs[-1].text
+    run = c(0, 1).paragraphs[0].runs[0]
+    assert run.font.name == "仿宋" and run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    assert c(0, 0).paragraphs[0].runs[0].font.name == "宋体"
+    ev = AuditEvent.objects.get(action="cadres.approval_form_export")
+    assert ev.object_id == str(cadre.id) and ev.after["age_on"] == "2026-06-01" and ev.after["unmasked"] is False
+
+
+def test_it_computes_the_age_on_the_chosen_day(city, login, people):
+    client = login(city.users["county_admin"])
+    cadre = _cadre(people)  # born 1980-05-17
+    assert _docx(client, cadre, on="2026-05-16").tables[0].cell(0, 5).text == "1980.05\n(45岁)"
+    assert _docx(client, cadre, on="2026-05-17").tables[0].cell(0, 5).text == "1980.05\n(46岁)"
+    r = client.get(reverse("cadres:approval_form_docx", args=[cadre.id]), {"on": "2026-13-01"})
+    assert r.status_code == 302  # back to the record page with the reason
+
+
+def test_it_puts_the_buttons_on_the_record_page_and_the_import_link_on_the_list(city, login, people):
+    client = login(city.users["county_admin"])
+    cadre = _cadre(people)
+    page = client.get(reverse("cadres:record", args=[cadre.id])).content.decode()
+    assert "任免审批表(Word)" in page and "导出LRMX" in page and reverse("cadres:cadre_lrmx", args=[cadre.id]) in page
+    assert reverse("cadres:lrmx_import") in client.get(reverse("cadres:list")).content.decode()
+    assert "导入干部任免审批表" in client.get(reverse("cadres:lrmx_import")).content.decode()
+
+
+# ------------------------------------------------------------------------------------------------
+# .lrmx export and import
+# ------------------------------------------------------------------------------------------------
+def test_it_exports_lrmx_with_the_editor_element_names(city, login, people):
+    cadre = _cadre(people)
+    r = login(city.users["county_admin"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"})
+    assert r.status_code == 200 and r.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    d = lrmx.parse_lrmx(r.content)
+    assert (d["XingMing"], d["XingBie"], d["ChuShengNianYue"], d["MinZu"], d["RuDangShiJian"]) == ("张晓明", "男", "198005", "汉族", "200507")
+    assert d["ShenFenZheng"] == people["张晓明"].id_number  # county admin may view full numbers
+    assert d["JianLi"].splitlines() == ["2015.09--2021.06  金安区一镇副镇长", "2021.06--         金安区一镇党委书记"]
+    assert d["NianDuKaoHeJieGuo"] == "2023年度称职；2024年度优秀；2025年度称职"
+    assert d["JiSuanNianLingShiJian"] == "20260601" and d["JiaTingChengYuan"] == [] and "ZhaoPian" in d
+    ev = AuditEvent.objects.get(action="cadres.lrmx_export")
+    assert ev.after["unmasked"] is True and "含完整身份证号" in ev.summary
+
+
+def test_it_masks_the_id_number_for_roles_that_may_not_see_it(city, login, people):
+    cadre = _cadre(people)
+    r = login(city.users["leader"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id]))
+    assert lrmx.parse_lrmx(r.content)["ShenFenZheng"] == people["张晓明"].id_number_masked
+    assert AuditEvent.objects.get(action="cadres.lrmx_export").after["unmasked"] is False
+
+
+def test_it_round_trips_export_then_import(city, login, people):
+    client = login(city.users["county_admin"])
+    cadre = _cadre(people)
+    content = client.get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    appts = Appointment.objects.filter(cadre=cadre).count()
+    r = _upload(client, ("张晓明.lrmx", content))
+    result = r.context["result"]
+    assert (result.errors, result.unchanged, result.created, result.updated) == ([], 1, 0, 0)
+    assert Appointment.objects.filter(cadre=cadre).count() == appts
+    # edited in the editor: another 民族 and an earlier résumé line
+    edited = (content.replace("<MinZu>汉族</MinZu>".encode(), "<MinZu>回族</MinZu>".encode())
+              .replace(b"<JianLi>", "<JianLi>2010.07--2015.09  金安区一镇党政办主任\r\n".encode()))  # fmt: skip
+    result = _upload(client, ("张晓明.lrmx", edited)).context["result"]
+    assert (result.errors, result.updated) == ([], 1)
+    person = Person.objects.get(pk=people["张晓明"].pk)
+    assert person.ethnicity == "03"
+    added = Appointment.objects.get(cadre=cadre, post__title="党政办主任")
+    assert (added.start, added.end, added.post.unit_id, added.post.post_level) == (D(2010, 7, 1), D(2015, 9, 1), city.units["jinan_town"].id, "99")
+    ev = AuditEvent.objects.get(action="cadres.lrmx_import")
+    assert ev.before == {"ethnicity": "01"} and ev.after["ethnicity"] == "03"
+    assert AuditEvent.objects.filter(action="cadres.lrmx_import_batch").count() == 2
+
+
+def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, people):
+    client = login(city.users["county_admin"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("周新.lrmx", _new_person_lrmx(40))
+        z.writestr("说明.txt", "not a form")
+    second = _new_person_lrmx(41, name="吴强", jianli=["2010.07--  金安区一镇科员"], gender="男",
+                              id_number=test_id_number(41, birth=D(1985, 3, 2)))  # fmt: skip
+    unit = city.units["jinan_town"]
+    r = _upload(client, ("第一批.zip", buf.getvalue()), ("吴强.lrmx", second),
+                unit=str(unit.id), post_level="42", management_level="county")  # fmt: skip
+    result = r.context["result"]
+    assert (result.errors, result.created, result.files) == ([], 2, 2)
+    assert any("安徽大学法学院" in note for _, note in result.notes)  # study lines are reported, not stored
+    cadre = Cadre.objects.get(person__name="周新")
+    p = cadre.person
+    assert (cadre.unit, cadre.post_level, cadre.management_level) == (unit, "42", "county")
+    assert (p.gender, p.ethnicity, p.birth_date, p.education, p.degree, p.work_start_date) == ("2", "03", D(1985, 3, 2), "20", "4", D(2007, 7, 1))
+    assert p.native_place == "341502"
+    assert CadreRank.objects.get(cadre=cadre).rank == "10"
+    back = lrmx.parse_lrmx(client.get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)
+    sent = lrmx.parse_lrmx(_new_person_lrmx(40))
+    for tag in ("XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "CanJiaGongZuoShiJian", "ShenFenZheng", "QuanRiZhiJiaoYu_XueLi"):
+        assert back[tag] == sent[tag], tag
+    assert back["QuanRiZhiJiaoYu_XueWei"] == "学士"
+    assert back["JianLi"].splitlines() == [
+        "2007.07--2016.01  金安区一镇党政办科员",
+        "2016.01--         金安区一镇党委委员、组织委员",
+        "2019.06--         （四级主任科员）",
+    ]
+    assert AuditEvent.objects.filter(action="cadres.lrmx_import").count() == 2
+
+
+def test_it_reads_files_in_the_encoding_they_declare(city, login, people):
+    text = _new_person_lrmx(42).decode().replace('encoding="UTF-8"', 'encoding="GB18030"')
+    r = _upload(login(city.users["county_admin"]), ("gbk.lrmx", text.encode("gb18030")),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    assert r.context["result"].created == 1 and Person.objects.filter(name="周新").exists()
+
+
+def test_it_refuses_bad_files_with_chinese_reasons_and_writes_nothing(city, login, people):
+    client = login(city.users["county_admin"])
+    good = _new_person_lrmx(43)
+    no_name = good.replace("<XingMing>周新</XingMing>".encode(), b"<XingMing />")
+    number = test_id_number(44, birth=D(1985, 3, 2), female=True)
+    bad_id = _new_person_lrmx(44, id_number=number[:17] + ("0" if number[17] != "0" else "1"))
+    bad_date = _new_person_lrmx(45, birth="1985.13", id_number=test_id_number(45, birth=D(1985, 3, 2), female=True))
+    bad_resume = _new_person_lrmx(46, id_number=test_id_number(46, birth=D(1985, 3, 2), female=True),
+                                  jianli=["2010.07--2009.01  金安区一镇科员"])  # fmt: skip
+    persons, audits = Person.objects.count(), AuditEvent.objects.count()
+    r = _upload(client, ("好.lrmx", good), ("乱码.lrmx", b"\x00\x01 not xml"), ("无名.lrmx", no_name),
+                ("错号.lrmx", bad_id), ("错日期.lrmx", bad_date), ("错简历.lrmx", bad_resume), ("别的.lrmx", b"<Other/>"),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    errors = {e.filename: (e.field, e.message) for e in r.context["result"].errors}
+    assert set(errors) == {"乱码.lrmx", "无名.lrmx", "错号.lrmx", "错日期.lrmx", "错简历.lrmx", "别的.lrmx"}
+    assert errors["乱码.lrmx"][0] == "文件" and "不是有效的XML" in errors["乱码.lrmx"][1]
+    assert errors["无名.lrmx"] == ("姓名", "缺少姓名（XingMing为空或不存在）")
+    assert errors["错号.lrmx"][0] == "身份证号" and "校验码错误" in errors["错号.lrmx"][1]
+    assert errors["错日期.lrmx"][0] == "出生年月" and "“198513”不是有效日期" in errors["错日期.lrmx"][1]
+    assert errors["错简历.lrmx"] == ("简历", "简历第1行的终止时间早于起始时间")
+    assert "根元素应为Person" in errors["别的.lrmx"][1]
+    assert (Person.objects.count(), AuditEvent.objects.count()) == (persons, audits)  # not even the good file
+    page = r.content.decode()
+    assert "校验未通过，未导入任何数据" in page and "缺少姓名" in page
+
+
+def test_it_refuses_dtds_duplicates_and_new_cadres_without_a_unit(city, login, people):
+    client = login(city.users["county_admin"])
+    bomb = b'<?xml version="1.0"?><!DOCTYPE Person [<!ENTITY a "aaaa">]><Person><XingMing>&a;</XingMing></Person>'
+    r = _upload(client, ("实体.lrmx", bomb), ("一.lrmx", _new_person_lrmx(47)), ("二.lrmx", _new_person_lrmx(47)))
+    errors = {e.filename: e.message for e in r.context["result"].errors}
+    assert "DTD" in errors["实体.lrmx"] and "与一.lrmx是同一人" in errors["二.lrmx"]
+    r = _upload(client, ("一.lrmx", _new_person_lrmx(47)))
+    assert r.context["result"].errors[0].field == "工作单位" and not Person.objects.filter(name="周新").exists()
+    r = _upload(client, ("坏.zip", b"PK\x03\x04 broken"))
+    assert "不是有效的ZIP压缩文件" in r.context["problem"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Scope
+# ------------------------------------------------------------------------------------------------
+def test_it_refuses_outsiders_and_the_neighbouring_county(city, login, people):
+    cadre = _cadre(people)
+    urls = [reverse("cadres:approval_form_docx", args=[cadre.id]), reverse("cadres:cadre_lrmx", args=[cadre.id])]
+    out = login(city.users["outsider"])
+    assert [out.get(u).status_code for u in [*urls, reverse("cadres:lrmx_import")]] == [403, 403, 403]
+    n = login(city.users["neighbour_admin"])
+    assert [n.get(u).status_code for u in urls] == [404, 404]
+    content = login(city.users["county_admin"]).get(urls[1]).content
+    n = login(city.users["neighbour_admin"])
+    r = _upload(n, ("张晓明.lrmx", content.replace("<MinZu>汉族</MinZu>".encode(), "<MinZu>回族</MinZu>".encode())))
+    assert [(e.field, e.message) for e in r.context["result"].errors] == [("身份证号", "该干部不在您的管理范围内")]
+    assert Person.objects.get(pk=people["张晓明"].pk).ethnicity == "01"
+    r = _upload(n, ("周新.lrmx", _new_person_lrmx(48)), unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")
+    assert r.status_code == 404 and not Person.objects.filter(name="周新").exists()
+    assert not AuditEvent.objects.filter(action__startswith="cadres.lrmx_import").exists()
+    for read_only in ("leader", "branch_secretary"):
+        c = login(city.users[read_only])
+        assert c.get(reverse("cadres:lrmx_import")).status_code == 403
+        assert _upload(c, ("周新.lrmx", _new_person_lrmx(48))).status_code == 403
+
+
+def test_it_keeps_city_managed_cadres_to_the_city(city, login, people):
+    cadre = _cadre(people)
+    Cadre.objects.filter(pk=cadre.pk).update(management_level="city")
+    content = login(city.users["city_admin"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    r = _upload(login(city.users["county_admin"]), ("张晓明.lrmx", content))
+    assert r.context["result"].errors[0].message == "市管干部由市委组织部导入"
+    assert _upload(login(city.users["city_admin"]), ("张晓明.lrmx", content)).context["result"].unchanged == 1
