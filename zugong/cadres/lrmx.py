@@ -248,6 +248,8 @@ def _widths(table, cm: list[float]) -> None:
     from docx.shared import Cm
 
     table.autofit = False
+    for col, w in zip(table.columns, cm, strict=True):  # the grid (LibreOffice lays out by it) and each cell (Word)
+        col.width = Cm(w)
     for row in table.rows:
         for i, w in enumerate(cm):
             row.cells[i].width = Cm(w)
@@ -296,12 +298,12 @@ def approval_docx(form: ApprovalForm) -> bytes:
     )):  # fmt: skip
         for col, (text, is_label) in enumerate(((l1, True), (v1, False), (l2, True), (v2, False), (l3, True), (v3, False))):
             _put(c(r, col), text, label=is_label)
-        _height(t.rows[r], 1.3)
+        _height(t.rows[r], 1.2)
     _put(c(3, 0), "专业技\n术职务", label=True)
     _put(c(3, 1).merge(c(3, 2)), form.tech_title)
     _put(c(3, 3), "熟悉专业\n有何专长", label=True)
     _put(c(3, 4).merge(c(3, 5)), form.specialty)
-    _height(t.rows[3], 1.3)
+    _height(t.rows[3], 1.2)
     photo = c(0, 6).merge(c(3, 6))
     if form.photo:
         photo.paragraphs[0].add_run().add_picture(io.BytesIO(form.photo), width=Cm(2.6))
@@ -312,11 +314,11 @@ def approval_docx(form: ApprovalForm) -> bytes:
         _put(c(r, 2).merge(c(r, 3)), edu)
         _put(c(r, 4), "毕业院校\n系及专业", label=True)
         _put(c(r, 5).merge(c(r, 6)), school, align="left")
-        _height(t.rows[r], 1.3)
+        _height(t.rows[r], 1.2)
     for r, label, value in ((6, "现任职务", form.current_post), (7, "拟任职务", form.proposed_post), (8, "拟免职务", form.proposed_removal)):
         _put(c(r, 0), label, label=True)
         _put(c(r, 1).merge(c(r, 6)), value, align="left")
-        _height(t.rows[r], 1.2)
+        _height(t.rows[r], 1.1)
     _put(c(9, 0), "简\n\n\n\n历", label=True)
     resume = c(9, 1).merge(c(9, 6))
     _put(resume, "\n".join(form.resume), align="left")
@@ -324,10 +326,14 @@ def approval_docx(form: ApprovalForm) -> bytes:
         par.paragraph_format.left_indent = Cm(4.1)
         par.paragraph_format.first_line_indent = Cm(-4.1)
     resume.vertical_alignment = None  # top
-    _height(t.rows[9], 14.5)
-
+    _height(t.rows[9], 13.5)
+    # Page 1 is 25.0 cm of the 26.4 cm between the margins (title 1.0 + rows 7×1.2 + 3×1.1 + 13.5 résumé);
+    # the page break sits in a 1 pt paragraph so that it never spills onto a page of its own.
     br = doc.add_paragraph()
-    br.add_run().add_break(WD_BREAK.PAGE)
+    br.paragraph_format.space_before = br.paragraph_format.space_after = 0
+    brk = br.add_run()
+    brk.font.size = Pt(1)
+    brk.add_break(WD_BREAK.PAGE)
     fam_rows = max(FAMILY_ROWS, len(form.family))
     t2 = doc.add_table(rows=6 + fam_rows, cols=6)
     t2.style = "Table Grid"

@@ -113,6 +113,24 @@ def test_it_builds_the_word_form_and_reads_back_its_cells(city, login, people):
     assert ev.object_id == str(cadre.id) and ev.after["age_on"] == "2026-06-01" and ev.after["unmasked"] is False
 
 
+def test_it_lays_each_table_out_on_one_a4_page(city, login, people):
+    """No renderer is installed (no LibreOffice): the layout is checked from the declared geometry."""
+    doc = _docx(login(city.users["county_admin"]), _cadre(people))
+    sec = doc.sections[0]
+    usable = sec.page_height - sec.top_margin - sec.bottom_margin
+    title = doc.paragraphs[0].runs[0].font.size * 1.3 + doc.paragraphs[0].paragraph_format.space_after
+    for i, table in enumerate(doc.tables):
+        heights = [row.height for row in table.rows]
+        assert all(h is not None for h in heights)
+        assert sum(heights) + (title if i == 0 else 0) < usable, f"table {i} taller than the page"
+    for table, first in zip(doc.tables, (2.3, 2.3), strict=True):  # grid columns as declared, summing to the text width
+        grid = [int(g.get(qn("w:w"))) / 566.9 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(grid[0] - first) < 0.01 and abs(sum(grid) - 17.6) < 0.05
+    body = [child.tag.rsplit("}", 1)[1] for child in doc.element.body]
+    assert body[:4] == ["p", "tbl", "p", "tbl"]  # title, page 1, the 1 pt page-break paragraph, page 2
+    assert 'w:type="page"' in doc.element.body[2].xml or "w:br" in doc.element.body[2].xml
+
+
 def test_it_computes_the_age_on_the_chosen_day(city, login, people):
     client = login(city.users["county_admin"])
     cadre = _cadre(people)  # born 1980-05-17
