@@ -1,17 +1,22 @@
 """季末评议 report: a printable .docx with a table per unit and a bar chart.
 
-The chart is a PNG drawn in pure Python (zlib + struct, no plotting library): one group of three
-bars per unit (按时完成 green, 逾期完成 amber, 未完成 red) with the counts in a 3×5 pixel digit
-font; unit names are under the chart as a numbered legend matching the table's 序号, since no CJK
-font rendering is available without a plotting library.
+The chart is drawn with matplotlib (Agg, no pyplot state): one group of three bars per unit
+(按时完成 green, 逾期完成 amber, 未完成 red) with the counts on the bars, unit names under the
+groups, a Chinese title and legend. The Chinese text needs a CJK font: :func:`cjk_font` asks
+fontconfig at run time (``fc-list :lang=zh-cn``; fonts-noto-cjk on our machines and CI, Noto Sans
+CJK SC preferred). Without one the chart falls back to numbers under the bars and no text, and
+the report explains the colours and numbers in a legend paragraph matching the table's 序号.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-import struct
-import zlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import Literal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -22,72 +27,131 @@ from docx.shared import Cm, Pt
 from zugong.core.scope import Scope
 from zugong.work import selectors
 
-COLORS = {"done": (46, 139, 87), "late": (230, 160, 30), "undone": (200, 50, 50)}
-_DIGITS = {
-    "0": ("111", "101", "101", "101", "111"), "1": ("010", "110", "010", "010", "111"),
-    "2": ("111", "001", "111", "100", "111"), "3": ("111", "001", "111", "001", "111"),
-    "4": ("101", "101", "111", "001", "001"), "5": ("111", "100", "111", "001", "111"),
-    "6": ("111", "100", "111", "101", "111"), "7": ("111", "001", "010", "010", "010"),
-    "8": ("111", "101", "111", "101", "111"), "9": ("111", "101", "111", "001", "111"),
-}
+COLORS = {"done": "#2e8b57", "late": "#e6a01e", "undone": "#c83232"}
+SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("undone", "未完成"))
+#: CJK families in order of preference (simplified-Chinese faces first).
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "Noto Serif CJK SC", "AR PL UMing CN")
 
 
-class Canvas:
-    """An RGB pixel buffer that writes itself as PNG."""
+@dataclass(frozen=True)
+class CjkFont:
+    """A font with simplified-Chinese glyphs: its family name and file (a .ttc holds several faces)."""
 
-    def __init__(self, width: int, height: int, bg=(255, 255, 255)):
-        self.w, self.h = width, height
-        self.px = [bytearray(bytes(bg) * width) for _ in range(height)]
-
-    def rect(self, x0: int, y0: int, x1: int, y1: int, color) -> None:
-        """Fill [x0, x1) × [y0, y1), clipped."""
-        x0, x1 = max(0, x0), min(self.w, x1)
-        for y in range(max(0, y0), min(self.h, y1)):
-            self.px[y][3 * x0 : 3 * x1] = bytes(color) * (x1 - x0)
-
-    def number(self, x: int, y: int, n: int, scale: int = 3, color=(40, 40, 40)) -> None:
-        """Draw the decimal ``n`` with its top-left corner at (x, y)."""
-        for k, ch in enumerate(str(n)):
-            for r, bits in enumerate(_DIGITS[ch]):
-                for c, b in enumerate(bits):
-                    if b == "1":
-                        xx = x + k * 4 * scale + c * scale
-                        self.rect(xx, y + r * scale, xx + scale, y + (r + 1) * scale, color)
-
-    def png(self) -> bytes:
-        raw = b"".join(b"\x00" + bytes(row) for row in self.px)
-
-        def chunk(tag: bytes, data: bytes) -> bytes:
-            return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", self.w, self.h, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    family: str
+    file: str
 
 
-def chart_png(rows: list[selectors.UnitReviewRow], *, width: int = 900, height: int = 360) -> bytes:
-    """Grouped bar chart of the review rows (按时完成 / 逾期完成 / 未完成 per unit), PNG bytes."""
-    c = Canvas(width, height)
-    left, bottom, top = 50, height - 40, 20
-    c.rect(left, top, left + 2, bottom, (90, 90, 90))
-    c.rect(left, bottom, width - 10, bottom + 2, (90, 90, 90))
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: PNG bytes and the CJK font used (None: numbered fallback without Chinese text)."""
+
+    png: bytes
+    font: CjkFont | None
+
+    @property
+    def cjk(self) -> bool:
+        return self.font is not None
+
+
+def _fontconfig_cjk() -> list[CjkFont]:
+    """(family, file) of the fonts fontconfig knows for simplified Chinese, [] without fontconfig."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        out = subprocess.run([exe, ":lang=zh-cn", "family", "file"], capture_output=True, text=True, timeout=20,
+                             check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    fonts = []
+    for line in out.splitlines():
+        path, _, families = line.partition(":")
+        for family in families.strip().split(","):
+            if family.strip():
+                fonts.append(CjkFont(family.strip(), path.strip()))
+    return fonts
+
+
+@functools.cache
+def cjk_font() -> CjkFont | None:
+    """The CJK font for chart text, or None when the machine has none (cached for the process).
+
+    Found through fontconfig (``fc-list :lang=zh-cn``), preferring :data:`CJK_FAMILIES` in order,
+    then any family fontconfig lists; the file is registered with matplotlib's font manager when
+    matplotlib's cache does not know it yet (a font installed after the cache was built).
+    """
+    from matplotlib import font_manager
+
+    found = _fontconfig_cjk()
+    if not found:
+        return None
+    rank = {f: i for i, f in enumerate(CJK_FAMILIES)}
+    found.sort(key=lambda f: (rank.get(f.family, len(rank)), "Mono" in f.family, f.family))
+    for font in found:
+        known = {e.name for e in font_manager.fontManager.ttflist}
+        if font.family not in known:
+            try:
+                font_manager.fontManager.addfont(font.file)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if font.family not in {e.name for e in font_manager.fontManager.ttflist}:
+                continue
+        # the file matplotlib will actually draw with for this family (regular weight)
+        used = font_manager.findfont(font_manager.FontProperties(family=font.family), fallback_to_default=False)
+        return CjkFont(font.family, used)
+    return None
+
+
+def _wrap(name: str, width: int = 6) -> str:
+    """Break a long unit name into lines of ``width`` characters for the axis."""
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width)) or name
+
+
+def review_chart(rows: list[selectors.UnitReviewRow], *, title: str = "",
+                 font: CjkFont | None | Literal["auto"] = "auto") -> Chart:
+    """Grouped bar chart of the review rows (按时完成 / 逾期完成 / 未完成 per unit) as a 150 dpi PNG.
+
+    ``font``: "auto" uses :func:`cjk_font`; None forces the fallback (bars numbered 1…n as the
+    table's 序号, no title and no legend text). The returned :class:`Chart` says which was used.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import MaxNLocator
+
+    font = cjk_font() if font == "auto" else font
+    fp = FontProperties(family=font.family, size=10) if font else FontProperties(size=10)
+    n = len(rows)
+    fig = Figure(figsize=(max(7.5, min(16.0, 1.1 * n + 2)), 4.4), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    width = 0.26
+    for j, (key, label) in enumerate(SERIES):
+        values = [getattr(r, {"done": "done", "late": "done_late", "undone": "undone"}[key]) for r in rows]
+        bars = ax.bar([i + (j - 1) * width for i in range(n)], values, width, color=COLORS[key],
+                      label=label if font else None)
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], padding=2, fontproperties=fp)
+    ax.set_xticks(range(n))
+    if font:
+        names = [_wrap(r.unit_name) for r in rows]
+        ax.set_xticklabels(names, fontproperties=fp, rotation=30 if n > 8 else 0, ha="right" if n > 8 else "center")
+        ax.set_ylabel("任务数（项次）", fontproperties=fp)
+        if title:
+            ax.set_title(title, fontproperties=FontProperties(family=font.family, size=13))
+        ax.legend(prop=fp, loc="upper right", frameon=False, ncols=3)
+    else:
+        ax.set_xticklabels([str(i) for i in range(1, n + 1)])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     peak = max([max(r.done, r.done_late, r.undone) for r in rows] + [1])
-    for k in range(0, peak + 1, max(1, peak // 5)):
-        y = bottom - int((bottom - top - 20) * k / peak)
-        c.rect(left - 6, y, left, y + 1, (90, 90, 90))
-        c.number(8, y - 7, k, scale=3)
-    if not rows:
-        return c.png()
-    slot = (width - left - 20) / len(rows)
-    bar = max(4, min(40, int(slot / 4)))
-    for i, r in enumerate(rows):
-        x = int(left + 10 + i * slot + (slot - 3 * bar) / 2)
-        for j, (key, n) in enumerate((("done", r.done), ("late", r.done_late), ("undone", r.undone))):
-            h = int((bottom - top - 20) * n / peak)
-            c.rect(x + j * bar, bottom - h, x + (j + 1) * bar - 2, bottom, COLORS[key])
-            if n:
-                c.number(x + j * bar, bottom - h - 18, n, scale=3)
-        c.number(x + bar, bottom + 10, i + 1, scale=4, color=(0, 0, 0))
-    return c.png()
+    ax.set_ylim(0, peak * 1.25 + 0.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    if n == 0:
+        ax.set_xticks([])
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return Chart(buf.getvalue(), font)
 
 
 def _set_cjk_font(run, name: str = "仿宋", size: float = 14) -> None:
@@ -134,12 +198,14 @@ def review_docx(scope: Scope, year: int, quarter: int, *, today: dt.date | None 
             cell.text = str(v)
     h = doc.add_paragraph()
     _set_cjk_font(h.add_run("二、完成情况图"), "黑体", 16)
-    doc.add_picture(io.BytesIO(chart_png(rows)), width=Cm(15.5))
-    legend = doc.add_paragraph()
-    _set_cjk_font(legend.add_run(
-        "图例：绿色为按时完成，橙色为逾期完成，红色为未完成；横轴编号对应上表序号（"
-        + "；".join(f"{i}.{r.unit_name}" for i, r in enumerate(rows, start=1)) + "）。"
-    ), size=10.5)
+    chart = review_chart(rows, title=f"{year}年第{'一二三四'[quarter - 1]}季度各单位重点任务完成情况")
+    doc.add_picture(io.BytesIO(chart.png), width=Cm(15.5))
+    if not chart.cjk:  # the chart has numbers only: say what they and the colours mean
+        legend = doc.add_paragraph()
+        _set_cjk_font(legend.add_run(
+            "图例：绿色为按时完成，橙色为逾期完成，红色为未完成；横轴编号对应上表序号（"
+            + "；".join(f"{i}.{r.unit_name}" for i, r in enumerate(rows, start=1)) + "）。"
+        ), size=10.5)
     h = doc.add_paragraph()
     _set_cjk_font(h.add_run("三、任务清单及佐证材料"), "黑体", 16)
     tt = doc.add_table(rows=1, cols=6)
