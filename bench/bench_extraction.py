@@ -11,8 +11,10 @@ anchor that is not found in the cleaned text (cleaning failed) is a miss.
 Figures: task precision / recall / F1; target exact match = share of matched tasks having a
 target on either side whose set of (value, max, unit) is exactly equal; target precision and
 recall over figures; deadline match = annotated deadline text equal (among matched tasks with an
-annotated or predicted deadline); party match = equal set of normalized party kinds (among
-matched tasks with a party on either side); pillar agreement on matched tasks. The baseline
+annotated or predicted deadline); party match = equal set of party keys (among matched tasks with
+a party on either side; the key is the normalized kind, or the name itself for generic and
+unknown names: ``parties.party_key``); 万/亿 units are expanded on both sides before comparing
+targets (``canonical``); pillar agreement on matched tasks. The baseline
 ("every sentence with a digit or 要 is a task") is scored the same way in the same run.
 """
 
@@ -27,15 +29,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from zugong.work.text.parties import normalize  # noqa: E402
+from zugong.work.text.parties import party_key  # noqa: E402
 from zugong.work.text.tasks import analyse  # noqa: E402
 
 DATA = ROOT / "zugong" / "work" / "tests" / "data"
 FLOORS = {"recall": 0.85, "precision": 0.80, "target_exact": 0.90}
 
 
+_MAGNITUDE = {"万": 10000, "亿": 100000000}
+
+
+def canonical(key: tuple) -> tuple:
+    """(value, max, unit) with a magnitude unit expanded: (3000, None, '万元') → (30000000, None, '元').
+
+    The annotation guideline expands 万/亿 (10万元 → 100000 元); heldout3 writes the unit as
+    written (3000 万元). Both name the same quantity, so the comparison is made on the expansion.
+    """
+    value, mx, unit = key
+    mag = _MAGNITUDE.get(unit[:1]) if len(unit) > 1 else None
+    if mag:
+        return (round(value * mag, 6), None if mx is None else round(mx * mag, 6), unit[1:])
+    return (value, mx, unit)
+
+
 def _tkey(t: dict) -> tuple:
-    return (float(t["value"]), None if t.get("max") is None else float(t["max"]), t["unit"])
+    return canonical((float(t["value"]), None if t.get("max") is None else float(t["max"]), t["unit"]))
 
 
 def match(preds: list[tuple[int, int]], anchors: list[tuple[int, int] | None]) -> list[tuple[int, int]]:
@@ -81,9 +99,9 @@ def evaluate_seed(gold: dict, verbose: bool = False, folder: Path | None = None)
     system = [
         {
             "span": (t.start, t.end),
-            "targets": {t_.key() for t_ in t.targets},
+            "targets": {canonical(t_.key()) for t_ in t.targets},
             "deadline": t.deadline.text if t.deadline else None,
-            "parties": {p.kind for p in t.parties},
+            "parties": {party_key(p.text, p.kind) for p in t.parties},
             "pillar": t.pillar,
             "task": t,
         }
@@ -109,11 +127,20 @@ def evaluate_seed(gold: dict, verbose: bool = False, folder: Path | None = None)
             if g["deadline"] or p["deadline"]:
                 c["d_n"] += 1
                 c["d_ok"] += g["deadline"] == p["deadline"]
-            gp = {normalize(x) or x for x in g["parties"]}
+            gp = {party_key(x) for x in g["parties"]}
             if gp or p["parties"]:
                 c["p_n"] += 1
                 c["p_ok"] += gp == p["parties"]
             c["pil_ok"] += g["pillar"] == p["pillar"]
+            if verbose and name == "system":
+                anchor = g["anchor"][:30]
+                if (gt or p["targets"]) and gt != p["targets"]:
+                    print(f"  TARGET {anchor}: gold {sorted(gt, key=str)} got {sorted(p['targets'], key=str)}")
+                if (g["deadline"] or p["deadline"]) and g["deadline"] != p["deadline"]:
+                    print(f"  DEADLINE {anchor}: gold {g['deadline']!r} got {p['deadline']!r}")
+                if (gp or p["parties"]) and gp != p["parties"]:
+                    got = [(x.text, x.kind) for x in p["task"].parties]
+                    print(f"  PARTY {anchor}: gold {sorted(g['parties'])} → {sorted(gp)} got {got}")
         # targets of unmatched gold tasks count as missed figures
         for gi, g in enumerate(gold["tasks"]):
             if gi not in matched_g:

@@ -486,6 +486,17 @@ def detect_edits(raw: str) -> list[Edit]:
             join = False
         elif a[-1] in OPEN_PUNCT:
             join, why = True, "句中断行（行末为逗号/顿号等）"
+        elif (
+            wrapped
+            and len(a) >= 10
+            and (_CJK.match(a[-1]) or a[-1].isdigit())
+            and any(c in a[HEADING_START.match(a).end() if a_numbered else 0 :] for c in "。！？；")
+            and not blank_between
+            and not b_starts_block
+        ):
+            # body text (it holds a sentence end) that stops in the middle of the next sentence:
+            # a wrapped line shorter than its neighbours ("……。县人社局要会同各乡镇开展乡土" / "人才普查，")
+            join, why = True, "句中断行（行内已有句末标点，行末无标点）"
         elif full_local and not blank_between and not b_starts_block:
             join, why = True, "局部硬换行（与相邻行等宽且无句末标点）"
         elif wrapped and len(a) >= 0.75 * width:

@@ -2,7 +2,8 @@
 
 Forms: explicit dates (2023年6月30日前, 6月底前, 2023年底前), 今年/年内/年底前, 明年,
 上半年/下半年, 一季度…四季度, 半年内, N个月内, N年内, N天内, 到2026年底, recurring 每季度末
-(due: the end of the current period), and 全年 when no other time phrase is written; vague ones (近期, 尽快) are kept
+(due: the end of the current period), holidays “七一”前/国庆前 (the next such day; 春节 stays
+undated), and 全年 when no other time phrase is written; vague ones (近期, 尽快) are kept
 as text with no date. The resolved date is the last day the task may be done.
 """
 
@@ -30,12 +31,22 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:今年)?上半年"), "h1"),
     (re.compile(r"(?:今年)?下半年"), "h2"),
     (re.compile(r"明年(?:底|年底)?(?:前)?"), "next_year"),
-    (re.compile(r"今年(?:底|年底)?(?:前)?|年内|年底前|年底"), "this_year"),
+    (re.compile(r"今年(?:底|年底)(?:前|之前)?|(?:今|本)年(?:内|之内|度内)|今年|年内|年底前|年底"), "this_year"),
+    (re.compile(r"“?(七一|五一|十一|国庆(?:节)?|元旦|春节|五四|建党节)”?(?:前|之前|以前)"), "holiday"),
     (re.compile(r"每(季度|月|半年|年)(?:末|底)(?:前)?"), "recurring"),
     (re.compile(r"近期|尽快|及早|限期"), "vague"),
 ]
 #: A year phrase followed in its clause by these words names the topic, not a deadline.
-_TOPIC = re.compile(r"[^，。；：]{0,20}(?:总体要求|主要任务|指导思想|总体思路|工作思路|基本思路|目标任务是)")
+_TOPIC = re.compile(
+    r"[^，。；：]{0,20}(?:总体要求|主要任务|指导思想|总体思路|工作思路|基本思路|总体考虑|总体安排|总体目标|目标任务是)|"
+    r"[^，。；：]{0,16}的[^，。；：]{2,8}是[：:，,]"
+)
+#: "做好今年人才工作" / "部署今年重点任务": the year qualifies the work being talked about.
+_TOPIC_BEFORE = re.compile(r"(?:做好|抓好|谋划|部署|安排部署|推进|完成好|落实好)$")
+_TOPIC_AFTER = re.compile(r"^(?:全[县市区镇])?[^，。；：\d]{0,6}?(?:工作|任务)(?:各项任务)?(?:[，。；、]|$)")
+#: Fixed dates of the holidays by which work is often due (月, 日); 春节 moves and stays undated.
+_HOLIDAYS = {"七一": (7, 1), "建党节": (7, 1), "五一": (5, 1), "五四": (5, 4), "十一": (10, 1), "国庆": (10, 1),
+             "国庆节": (10, 1), "元旦": (1, 1)}
 #: "全年" (= within the document's year) is the deadline only when no other time phrase is
 #: written: in "6月底前完成轮训，全年培训3000人次" the main action's deadline is 6月底前.
 _WHOLE_YEAR = re.compile(r"全年")
@@ -94,6 +105,12 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return date(y, 12, 31)
     if kind == "next_year":
         return date(y + 1, 12, 31)
+    if kind == "holiday":
+        if m[1] not in _HOLIDAYS:
+            return None
+        month, day = _HOLIDAYS[m[1]]
+        due = date(y, month, day)
+        return due if due >= doc_date else date(y + 1, month, day)
     if kind == "recurring":  # the end of the current period: the first report is due then
         months = {"月": 1, "季度": 3, "半年": 6, "年": 12}[m[1]]
         end_month = ((doc_date.month - 1) // months + 1) * months
@@ -110,6 +127,10 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
                 continue
             if kind == "this_year" and _TOPIC.match(text[m.end() :]):
                 continue  # "今年全县党建工作的总体要求是": the year is the topic, not a deadline
+            if kind == "this_year" and m.group(0) == "今年" and (
+                _TOPIC_BEFORE.search(text[: m.start()]) or _TOPIC_AFTER.match(text[m.end() :])
+            ):
+                continue  # "做好今年人才工作", "今年重点任务": the work of the year, not a deadline
             cand = (m.start(), -len(m.group(0)), kind, m)
             if best is None or cand[:2] < best[:2]:
                 best = cand

@@ -8,7 +8,14 @@ Kinds (mapping to units in the tree happens later, in the work app):
 ``talent_group`` 人才工作领导小组.
 
 A mention counts as a party when it is the subject of a directive (followed by 要/将/须/负责/
-牵头/联动/自主/统一/在 …) or the object of 压实/督促/支持/鼓励/指导 (… 责任).
+牵头/联动/自主/统一/在 …) or the object of 压实/督促/会同/由 (… 责任).
+
+Besides these fixed kinds, three *generic* kinds recognise the names this genre forms by rule
+(see :data:`TEXT_KINDS`): ``organ`` — a body of a level, 县委宣传部/区委教育工委/团县委 (party
+side: level + 委 + …部/办/工委/室) and 县住建局/县卫健委/县工商联/镇党建办/镇综治中心 (government
+side: level + …局/委/办/中心/公司/联 …); ``role`` — posts, 区委常委/镇党委书记/(镇党委)班子成员;
+``units`` — collectives written with 各, 各涉农街道党工委/各部门/各学校. ``villages`` 各村（社区）
+(党组织)/各社区党委 are the village and community organizations below the author.
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ from dataclasses import dataclass
 _P = "[（(]党组[)）]"
 _LVL = "(?:市委|县委|区委|市|县|区)"
 _ORG = "(?:党组织|党委|党组)"
+_ALT = "(?:[（(](?:党组|党委)[)）])"  # 党组（党委）: the alternative body in brackets
+_VC = "(?:[（(](?:社区|居)[)）])"  # 村（社区）
+#: The middle of a generic name: 1–7 characters that cannot occur inside a name (的/要/和/、…).
+_BODY = r"[^\s\d，。；：、！？,;:的要和与及对在将把为是从到向由了各“”《》（）()]{1,7}?"
 PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各级党委{_P}|各级党组织|各级党委", "all_party_committees"),
     (r"(?:各)?(?:县|区|县（市、区）|县市区|县区)委组织部长", "county_org_heads"),
@@ -31,28 +42,45 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"(?:各)?行业主管部门", "industry_authorities"),
     (rf"市直(?:各|有关|重点|相关)?(?:部门|单位){_ORG}?|市直各(?:有关)?(?:部门|单位){_ORG}?|(?:各)?有关部门|(?:相关)?职能部门",
      "city_departments"),
-    (rf"[县区]直(?:各|有关|相关)?(?:部门|单位){_ORG}?|[县区]直各(?:有关)?(?:部门|单位){_ORG}?", "county_departments"),
+    (rf"各?[县区]直(?:各|有关|相关)?(?:部门|单位)(?:{_ORG}{_ALT}?)?|[县区]直各(?:有关)?(?:部门|单位){_ORG}?",
+     "county_departments"),
     (r"(?:各)?乡镇[（(]街道[)）](?:党[（(]?工[)）]?委)?|各乡镇(?:党委)?|各街道(?:党工委)?", "towns"),
-    (r"各村(?:党组织|党支部)书记|村(?:党组织|党支部)书记", "village_secretaries"),
+    (rf"各?村{_VC}?(?:党组织|党支部)书记", "village_secretaries"),
+    (rf"各村{_VC}?(?:党组织|党支部|党委)?|各社区(?:党组织|党支部|党委)?", "villages"),
     (r"(?:每名)?(?:市级|县级|区级)领导干部", "leading_cadres"),
     (r"各成员单位|领导小组成员单位", "member_units"),
     (rf"{_LVL}?两新工委", "two_new_committee"),
     (rf"{_LVL}党校", "party_school"),
-    (rf"{_LVL}?纪委监委(?:机关)?", "discipline_commission"),
+    (rf"{_LVL}?纪委监委(?:机关)?|纪检监察机关", "discipline_commission"),
     (rf"{_LVL}督查室|{_LVL}督查办", "inspection_office"),
-    (r"(?:市|县|区)财政(?:局)?", "finance"),
+    (r"(?:市|县|区|镇|乡)财政(?:局|所)?", "finance"),
     (r"(?:市|县|区)人社局|(?:市|县|区)人力资源和社会保障局", "human_resources"),
     (r"市县两级|市、县(?:、区)?|市县", "city_and_counties"),
     (r"(?:[^，。；、]{1,8}的)?(?:各)?县[（(]市、区[)）](?:党委|党组织)?|(?:[^，。；、]{1,8}的)?(?:各)?县(?:市)?区|各县",
      "all_counties"),
     (r"市委", "city_committee"),
+    # generic names formed by rule (compared by their text: TEXT_KINDS)
+    (r"[市县区镇乡](?:委|党委)常委|[市县区]委书记|[镇乡]党委(?:书记|副书记|委员|班子成员)|(?:领导)?班子成员", "role"),
+    (rf"团[市县区]委|[市县区]委{_BODY}(?:部|办公室|办|工委|室)|[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
+     rf"[市县区]直机关工委|[市县区镇乡](?![委级直]){_BODY}(?:局|委|办|中心|公司|联|所|站)|[镇乡]纪委",
+     "organ"),
+    (rf"各(?!级){_BODY}(?:党工委|党委|党组{_ALT}?|党组织|部门|单位|学校|企业|医院)", "units"),
 ]
+#: Generic kinds: two mentions are the same party only when their texts agree (:func:`party_key`).
+TEXT_KINDS = frozenset({"organ", "role", "units"})
 _COMPILED = [(re.compile(p), k) for p, k in PARTY_PATTERNS]
 _AFTER = re.compile(
     r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|每人|每年|每季度|每半年|每月|"
     r"于|年内|年底前|全年|\d{1,2}月)"
 )
-_BEFORE = re.compile(r"(?:压实|督促|支持|鼓励|指导|推动|要求|会同|联合|协同|由)$")
+_BEFORE = re.compile(r"(?:压实|督促|要求|会同|联合|协同|由)$")
+#: After these a name is the object of someone else's action (推动街道党工委……, 指导重点企业……).
+_STEERED = re.compile(r"(?:推动|指导|支持|鼓励|引导|帮助|组织|动员)$")
+#: A name before a prohibition (区直部门不得……) is bound by a rule, not given a task.
+_FORBIDDEN = re.compile(r"^(?:都|也|均)?(?:不得|不准|严禁|禁止|不能|不许)")
+#: A post named after the first party only to state its duty ("镇党委书记要履行第一责任人职责，
+#: 班子成员落实‘一岗双责’") adds no responsible party of its own.
+_DUTY = re.compile(r"^(?:都|也|均)?(?:要|须|必须)?(?:切实|认真)?(?:履行|当好|扛起|担起|担负|落实“一岗双责”|落实一岗双责)")
 #: After a name in subject position, these make it a possessor, not a doer (县直部门领导班子中……).
 _POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)")
 #: Verbs whose object may describe who does what ("形成党委统一领导、组织部门牵头抓总的格局").
@@ -73,6 +101,20 @@ class Party:
     start: int
     end: int
     directed: bool = True
+
+
+def party_key(text: str, kind: str | None = None) -> str:
+    """What identifies a party when two mentions are compared (bench, deduplication).
+
+    The kind for the fixed kinds (各县区 and 各县（市、区） are both ``all_counties``); for the
+    generic kinds (:data:`TEXT_KINDS`) and unknown names the text itself, with half-width
+    brackets made full-width and spaces removed (县住建局 ≠ 县教育局). ``kind`` defaults to
+    :func:`normalize` of ``text``.
+    """
+    kind = kind or normalize(text)
+    if kind and kind not in TEXT_KINDS:
+        return kind
+    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
 
 
 def normalize(name: str) -> str | None:
@@ -107,8 +149,14 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
         if _OBJECT_BEFORE.search(before) and not _BEFORE.search(before):
             flags.append(False)
             continue
-        if after.startswith("的"):
+        if after.startswith("的") or _FORBIDDEN.match(text[b:]):
             flags.append(False)
+            continue
+        if _STEERED.search(before) and not _AFTER.match(after):
+            flags.append(False)  # the object of 推动/指导/支持: "推动县职业教育中心与企业共建"
+            continue
+        if kind == "role" and _DUTY.match(text[b:]) and any(f is not False for f in flags):
+            flags.append(False)  # "……，镇党委书记要履行第一责任人职责"
             continue
         clause_start = a == 0 or text[a - 1] in "，；：。,;:"
         clause = re.split(r"[，；：。,;:]", text[:a])[-1]

@@ -130,6 +130,21 @@ def is_run_in_head(sentence: str) -> bool:
     return 2 <= len(core) <= 14
 
 
+def is_sentence_heading(level: int, body: str, next_line: str) -> bool:
+    """A section heading written as one short sentence ("（二）以……为突破，扩大……覆盖。").
+
+    Only for the top two ranks (一、 and （一）), whose items in this genre are sections, not
+    single tasks: ≤ 30 characters outside quotes, no figure, and the next line is body text
+    (not another item of the same or a higher rank).
+    """
+    if level > 2 or not body.endswith("。") or re.search(r"\d", body):
+        return False
+    if len(_strip_quotes(body[:-1])) > 30 or any(c in body[:-1] for c in "。；！？"):
+        return False
+    nxt = _numbered_level(next_line.strip())
+    return bool(next_line.strip()) and (nxt is None or nxt[0] > level)
+
+
 def _numbered_level(line: str) -> tuple[int, str] | None:
     for level, pat in _NUMBERED:
         m = pat.match(line)
@@ -257,7 +272,7 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         return style_stack[-1][1] if style_stack else root
 
     para_no = 0
-    for ls, le, line in lines[idx:]:
+    for li, (ls, le, line) in enumerate(lines[idx:], start=idx):
         if line.startswith("同志们") and len(line) <= 6:
             continue
         num = _numbered_level(line)
@@ -271,7 +286,12 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             level, marker = num
             first = _SENT_END.search(line)
             cut = first.end() if first else len(line)
-            if cut >= len(line.rstrip()) and not is_run_in_head(line[len(marker) :].strip()):
+            nxt = lines[li + 1][2] if li + 1 < len(lines) else ""
+            if (
+                cut >= len(line.rstrip())
+                and not is_run_in_head(line[len(marker) :].strip())
+                and not is_sentence_heading(level, line[len(marker) :].strip(), nxt)
+            ):
                 # a numbered item that is one long sentence (工作要点: "1.市委组织部要在6月底前选派……。")
                 # is content under the current heading, not a heading with nothing below it
                 body_start = ls + len(marker)

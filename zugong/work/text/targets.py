@@ -22,7 +22,8 @@ TARGET_VERBS = (
     "举办|开办|推出|储备|选拔|配备|覆盖|实现|完成|建立|培养|吸引|提供|增加|增长|提高|提升|保持|控制|减少|"
     "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设|"
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
-    "轮岗|培树|推送|编印|刊发|拨付|领办|结对"
+    "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
+    "指定|吸纳|入库|回引|签约|培训"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -118,8 +119,15 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             return False  # 第三届, "……的20条举措" (but "不低于……的2倍" is a target)
         if _CAP.search(prefix[-8:]) or (_CAP.search(prefix) and re.search(r"[、和]\s*$", prefix)):
             return False  # a cap or a condition of support, and the caps listed after it
-        if re.match(r"(?:左右|以上|以下)?的", masked[m.end() :]):
+        after = masked[m.end() :]
+        if re.match(r"(?:左右|以上|以下)?的标准", after):
+            return True  # a sizing standard: "按照每个网格300至500户的标准"
+        if re.match(r"(?:左右|以上|以下)?的", after):
             return False  # an object descriptor: 收入30万元以上的村
+        if re.search(r"(?:^|[^所没])(?:有|具有|满)$", prefix) and re.match(r"[^，；。：□]{0,12}的", after):
+            return False  # a relative clause: "有3名以上正式党员的企业", "任职满5年的"
+        if re.search(r"(?:至少|不少于|不低于)[\u4e00-\u9fff]{1,3}$", prefix):
+            return True  # "每人至少认领1个岗位": the requirement stands before the verb
         if unit == "倍":
             return bool(re.search("|".join(_QUALIFIED), prefix))
         if _VERB.search(prefix + (m["pre"] or "")):
@@ -137,6 +145,8 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         prefix = clause_prefix(m.start())
         if masked[m.start() - 1 : m.start()] in ("的", "□"):
             continue
+        if re.match(r"(?:以上|以下|以内)?的[，,]", masked[m.end() :]):
+            continue  # a condition: "对认可度低于70%的，逐一分析原因"
         obj = re.sub(r"^(力争|确保|全市|全县|要|使|让|推动|实现)+", "", prefix)
         obj = re.sub(r"(至少|不少于|不低于|超过)?(新增|达到|增长|提高到?|提升到?|保持在?)?$", "", obj)
         out.append(

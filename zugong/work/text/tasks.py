@@ -34,19 +34,24 @@ CONCRETE_VERBS = re.compile(
     "举办|办好|轮训|培训|整治|表彰|发布|联系|推行|构建|落实|推进|推动|抓好|加强|强化|深化|探索|培育|培养|"
     "建设|建强|创建|选拔|调整|考察|检视|执行|对接|拓宽|兑现|宣传|研读|学习|组建|规范|压实|采取|纳入|拿出|"
     "巩固|统筹|加大|加快|扩大|提升|优化|实现|鼓励|支持|引导|跟踪|挂职|跟班|选树|谋划|配备|覆盖|整顿|督查|"
-    "督导|考核|评议|述职|办实事|服务|监督|使用|管理"
+    "督导|考核|评议|述职|办实事|服务|监督|使用|管理|给予|配合|推行"
 )
 CONCRETE_OBJECTS = re.compile(
     "机制|制度|计划|活动|行动|平台|体系|办法|规范|工程|项目|清单|方案|品牌|示范|编制|挂职|典型|专项|课题|"
     "条例|后备库|培训班|培训|轮训|班子|考核|考察|招录|招聘|述职|待遇|报酬|渠道|场景|措施|举措|队伍|"
-    "党支部|党组织|小区|试点|阵地|中心|园|基地|人才|干部|工作|需求|评议"
+    "党支部|党组织|小区|试点|阵地|中心|园|基地|人才|干部|工作|需求|评议|台账|数据库|信息库|人才库|专栏|"
+    "审计|普查|摸排|排查|督查|检查|调研|评估|分析|任期制|聘任制|责任制|奖励|补贴|表扬"
 )
 RHETORIC = re.compile(
     r"^(?:党的.{0,12}(?:报告|全会|大会)|(?:习近平)?总书记.{0,20}(?:强调|指出)|.{0,12}强调[，：,]|同志们|"
     r"日前|近日|此前|去年以来|过去一年)|擘画|指明了|揭示了|发出了|确立了|提供了根本遵循|至关重要|"
     r"意义深远|具有.{0,10}意义|前途光明|任重道远|是.{0,24}(?:关键时期|关键一年|开局之年|之年|重点工作，也是)|"
-    r"通篇贯穿|闪烁着|我们要|正处(?:在|于)|，关键在(?:于)?(?:落实|行动|实干)"
+    r"通篇贯穿|闪烁着|我们要|正处(?:在|于)|，关键在(?:于)?(?:落实|行动|实干)|"
+    # the closing call of a speech: 让我们……, 团结在……周围, 为……提供坚强保证！
+    r"^让我们|团结在.{0,30}周围|(?:提供|作出|贡献)(?:坚强|有力)?.{0,6}(?:保证|保障|支撑|力量|贡献)[！!]$"
 )
+#: A sentence ending in ！ in a speech is a call, not a task, unless it carries a figure or a date.
+EXCLAMATION = re.compile(r"[！!][”’」』）)]*$")
 GUIDANCE = re.compile(
     r"^(?:要|必须|全市组织系统和组工干部要)?坚持以|为指导|为指引|为主线|处理好.{0,12}关系|既要.{0,30}(?:也要|又要)|"
     r"不能|不得|牢记|坚定不移|深刻领悟|深刻把握|增强“?四个意识|两个维护|主基调|义不容辞|"
@@ -59,7 +64,15 @@ STRONG_GUIDANCE = re.compile(
     # attitudes of leading bodies: 把……摆在突出位置 / 纳入重要议事日程 / 亲自研究、亲自推动
     r"摆在.{0,6}(?:突出|重要)(?:的)?位置|放在.{0,6}(?:突出|重要)(?:的)?位置|纳入.{0,4}重要议事日程|亲自研究、亲自推动|"
     # conditional sanctions are rules, not tasks: 对……不力的单位，由……约谈
-    r"^对.{2,30}的(?:单位|部门|地方|个人|干部|人员)，.{0,24}(?:约谈|问责|追责|通报批评|诫勉)"
+    r"^对.{2,30}的(?:单位|部门|地方|个人|干部|人员)，.{0,24}(?:约谈|问责|追责|通报批评|诫勉)|"
+    # 把……作为首要任务/重要内容/重要依据: a priority, not a deliverable
+    r"把.{2,40}作为.{0,20}(?:首要任务|重要内容|重要依据|基础性工程|基础工程|重中之重|头等大事|重要抓手|"
+    r"重要任务|政治任务|基本功|必修课|主阵地)|"
+    r"摆在.{0,6}(?:首位|第一位|首要位置)|统一到.{0,24}上来|贯穿.{0,16}(?:全过程|始终|各方面)|"
+    r"成为.{0,16}(?:思想自觉|行动自觉|自觉行动)|(?:^|，)(?:要)?坚持.{2,30}相(?:统一|结合)|"
+    r"^(?:要)?(?:牢固)?树立(?:和践行)?.{0,12}观|"
+    # the framing of a section: "今年……工作的总体考虑是：……"
+    r"的(?:总体|基本)(?:考虑|要求|思路|目标|安排)是[：:，,]"
 )
 #: The opening of a speech: why the meeting is held, what was just reported, the sober look at
 #: shortcomings. Background, never a task, even when it names a party or a figure.
@@ -67,8 +80,17 @@ BACKGROUND = re.compile(
     r"^(?:今天|今天上午|今天下午|这次|此次|本次|我们今天)[，,]?.{0,30}(?:召开|举行|举办).{0,30}(?:会议|会|座谈会|推进会|部署会)|"
     r"^刚才[，,]|^(?:会上|会前)[，,].{0,40}(?:通报了|传达了|作了|发言|讲话)|"
     r"^(?:同时|但是|但|当然)?[，,]?(?:我们)?(?:也|还)?(?:要|应当|必须)?清醒(?:地)?(?:看到|认识到)|"
-    r"^(?:同时|但是|但|当然)[，,]?(?:我们)?(?:也|还)要看到.{0,60}(?:问题|不足|差距|短板|薄弱)"
+    r"^(?:同时|但是|但|当然)[，,]?(?:我们)?(?:也|还)(?:要|应)?(?:清醒)?(?:地)?看到|"
+    # the review of the past year: 过去一年……取得了, 一年来我们……做了
+    r"^(?:过去一年|过去的一年|去年以来|一年来|近年来|近几年来?|\d{4}年以来|[一二三四五]年来|上一年)[，,]|"
+    r"^(?:具体来看|总的来看|回顾.{0,8})[，,].{0,12}(?:一年来|去年|过去)|"
+    r"^(?:从.{1,8}来看|总的来说|总体来看)[，,].{0,30}(?:把握好|处理好|注重)|"
+    # "同志们，……" at the end: the call to action that closes a speech
+    r"^同志们[，,！!]"
 )
+#: Deadlines that do not lift a background sentence out of the background: they name the year
+#: the whole speech is about ("安排部署今年重点任务", "全年引进各类人才612名").
+_YEAR_ONLY = re.compile(r"^(?:今年|全年|年内|本年度?)$")
 #: Framing clauses that set a condition or time rather than say what to do ("待……部署实施后",
 #: "根据……", "在……基础上"): the action is in a later clause.
 SUBORDINATE = re.compile(
@@ -180,7 +202,9 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     reasons = []
     if RHETORIC.search(text) and not (targets or deadline or parties):
         return None, ["rhetoric"]
-    if BACKGROUND.search(text) and not (deadline and deadline.due and deadline.text != "全年"):
+    if EXCLAMATION.search(text) and not (targets or (deadline and deadline.due)):
+        return None, ["rhetoric"]
+    if BACKGROUND.search(text) and not (deadline and deadline.due and not _YEAR_ONLY.match(deadline.text)):
         return "guidance", ["background"]
     if targets:
         reasons.append("target")
