@@ -29,8 +29,10 @@ SOURCE_UP_DOWN = "《推进领导干部能上能下规定》（2022）"
 # 职级序列: the 12 ranks are listed in 公务员法 第十九条第二款 (verified). The older citation
 # 《公务员职务与职级并行规定》（2019）第八条 could not be verified and is no longer given as an article.
 SOURCE_RANKS = CIVIL_SERVANT_LAW + "第十九条第二款：综合管理类公务员职级序列分为一级巡视员至二级科员十二个职级"
-# 职数: 公务员法 第四十三条 (verified). The 选拔任用条例 (2019) wording "不得超职数配备" — 条款号未核实.
-SOURCE_QUOTA = CIVIL_SERVANT_LAW + "第四十三条：公务员任职应当在规定的编制限额和职数内进行，并有相应的职位空缺"
+# 职数: 公务员法 第四十三条 (verified); for leadership teams also 《党政领导干部选拔任用工作条例》
+# （2019） "不得超职数配备干部" — 条款号未核实, cited without the article.
+SOURCE_QUOTA = (CIVIL_SERVANT_LAW + "第四十三条：公务员任职应当在规定的编制限额和职数内进行，并有相应的职位空缺；"
+                "《党政领导干部选拔任用工作条例》（2019）：不得超职数配备干部")
 # Four grades: 公务员法 第三十八条第一款 (verified).
 SOURCE_GRADES = CIVIL_SERVANT_LAW + "第三十八条：定期考核的结果分为优秀、称职、基本称职和不称职四个等次"
 # 优秀比例 20% / 25%: 条款号未核实 (no numbered text of the 2020 规定 was found; the figures come from
