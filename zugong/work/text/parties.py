@@ -5,7 +5,7 @@ Kinds (mapping to units in the tree happens later, in the work app):
 ``county_org_depts`` 县区委组织部, ``all_counties`` 各县区, ``city_and_counties`` 市县,
 ``all_party_committees`` 各级党委（党组）, ``org_departments`` 组织部门/组工干部,
 ``industry_authorities`` 行业主管部门, ``towns`` 乡镇（街道）, ``city_departments`` 市直单位/有关部门,
-``talent_group`` 人才工作领导小组.
+``talent_group`` 人才工作领导小组, ``everyone`` 各级各部门 (the whole audience: listed, never directed).
 
 A mention counts as a party when it is the subject of a directive (followed by 要/将/须/负责/
 牵头/联动/自主/统一/在 …) or the object of 压实/督促/会同/由 (… 责任).
@@ -30,7 +30,13 @@ _ALT = "(?:[（(](?:党组|党委)[)）])"  # 党组（党委）: the alternativ
 _VC = "(?:[（(](?:社区|居)[)）])"  # 村（社区）
 #: The middle of a generic name: 1–7 characters that cannot occur inside a name (的/要/和/、…).
 _BODY = r"[^\s\d，。；：、！？,;:的要和与及对在将把为是从到向由了各“”《》（）()]{1,7}?"
+_BODY0 = _BODY.replace("{1,7}?", "{0,7}?")
+#: A level character that is the end of another word is no level (社区, 园区, 城市, 返乡, 乡镇).
+_LV = r"(?<![社园城小街景辖片山库矿厂校营超股集夜返下家老故异村乡州])"
+#: Suffixes of the names of government bodies, people's organizations and public institutions.
+_GOV = r"(?:局|委员会|管委会|委|办公室|办|中心|公司|总工会|工会|科协|文联|侨联|残联|妇联|工商联|所|站|法院|检察院)"
 PARTY_PATTERNS: list[tuple[str, str]] = [
+    (r"各级各(?:有关)?(?:部门|单位)|各地各(?:有关)?部门|各级各类?", "everyone"),
     (rf"各级党委{_P}|各级党组织|各级党委", "all_party_committees"),
     (r"(?:各)?(?:县|区|县（市、区）|县市区|县区)委组织部长", "county_org_heads"),
     (r"(?:市委|县委|区委)组织部(?:领导)?班子成员", "org_dept_leadership"),
@@ -46,7 +52,9 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
      "county_departments"),
     (r"(?:各)?乡镇[（(]街道[)）](?:党[（(]?工[)）]?委)?|各乡镇(?:党委)?|各街道(?:党工委)?", "towns"),
     (rf"各?村{_VC}?(?:党组织|党支部)书记", "village_secretaries"),
-    (rf"各村{_VC}?(?:党组织|党支部|党委)?|各社区(?:党组织|党支部|党委)?", "villages"),
+    (rf"各村{_VC}?(?:党组织|党支部|党委)?|各社区(?:党组织|党支部|党委)?|"
+     rf"(?<![\u4e00-\u9fff])(?:村{_VC}?|社区)(?:党组织|党支部|党委)(?!书记)", "villages"),
+    (r"(?<![\u4e00-\u9fff])(?:街道党工委|乡镇党委)", "towns"),
     (r"(?:每名)?(?:市级|县级|区级)领导干部", "leading_cadres"),
     (r"各成员单位|领导小组成员单位", "member_units"),
     (rf"{_LVL}?两新工委", "two_new_committee"),
@@ -60,17 +68,19 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
      "all_counties"),
     (r"市委", "city_committee"),
     # generic names formed by rule (compared by their text: TEXT_KINDS)
-    (r"[市县区镇乡](?:委|党委)常委|[市县区]委书记|[镇乡]党委(?:书记|副书记|委员|班子成员)|(?:领导)?班子成员", "role"),
-    (rf"团[市县区]委|[市县区]委{_BODY}(?:部|办公室|办|工委|室)|[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
-     rf"[市县区]直机关工委|[市县区镇乡](?![委级直]){_BODY}(?:局|委|办|中心|公司|联|所|站)|[镇乡]纪委",
+    (rf"{_LV}[市县区镇乡](?:委|党委)常委|{_LV}[市县区]委书记|(?:乡镇|{_LV}[镇乡])党委(?:书记|副书记|委员|班子成员)|"
+     r"(?:领导)?班子成员", "role"),
+    (rf"团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室)|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
+     rf"{_LV}[市县区]直机关工委|{_LV}[市县区镇乡](?![委级直]){_BODY0}{_GOV}|{_LV}[镇乡]纪委",
      "organ"),
-    (rf"各(?!级){_BODY}(?:党工委|党委|党组{_ALT}?|党组织|部门|单位|学校|企业|医院)", "units"),
+    (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|部门|单位|学校|企业|医院|高校)", "units"),
 ]
 #: Generic kinds: two mentions are the same party only when their texts agree (:func:`party_key`).
 TEXT_KINDS = frozenset({"organ", "role", "units"})
 _COMPILED = [(re.compile(p), k) for p, k in PARTY_PATTERNS]
 _AFTER = re.compile(
-    r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|每人|每年|每季度|每半年|每月|"
+    r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|配合|协助|协同|参与|"
+    r"每人|每年|每季度|每半年|每月|"
     r"于|年内|年底前|全年|\d{1,2}月)"
 )
 _BEFORE = re.compile(r"(?:压实|督促|要求|会同|联合|协同|由)$")
@@ -133,15 +143,16 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
     sentence or after ，；：) and is not followed by 的. A name joined by 、/和 to a doer is a doer
     too ("各乡镇党委、县直各单位党组织要……"). Names after 报/向/对 … are objects and never parties.
     """
+    found = sorted(
+        (m.start(), -(m.end() - m.start()), i, m.end(), kind)
+        for i, (pat, kind) in enumerate(_COMPILED)
+        for m in pat.finditer(text)
+    )
     cands: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for pat, kind in _COMPILED:
-        for m in pat.finditer(text):
-            a, b = m.start(), m.end()
-            if any(x < b and a < y for x, y in taken):
-                continue
-            cands.append((a, b, kind))
-            taken.append((a, b))
+    for a, _, _, b, kind in found:  # leftmost, then longest, then the more specific pattern
+        if any(x < b and a < y for x, y, _ in cands):
+            continue
+        cands.append((a, b, kind))
     cands.sort()
     flags = []
     for a, b, kind in cands:
@@ -176,7 +187,7 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
         if flags[i + 1] is not False and not flags[i] and re.fullmatch(r"[、和及与]", text[b : nxt[0]]):
             flags[i] = flags[i + 1]
     return [
-        Party(text=text[a:b], kind=kind, start=base + a, end=base + b, directed=bool(ok))
+        Party(text=text[a:b], kind=kind, start=base + a, end=base + b, directed=bool(ok) and kind != "everyone")
         for (a, b, kind), ok in zip(cands, flags, strict=True)
         if ok is not False
     ]

@@ -23,22 +23,25 @@ TARGET_VERBS = (
     "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设|"
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
-    "指定|吸纳|入库|回引|签约|培训"
+    "指定|吸纳|入库|回引|培训|争取|筹措|抽调|选调|下派|派驻|充实|储备|推选|发展"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
 #: "每季度召开1次" / "每半年至少走访一次": a frequency with an explicit count is a target.
 _EVERY = re.compile(r"每(?:年|半年|季度|季|月|周|学期|两年|年度)")
-_QUALIFIED = ("至少", "不少于", "不低于", "超过", "达到")
+_QUALIFIED = ("至少", "不少于", "不低于", "超过", "达到", "不超过", "不高于")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)"
+#: A number: Arabic (1.5, 30) or Chinese, which starts with a digit or 十; a bare 百/千/万 only
+#: right before a counted unit ("组织万名干部"), else it is the magnitude of the number before
+#: it ("3000余万元").
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十][一二两三四五六七八九十百千万]*|(?<![\d余多])[百千万](?=[名人个家]))"
 _COUNT = re.compile(
-    rf"(?P<pre>至少|不少于|不低于|超过|达到|近)?(?P<num>{_NUM})(?:\s*[—–\-~～至到]\s*(?P<max>{_NUM}))?\s*"
-    rf"(?P<mag>万|亿)?(?P<unit>{UNITS})(?P<post>左右|以上|以内|以下|余|多|内)?"
+    rf"(?P<pre>至少|不少于|不低于|不超过|不高于|超过|达到|近)?(?P<num>{_NUM})(?:\s*[—–\-~～至到]\s*(?P<max>{_NUM}))?\s*"
+    rf"(?P<approx>余|多)?(?P<mag>万|亿)?(?P<unit>{UNITS})(?P<post>左右|以上|以内|以下|余|多|内)?"
 )
 _RATIO = re.compile(
-    r"(?P<pre>至少|不少于|不低于|超过)?(?:达到|提高到|提升到|保持在)?(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?\s*[%％](?P<post>以上|左右|以内|以下)?"
+    r"(?P<pre>至少|不少于|不低于|不超过|不高于|超过)?(?:达到|提高到|提升到|保持在)?(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?\s*[%％](?P<post>以上|左右|以内|以下)?"
 )
 _VERB = re.compile(TARGET_VERBS)
 _CLAUSE_SEP = re.compile(r"[，；：。！？,;]")
@@ -97,6 +100,12 @@ def _frequency(prefix: str, unit: str) -> str | None:
     return found[-1] if found else None
 
 
+def _split_requirement(prefix: str) -> str | None:
+    """至少/不少于/不低于 written before the verb of the figure ("每人至少认领1个" → "至少")."""
+    m = re.search(r"(至少|不少于|不低于)[\u4e00-\u9fff]{1,3}$", prefix)
+    return m[1] if m else None
+
+
 def _masked(text: str) -> str:
     """Text with quoted/titled stretches replaced by placeholder chars of equal length."""
     return _QUOTED.sub(lambda m: "□" * len(m.group(0)), text)
@@ -126,7 +135,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             return False  # an object descriptor: 收入30万元以上的村
         if re.search(r"(?:^|[^所没])(?:有|具有|满)$", prefix) and re.match(r"[^，；。：□]{0,12}的", after):
             return False  # a relative clause: "有3名以上正式党员的企业", "任职满5年的"
-        if re.search(r"(?:至少|不少于|不低于)[\u4e00-\u9fff]{1,3}$", prefix):
+        if _split_requirement(prefix):
             return True  # "每人至少认领1个岗位": the requirement stands before the verb
         if unit == "倍":
             return bool(re.search("|".join(_QUALIFIED), prefix))
@@ -168,8 +177,9 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         num = m["num"]
         if num in ("一", "两") and not m["max"] and not m["mag"]:
             frequency = m["unit"] == "次" and _EVERY.search(clause_prefix(m.start()))
-            if not frequency:
-                continue  # 一批 / 一支 / 两个 / 开展一次: article, not a figure
+            staffing = m["unit"] in ("名", "人") and re.search(rf"(?:{TARGET_VERBS})(?:至少|不少于)?$", masked[: m.start()])
+            if not (frequency or staffing):
+                continue  # 一批 / 一支 / 两个 / 开展一次: article, not a figure (but 选派两名, 配备一名)
         if re.fullmatch(r"[一二两三四五六七八九十]", num) and m["unit"] in ("个", "条", "项") and not m["pre"]:
             after = masked[m.end() : m.end() + 1]
             if after == "□" or not _VERB.search(clause_prefix(m.start())):
@@ -188,7 +198,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
                 value=cn_number(num) * mag,
                 max=cn_number(m["max"]) * mag if m["max"] else None,
                 unit=m["unit"],
-                qualifier=m["pre"] or m["post"] or _frequency(prefix, m["unit"]),
+                qualifier=m["pre"] or _split_requirement(prefix) or m["approx"] or m["post"] or _frequency(prefix, m["unit"]),
                 object=text[m.end() : m.end() + len(obj_m.group(0))] if obj_m else "",
                 start=base + m.start(),
                 end=base + m.end(),

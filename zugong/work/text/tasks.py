@@ -72,7 +72,9 @@ STRONG_GUIDANCE = re.compile(
     r"成为.{0,16}(?:思想自觉|行动自觉|自觉行动)|(?:^|，)(?:要)?坚持.{2,30}相(?:统一|结合)|"
     r"^(?:要)?(?:牢固)?树立(?:和践行)?.{0,12}观|"
     # the framing of a section: "今年……工作的总体考虑是：……"
-    r"的(?:总体|基本)(?:考虑|要求|思路|目标|安排)是[：:，,]"
+    r"的(?:总体|基本)(?:考虑|要求|思路|目标|安排)是[：:，,]|"
+    # attitudes: 以……的紧迫感/责任感, 把……落到实处
+    r"以[^，。；]{0,40}(?:紧迫感|责任感|使命感|危机感|精气神)|把.{0,10}(?:各项)?(?:任务|工作|要求)落到实处"
 )
 #: The opening of a speech: why the meeting is held, what was just reported, the sober look at
 #: shortcomings. Background, never a task, even when it names a party or a figure.
