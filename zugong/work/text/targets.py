@@ -198,7 +198,9 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
                 value=cn_number(num) * mag,
                 max=cn_number(m["max"]) * mag if m["max"] else None,
                 unit=m["unit"],
-                qualifier=m["pre"] or _split_requirement(prefix) or m["approx"] or m["post"] or _frequency(prefix, m["unit"]),
+                qualifier=(
+                    m["pre"] or m["approx"] or m["post"] or _frequency(prefix, m["unit"]) or _split_requirement(prefix)
+                ),
                 object=text[m.end() : m.end() + len(obj_m.group(0))] if obj_m else "",
                 start=base + m.start(),
                 end=base + m.end(),
