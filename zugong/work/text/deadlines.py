@@ -1,7 +1,8 @@
 """Deadlines in a task sentence, resolved against the document's date.
 
-Forms: explicit dates (2023年6月30日前, 6月底前, 2023年底前), 今年/年内/年底前, 明年,
-上半年/下半年, 一季度…四季度, 半年内, N个月内, N年内, N天内, 到2026年底, recurring 每季度末
+Forms: explicit dates (2023年6月30日前, (今年)6月底前, 9月份, 2023年底前, 到2027年, 2027年前 = by the
+end of 2026, 2026年上半年, 2026年第三季度), 今年/今年内/年内/年底前, 明年/今明两年, 上半年/下半年,
+年中, 一季度…四季度, (本)月底前, 下月, 半年内, N个月内, N年内, N天内, 到2026年底, recurring 每季度末
 (due: the end of the current period), holidays “七一”前/国庆前 (the next such day; 春节 stays
 undated), and 全年 when no other time phrase is written; vague ones (近期, 尽快) are kept
 as text with no date. The resolved date is the last day the task may be done.
@@ -20,9 +21,16 @@ _N = r"(\d+|[一二两三四五六七八九十]+)"
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(20\d{2})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)?"), "ymd"),
     (re.compile(r"(20\d{2})年(\d{1,2})月(?:底|末)?(?:前|之前|以前)?"), "ym"),
-    (re.compile(r"(?:到|至|截至)?(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内"), "y"),
-    (re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
-    (re.compile(r"(?<![\d年])(\d{1,2})月(?:底|末)(?:前|之前|以前)?"), "m"),
+    (re.compile(r"(20\d{2})年(上|下)半年"), "y_half"),
+    (re.compile(r"(20\d{2})年(?:第)?([一二三四1-4])季度(?:末|底)?(?:前)?"), "y_quarter"),
+    (re.compile(r"(?:到|至|截至)?(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内|到(20\d{2})年(?![\d底末前])"), "y"),
+    (re.compile(r"(20\d{2})年(?:前|之前|以前)"), "before_year"),
+    (re.compile(r"(?<!\d)(?:今年)?(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
+    (re.compile(r"(?<!\d)(?<!\d年)(?:今年)?(\d{1,2})月(?:底|末|份)(?:前|之前|以前)?(?!以来)"), "m"),
+    (re.compile(r"(?:本月|当月)(?:底|末|内)(?:前)?|(?<![\d年上下个])月底前"), "this_month"),
+    (re.compile(r"下月(?:底|末|内)?(?:前)?"), "next_month"),
+    (re.compile(r"年中(?:前|之前)?"), "mid_year"),
+    (re.compile(r"今明两年"), "next_year"),
     (re.compile(r"半年内|半年之内|半年时间"), "half"),
     (re.compile(rf"{_N}个月(?:内|之内|时间)"), "months"),
     (re.compile(rf"{_N}年(?:内|之内|时间)"), "years"),
@@ -80,7 +88,14 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
     if kind == "ym":
         return _month_end(int(m[1]), int(m[2]))
     if kind == "y":
-        return date(int(m[1] or m[2]), 12, 31)
+        return date(int(m[1] or m[2] or m[3]), 12, 31)
+    if kind == "y_half":
+        return date(int(m[1]), 6, 30) if m[2] == "上" else date(int(m[1]), 12, 31)
+    if kind == "y_quarter":
+        q = "一二三四".index(m[2]) + 1 if m[2] in "一二三四" else int(m[2])
+        return _month_end(int(m[1]), 3 * q)
+    if kind == "before_year":
+        return date(int(m[1]) - 1, 12, 31)
     if doc_date is None:
         return None
     y = doc_date.year
@@ -88,6 +103,13 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return date(y, int(m[1]), int(m[2]))
     if kind == "m":
         return _month_end(y, int(m[1]))
+    if kind == "this_month":
+        return _month_end(y, doc_date.month)
+    if kind == "next_month":
+        nxt = _add_months(date(y, doc_date.month, 1), 1)
+        return _month_end(nxt.year, nxt.month)
+    if kind == "mid_year":
+        return date(y, 6, 30)
     if kind == "half":
         return _add_months(doc_date, 6)
     if kind == "months":

@@ -92,7 +92,7 @@ _FORBIDDEN = re.compile(r"^(?:都|也|均)?(?:不得|不准|严禁|禁止|不能
 #: 班子成员落实‘一岗双责’") adds no responsible party of its own.
 _DUTY = re.compile(r"^(?:都|也|均)?(?:要|须|必须)?(?:切实|认真)?(?:履行|当好|扛起|担起|担负|落实“一岗双责”|落实一岗双责)")
 #: After a name in subject position, these make it a possessor, not a doer (县直部门领导班子中……).
-_POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)")
+_POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)|中(?![，,])")
 #: Verbs whose object may describe who does what ("形成党委统一领导、组织部门牵头抓总的格局").
 _BUILD = re.compile(r"健全|形成|构建|完善|建立|打造")
 #: Words after which a name is an object or a destination, not a doer (报市委人才办备案, 向……汇报).

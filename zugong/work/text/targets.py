@@ -23,7 +23,7 @@ TARGET_VERBS = (
     "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设|"
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
-    "指定|吸纳|入库|回引|培训|争取|筹措|抽调|选调|下派|派驻|充实|储备|推选|发展"
+    "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -41,7 +41,10 @@ _COUNT = re.compile(
     rf"(?P<approx>余|多)?(?P<mag>万|亿)?(?P<unit>{UNITS})(?P<post>左右|以上|以内|以下|余|多|内)?"
 )
 _RATIO = re.compile(
-    r"(?P<pre>至少|不少于|不低于|不超过|不高于|超过)?(?:达到|提高到|提升到|保持在)?(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?\s*[%％](?P<post>以上|左右|以内|以下)?"
+    r"(?P<pre>至少|不少于|不低于|不超过|不高于|超过)?(?:达到|提高到|提升到|保持在)?"
+    r"(?:(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?\s*[%％]|"
+    r"百分之(?P<cn>[一二两三四五六七八九十百]+(?:点[零一二三四五六七八九]+)?))"
+    r"(?P<post>以上|左右|以内|以下)?"
 )
 _VERB = re.compile(TARGET_VERBS)
 _CLAUSE_SEP = re.compile(r"[，；：。！？,;]")
@@ -92,6 +95,15 @@ def cn_number(s: str) -> float:
                 section += (digit or 1) * mult
             digit = 0
     return float(total + section + digit)
+
+
+def cn_percent(s: str) -> float:
+    """The N of a written-out 百分之N ("三十" → 30, "九十五" → 95, "二点五" → 2.5)."""
+    whole, _, frac = s.partition("点")
+    value = cn_number(whole)
+    if frac:
+        value += float("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
+    return value
 
 
 def _frequency(prefix: str, unit: str) -> str | None:
@@ -160,7 +172,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         obj = re.sub(r"(至少|不少于|不低于|超过)?(新增|达到|增长|提高到?|提升到?|保持在?)?$", "", obj)
         out.append(
             Target(
-                value=float(m["num"]),
+                value=float(m["num"]) if m["num"] else cn_percent(m["cn"]),
                 max=float(m["max"]) if m["max"] else None,
                 unit="%",
                 qualifier=m["pre"] or m["post"],

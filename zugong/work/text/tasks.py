@@ -74,7 +74,9 @@ STRONG_GUIDANCE = re.compile(
     # the framing of a section: "今年……工作的总体考虑是：……"
     r"的(?:总体|基本)(?:考虑|要求|思路|目标|安排)是[：:，,]|"
     # attitudes: 以……的紧迫感/责任感, 把……落到实处
-    r"以[^，。；]{0,40}(?:紧迫感|责任感|使命感|危机感|精气神)|把.{0,10}(?:各项)?(?:任务|工作|要求)落到实处"
+    r"以[^，。；]{0,40}(?:紧迫感|责任感|使命感|危机感|精气神)|把.{0,10}(?:各项)?(?:任务|工作|要求)落到实处|"
+    # the standard demands on conduct: 讲政治、守规矩, 忠诚干净担当
+    r"讲政治、守规矩|守纪律、讲规矩|忠诚干净担当|带头讲政治"
 )
 #: The opening of a speech: why the meeting is held, what was just reported, the sober look at
 #: shortcomings. Background, never a task, even when it names a party or a figure.
