@@ -73,7 +73,7 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室|校)|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
      rf"{_LV}[市县区]直机关工委|{_LV}[市县区镇乡](?![委级直]){_BODY0}{_GOV}|{_LV}[镇乡]纪委",
      "organ"),
-    (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|部门|单位|学校|企业|医院|高校)", "units"),
+    (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|(?:部门|单位|学校|企业|医院|高校){_ORG}?{_ALT}?)", "units"),
 ]
 #: Generic kinds: two mentions are the same party only when their texts agree (:func:`party_key`).
 TEXT_KINDS = frozenset({"organ", "role", "units"})
