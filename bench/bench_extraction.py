@@ -1,6 +1,11 @@
 """Bench: task extraction on the three hand-annotated seed speeches (issue 3, section 2).
 
-Run:  uv run python bench/bench_extraction.py  [--verbose]
+Run:  uv run python bench/bench_extraction.py [--heldout | --heldout2 | --heldout3 | --heldoutN] [--verbose]
+
+Without a set flag the seeds are scored (exit 1 when a floor is missed); ``--heldoutN`` scores the
+documents of ``zugong/work/tests/data/heldoutN/``. ``--verbose`` lists, per document, each missed
+(MISS) and extra (EXTRA) task and, for matched tasks, each wrong target set (TARGET), deadline
+(DEADLINE) and party set (PARTY) with the gold and the extracted values.
 
 Matching (one-to-one): each annotated task has an ``anchor``, a verbatim stretch of the cleaned
 text. A predicted task (kind='task'; guidance items do not count as predictions) matches an
@@ -192,8 +197,11 @@ def run(verbose: bool = False, folder: Path | None = None) -> dict:
 
 def main() -> int:
     """Print the table; exit 1 when a floor is not met."""
+    if "--help" in sys.argv or "-h" in sys.argv:
+        print(__doc__)
+        return 0
     verbose = "--verbose" in sys.argv
-    folder = next((a.removeprefix("--") for a in sys.argv if a in ("--heldout", "--heldout2", "--heldout3")), None)
+    folder = next((a.removeprefix("--") for a in sys.argv if re.fullmatch(r"--heldout\d*", a)), None)
     res = run(verbose, DATA / folder if folder else None)
     print(f"document set: {folder or 'seeds'}")
     cols = ["precision", "recall", "f1", "target_exact", "target_precision", "target_recall", "deadline", "party", "pillar"]
