@@ -90,3 +90,18 @@ def blind_index(value: str, *, purpose: bytes) -> str:
 def reset_key_cache() -> None:
     """Forget loaded keys (tests that change the environment call this)."""
     _keys.cache_clear()
+
+
+def key_fingerprint() -> dict:
+    """Identify the keys in use without revealing them, for backup manifests and restore checks.
+
+    Returns ``{"field_key_ids": [1, …], "current_key_id": n, "blind_index": "<16 hex>"}``; the
+    blind-index part is an HMAC of a fixed label under the blind-index key, so two environments
+    with the same key give the same value and nothing about the key can be learnt from it.
+    """
+    kid, keys, index_key = _keys()
+    return {
+        "field_key_ids": sorted(keys),
+        "current_key_id": kid,
+        "blind_index": hmac.digest(index_key, b"zugong.key-fingerprint", "sha256").hex()[:16],
+    }

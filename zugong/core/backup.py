@@ -1,0 +1,340 @@
+"""Backups: the database, the uploaded files and a manifest, in one ``.tar.gz``; and their restore.
+
+An archive ``zugong-backup-YYYYmmdd-HHMMSS.tar.gz`` holds
+
+- ``zugong.sqlite3`` (SQLite: made with SQLite's online backup API, so the server may keep running,
+  then checked with ``PRAGMA integrity_check``) or ``zugong.pgdump`` (PostgreSQL: ``pg_dump
+  --format=custom``, one consistent snapshot);
+- ``media/``: the uploaded files (work-plan documents, evidence, photos) under ``MEDIA_ROOT``;
+- ``manifest.json``: format version, time, database vendor, the last migration of each app, row
+  counts of the main tables, the SHA-256 of every file, and the fingerprint of the encryption and
+  blind-index keys (``zugong.core.crypto.key_fingerprint``) — never the keys themselves.
+
+The keys are deliberately not in the archive (a backup that carries its own keys would undo the
+encryption of 身份证号 at rest); they must be kept separately (``ZUGONG_FIELD_KEYS`` /
+``ZUGONG_BLIND_INDEX_KEY``, or the development key files under ``ZUGONG_HOME/keys``). Restore
+checks the fingerprint and refuses to proceed on a mismatch unless told to.
+
+Every backup and restore writes an audit event (a backup is an export of all personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+from zugong.core import crypto
+from zugong.core.audit import Actor, audit_record
+
+FORMAT = 1
+PREFIX = "zugong-backup-"
+#: Tables whose row counts go into the manifest (and are compared after a restore).
+COUNTED = (
+    "core_person",
+    "orgs_unit",
+    "orgs_partyorganization",
+    "members_partymember",
+    "members_affiliation",
+    "cadres_cadre",
+    "core_auditevent",
+)
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be made; the message is Chinese and says what to do."""
+
+
+@dataclass
+class BackupResult:
+    """Where the archive went, its size in bytes, the manifest, and the archives removed by ``keep``."""
+
+    path: Path
+    size: int
+    manifest: dict
+    removed: list[Path] = field(default_factory=list)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _pg_tool(name: str) -> str:
+    """The newest ``pg_dump``/``pg_restore`` on the machine (a newer client can dump an older server)."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return str(found[-1])
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端（Debian: apt-get install postgresql-client）")
+    return path
+
+
+def _pg_args(alias: str = "default") -> tuple[list[str], dict[str, str]]:
+    """Connection arguments and environment for the PostgreSQL tools, from Django's settings."""
+    db = connections[alias].settings_dict
+    args = ["--dbname", db["NAME"]]
+    if db.get("HOST"):
+        args += ["--host", str(db["HOST"])]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", str(db["USER"])]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    return args, env
+
+
+def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{what}失败：{done.stderr.strip()[-500:]}")
+
+
+def table_counts(conn=None) -> dict[str, int]:
+    """Row counts of ``COUNTED`` through ``conn`` (a DB-API connection) or Django's connection."""
+    out = {}
+    if conn is None:
+        with connection.cursor() as cur:
+            for table in COUNTED:
+                cur.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 (fixed table names)
+                out[table] = cur.fetchone()[0]
+        return out
+    for table in COUNTED:
+        out[table] = conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+    return out
+
+
+def _migrations() -> dict[str, str]:
+    last: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).migration_qs.order_by("id").values_list("app", "name"):
+        last[app] = name
+    return last
+
+
+def _dump_database(folder: Path) -> tuple[str, dict[str, int]]:
+    """Write the database into ``folder``; returns (file name, row counts of the copy)."""
+    if connection.vendor == "sqlite":
+        if connection.in_atomic_block:
+            # SQLite's backup would wait forever for the lock this connection's own transaction holds
+            raise BackupError("不能在未结束的事务中备份 SQLite 数据库")
+        connection.ensure_connection()
+        target = folder / "zugong.sqlite3"
+        dest = sqlite3.connect(target)
+        # CHECK constraints use REGEXP, which Django registers on its own connections only
+        dest.create_function("REGEXP", 2, lambda pattern, text: text is not None and re.search(pattern, str(text)) is not None)
+        try:
+            connection.connection.backup(dest)  # online backup: consistent even while the server writes
+            check = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise BackupError(f"备份文件完整性检查未通过：{check}")
+            counts = table_counts(dest)
+        finally:
+            dest.close()
+        return target.name, counts
+    if connection.vendor == "postgresql":
+        target = folder / "zugong.pgdump"
+        args, env = _pg_args()
+        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args]
+        if connection.in_atomic_block:  # inside a caller's transaction (tests): no snapshot of our own
+            _run(cmd, env, "pg_dump")
+            return target.name, table_counts()
+        with transaction.atomic(), connection.cursor() as cur:
+            # The counts in the manifest and the dump see the same snapshot.
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute("SELECT pg_export_snapshot()")
+            snapshot = cur.fetchone()[0]
+            counts = table_counts()
+            _run([*cmd, "--snapshot", snapshot], env, "pg_dump")
+        return target.name, counts
+    raise BackupError(f"不支持的数据库：{connection.vendor}")
+
+
+def _prune(folder: Path, keep: int) -> list[Path]:
+    archives = sorted(folder.glob(f"{PREFIX}*.tar.gz"))
+    doomed = archives[: max(0, len(archives) - keep)]
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, media: bool = True) -> BackupResult:
+    """Make one backup archive in ``target_dir`` (created if missing) and audit it.
+
+    ``keep``: keep only the newest ``keep`` archives of this folder afterwards (None: keep all).
+    ``media``: include the uploaded files. The archive is written under a temporary name and renamed
+    when complete, so a crash never leaves a half archive that looks whole.
+    Raises BackupError (Chinese message) when the database cannot be copied or checked.
+    """
+    if keep is not None and keep < 1:
+        raise BackupError("保留份数至少为1")
+    target_dir = Path(target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    now = timezone.localtime()
+    name = f"{PREFIX}{now:%Y%m%d-%H%M%S}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix="zugong-backup-") as tmp:
+        work = Path(tmp)
+        db_file, counts = _dump_database(work)
+        manifest = {
+            "format": FORMAT,
+            "created_at": now.isoformat(),
+            "database": connection.vendor,
+            "database_file": db_file,
+            "migrations": _migrations(),
+            "counts": counts,
+            "keys": crypto.key_fingerprint(),
+            "files": {db_file: _sha256(work / db_file)},
+            "media_files": 0,
+        }
+        media_root = Path(settings.MEDIA_ROOT)
+        media_paths = sorted(p for p in media_root.rglob("*") if p.is_file()) if media and media_root.exists() else []
+        for p in media_paths:
+            manifest["files"][f"media/{p.relative_to(media_root).as_posix()}"] = _sha256(p)
+        manifest["media_files"] = len(media_paths)
+        partial = target_dir / f".{name}.partial"
+        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+            blob = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size, info.mtime, info.mode = len(blob), int(now.timestamp()), 0o600
+            tar.addfile(info, io.BytesIO(blob))
+            tar.add(work / db_file, arcname=db_file)
+            for p in media_paths:
+                tar.add(p, arcname=f"media/{p.relative_to(media_root).as_posix()}")
+        path = target_dir / name
+        partial.replace(path)
+        path.chmod(0o600)  # personal data: readable by the owner only
+    with transaction.atomic():
+        audit_record(
+            actor,
+            "backup",
+            object_type="backup",
+            object_id=name,
+            summary=f"备份数据库和上传文件到 {path}",
+            after={"counts": counts, "media_files": manifest["media_files"], "size": path.stat().st_size},
+        )
+    removed = _prune(target_dir, keep) if keep else []
+    return BackupResult(path=path, size=path.stat().st_size, manifest=manifest, removed=removed)
+
+
+def read_manifest(archive: Path) -> dict:
+    """The manifest of ``archive``; raises BackupError if it is not a Zugong backup of a known format."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            member = tar.extractfile("manifest.json")
+            manifest = json.loads(member.read()) if member else None
+    except (tarfile.TarError, KeyError, OSError, json.JSONDecodeError) as exc:
+        raise BackupError(f"{archive} 不是组工系统的备份文件：{exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{archive} 的备份格式不受支持（{manifest.get('format') if isinstance(manifest, dict) else '无'}）")
+    return manifest
+
+
+@dataclass
+class RestoreResult:
+    """The manifest restored from, the row counts found after restoring, and warnings (Chinese)."""
+
+    manifest: dict
+    counts: dict[str, int]
+    warnings: list[str]
+
+
+def _has_data() -> bool:
+    try:
+        with connection.cursor() as cur:
+            cur.execute('SELECT 1 FROM "core_person" LIMIT 1')
+            return cur.fetchone() is not None
+    except Exception:  # no tables yet: an empty database
+        return False
+
+
+def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_keys: bool = False) -> RestoreResult:
+    """Replace the current database and uploaded files with those of ``archive``.
+
+    Refuses (BackupError) when the archive is damaged (a file's SHA-256 differs from the manifest),
+    when it was made on the other database vendor, when the current database already holds people
+    and ``force`` is not set, and when the keys of this environment are not those the backup's
+    身份证号 were encrypted and indexed with, unless ``ignore_keys``. Stop the server first: SQLite is
+    overwritten page by page through its backup API, PostgreSQL with ``pg_restore --clean
+    --single-transaction``. Writes a ``restore`` audit event into the restored database.
+    """
+    archive = Path(archive)
+    manifest = read_manifest(archive)
+    if manifest["database"] != connection.vendor:
+        raise BackupError(f"备份来自 {manifest['database']} 数据库，当前为 {connection.vendor}，不能直接恢复")
+    warnings: list[str] = []
+    current = crypto.key_fingerprint()
+    saved = manifest.get("keys", {})
+    missing = sorted(set(saved.get("field_key_ids", [])) - set(current["field_key_ids"]))
+    if missing or saved.get("blind_index") != current["blind_index"]:
+        problem = (
+            f"当前环境缺少加密密钥 {missing}，身份证号和电话将无法解密" if missing else "盲索引密钥与备份时不同，按身份证号查找和查重将失效"
+        )
+        if not ignore_keys:
+            raise BackupError(f"密钥不匹配：{problem}。请先配置备份时使用的密钥")
+        warnings.append(problem)
+    if _has_data() and not force:
+        raise BackupError("当前数据库已有数据；确认要用备份覆盖时请加 --force")
+    with tempfile.TemporaryDirectory(prefix="zugong-restore-") as tmp:
+        work = Path(tmp)
+        with tarfile.open(archive, "r:gz") as tar:
+            tar.extractall(work, filter="data")
+        for rel, digest in manifest["files"].items():
+            got = work / rel
+            if not got.is_file() or _sha256(got) != digest:
+                raise BackupError(f"备份文件已损坏：{rel} 缺失或校验值不符")
+        db_file = work / manifest["database_file"]
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            src = sqlite3.connect(db_file)
+            try:
+                src.backup(connection.connection)
+            finally:
+                src.close()
+        else:
+            connection.close()
+            args, env = _pg_args()
+            _run(
+                [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", *args, str(db_file)],
+                env,
+                "pg_restore",
+            )
+        media_root = Path(settings.MEDIA_ROOT)
+        for rel in manifest["files"]:
+            if rel.startswith("media/"):
+                dest = media_root / rel.removeprefix("media/")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(work / rel, dest)
+    counts = table_counts()
+    for table, n in manifest["counts"].items():
+        if counts.get(table) != n:
+            warnings.append(f"{table} 恢复后 {counts.get(table)} 行，备份时 {n} 行")
+    with transaction.atomic():
+        audit_record(
+            actor,
+            "restore",
+            object_type="backup",
+            object_id=archive.name,
+            summary=f"从 {archive.name}（{manifest['created_at'][:19]}）恢复数据库和上传文件",
+            after={"counts": counts, "warnings": warnings},
+        )
+    return RestoreResult(manifest=manifest, counts=counts, warnings=warnings)
+

@@ -1,0 +1,139 @@
+"""``zugong backup`` / ``zugong restore`` (zugong.core.backup): archive contents, refusals, round trips."""
+
+import datetime as dt
+import io
+import json
+import tarfile
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from zugong.core import backup, crypto
+from zugong.core.audit import SYSTEM
+from zugong.core.backup import BackupError, backup_create, backup_restore, read_manifest
+from zugong.core.models import AuditEvent, Person
+from zugong.core.testing import build_test_city
+from zugong.orgs.tests.people import make_member, make_person
+
+# Transactional: SQLite's online backup reads committed pages, so the data must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def city():
+    test_city = build_test_city()
+    for n, name in enumerate(("王芳", "李强", "张伟"), start=1):
+        make_member(make_person(name, n, birth=dt.date(1980, 5, 17)), test_city.orgs["jinan_branch"], joined=dt.date(2010, 7, 1))
+    return test_city
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    root = tmp_path / "media"
+    (root / "work").mkdir(parents=True)
+    (root / "work" / "plan.txt").write_text("重点任务", encoding="utf-8")
+    settings.MEDIA_ROOT = root
+    return root
+
+
+def _members(archive):
+    with tarfile.open(archive, "r:gz") as tar:
+        return {m.name: m for m in tar.getmembers()}
+
+
+def test_it_writes_one_archive_with_manifest_counts_checksums_and_media(city, media, tmp_path):
+    result = backup_create(actor=SYSTEM, target_dir=tmp_path / "out")
+    names = _members(result.path)
+    db_file = "zugong.sqlite3" if connection.vendor == "sqlite" else "zugong.pgdump"
+    assert {"manifest.json", db_file, "media/work/plan.txt"} <= set(names)
+    manifest = read_manifest(result.path)
+    assert manifest["counts"]["core_person"] == Person.objects.count() > 0
+    assert manifest["database"] == connection.vendor
+    assert set(manifest["files"]) == {db_file, "media/work/plan.txt"}
+    assert manifest["keys"] == crypto.key_fingerprint()
+    assert "members" in manifest["migrations"]
+    assert result.path.stat().st_mode & 0o777 == 0o600  # personal data
+    assert not list((tmp_path / "out").glob(".*partial"))
+    event = AuditEvent.objects.get(action="backup")
+    assert event.after["counts"]["core_person"] == manifest["counts"]["core_person"]
+
+
+def test_it_never_puts_the_keys_into_the_archive(city, media, tmp_path, settings):
+    result = backup_create(actor=SYSTEM, target_dir=tmp_path / "out")
+    keys_dir = settings.ZUGONG_HOME / "keys"
+    secrets = [p.read_text().strip() for p in keys_dir.iterdir()] if keys_dir.exists() else []
+    with tarfile.open(result.path, "r:gz") as tar:
+        blob = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
+    assert not any(key in blob for s in secrets for key in (s.encode(), s.split(":")[-1].encode()))
+    assert not any(name.startswith("keys") for name in _members(result.path))
+
+
+def test_it_keeps_only_the_newest_archives(city, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "none"
+    out = tmp_path / "out"
+    out.mkdir()
+    for stamp in ("20250101-000000", "20250102-000000"):
+        (out / f"zugong-backup-{stamp}.tar.gz").write_bytes(b"old")
+    result = backup_create(actor=SYSTEM, target_dir=out, keep=2)
+    assert [p.name for p in result.removed] == ["zugong-backup-20250101-000000.tar.gz"]
+    assert sorted(p.name for p in out.iterdir()) == ["zugong-backup-20250102-000000.tar.gz", result.path.name]
+    with pytest.raises(BackupError, match="至少为1"):
+        backup_create(actor=SYSTEM, target_dir=out, keep=0)
+
+
+def _tampered(archive, tmp_path):
+    """A copy of ``archive`` whose database file differs from the checksum in its manifest."""
+    bad = tmp_path / "bad.tar.gz"
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(bad, "w:gz") as dst:
+        for m in src.getmembers():
+            data = src.extractfile(m).read()
+            if m.name.startswith("zugong."):
+                data = data[:-10] + b"\0" * 10
+            m.size = len(data)
+            dst.addfile(m, io.BytesIO(data))
+    return bad
+
+
+def test_it_refuses_damaged_foreign_and_mismatched_archives(city, media, tmp_path, monkeypatch):
+    good = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    with pytest.raises(BackupError, match="当前数据库已有数据"):
+        backup_restore(actor=SYSTEM, archive=good)
+    with pytest.raises(BackupError, match="已损坏"):
+        backup_restore(actor=SYSTEM, archive=_tampered(good, tmp_path), force=True)
+    not_ours = tmp_path / "x.tar.gz"
+    with tarfile.open(not_ours, "w:gz") as tar:
+        blob = json.dumps({"format": 99}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(blob)
+        tar.addfile(info, io.BytesIO(blob))
+    with pytest.raises(BackupError, match="格式不受支持"):
+        backup_restore(actor=SYSTEM, archive=not_ours, force=True)
+    (tmp_path / "junk.tar.gz").write_bytes(b"junk")
+    with pytest.raises(BackupError, match="不是组工系统的备份文件"):
+        read_manifest(tmp_path / "junk.tar.gz")
+    other = {**crypto.key_fingerprint(), "blind_index": "0" * 16}
+    monkeypatch.setattr(backup.crypto, "key_fingerprint", lambda: other)
+    with pytest.raises(BackupError, match="盲索引密钥与备份时不同"):
+        backup_restore(actor=SYSTEM, archive=good, force=True)
+
+
+def test_it_restores_the_database_and_the_uploaded_files(city, media, tmp_path):
+    before = Person.objects.count()
+    archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    make_person("赵敏", 9, birth=dt.date(1990, 1, 1))  # written after the backup: gone after the restore
+    (media / "work" / "plan.txt").unlink()
+    assert Person.objects.count() == before + 1
+    result = backup_restore(actor=SYSTEM, archive=archive, force=True)
+    assert Person.objects.count() == before == result.counts["core_person"]
+    assert result.warnings == []
+    assert (media / "work" / "plan.txt").read_text(encoding="utf-8") == "重点任务"
+    # the backup's own event is written after the snapshot, so the restored log ends with the restore
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == ["restore"]
+
+
+def test_it_runs_as_a_command(city, media, tmp_path):
+    out = io.StringIO()
+    call_command("backup", "-o", str(tmp_path / "out"), "--keep", "3", stdout=out)
+    text = out.getvalue()
+    assert "已备份到" in text and "不含加密密钥" in text
