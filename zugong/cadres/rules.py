@@ -52,10 +52,18 @@ SOURCE_DEMOTION = CIVIL_SERVANT_LAW + "第五十条第二款：公务员在年�
 SOURCE_DISMISSAL = CIVIL_SERVANT_LAW + "第八十八条第（一）项：在年度考核中，连续两年被确定为不称职的，予以辞退"
 # 不适宜担任现职的情形: 第五条 (two independent sources agree on the article).
 SOURCE_CIRCUMSTANCES = SOURCE_UP_DOWN + "第五条"
-# Waiting periods after 免职 / 降职: neither the wording nor the article of the 2022 规定 could be
-# verified (条款号未核实). The figures are the project's rule (REGULATIONS.md, issue 4); the verified
-# official wording differs — see the note at check_waiting_period and decision 0006.
-SOURCE_WAITING = SOURCE_UP_DOWN + "：免职的，一年内不得担任领导职务；降职的，两年内不得提拔"
+# Waiting periods (影响期) after an adjustment. The official wording found is 共产党员网's Q&A on
+# 《党政领导干部选拔任用工作条例》（2019） (www.12371.cn/2020/05/25/ARTI1590397237667665.shtml; 条款号未核实),
+# which distinguishes accountability from unsuitability; the official text wins over REGULATIONS.md
+# ("after removal no leadership post for 1 year"), see decision 0006. For 降职 the official text
+# defers to "有关规定"; the 2-year bar on promotion is the project's default from REGULATIONS.md.
+SOURCE_SELECTION = "《党政领导干部选拔任用工作条例》（2019）"
+SOURCE_WAITING_ACCOUNTABLE = (SOURCE_SELECTION + "（条款号未核实）：引咎辞职、责令辞职和因问责被免职的党政领导干部，"
+                              "一年内不安排领导职务，两年内不得担任高于原任职务层次的领导职务")
+SOURCE_WAITING_UNSUITABLE = SOURCE_SELECTION + "（条款号未核实）：因不适宜担任现职调离岗位、免职的，一年内不得提拔"
+SOURCE_WAITING_DEMOTED = (SOURCE_UP_DOWN + "：降职的，两年内不得提拔（本系统默认；选拔任用条例原文为"
+                          "“降职使用的干部重新提拔，按照有关规定执行”）")
+SOURCE_WAITING = "；".join((SOURCE_WAITING_ACCOUNTABLE, SOURCE_WAITING_UNSUITABLE, SOURCE_WAITING_DEMOTED))
 
 class RuleViolation(ValueError):
     """A write refused by a rule. ``str(exc)`` is the Chinese reason; ``source`` the citation."""
@@ -262,7 +270,7 @@ def top_ranking_cut(participants: int, share: Decimal = TOP_RANKING_SHARE) -> in
 
 
 # ----------------------------------------------------------------------------------------------
-# Waiting periods after removal / demotion (能上能下规定 2022)
+# Waiting periods after adjustments (选拔任用条例 2019, 能上能下规定 2022)
 # ----------------------------------------------------------------------------------------------
 def add_years(d: dt.date, years: int) -> dt.date:
     """``d`` plus ``years`` calendar years (29 Feb → 28 Feb)."""
@@ -272,23 +280,42 @@ def add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
-def check_waiting_period(*, removed_on: dt.date | None, demoted_on: dt.date | None, on: dt.date,
-                         leadership_post: bool, promotion: bool) -> None:
-    """Refuse a leadership post within 1 year after a removal (免职) and a promotion within 2 years
-    after a demotion (降职). The period ends on the anniversary: allowed from ``removed_on + 1 year``.
+@dataclass(frozen=True)
+class WaitingDates:
+    """Effective dates of a cadre's latest completed adjustments that start a waiting period (None: none).
 
-    Source: ``SOURCE_WAITING`` — the project's rule (REGULATIONS.md, issue 4) under 《推进领导干部能上能下
-    规定》（2022）, whose own wording and article could not be verified (条款号未核实). The verified official
-    wording (共产党员网 12371.cn, 《党政领导干部选拔任用工作条例》（2019） Q&A 44; 条款号未核实) is different:
-    "引咎辞职、责令辞职和因问责被免职的党政领导干部，一年内不安排领导职务，两年内不得担任高于原任职务
-    层次的领导职务……因不适宜担任现职调离岗位、免职的，一年内不得提拔。降职使用的干部重新提拔，按照有关
-    规定执行。" The behaviour is left as it was until the official text of the 2022 规定 is read; the
-    proposed change (which also needs ``services/career.py``) is in docs/decisions/0006-regulation-citations.md.
+    ``accountable_on``: 引咎辞职, 责令辞职 or 因问责被免职; ``unsuitable_on``: 调离岗位, 平职调整,
+    改任职级 or 免职 because unsuitable for the post; ``demoted_on``: 降职.
     """
-    if leadership_post and removed_on is not None and on < add_years(removed_on, 1):
-        raise RuleViolation(f"该干部于{removed_on:%Y.%m.%d}被免职，{add_years(removed_on, 1):%Y.%m.%d}前不得担任领导职务", SOURCE_WAITING)
-    if promotion and demoted_on is not None and on < add_years(demoted_on, 2):
-        raise RuleViolation(f"该干部于{demoted_on:%Y.%m.%d}被降职，{add_years(demoted_on, 2):%Y.%m.%d}前不得提拔", SOURCE_WAITING)
+
+    accountable_on: dt.date | None = None
+    unsuitable_on: dt.date | None = None
+    demoted_on: dt.date | None = None
+
+
+def check_waiting_period(*, dates: WaitingDates, on: dt.date, leadership_post: bool, promotion: bool) -> None:
+    """Refuse an appointment or rank on ``on`` that a waiting period bars (RuleViolation with its source).
+
+    - after 引咎辞职 / 责令辞职 / 因问责被免职: no leadership post within 1 year, and no leadership
+      post above the former level within 2 years (``SOURCE_WAITING_ACCOUNTABLE``);
+    - after 调离岗位 / 免职 (and 平职调整, 改任职级) for unsuitability: no promotion within 1 year
+      (``SOURCE_WAITING_UNSUITABLE``);
+    - after 降职: no promotion within 2 years (``SOURCE_WAITING_DEMOTED``, the project's default).
+
+    ``leadership_post``: the new post is a leadership post; ``promotion``: it is above the cadre's
+    current level (or a higher 职级). Each period ends on the anniversary: allowed from ``date + N years``.
+    """
+    a, u, d = dates.accountable_on, dates.unsuitable_on, dates.demoted_on
+    if a is not None and leadership_post and on < add_years(a, 1):
+        raise RuleViolation(f"该干部于{a:%Y.%m.%d}引咎辞职、被责令辞职或因问责被免职，{add_years(a, 1):%Y.%m.%d}前不安排领导职务",
+                            SOURCE_WAITING_ACCOUNTABLE)
+    if a is not None and leadership_post and promotion and on < add_years(a, 2):
+        raise RuleViolation(f"该干部于{a:%Y.%m.%d}引咎辞职、被责令辞职或因问责被免职，{add_years(a, 2):%Y.%m.%d}前不得担任高于"
+                            "原任职务层次的领导职务", SOURCE_WAITING_ACCOUNTABLE)
+    if u is not None and promotion and on < add_years(u, 1):
+        raise RuleViolation(f"该干部于{u:%Y.%m.%d}因不适宜担任现职被调整，{add_years(u, 1):%Y.%m.%d}前不得提拔", SOURCE_WAITING_UNSUITABLE)
+    if d is not None and promotion and on < add_years(d, 2):
+        raise RuleViolation(f"该干部于{d:%Y.%m.%d}被降职，{add_years(d, 2):%Y.%m.%d}前不得提拔", SOURCE_WAITING_DEMOTED)
 
 
 #: ``SOURCE_CIRCUMSTANCES`` (《推进领导干部能上能下规定》（2022）第五条): the 15 circumstances of 不适宜担任现职.
@@ -327,6 +354,9 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("apologize", "公开道歉"), ("resign", "引咎辞职"),
 )  # fmt: skip
 MEASURE_LABELS = dict(MEASURES)
-#: Measures whose completion starts the 1-year bar on leadership posts / the 2-year bar on promotion.
-REMOVAL_MEASURES = ("remove", "order_resign", "resign", "rank_only")
+#: Measures whose completion starts a waiting period (see ``check_waiting_period``):
+#: 引咎辞职 / 责令辞职 — and 免职 when the case rests on a 问责 decision — are accountability;
+#: 调离岗位 / 平职调整 / 改任职级 / 免职 for unsuitability bar promotion for a year; 降职 for two.
+ACCOUNTABILITY_MEASURES = ("order_resign", "resign")
+UNSUITABLE_MEASURES = ("reassign", "lateral", "rank_only", "remove")
 DEMOTION_MEASURES = ("demote",)

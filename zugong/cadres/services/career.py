@@ -17,9 +17,11 @@ from django.http import Http404
 from zugong.cadres import rules
 from zugong.cadres.access import require_admin_of, require_manage
 from zugong.cadres.models import (
+    AdjustmentCase,
     Appointment,
     Cadre,
     CadreRank,
+    EvidenceKind,
     LeadershipTeam,
     ManagementLevel,
     Post,
@@ -46,16 +48,23 @@ def quota_holders(team: LeadershipTeam, kind: str, on: dt.date, *, exclude_cadre
     return qs.values("cadre").distinct().count()
 
 
-def waiting_dates(cadre: Cadre) -> tuple[dt.date | None, dt.date | None]:
-    """(latest removal date, latest demotion date) from the cadre's completed adjustment cases."""
-    try:
-        from zugong.cadres.models import AdjustmentCase
-    except ImportError:  # the up-and-down model is added by a later migration
-        return None, None
+def waiting_dates(cadre: Cadre) -> rules.WaitingDates:
+    """The latest effective dates of the cadre's completed adjustments, by kind of waiting period.
+
+    A 免职 counts as 因问责被免职 when the case rests on a 问责处理 evidence record, else as removal
+    for unsuitability (see ``rules.check_waiting_period``).
+    """
     done = AdjustmentCase.objects.filter(cadre=cadre, effective_on__isnull=False)
-    removed = done.filter(measure__in=rules.REMOVAL_MEASURES).order_by("-effective_on").values_list("effective_on", flat=True).first()
-    demoted = done.filter(measure__in=rules.DEMOTION_MEASURES).order_by("-effective_on").values_list("effective_on", flat=True).first()
-    return removed, demoted
+    accountable_removal = Q(measure="remove", evidence__kind=EvidenceKind.ACCOUNTABILITY)
+
+    def latest(q: Q) -> dt.date | None:
+        return done.filter(q).order_by("-effective_on").values_list("effective_on", flat=True).first()
+
+    return rules.WaitingDates(
+        accountable_on=latest(Q(measure__in=rules.ACCOUNTABILITY_MEASURES) | accountable_removal),
+        unsuitable_on=latest(Q(measure__in=rules.UNSUITABLE_MEASURES) & ~Q(pk__in=done.filter(accountable_removal).values("pk"))),
+        demoted_on=latest(Q(measure__in=rules.DEMOTION_MEASURES)),
+    )
 
 
 def check_appointment(cadre: Cadre, post: Post, start: dt.date) -> None:
@@ -68,9 +77,8 @@ def check_appointment(cadre: Cadre, post: Post, start: dt.date) -> None:
         quota = PostQuota.objects.filter(team_id=post.team_id, kind=kind).values_list("number", flat=True).first()
         holders = quota_holders(post.team, kind, start, exclude_cadre=cadre)
         rules.check_post_quota(team_name=post.team.name, kind=kind, quota=quota, holders=holders)
-    removed, demoted = waiting_dates(cadre)
     rules.check_waiting_period(
-        removed_on=removed, demoted_on=demoted, on=start, leadership_post=kind is not None,
+        dates=waiting_dates(cadre), on=start, leadership_post=kind is not None,
         promotion=post.post_level < cadre.post_level and post.post_level in dict(codes.POST_LEVEL),
     )  # fmt: skip
 
@@ -138,7 +146,7 @@ def rank_grant(*, actor: Actor, scope: Scope, cadre: Cadre, rank: str, start: dt
     """晋升/任职级: ``cadre`` holds ``rank`` (code of rules.RANKS) from ``start``; the running rank ends then.
 
     Raises RuleViolation for an unknown rank, a start not after the running rank's start, or a
-    promotion inside the 2-year bar after a demotion.
+    promotion inside a waiting period (``rules.check_waiting_period``).
     """
     require_manage(scope, cadre)
     if rank not in rules.RANK_LABELS:
@@ -148,8 +156,7 @@ def rank_grant(*, actor: Actor, scope: Scope, cadre: Cadre, rank: str, start: dt
         raise rules.RuleViolation(f"现任职级{current.get_rank_display()}自{current.start:%Y.%m.%d}起，新职级时间应晚于该日")
     if current is not None and current.rank == rank:
         raise rules.RuleViolation(f"已任{current.get_rank_display()}")
-    removed, demoted = waiting_dates(cadre)
-    rules.check_waiting_period(removed_on=removed, demoted_on=demoted, on=start, leadership_post=False,
+    rules.check_waiting_period(dates=waiting_dates(cadre), on=start, leadership_post=False,
                                promotion=rules.rank_is_promotion(current.rank if current else None, rank))
     if current is not None:
         current.end = start

@@ -22,6 +22,7 @@ from zugong.cadres.models import (
     EntryRoute,
     ErrorTolerance,
     Evidence,
+    EvidenceKind,
     PoolTarget,
     Post,
     ReserveEntry,
@@ -169,8 +170,9 @@ def development_add(*, actor: Actor, scope: Scope, entry: ReserveEntry, kind: st
 @transaction.atomic
 def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[str], measure: str, motion_on: dt.date,
               evidence: list[Evidence] | None = None, decision: str = "") -> AdjustmentCase:
-    """Open a case (动议): at least one circumstance of 第五条, the proposed measure, the evidence attached
-    (the cadre's own records).
+    """Open a case (动议): at least one circumstance of 第五条 — or, for an accountability case, a 问责处理
+    record among the evidence —, the proposed measure, the evidence attached (the cadre's own records).
+    A 免职 resting on a 问责处理 record starts the accountability waiting period (``career.waiting_dates``).
 
     The case's steps are created from the measure's template (``zugong.cadres.procedures``, stored
     as ``AdjustmentCase.procedure``): the first step is done on ``motion_on`` with ``decision`` as its
@@ -178,8 +180,10 @@ def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[s
     adjustment procedure (see ``procedures``)."""
     require_manage(scope, cadre)
     known = dict(rules.CIRCUMSTANCES)
-    if not circumstances or any(c not in known for c in circumstances):
-        raise rules.RuleViolation("请选择不适宜担任现职的情形", rules.SOURCE_UP_DOWN + "第五条")
+    accountability = any(e.kind == EvidenceKind.ACCOUNTABILITY for e in evidence or [])
+    if any(c not in known for c in circumstances) or not (circumstances or accountability):
+        # a case rests on 第五条 circumstances, or (问责) on an accountability decision attached as evidence
+        raise rules.RuleViolation("请选择不适宜担任现职的情形，或附上问责处理决定", rules.SOURCE_CIRCUMSTANCES)
     if measure not in rules.MEASURE_LABELS:
         raise rules.RuleViolation("调整方式不正确")
     case = AdjustmentCase.objects.create(cadre=cadre, circumstances=sorted(set(circumstances)), measure=measure, motion_on=motion_on)

@@ -106,16 +106,40 @@ def test_it_runs_a_removal_case_and_enforces_the_one_year_bar(city, people):
     reserve.case_step(actor=a, scope=s, case=case, step="decision", on=D(2025, 4, 20), decision="同意免去其副镇长职务")
     reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
     assert not Appointment.objects.filter(cadre=cadre, end__isnull=True).exists()
-    assert career.waiting_dates(cadre) == (D(2025, 5, 1), None)
+    assert career.waiting_dates(cadre) == rules.WaitingDates(unsuitable_on=D(2025, 5, 1))
     team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
-    post = Post.objects.create(unit=team.unit, team=team, title="党委委员", post_level="42")
-    with pytest.raises(rules.RuleViolation, match="2026.05.01前不得担任领导职务"):
-        career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2026, 4, 30), document_no="金组〔2026〕1号")
-    plain = Post.objects.create(unit=team.unit, title="四级主任科员岗", post_level="50")
-    career.appointment_create(actor=a, scope=s, cadre=cadre, post=plain, start=D(2025, 6, 1), document_no="金组〔2025〕21号")
-    career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2026, 5, 1), document_no="金组〔2026〕1号")
+    same_level = Post.objects.create(unit=team.unit, team=team, title="党委委员", post_level="42")
+    higher = Post.objects.create(unit=team.unit, title="镇长", post_level="41")
+    # removed as unsuitable: no promotion for a year, but a post of the same level is not barred
+    # (选拔任用条例 2019: "因不适宜担任现职调离岗位、免职的，一年内不得提拔")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=same_level, start=D(2025, 6, 1), document_no="金组〔2025〕21号")
+    with pytest.raises(rules.RuleViolation, match="2026.05.01前不得提拔") as exc:
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=higher, start=D(2026, 4, 30), document_no="金组〔2026〕1号")
+    assert exc.value.source == rules.SOURCE_WAITING_UNSUITABLE
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=higher, start=D(2026, 5, 1), document_no="金组〔2026〕1号")
     reserve.case_follow_up(actor=a, scope=s, case=case, note="到新岗位后表现较好", propose_reuse_on=D(2026, 4, 1))
     assert AuditEvent.objects.filter(action="cadres.case_complete").exists()
+
+
+def test_it_bars_leadership_posts_for_a_year_after_a_removal_for_accountability(city, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    item = evidence.evidence_record(actor=a, scope=s, cadre=cadre, kind="accountability", on=D(2025, 3, 1),
+                                    title="因安全生产事故被问责", source_document="金问〔2025〕1号")
+    case = reserve.case_open(actor=a, scope=s, cadre=cadre, circumstances=[], measure="remove", motion_on=D(2025, 4, 1), evidence=[item])
+    decide(a, s, case, D(2025, 4, 20), "同意免去其副镇长职务")
+    reserve.case_complete(actor=a, scope=s, case=case, effective_on=D(2025, 5, 1), document_no="金组〔2025〕20号")
+    assert career.waiting_dates(cadre) == rules.WaitingDates(accountable_on=D(2025, 5, 1))
+    team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    same_level = Post.objects.create(unit=team.unit, team=team, title="党委委员", post_level="42")
+    higher = Post.objects.create(unit=team.unit, title="镇长", post_level="41")
+    with pytest.raises(rules.RuleViolation, match="2026.05.01前不安排领导职务") as exc:
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=same_level, start=D(2026, 4, 30), document_no="金组〔2026〕1号")
+    assert exc.value.source == rules.SOURCE_WAITING_ACCOUNTABLE
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=same_level, start=D(2026, 5, 1), document_no="金组〔2026〕1号")
+    with pytest.raises(rules.RuleViolation, match="2027.05.01前不得担任高于原任职务层次的领导职务"):
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=higher, start=D(2027, 4, 30), document_no="金组〔2027〕1号")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=higher, start=D(2027, 5, 1), document_no="金组〔2027〕1号")
 
 
 def test_it_demotes_to_a_lower_post_and_bars_promotion_for_two_years(city, people):

@@ -34,10 +34,12 @@ def test_it_cites_the_verified_articles_of_the_civil_servant_law():
 
 
 @pytest.mark.parametrize("name", ["SOURCE_APPRAISAL_QUOTA", "SOURCE_COMMENDATION", "SOURCE_THIRD_CLASS_MERIT",
-                                  "SOURCE_BASIC", "SOURCE_WAITING"])  # fmt: skip
+                                  "SOURCE_BASIC", "SOURCE_WAITING_ACCOUNTABLE", "SOURCE_WAITING_UNSUITABLE",
+                                  "SOURCE_WAITING_DEMOTED"])  # fmt: skip
 def test_it_claims_no_article_where_none_was_verified(name):
     source = getattr(rules, name)
-    assert source.startswith(("《公务员考核规定》（2020）：", "《推进领导干部能上能下规定》（2022）："))
+    assert source.startswith(("《公务员考核规定》（2020）：", "《推进领导干部能上能下规定》（2022）：",
+                              "《党政领导干部选拔任用工作条例》（2019）（条款号未核实）："))
     assert ARTICLE.search(source) is None
 
 
@@ -99,17 +101,30 @@ def test_it_demotes_once_and_dismisses_after_two_consecutive_incompetent_years_c
 
 
 def test_it_ends_the_waiting_periods_on_the_anniversary_with_their_citation():
-    removed, demoted = D(2025, 5, 1), D(2025, 2, 1)
+    W, check = rules.WaitingDates, rules.check_waiting_period
+    out = D(2025, 5, 1)
+    # accountability (引咎辞职、责令辞职、因问责被免职): no leadership post 1 year, nothing higher 2 years
     with pytest.raises(rules.RuleViolation) as exc:
-        rules.check_waiting_period(removed_on=removed, demoted_on=None, on=D(2026, 4, 30), leadership_post=True,
-                                   promotion=False)  # fmt: skip
-    assert exc.value.source == rules.SOURCE_WAITING and "2026.05.01前不得担任领导职务" in str(exc.value)
-    rules.check_waiting_period(removed_on=removed, demoted_on=None, on=D(2026, 5, 1), leadership_post=True, promotion=False)
+        check(dates=W(accountable_on=out), on=D(2026, 4, 30), leadership_post=True, promotion=False)
+    assert exc.value.source == rules.SOURCE_WAITING_ACCOUNTABLE and "2026.05.01前不安排领导职务" in str(exc.value)
+    check(dates=W(accountable_on=out), on=D(2026, 5, 1), leadership_post=True, promotion=False)
+    check(dates=W(accountable_on=out), on=D(2025, 6, 1), leadership_post=False, promotion=False)  # a non-leading post
+    with pytest.raises(rules.RuleViolation, match="2027.05.01前不得担任高于原任职务层次的领导职务"):
+        check(dates=W(accountable_on=out), on=D(2027, 4, 30), leadership_post=True, promotion=True)
+    check(dates=W(accountable_on=out), on=D(2027, 5, 1), leadership_post=True, promotion=True)
+    # unsuitable (调离岗位、免职): promotion barred 1 year; a post of the same level is not
+    check(dates=W(unsuitable_on=out), on=D(2025, 6, 1), leadership_post=True, promotion=False)
     with pytest.raises(rules.RuleViolation) as exc:
-        rules.check_waiting_period(removed_on=None, demoted_on=demoted, on=D(2027, 1, 31), leadership_post=False,
-                                   promotion=True)  # fmt: skip
-    assert exc.value.source == rules.SOURCE_WAITING and "2027.02.01前不得提拔" in str(exc.value)
-    rules.check_waiting_period(removed_on=None, demoted_on=demoted, on=D(2027, 2, 1), leadership_post=False, promotion=True)
+        check(dates=W(unsuitable_on=out), on=D(2026, 4, 30), leadership_post=True, promotion=True)
+    assert exc.value.source == rules.SOURCE_WAITING_UNSUITABLE and "2026.05.01前不得提拔" in str(exc.value)
+    check(dates=W(unsuitable_on=out), on=D(2026, 5, 1), leadership_post=True, promotion=True)
+    # demotion: promotion barred 2 years (the project's default; the 2019 条例 defers to 有关规定)
+    demoted = D(2025, 2, 1)
+    with pytest.raises(rules.RuleViolation) as exc:
+        check(dates=W(demoted_on=demoted), on=D(2027, 1, 31), leadership_post=False, promotion=True)
+    assert exc.value.source == rules.SOURCE_WAITING_DEMOTED and "2027.02.01前不得提拔" in str(exc.value)
+    check(dates=W(demoted_on=demoted), on=D(2027, 2, 1), leadership_post=False, promotion=True)
+    assert "条款号未核实" in rules.SOURCE_WAITING_ACCOUNTABLE and "按照有关规定执行" in rules.SOURCE_WAITING_DEMOTED
 
 
 def test_it_lists_the_fifteen_circumstances_of_article_5_in_order():
