@@ -22,7 +22,7 @@ NAVIGATION = (
         ),
     ),
     ("人才", ()),
-    ("工作落实", (("文件与任务", "work:documents"), ("本单位任务", "work:my_unit"), ("季末评议", "work:review"))),
+    ("工作落实", (("文件与任务", "work:documents"), ("本单位任务", "work:my_unit"), ("季末评议", "work:review"), ("预警天数", "work:thresholds"))),
     ("统计", (("统计总览", "web:dashboard"), ("讲话数据", "stats:figures"), ("统计报表", "stats:tables"))),
     ("系统", (("审计日志", "web:audit"),)),
 )
