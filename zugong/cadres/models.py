@@ -599,3 +599,138 @@ class EvidenceImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.get_status_display()}"
+
+
+# ------------------------------------------------------------------------------------------------
+# The cadre's profile for the 干部任免审批表 (issue 4 §5): photo, 出生地, 健康状况, education blocks,
+# and 家庭主要成员及重要社会关系
+# ------------------------------------------------------------------------------------------------
+#: 政治面貌 of family members: GB/T 4762-1984 《政治面貌代码》 codes, labelled with the short forms the
+#: 干部任免审批表 prints (e.g. 01 中国共产党党员 → 中共党员). Kept here until core's code tables take it.
+POLITICAL_STATUS: tuple[tuple[str, str], ...] = (
+    ("01", "中共党员"), ("02", "中共预备党员"), ("03", "共青团员"), ("04", "民革党员"), ("05", "民盟盟员"),
+    ("06", "民建会员"), ("07", "民进会员"), ("08", "农工党党员"), ("09", "致公党党员"), ("10", "九三学社社员"),
+    ("11", "台盟盟员"), ("12", "无党派人士"), ("13", "群众"),
+)  # fmt: skip
+POLITICAL_STATUS_LABELS = dict(POLITICAL_STATUS)
+#: Longer names and common variants → GB/T 4762 code (the official long names included).
+POLITICAL_STATUS_BY_TEXT = {
+    **{label: code for code, label in POLITICAL_STATUS}, **{code: code for code, _ in POLITICAL_STATUS},
+    "中国共产党党员": "01", "党员": "01", "共产党员": "01", "中国共产党预备党员": "02", "预备党员": "02",
+    "中国共产主义青年团团员": "03", "团员": "03", "中国国民党革命委员会会员": "04", "民革会员": "04",
+    "中国民主同盟盟员": "05", "中国民主建国会会员": "06", "中国民主促进会会员": "07", "中国农工民主党党员": "08",
+    "中国致公党党员": "09", "九三学社": "10", "台湾民主自治同盟盟员": "11", "无党派民主人士": "12", "无党派": "12",
+}  # fmt: skip
+
+
+class Relation(models.TextChoices):
+    """称谓 of a family member or important social relation, as the 干部任免审批表 writes it."""
+
+    WIFE = "wife", "妻子"
+    HUSBAND = "husband", "丈夫"
+    SON = "son", "儿子"
+    DAUGHTER = "daughter", "女儿"
+    FATHER = "father", "父亲"
+    MOTHER = "mother", "母亲"
+    WIFE_FATHER = "wife_father", "岳父"
+    WIFE_MOTHER = "wife_mother", "岳母"
+    HUSBAND_FATHER = "husband_father", "公公"
+    HUSBAND_MOTHER = "husband_mother", "婆婆"
+    DAUGHTER_IN_LAW = "daughter_in_law", "儿媳"
+    SON_IN_LAW = "son_in_law", "女婿"
+    ELDER_BROTHER = "elder_brother", "哥哥"
+    ELDER_SISTER = "elder_sister", "姐姐"
+    YOUNGER_BROTHER = "younger_brother", "弟弟"
+    YOUNGER_SISTER = "younger_sister", "妹妹"
+    GRANDSON = "grandson", "孙子"
+    GRANDDAUGHTER = "granddaughter", "孙女"
+
+
+def photo_upload_to(instance: CadreProfile, filename: str) -> str:
+    """Photos go under MEDIA_ROOT/cadre_photos/ with a random name (never the uploader's name or the
+    cadre's id: the path says nothing about whose photo it is)."""
+    import secrets
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"cadre_photos/{secrets.token_hex(16)}.{'png' if ext == 'png' else 'jpg'}"
+
+
+def _code_or_blank(field: str, table: tuple[tuple[str, str], ...]) -> models.Q:
+    return models.Q(**{field: ""}) | models.Q(**{f"{field}__in": [c for c, _ in table]})
+
+
+class CadreProfile(models.Model):
+    """What the 干部任免审批表 asks beyond Person and Cadre: 照片, 出生地, 健康状况, 专业技术职务,
+    熟悉专业有何专长 and the two 学历学位 blocks (全日制教育 / 在职教育: 学历 GB/T 4658 code, 学位
+    GB/T 6864 code, 毕业院校系及专业). One per cadre, created on first write (absent = all empty).
+
+    ``birthplace_code`` is a 行政区划代码 of 6, 9 or 12 digits ('' when unknown) and ``birthplace`` the
+    place name as printed. ``photo`` is a JPEG (or PNG when Pillow is unavailable) of at most 2 MB under
+    MEDIA_ROOT/cadre_photos/, served only by the scoped view ``cadres:photo`` (personal data: never
+    a public media URL). Person.education/degree stay the highest level, for statistics.
+    """
+
+    cadre = models.OneToOneField(Cadre, on_delete=models.CASCADE, related_name="profile")
+    photo = models.FileField("照片", upload_to=photo_upload_to, blank=True, max_length=120)
+    photo_updated_at = models.DateTimeField("照片更新时间", null=True, blank=True)
+    birthplace_code = models.CharField("出生地（区划代码）", max_length=12, blank=True)
+    birthplace = models.CharField("出生地", max_length=60, blank=True)
+    health = models.CharField("健康状况", max_length=20, blank=True)
+    tech_title = models.CharField("专业技术职务", max_length=60, blank=True)
+    specialty = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    fulltime_education = models.CharField("全日制教育学历", max_length=2, choices=codes.EDUCATION, blank=True)
+    fulltime_degree = models.CharField("全日制教育学位", max_length=1, choices=codes.DEGREE, blank=True)
+    fulltime_school = models.CharField("全日制教育毕业院校系及专业", max_length=120, blank=True)
+    inservice_education = models.CharField("在职教育学历", max_length=2, choices=codes.EDUCATION, blank=True)
+    inservice_degree = models.CharField("在职教育学位", max_length=1, choices=codes.DEGREE, blank=True)
+    inservice_school = models.CharField("在职教育毕业院校系及专业", max_length=120, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部任免审批表信息"
+        constraints = [
+            models.CheckConstraint(condition=_code_or_blank("fulltime_education", codes.EDUCATION), name="cadreprofile_fulltime_edu_gbt4658"),
+            models.CheckConstraint(condition=_code_or_blank("inservice_education", codes.EDUCATION), name="cadreprofile_inservice_edu_gbt4658"),
+            models.CheckConstraint(condition=_code_or_blank("fulltime_degree", codes.DEGREE), name="cadreprofile_fulltime_degree_gbt6864"),
+            models.CheckConstraint(condition=_code_or_blank("inservice_degree", codes.DEGREE), name="cadreprofile_inservice_degree_gbt6864"),
+            models.CheckConstraint(
+                condition=models.lookups.In(models.functions.Length("birthplace_code"), [0, 6, 9, 12]),
+                name="cadreprofile_birthplace_code_length",
+            ),
+            models.CheckConstraint(condition=models.Q(photo="") | models.Q(photo__startswith="cadre_photos/"), name="cadreprofile_photo_folder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} 任免审批表信息"
+
+
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系 of a cadre, in the order the form lists them (``sort``, then id).
+
+    ``birth_date`` is the first of the month when only the month is known (the form prints "yyyy.mm"),
+    None when unknown (e.g. deceased relatives, whose ``work`` then says 已去世). ``political_status`` is a
+    GB/T 4762 code of :data:`POLITICAL_STATUS` ('' when not given).
+    """
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("称谓", max_length=16, choices=Relation.choices)
+    name = models.CharField("姓名", max_length=40)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    political_status = models.CharField("政治面貌", max_length=2, choices=POLITICAL_STATUS, blank=True)
+    work = models.CharField("工作单位及职务", max_length=120, blank=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "家庭主要成员及重要社会关系"
+        ordering = ["cadre", "sort", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(relation__in=Relation.values), name="familymember_relation_known"),
+            models.CheckConstraint(condition=_code_or_blank("political_status", POLITICAL_STATUS), name="familymember_political_gbt4762"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="familymember_name_required"),
+            # "not in the future" needs today's date, which a CHECK may not read (SQLite refuses
+            # non-deterministic functions there): the service checks it; the database keeps the floor.
+            models.CheckConstraint(condition=models.Q(birth_date__isnull=True) | models.Q(birth_date__gte="1900-01-01"), name="familymember_birth_after_1900"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.name}"
