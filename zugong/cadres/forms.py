@@ -6,6 +6,7 @@ from django import forms
 
 from zugong.cadres import rules
 from zugong.cadres.models import (
+    POLITICAL_STATUS,
     AwardLevel,
     CaseStep,
     DevelopmentRecord,
@@ -13,6 +14,7 @@ from zugong.cadres.models import (
     ErrorTolerance,
     EvidenceKind,
     NotGraded,
+    Relation,
     ReserveStatus,
     Sector,
     UnitCategory,
@@ -124,6 +126,9 @@ class PoolTargetForm(forms.Form):
 
 
 class ReserveStatusForm(forms.Form):
+    """状态变更: status and date. The optional 变更原因 / 依据文件 are read by ``views_reserve.StatusNoteForm``
+    (kept there: declaring them here too would pass them twice to ``reserve_set_status``)."""
+
     status = forms.ChoiceField(label="状态", choices=ReserveStatus.choices)
     on = forms.DateField(label="日期")
 
@@ -172,3 +177,53 @@ class ToleranceForm(forms.Form):
     decided_on = forms.DateField(label="认定时间")
     document_no = forms.CharField(label="认定文号", max_length=60)
     reasoning = forms.CharField(label="认定理由", max_length=300, required=False)
+
+
+# ------------------------------------------------------------------------------------------------
+# 任免审批表 profile, family members and photo (``services.profile``)
+# ------------------------------------------------------------------------------------------------
+_BLANK = [("", "—")]
+
+
+class ProfileForm(forms.Form):
+    """The profile fields of ``services.profile.ProfileData`` (codes from GB/T 4658 and GB/T 6864)."""
+
+    birthplace = forms.CharField(label="出生地", max_length=60, required=False)
+    birthplace_code = forms.RegexField(label="出生地区划代码", regex=r"^(\d{6}|\d{9}|\d{12})$", required=False,
+                                       error_messages={"invalid": "出生地区划代码应为6位、9位或12位数字"})  # fmt: skip
+    health = forms.CharField(label="健康状况", max_length=20, required=False)
+    tech_title = forms.CharField(label="专业技术职务", max_length=60, required=False)
+    specialty = forms.CharField(label="熟悉专业有何专长", max_length=200, required=False)
+    fulltime_education = forms.ChoiceField(label="全日制教育学历", choices=_BLANK + list(codes.EDUCATION), required=False)
+    fulltime_degree = forms.ChoiceField(label="全日制教育学位", choices=_BLANK + list(codes.DEGREE), required=False)
+    fulltime_school = forms.CharField(label="全日制教育毕业院校系及专业", max_length=120, required=False)
+    inservice_education = forms.ChoiceField(label="在职教育学历", choices=_BLANK + list(codes.EDUCATION), required=False)
+    inservice_degree = forms.ChoiceField(label="在职教育学位", choices=_BLANK + list(codes.DEGREE), required=False)
+    inservice_school = forms.CharField(label="在职教育毕业院校系及专业", max_length=120, required=False)
+
+
+class FamilyMemberForm(forms.Form):
+    """One row of 家庭主要成员及重要社会关系."""
+
+    relation = forms.ChoiceField(label="称谓", choices=Relation.choices, error_messages={"required": "请选择称谓", "invalid_choice": "称谓不在可选范围内"})
+    name = forms.CharField(label="姓名", max_length=40, error_messages={"required": "请填写家庭成员姓名", "max_length": "姓名不超过40个字"})
+    birth_date = forms.DateField(label="出生日期", required=False, input_formats=["%Y-%m-%d", "%Y-%m", "%Y.%m", "%Y%m"],
+                                 error_messages={"invalid": "出生日期格式应为1975-03-02或1975.03"})  # fmt: skip
+    political_status = forms.ChoiceField(label="政治面貌", choices=_BLANK + list(POLITICAL_STATUS), required=False,
+                                         error_messages={"invalid_choice": "政治面貌不在GB/T 4762代码表中"})  # fmt: skip
+    work = forms.CharField(label="工作单位及职务", max_length=120, required=False, error_messages={"max_length": "工作单位及职务不超过120个字"})
+
+
+class FamilyOrderForm(forms.Form):
+    """The family members' ids in their new order, comma-separated ("12,10,11")."""
+
+    order = forms.RegexField(label="顺序", regex=r"^\d+(,\d+)*$", error_messages={"invalid": "顺序应为以逗号分隔的编号", "required": "请给出顺序"})
+
+    def ids(self) -> list[int]:
+        return [int(x) for x in self.cleaned_data["order"].split(",")]
+
+
+class PhotoForm(forms.Form):
+    """The photo upload (JPEG or PNG, at most 2 MB; checked by ``services.profile.photo_kind``)."""
+
+    photo = forms.FileField(label="照片", error_messages={"required": "请选择照片文件", "empty": "照片文件为空"})

@@ -1,4 +1,5 @@
-"""Reads of one cadre's record: résumé lines, posts, ranks, appraisals, consequences, evidence, flags.
+"""Reads of one cadre's record: résumé lines, posts, ranks, appraisals, consequences, evidence, flags,
+the 任免审批表 profile and family members.
 
 The caller has already checked the scope (``access.cadre_get``); these functions read one cadre.
 """
@@ -65,7 +66,34 @@ def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
         "appointments": Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("-start", "id"),
         "ranks": CadreRank.objects.filter(cadre=cadre).order_by("-start"),
         "rank_labels": rules.RANK_LABELS,
+        **profile_and_family(cadre, today),
     }
+
+
+def profile_and_family(cadre: Cadre, today: dt.date) -> dict:
+    """``profile`` (CadreProfile or None), ``family`` (FamilyMember rows in order, each with ``age``
+    in full years on ``today`` or None) and ``has_photo``."""
+    from zugong.cadres.models import CadreProfile, FamilyMember
+    from zugong.core.rules import age_on
+
+    profile = CadreProfile.objects.filter(cadre=cadre).first()
+    family = list(FamilyMember.objects.filter(cadre=cadre).order_by("sort", "id"))
+    for m in family:
+        m.age = age_on(m.birth_date, today) if m.birth_date else None
+    return {"profile": profile, "family": family, "has_photo": bool(profile and profile.photo)}
+
+
+def family_member_get(scope, member_id):
+    """The family member ``member_id`` (with cadre, unit and person) when its cadre lies in ``scope``; Http404 otherwise."""
+    from django.http import Http404
+
+    from zugong.cadres.models import FamilyMember
+
+    try:
+        return FamilyMember.objects.select_related("cadre__unit", "cadre__person").get(
+            pk=member_id, cadre__unit__path__startswith=scope.unit_path)
+    except (FamilyMember.DoesNotExist, ValueError, TypeError):
+        raise Http404("家庭成员不存在或不在管理范围内") from None
 
 
 def _reserve_and_cases(cadre: Cadre) -> dict:
