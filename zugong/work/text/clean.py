@@ -260,6 +260,15 @@ def local_wrap_full(lengths_ok: list[bool], lengths: list[int], k: int, window: 
     return any(j != k and lengths_ok[j] and abs(lengths[j] - n) <= tol for j in range(lo, hi))
 
 
+_TABLE_GAP = re.compile(r"\S(?:\t+|[ \u3000]{2,})\S")
+
+
+def is_table_row(line: str) -> bool:
+    """A row of a table rendered as text (pdftotext -layout, pasted Word tables): two or more
+    cells separated by tabs or runs of ≥ 2 spaces. Such a line is never joined to its neighbours."""
+    return len(_TABLE_GAP.findall(line.strip())) >= 2 or ("\t" in line.strip() and bool(_TABLE_GAP.search(line.strip())))
+
+
 def _splits_number(a: str, b: str) -> bool:
     """The break cuts a number or a figure from its unit/qualifier ("3" / "至5名", "12" / "50名",
     "60%" / "以上")."""
@@ -424,6 +433,7 @@ def detect_edits(raw: str) -> list[Edit]:
     alens = [len(lines[i].eff) for i in alive]
     peer_ok = [_wrap_peer(lines[i].eff) for i in alive]
     full_here = [local_wrap_full(peer_ok, alens, k) for k in range(len(alive))]
+    open_depth = 0  # brackets opened and not yet closed in the paragraph being joined
     for k in range(len(alive) - 1):
         cur, nxt = lines[alive[k]], lines[alive[k + 1]]
         gap_start, gap_end = cur.eol, nxt.line_start
@@ -439,8 +449,21 @@ def detect_edits(raw: str) -> list[Edit]:
         full_local = full_here[k] and not (
             a_numbered and not any(c in a[HEADING_START.match(a).end() :] for c in "。；：")
         )
-        if b[0] in CLOSERS or b[0] in "，。、；：！？":
+        depth = max(0, open_depth + a.count("（") + a.count("(") - a.count("）") - a.count(")"))
+        if is_table_row(a) or is_table_row(b):
+            join = False  # a 工作清单 row rendered as text (columns split by tabs/spaces) is one line
+        elif b[0] in CLOSERS or b[0] in "，。、；：！？":
             join, why = True, "下一行以标点开头（断行不能在标点之前）"
+        elif (
+            depth
+            and a[-1] in "：:；;，、"
+            and not HEADING_START.match(b)
+            and not LIST_START.match(b)
+            and len(b) <= 80
+            and not blank_between
+        ):
+            # inside a field bracket ("（牵头单位：……；完成时限：" / "2026年5月31日前）")
+            join, why = True, "括号内断行（括号未闭合）"
         elif (
             a[-1] not in TERMINAL
             and not b_starts_block
@@ -504,6 +527,7 @@ def detect_edits(raw: str) -> list[Edit]:
                 join, why = True, "句中断行（满行且无句末标点）"
             elif any(c in a for c in "，、；"):
                 join, why = True, "跨页/跨栏断行（满行且无句末标点）"
+        open_depth = depth if join else 0
         if join:
             # a space between two Latin words; nothing between digits of a number broken by the wrap
             sep = " " if _LATIN_END.search(a) and _LATIN_START.match(b) and not (a[-1].isdigit() or b[0].isdigit()) else ""

@@ -76,7 +76,7 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|(?:部门|单位|学校|企业|医院|高校){_ORG}?{_ALT}?)", "units"),
 ]
 #: Generic kinds: two mentions are the same party only when their texts agree (:func:`party_key`).
-TEXT_KINDS = frozenset({"organ", "role", "units"})
+TEXT_KINDS = frozenset({"organ", "role", "units", "named"})
 _COMPILED = [(re.compile(p), k) for p, k in PARTY_PATTERNS]
 _AFTER = re.compile(
     r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|配合|协助|协同|参与|"
@@ -104,6 +104,9 @@ class Party:
 
     ``directed`` is True when the name comes with a directive (要/负责/会同/由……), False when it is
     only in subject position: such a party is listed but does not by itself make a sentence a task.
+    ``role`` is set only for parties read from a work plan's fields (:mod:`.fields`): 'lead'
+    (牵头单位), 'responsible' (责任单位/配合单位) or 'leader' (牵头领导, a post); None for names found in
+    the sentence itself. Kind ``named`` is a field name the lexicon does not know (kept as text).
     """
 
     text: str
@@ -111,6 +114,7 @@ class Party:
     start: int
     end: int
     directed: bool = True
+    role: str | None = None  # 'lead' | 'responsible' | 'leader' when a 牵头单位/责任单位 field names it
 
 
 def party_key(text: str, kind: str | None = None) -> str:

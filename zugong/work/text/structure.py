@@ -31,6 +31,7 @@ _NUMBERED = [
     (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")),
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+    (5, re.compile(r"^[①-⑳]")),
 ]
 _SENT_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 _QUOTED = re.compile(r"“[^”]{0,20}”|‘[^’]{0,20}’|《[^》]{0,30}》|「[^」]{0,20}」")
@@ -48,6 +49,11 @@ class Sentence:
     text: str
     para: int
     head: Node | None = None  # the deepest outline node it sits under
+    #: responsibility fields of a work-plan item (:class:`~.fields.Field`: 牵头单位/责任单位/完成时限),
+    #: from a field bracket, the field lines after it or its table row
+    fields: list = field(default_factory=list)
+    #: spans [start, end) inside the sentence that are field brackets, not part of the action
+    masked: list = field(default_factory=list)
 
 
 @dataclass
@@ -145,6 +151,17 @@ def is_sentence_heading(level: int, body: str, next_line: str) -> bool:
     return bool(next_line.strip()) and (nxt is None or nxt[0] > level)
 
 
+def is_heading_like_item(body: str) -> bool:
+    """A numbered item's first sentence that reads as a title ("配强领导班子", "压实责任。"):
+    at most 20 characters outside quotes (final 。 excluded) and no inner comma or semicolon.
+
+    A longer one, or one with a comma ("开展……研判，对……调整配强。"), is a sentence of action:
+    the numbered item is body text under the current heading (实施方案, 工作要点, 任务清单).
+    """
+    core = _strip_quotes(body.strip().rstrip("。；;"))
+    return len(core) <= 20 and not any(c in core for c in "，；,;")
+
+
 def _numbered_level(line: str) -> tuple[int, str] | None:
     for level, pat in _NUMBERED:
         m = pat.match(line)
@@ -189,6 +206,28 @@ def _comma_heads(sents: list[Sentence], text: str) -> dict[int, int]:
             for i, n in members:
                 out[i] = n
     return out
+
+
+def _table_row(doc: Document, text: str, cells: list[tuple[int, int]], roles: list, head: Node, para: int) -> None:
+    """One row of a 工作清单 rendered as text: the task cell becomes a sentence, the other cells its fields.
+
+    Cells are matched to the header's columns from the left; a row with fewer cells than the
+    header (an empty 序号) is matched from the right. 序号 and unknown columns are ignored.
+    """
+    from .fields import Field
+
+    if len(cells) < len(roles):
+        roles = roles[len(roles) - len(cells) :]
+    task = next((c for c, r in zip(cells, roles, strict=False) if r == "task"), None)
+    if task is None:
+        return
+    sent = Sentence(task[0], task[1], text[task[0] : task[1]], para, head=head)
+    for (a, b), r in zip(cells, roles, strict=False):
+        if r in ("lead", "responsible", "leader", "deadline"):
+            sent.fields.append(Field(r, r, text[a:b], a, b))
+    head.sentences.append(sent)
+    doc.sentences.append(sent)
+    doc.paragraphs.append((task[0], task[1]))
 
 
 def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
@@ -271,13 +310,61 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
     def current() -> Node:
         return style_stack[-1][1] if style_stack else root
 
+    from .fields import (
+        LABELS,
+        bracket_fields,
+        is_field_line,
+        only_fields,
+        parse_fields,
+        table_cells,
+        table_header,
+    )
+
+    def attach(fields: list, at: int) -> bool:
+        """Give ``fields`` to the last sentence before ``at`` (the item they follow); False if none."""
+        if not doc.sentences or not fields:
+            return False
+        doc.sentences[-1].fields.extend(fields)
+        return True
+
     para_no = 0
+    table: list | None = None  # column roles of the 工作清单 being read
     for li, (ls, le, line) in enumerate(lines[idx:], start=idx):
         if line.startswith("同志们") and len(line) <= 6:
             continue
+        # a 工作清单 rendered as text: header row, then one row per item
+        roles = table_header(line)
+        if roles:
+            table = roles
+            continue
+        if table is not None:
+            cells = table_cells(line, ls)
+            if len(cells) >= 2:
+                _table_row(doc, text, cells, table, current(), para_no)
+                para_no += 1
+                continue
+            table = None
+        # field lines after an item ("责任单位：……", "完成时限：……") and a field bracket on its own line
+        if is_field_line(line):
+            if attach(parse_fields(line, ls), ls):
+                continue
+        elif only_fields(line):
+            if attach([f for _, _, fs in bracket_fields(line, ls) for f in fs], ls):
+                continue
+        task_label = re.match(r"^\s*(\S{4})\s*[:：]\s*", line)
+        if task_label and LABELS.get(task_label.group(1)) == "task" and le - ls > task_label.end():
+            # one field per line: "工作任务：……" opens an item, its field lines follow
+            a = ls + task_label.end()
+            sent = Sentence(a, le, text[a:le], para_no, head=current())
+            current().sentences.append(sent)
+            doc.sentences.append(sent)
+            doc.paragraphs.append((a, le))
+            para_no += 1
+            continue
         num = _numbered_level(line)
+        has_fields = bool(num) and bool(bracket_fields(line))
         short = len(line) <= 30 and not any(c in line for c in "，。；！？") and not line.startswith("同志们")
-        if num and (short or len(line) <= 40 and line[-1] not in "。；"):
+        if num and not has_fields and (short or len(line) <= 40 and line[-1] not in "。；"):
             level, marker = num
             node = Node("heading", 0, line[len(marker) :].strip(), ls + len(marker), le, marker=marker)
             push_heading(f"num{level}", level, node)
@@ -287,12 +374,17 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             first = _SENT_END.search(line)
             cut = first.end() if first else len(line)
             nxt = lines[li + 1][2] if li + 1 < len(lines) else ""
+            body = line[len(marker) :].strip()
+            first_body = line[len(marker) : cut].strip()
+            if cut < len(line.rstrip()) and only_fields(line[cut:]):
+                cut = len(line.rstrip())  # "1．开展……。（牵头单位：……）": one item with its fields
             if (
-                cut >= len(line.rstrip())
-                and not is_run_in_head(line[len(marker) :].strip())
-                and not is_sentence_heading(level, line[len(marker) :].strip(), nxt)
+                (cut >= len(line.rstrip()) or level >= 3 and not is_heading_like_item(first_body))
+                and (has_fields or not is_run_in_head(body))
+                and (has_fields or not is_sentence_heading(level, body, nxt))
             ):
-                # a numbered item that is one long sentence (工作要点: "1.市委组织部要在6月底前选派……。")
+                # a numbered item that is a sentence (or more) of action (工作要点 / 实施方案:
+                # "1.市委组织部要在6月底前选派……。", "1．开展……研判，对……调整配强。（牵头单位：……）")
                 # is content under the current heading, not a heading with nothing below it
                 body_start = ls + len(marker)
             else:
@@ -311,6 +403,7 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         # paragraph: sentences, run-in heads
         doc.paragraphs.append((body_start, le))
         spans = _split_sentences(text[body_start:le], body_start)
+        fields_only = [only_fields(text[a:b]) for a, b in spans]
         run_parent = current()
         while run_parent.kind == "run_in" and run_parent.parent is not None:
             run_parent = run_parent.parent
@@ -318,7 +411,11 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         for k, (a, b) in enumerate(spans):
             stext = text[a:b]
             stripped = stext.strip()
-            if is_run_in_head(stripped) and k < len(spans) - 1:
+            if fields_only[k]:
+                # a field bracket after the item's 。 belongs to the item, never a sentence of its own
+                if attach([f for _, _, fs in bracket_fields(stext, a) for f in fs], a):
+                    continue
+            if is_run_in_head(stripped) and k < len(spans) - 1 and not all(fields_only[k + 1 :]):
                 base = current()
                 while base.kind == "run_in":
                     base = base.parent
@@ -328,6 +425,9 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
                 style_stack.append(("run_in", node))
                 continue
             sent = Sentence(a, b, stext, para_no, head=current())
+            for fa, fb, fs in bracket_fields(stext, a):  # "……调整配强（牵头单位：……）。"
+                sent.fields.extend(fs)
+                sent.masked.append((fa, fb))
             current().sentences.append(sent)
             doc.sentences.append(sent)
         para_no += 1

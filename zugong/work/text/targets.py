@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from .structure import _QUOTED
 
 UNITS = (
-    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个|名|人|家|项|所|期|批|场|次|支|条|座|户|篇|门|元|天|套|件|处|间|本|堂|倍"
+    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个月|个|名|人|家|项|所|期|批|场|次|支|条|座|户|篇|门|元|天|套|件|处|间|本|堂|倍|份|年"
 )
 """Units of counted things. A magnitude 万/亿 before the unit multiplies the value (3万名 → 30000
 名, 10万元 → 100000 元), as the annotation guideline asks."""
@@ -23,7 +23,8 @@ TARGET_VERBS = (
     "落实|安排|设立|认定|命名|扶持|资助|帮扶|走访|慰问|整顿|整改|排查|调整|交流|挂职|录用|招引|集聚|建设|"
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
-    "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展"
+    "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展|创成|选择|选取|收集|"
+    "签订|办理|化解"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -147,6 +148,8 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             return False  # an object descriptor: 收入30万元以上的村
         if re.search(r"(?:^|[^所没])(?:有|具有|满)$", prefix) and re.match(r"[^，；。：□]{0,12}的", after):
             return False  # a relative clause: "有3名以上正式党员的企业", "任职满5年的"
+        if re.search(r"全(?:县|市|区|镇|乡)(?:现有|共有)?$", prefix) and not m["pre"]:
+            return False  # the size of an existing population: "完成全县23000余名党员信息核查"
         if _split_requirement(prefix):
             return True  # "每人至少认领1个岗位": the requirement stands before the verb
         if unit == "倍":
@@ -189,14 +192,17 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         num = m["num"]
         if num in ("一", "两") and not m["max"] and not m["mag"]:
             frequency = m["unit"] == "次" and _EVERY.search(clause_prefix(m.start()))
-            staffing = m["unit"] in ("名", "人") and re.search(rf"(?:{TARGET_VERBS})(?:至少|不少于)?$", masked[: m.start()])
-            if not (frequency or staffing):
+            staffing = m["unit"] in ("名", "人", "期", "场") and re.search(rf"(?:{TARGET_VERBS})(?:至少|不少于)?$", masked[: m.start()])
+            required = (m["pre"] or "") in _QUALIFIED[:3]  # "每周走访群众不少于两天"
+            if not (frequency or staffing or required):
                 continue  # 一批 / 一支 / 两个 / 开展一次: article, not a figure (but 选派两名, 配备一名)
         if re.fullmatch(r"[一二两三四五六七八九十]", num) and m["unit"] in ("个", "条", "项") and not m["pre"]:
             after = masked[m.end() : m.end() + 1]
             if after == "□" or not _VERB.search(clause_prefix(m.start())):
                 continue  # "四个常态", "三个一" — names, not figures
         prefix = clause_prefix(m.start())
+        if m["unit"] == "年" and not m["pre"]:
+            continue  # 2026年, 满5年: a year or a condition; only "不少于1年" is a duration target
         if m["post"] == "内" and m["unit"] not in ("个工作日", "工作日"):
             continue  # "7天内" is a deadline, not a target
         if not ok(m, prefix, m["unit"]):

@@ -25,6 +25,7 @@ from datetime import date
 
 from .clean import Cleaned, clean
 from .deadlines import Deadline, find_deadline
+from .fields import field_deadline, field_parties, mask
 from .parties import Party, find_parties
 from .structure import Document, Sentence, parse
 from .targets import Target, find_targets
@@ -76,7 +77,10 @@ STRONG_GUIDANCE = re.compile(
     # attitudes: 以……的紧迫感/责任感, 把……落到实处
     r"以[^，。；]{0,40}(?:紧迫感|责任感|使命感|危机感|精气神)|把.{0,10}(?:各项)?(?:任务|工作|要求)落到实处|"
     # the standard demands on conduct: 讲政治、守规矩, 忠诚干净担当
-    r"讲政治、守规矩|守纪律、讲规矩|忠诚干净担当|带头讲政治"
+    r"讲政治、守规矩|守纪律、讲规矩|忠诚干净担当|带头讲政治|"
+    # who answers for a plan, stated as a duty, and the demand to cooperate: 各牵头单位是……第一责任主体,
+    # 不推诿、不扯皮
+    r"是.{0,16}第一责任(?:主体|人)|不推诿|不扯皮|互相推诿"
 )
 #: The opening of a speech: why the meeting is held, what was just reported, the sober look at
 #: shortcomings. Background, never a task, even when it names a party or a figure.
@@ -92,6 +96,10 @@ BACKGROUND = re.compile(
     # "同志们，……" at the end: the call to action that closes a speech
     r"^同志们[，,！!]"
 )
+#: The purpose clause of a plan ("为……，结合我县实际，制定本方案。") and the headings of its framing
+#: sections (总体要求, 指导思想, 基本原则): the overall goal stated there is not a task.
+PLAN_FRAMING = re.compile(r"(?:特|现)?制定本(?:方案|要点|清单|计划|意见|办法)|(?:特|现)制定如下|现将.{0,20}(?:通知|印发)如下")
+FRAMING_HEADINGS = re.compile(r"^(?:总体要求|指导思想|基本原则|总体思路|工作原则|指导原则|目标要求|总体目标)$")
 #: Deadlines that do not lift a background sentence out of the background: they name the year
 #: the whole speech is about ("安排部署今年重点任务", "全年引进各类人才612名").
 _YEAR_ONLY = re.compile(r"^(?:今年|全年|年内|本年度?)$")
@@ -135,6 +143,8 @@ class Task:
     parties: list[Party] = field(default_factory=list)
     pillar: str = "组织"
     reasons: list[str] = field(default_factory=list)
+    #: ongoing work with no single due date, as written in its 完成时限 field (持续推进, 长期坚持); "" otherwise
+    standing: str = ""
 
     def as_dict(self) -> dict:
         """JSON-ready dict (dates as ISO strings)."""
@@ -204,10 +214,17 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     """'task', 'guidance' or None (rhetoric) for a sentence, with the reasons."""
     text = s.text
     reasons = []
+    if any(f.role in ("lead", "responsible", "deadline") for f in s.fields):
+        # a work-plan item with its 牵头单位/责任单位/完成时限: a task by the genre's own marking
+        return "task", ["fields"]
     if RHETORIC.search(text) and not (targets or deadline or parties):
         return None, ["rhetoric"]
     if EXCLAMATION.search(text) and not (targets or (deadline and deadline.due)):
         return None, ["rhetoric"]
+    if PLAN_FRAMING.search(text):
+        return "guidance", ["framing"]
+    if s.head is not None and any(FRAMING_HEADINGS.match(h.strip("。 ")) for h in s.head.path()):
+        return "guidance", ["framing"]
     if BACKGROUND.search(text) and not (deadline and deadline.due and not _YEAR_ONLY.match(deadline.text)):
         return "guidance", ["background"]
     if targets:
@@ -245,9 +262,20 @@ def extract_tasks(doc: Document) -> list[Task]:
     for s in doc.sentences:
         if len(s.text.strip()) < 6:
             continue
-        targets = find_targets(s.text, s.start)
-        deadline = find_deadline(s.text, s.start, doc.date)
-        parties = find_parties(s.text, s.start)
+        body = mask(s.text, s.masked, s.start) if s.masked else s.text
+        targets = find_targets(body, s.start)
+        deadline = find_deadline(body, s.start, doc.date)
+        parties = find_parties(body, s.start)
+        standing = ""
+        if s.fields:
+            # the item's fields (牵头单位/责任单位/完成时限) say who and when: they replace what the
+            # sentence itself names (its names are objects or sources: "从县直单位选派……")
+            named = field_parties(s.fields)
+            if named:
+                parties = named
+            fd, standing = field_deadline(s.fields, doc.date)
+            if fd is not None or standing:
+                deadline = fd
         under_root = has_headings and s.head is doc.root
         kind, reasons = classify(s, targets=targets, deadline=deadline, parties=parties, under_root=under_root)
         if kind is None:
@@ -268,6 +296,7 @@ def extract_tasks(doc: Document) -> list[Task]:
                 parties=parties,
                 pillar=pillar_of(path, s.text),
                 reasons=reasons,
+                standing=standing,
             )
         )
     return out
