@@ -80,11 +80,17 @@ def test_it_runs_an_appraisal_round_and_an_adjustment_case(live_server, city, pa
     page.fill("#case-form input[name=motion_on]", "2026-01-05")
     page.click("#case-form button:has-text('动议')")
     page.wait_for_selector("h1:has-text('调整案卷')")
-    page.select_option("#step-form select[name=step]", label="讨论决定")
-    page.fill("#step-form input[name=on]", "2026-01-20")
-    page.fill("#step-form input[name=decision]", "同意降为科员级")
-    page.click("#step-form button")
-    page.wait_for_selector("#steps td:has-text('同意降为科员级')")
+    # the measure's procedure, step by step in order, up to the committee's decision
+    assert "已办" in page.inner_text("#steps tbody tr:first-child")
+    for day, decision in ((12, "情况属实，本人无异议"), (14, "建议降职"), (16, "已谈话"), (20, "同意降为科员级")):
+        step = page.inner_text("#step-form strong")
+        page.fill("#step-form input[name=on]", f"2026-01-{day}")
+        page.fill("#step-form input[name=decision]", decision)
+        page.click("#step-form button")
+        page.wait_for_selector(f"#steps td:has-text('{decision}')")
+        if "讨论决定" in step:
+            break
+    assert page.locator("#complete-form").count() == 1
     page.fill("#complete-form input[name=effective_on]", "2026-02-01")
     page.fill("#complete-form input[name=document_no]", "金组〔2026〕8号")
     page.select_option("#complete-form select[name=new_post]", label="金安区一镇综合办科员（科员级）")
