@@ -433,6 +433,8 @@ def detect_edits(raw: str) -> list[Edit]:
     alens = [len(lines[i].eff) for i in alive]
     peer_ok = [_wrap_peer(lines[i].eff) for i in alive]
     full_here = [local_wrap_full(peer_ok, alens, k) for k in range(len(alive))]
+    from .fields import is_field_line  # (late: fields → deadlines → targets → structure → clean)
+
     open_depth = 0  # brackets opened and not yet closed in the paragraph being joined
     for k in range(len(alive) - 1):
         cur, nxt = lines[alive[k]], lines[alive[k + 1]]
@@ -450,8 +452,10 @@ def detect_edits(raw: str) -> list[Edit]:
             a_numbered and not any(c in a[HEADING_START.match(a).end() :] for c in "。；：")
         )
         depth = max(0, open_depth + a.count("（") + a.count("(") - a.count("）") - a.count(")"))
-        if is_table_row(a) or is_table_row(b):
-            join = False  # a 工作清单 row rendered as text (columns split by tabs/spaces) is one line
+        if is_table_row(a) or is_table_row(b) or is_field_line(b):
+            # a 工作清单 row rendered as text (columns split by tabs/spaces) is one line, and a field
+            # line ("责任单位：……", "完成时限：……") starts a line of its own
+            join = False
         elif b[0] in CLOSERS or b[0] in "，。、；：！？":
             join, why = True, "下一行以标点开头（断行不能在标点之前）"
         elif (
