@@ -22,7 +22,7 @@ from django.db.models import Max, Q
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Role
 from zugong.core.scope import Scope, require_write
-from zugong.orgs.models import Unit, UnitKind
+from zugong.orgs.models import OrgKind, Unit, UnitKind
 from zugong.work.models import (
     DEFAULT_THRESHOLDS,
     THRESHOLD_RANGE,
@@ -103,12 +103,32 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
     if kind == "talent_group":
         return named("人才工作领导小组", "人才工作领导小组办公室") or named("市委组织部")
     if kind == "towns":
-        return list(below.filter(kind__in=(UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)).order_by("path"))
+        return _level_units(below, (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT),
+                            (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE), text)
+    if kind == "villages":
+        return _level_units(below, (UnitKind.VILLAGE, UnitKind.COMMUNITY),
+                            (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE), text)
+    if kind in ("role", "units", "everyone"):
+        return []
     if kind == "city_and_counties":
         return named("市委组织部") + counties
     if kind == "org_departments":
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
     return _organ_named(owner, in_city, text)
+
+
+_PARTY_SIDE = re.compile(r"党委|党工委|党[（(]工[)）]委|党组织|党支部|党总支")
+
+
+def _level_units(below, unit_kinds: tuple, org_kinds: tuple, text: str) -> list[Unit]:
+    """Units of ``unit_kinds`` in ``below``; when ``text`` names the party side (党委/党组织 …), those
+    holding a party organization of ``org_kinds`` (one query with a join), if any."""
+    units = below.filter(kind__in=unit_kinds)
+    if _PARTY_SIDE.search(text or ""):
+        with_org = list(units.filter(party_orgs__kind__in=org_kinds).distinct().order_by("path"))
+        if with_org:
+            return with_org
+    return list(units.order_by("path"))
 
 
 def _organ_named(owner: Unit, in_city, text: str) -> list[Unit]:
@@ -138,9 +158,21 @@ _SINGLE_LEAD_KINDS = ("city_org_dept", "city_committee", "talent_group")
 
 
 def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, list[Unit]]:
-    """(lead unit, responsible units) for the parties of a task: a single named organ leads, the rest are responsible."""
+    """(lead unit, responsible units) for the parties of a task.
+
+    When the plan's fields say who leads (``role`` 'lead' from 牵头单位, 'responsible' from 责任单位/配合单位:
+    ``zugong.work.text.fields``), the first unit of the first lead party is the 牵头单位 and every other unit
+    is a 责任单位. Otherwise a single named organ (市委组织部, 市委 …) leads and the rest are responsible.
+    """
     lead = None
     responsible: list[Unit] = []
+    if any(p.get("role") == "lead" for p in parties):
+        for p in sorted(parties, key=lambda p: p.get("role") != "lead"):
+            units = resolve_party(owner, p["kind"], p.get("text", ""))
+            if lead is None and p.get("role") == "lead" and units:
+                lead, units = units[0], units[1:]
+            responsible.extend(u for u in units if u not in responsible and u != lead)
+        return lead, responsible
     for p in parties:
         units = resolve_party(owner, p["kind"], p.get("text", ""))
         if lead is None and p["kind"] in _SINGLE_LEAD_KINDS and units:
@@ -162,7 +194,8 @@ def _create_tasks(document: WorkDocument, analysis: Analysis, *, start_seq: int 
     owner = document.owner_unit
     seq = start_seq
     for t in analysis.tasks:
-        parties = [{"text": p.text, "kind": p.kind, "start": p.start, "end": p.end} for p in t.parties]
+        parties = [{"text": p.text, "kind": p.kind, "start": p.start, "end": p.end, **({"role": p.role} if p.role else {})}
+                   for p in t.parties]
         lead, responsible = assign_from_parties(owner, parties) if t.kind == "task" else (None, [])
         d = t.deadline
         task = Task.objects.create(

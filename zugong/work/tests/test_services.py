@@ -245,3 +245,73 @@ def test_it_reads_county_org_departments_in_a_county_plan_as_its_own(city):
 
     dept = unit_create(actor=SYSTEM, parent=city.units["jinan"], name="金安区委组织部", kind=UnitKind.ORGAN)
     assert services.resolve_party(city.units["jinan"], "county_org_depts") == [dept]
+
+
+def _bare_units(city):
+    """A second town and village in 金安区 with no party organization in the tree."""
+    from zugong.core.audit import SYSTEM
+    from zugong.orgs.models import UnitKind
+    from zugong.orgs.services import unit_create
+
+    town = unit_create(actor=SYSTEM, parent=city.units["jinan"], name="金安区二镇", kind=UnitKind.TOWNSHIP)
+    village = unit_create(actor=SYSTEM, parent=town, name="金安区二镇一村村委会", kind=UnitKind.VILLAGE)
+    return town, village
+
+
+def test_it_maps_village_party_organizations_to_the_villages_holding_a_branch(city):
+    _, bare_village = _bare_units(city)
+    county = city.units["jinan"]
+    assert services.resolve_party(county, "villages", "各村（社区）党组织") == [city.units["jinan_village"]]
+    assert services.resolve_party(county, "villages", "各村党组织") == [city.units["jinan_village"]]
+    # the villages themselves (各村（社区）): every village/community unit below the owner
+    assert set(services.resolve_party(county, "villages", "各村（社区）")) == {city.units["jinan_village"], bare_village}
+    # the city's plan reaches the villages of both counties, a county's only its own
+    assert set(services.resolve_party(city.units["city"], "villages", "各村党组织")) == {
+        city.units["jinan_village"], city.units["yuan_village"]}
+    assert city.units["yuan_village"] not in services.resolve_party(county, "villages", "各村（社区）")
+
+
+def test_it_maps_town_party_committees_to_the_towns_holding_a_committee(city):
+    bare_town, _ = _bare_units(city)
+    county = city.units["jinan"]
+    assert services.resolve_party(county, "towns", "各乡镇（街道）党（工）委") == [city.units["jinan_town"]]
+    assert services.resolve_party(county, "towns", "各乡镇党委") == [city.units["jinan_town"]]
+    assert services.resolve_party(county, "towns", "各乡镇") == [city.units["jinan_town"], bare_town]
+    assert set(services.resolve_party(city.units["city"], "towns", "各乡镇党委")) == {
+        city.units["jinan_town"], city.units["yuan_town"]}
+
+
+def test_it_falls_back_to_all_units_of_the_level_when_the_party_tree_has_none(city):
+    bare_town, bare_village = _bare_units(city)  # a town whose village has no branch in the tree yet
+    assert services.resolve_party(bare_town, "villages", "各村党组织") == [bare_village]
+
+
+@pytest.mark.parametrize(("kind", "text"), [("role", "镇党委书记"), ("units", "各人民团体"), ("everyone", "各级各部门")])
+def test_it_leaves_posts_collectives_and_everyone_unmapped(city, organ, kind, text):
+    assert services.resolve_party(city.units["city"], kind, text) == []
+
+
+def test_it_takes_lead_and_responsible_units_from_the_plan_fields(city, organ):
+    lead, responsible = services.assign_from_parties(city.units["city"], [
+        {"text": "各乡镇党委", "kind": "towns", "role": "responsible"},
+        {"text": "市委组织部", "kind": "city_org_dept", "role": "lead"},
+    ])
+    assert lead == organ
+    assert set(responsible) == {city.units["jinan_town"], city.units["yuan_town"]}
+
+
+def test_it_uploads_a_plan_with_field_brackets_into_lead_and_responsible_units(city, organ):
+    user = city.users["city_admin"]
+    text = (
+        "2024年全市党建工作任务清单\n一、重点任务\n"
+        "1．开展村级班子运行情况分析研判，对运行不畅的班子及时调整。（牵头单位：市委组织部；责任单位：各乡镇党委；"
+        "完成时限：2024年6月30日前）\n"
+    )
+    doc = services.document_upload(actor=Actor(user=user), scope=scope_for(user), kind="plan",
+                                   document_date=dt.date(2024, 1, 10), text=text)
+    task = doc.tasks.get(kind=TaskKind.TASK)
+    assert task.lead_unit == organ
+    assert set(task.responsible_units.all()) == {city.units["jinan_town"], city.units["yuan_town"]}
+    assert task.due == dt.date(2024, 6, 30)
+    assert [p["role"] for p in task.parties] == ["lead", "responsible"]
+    assert Task.objects.filter(document=doc, text__startswith="（").count() == 0
