@@ -42,9 +42,11 @@ Not confirmed and therefore not written: any attribute on ``<Person>`` or namesp
 present (we always write all of them, empty when unknown). Files in other encodings are read
 according to their XML declaration (e.g. ``encoding="GB2312"``).
 
-Fields the data model does not hold yet are exported empty: 出生地, 健康状况, 专业技术职务,
-熟悉专业有何专长, 毕业院校系及专业, 在职教育 (the one 学历/学位 of Person is shown as 全日制教育),
-照片 and 家庭主要成员及重要社会关系.
+出生地, 健康状况, 专业技术职务, 熟悉专业有何专长, the two 学历学位 blocks, 照片 and 家庭主要成员及重要社会关系
+come from ``CadreProfile`` and ``FamilyMember`` (``zugong.cadres.services.profile``); a cadre without
+an education block in the profile shows the Person's one 学历/学位 as 全日制教育. The 学位 is printed as
+its GB/T 6864 level name (学士/硕士/博士). ``ZhaoPian`` carries the stored photo as is (a JPEG: uploads
+are re-encoded, see ``services.profile``).
 """
 
 from __future__ import annotations
@@ -56,7 +58,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from zugong.cadres import rules
-from zugong.cadres.models import Appointment, AppraisalEntry, Cadre, Evidence, EvidenceKind, RoundStatus
+from zugong.cadres.models import (
+    Appointment,
+    AppraisalEntry,
+    Cadre,
+    CadreProfile,
+    Evidence,
+    EvidenceKind,
+    RoundStatus,
+)
+from zugong.cadres.models import FamilyMember as FamilyMemberModel
 from zugong.cadres.selectors_record import resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
@@ -204,15 +215,48 @@ def approval_form(
     p = cadre.person
     membership = getattr(p, "membership", None)  # the reverse one-to-one raises AttributeError when absent
     party = ym(membership.joined_date) if membership is not None else ("" if cadre.is_party_member else "群众")
-    degree = codes.label("degree", p.degree) if p.degree and p.degree != "0" else ""
+    prof = CadreProfile.objects.filter(cadre=cadre).first() or CadreProfile(cadre=cadre)
+    blocks = bool(prof.fulltime_education or prof.inservice_education)
     return ApprovalForm(
         name=p.name, gender=p.gender_label, birth=ym(p.birth_date), age=_age_on(p.birth_date, age_on), age_on=age_on,
         ethnicity=p.ethnicity_label, native_place=place_name(p.native_place), party_date=party, work_date=ym(p.work_start_date),
-        fulltime_education=p.education_label, fulltime_degree=degree,
+        birthplace=prof.birthplace or place_name(prof.birthplace_code), health=prof.health, tech_title=prof.tech_title,
+        specialty=prof.specialty,
+        fulltime_education=codes.label("education", prof.fulltime_education) if blocks else p.education_label,
+        fulltime_degree=degree_name(prof.fulltime_degree if blocks else p.degree), fulltime_school=prof.fulltime_school,
+        inservice_education=codes.label("education", prof.inservice_education), inservice_degree=degree_name(prof.inservice_degree),
+        inservice_school=prof.inservice_school,
         current_post=current_post_text(cadre, age_on), proposed_post=proposed_post, proposed_removal=proposed_removal,
         resume=resume_text_lines(cadre), rewards=rewards_text(cadre), appraisals=appraisal_text(cadre, up_to_year=age_on.year),
-        reason=reason, reporting_unit=reporting_unit, filled_by=filled_by, filled_on=filled_on, id_number=id_number,
+        reason=reason, family=family_rows(cadre, age_on), reporting_unit=reporting_unit, filled_by=filled_by, filled_on=filled_on,
+        id_number=id_number, photo=photo_bytes(prof),
     )  # fmt: skip
+
+
+def degree_name(code: str) -> str:
+    """学位 as printed: the GB/T 6864 level name; '' for none and for 0 无学位."""
+    return codes.label("degree", code) if code and code != "0" else ""
+
+
+def family_rows(cadre: Cadre, age_on: dt.date) -> list[FamilyMember]:
+    """The cadre's 家庭主要成员及重要社会关系 in order, with ages (周岁) on ``age_on``."""
+    rows = []
+    for m in FamilyMemberModel.objects.filter(cadre=cadre).order_by("sort", "id"):
+        age = str(_age_on(m.birth_date, age_on)) if m.birth_date and m.birth_date <= age_on else ""
+        rows.append(FamilyMember(relation=m.get_relation_display(), name=m.name, birth=ym(m.birth_date), age=age,
+                                 political_status=m.get_political_status_display() if m.political_status else "", work=m.work))  # fmt: skip
+    return rows
+
+
+def photo_bytes(profile: CadreProfile) -> bytes | None:
+    """The stored photo's bytes, None when there is none or its file is missing."""
+    if not profile.photo:
+        return None
+    try:
+        with profile.photo.open("rb") as fh:
+            return fh.read()
+    except (FileNotFoundError, OSError):
+        return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -263,6 +307,27 @@ def _height(row, cm: float, exact: bool = False) -> None:
     row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
+def _picture(cell, data: bytes, *, max_w: float, max_h: float) -> None:
+    """Put the image ``data`` (JPEG/PNG) centred in ``cell``, scaled to fit ``max_w`` × ``max_h`` cm
+    with its proportions kept. An image python-docx cannot read leaves the cell empty."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image as DocxImage
+    from docx.shared import Cm
+
+    try:
+        info = DocxImage.from_blob(data)
+    except (UnrecognizedImageError, ValueError, OSError, IndexError):
+        return
+    w, h = info.px_width or 1, info.px_height or 1
+    scale = min(max_w / w, max_h / h)
+    par = cell.paragraphs[0]
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    par.add_run().add_picture(io.BytesIO(data), width=Cm(w * scale), height=Cm(h * scale))
+
+
 def approval_docx(form: ApprovalForm) -> bytes:
     """The form as .docx bytes: A4 portrait, two tables on two pages as on the paper form.
 
@@ -306,7 +371,7 @@ def approval_docx(form: ApprovalForm) -> bytes:
     _height(t.rows[3], 1.2)
     photo = c(0, 6).merge(c(3, 6))
     if form.photo:
-        photo.paragraphs[0].add_run().add_picture(io.BytesIO(form.photo), width=Cm(2.6))
+        _picture(photo, form.photo, max_w=2.6, max_h=4.4)
     _put(c(4, 0).merge(c(5, 0)), "学  历\n学  位", label=True)
     for r, (kind, edu, school) in ((4, ("全日制\n教  育", form.fulltime, form.fulltime_school)),
                                    (5, ("在  职\n教  育", form.inservice, form.inservice_school))):  # fmt: skip

@@ -18,14 +18,26 @@ What a file writes (element names in ``zugong.cadres.lrmx``):
   line "（四级主任科员）" becomes a CadreRank. A trailing "（兼任…）" is dropped. Other lines (study,
   posts outside the scope) are reported as notes and not stored: the data model has no free-text résumé.
 
-Not imported (no field in the data model): 出生地, 健康状况, 专业技术职务, 熟悉专业有何专长, 毕业院校系及专业,
-照片, 家庭主要成员及重要社会关系, 奖惩情况, 年度考核结果 (appraisals are rounds, not text), 入党时间 (the
-members app owns memberships), 现任/拟任/拟免职务, 任免理由, 呈报单位, 填表人/填表时间.
+- CadreProfile (``services.profile``): 出生地 (with its 区划代码 when it names a place of the unit tree),
+  健康状况, 专业技术职务, 熟悉专业有何专长, and the 全日制教育 / 在职教育 blocks (学历, 学位, 毕业院校系及专业).
+  Only non-empty elements overwrite; an empty element keeps what is stored.
+- 家庭主要成员及重要社会关系: when the file lists any (rows without 称谓 and 姓名 are skipped), they replace
+  the cadre's list in the file's order. 称谓 must be one of ``Relation`` (配偶/爱人 become 妻子 or 丈夫 by
+  the cadre's sex, 长子/次女… 儿子/女儿), 政治面貌 a GB/T 4762 name, 出生日期 ``yyyyMM`` not after today.
+- 照片 (``ZhaoPian``, base64): validated and stored like an upload (JPEG/PNG, ≤ 2 MB); a photo equal
+  to the stored one (same bytes) changes nothing. The replaced file is deleted after commit; files
+  written by a failed import are deleted.
+
+Not imported: 奖惩情况, 年度考核结果 (appraisals are rounds, not text), 入党时间 (the members app owns
+memberships), 现任/拟任/拟免职务, 任免理由, 呈报单位, 填表人/填表时间.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -37,7 +49,18 @@ from django.db import transaction
 from zugong.cadres import lrmx, rules
 from zugong.cadres.access import may_manage
 from zugong.cadres.lrmx import LrmxError
-from zugong.cadres.models import Appointment, Cadre, CadreRank, ManagementLevel, Post
+from zugong.cadres.models import (
+    POLITICAL_STATUS_BY_TEXT,
+    Appointment,
+    Cadre,
+    CadreProfile,
+    CadreRank,
+    FamilyMember,
+    ManagementLevel,
+    Post,
+    Relation,
+)
+from zugong.cadres.services import profile as profile_svc
 from zugong.core import codes
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Person, Role
@@ -56,6 +79,19 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 _RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
 _DEGREE_ORDER = (("博士", "2"), ("硕士", "3"), ("学士", "4"))
 _SCHOOL_PREFIX = re.compile(r"^(中央党校|省委党校|市委党校|党校|在职|全日制)")
+#: Most family rows one file may list.
+MAX_FAMILY = 30
+_RELATION_BY_TEXT = {
+    **{label: code for code, label in Relation.choices},
+    "妻": "wife", "夫": "husband", "父": "father", "母": "mother", "兄": "elder_brother", "姐": "elder_sister",
+    "弟": "younger_brother", "妹": "younger_sister", "长子": "son", "次子": "son", "三子": "son", "独子": "son", "子": "son",
+    "长女": "daughter", "次女": "daughter", "三女": "daughter", "独女": "daughter", "女": "daughter", "儿媳妇": "daughter_in_law",
+    "媳妇": "daughter_in_law", "女婿": "son_in_law", "岳父": "wife_father", "岳母": "wife_mother", "公公": "husband_father",
+    "婆婆": "husband_mother",
+}  # fmt: skip
+_SPOUSE_WORDS = ("配偶", "爱人")
+#: (element prefix, profile field prefix, Chinese label) of the two 学历学位 blocks.
+_EDU_BLOCKS = (("QuanRiZhiJiaoYu", "fulltime", "全日制教育"), ("ZaiZhiJiaoYu", "inservice", "在职教育"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -132,6 +168,10 @@ class _Record:
     id_index: str
     person: dict
     resume: list[lrmx.ParsedResumeLine]
+    profile: dict = field(default_factory=dict)
+    family: list[dict] = field(default_factory=list)
+    photo: bytes | None = None  # as it will be stored
+    photo_sha256: str = ""  # of the decoded file content, to recognize the stored photo
     person_obj: Person | None = None
     cadre_obj: Cadre | None = None
     appointments: list = field(default_factory=list)  # (line, unit_id, title)
@@ -199,6 +239,7 @@ class _Context:
         units = Unit.objects.filter(path__startswith=scope.unit_path).values_list("id", "name")
         self.units = sorted(units, key=lambda u: -len(u[1]))
         self.places = NativePlaceResolver()
+        self.today = dt.date.today()
 
     def unit_of(self, text: str) -> tuple[int, str] | None:
         """(unit id, post title) when ``text`` starts with a unit name of the scope followed by a title."""
@@ -266,16 +307,27 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
             err("民族", f"未知的民族“{ethnicity}”（应为GB/T 3304中的名称）")
         person["ethnicity"] = code
     educations = []
-    for tag, label in (("QuanRiZhiJiaoYu_XueLi", "全日制教育学历"), ("ZaiZhiJiaoYu_XueLi", "在职教育学历")):
-        text = _SCHOOL_PREFIX.sub("", d.get(tag, ""))
+    profile: dict = {}
+    for prefix, key, label in _EDU_BLOCKS:
+        text = _SCHOOL_PREFIX.sub("", d.get(f"{prefix}_XueLi", ""))
         if text:
             code = code_of("education", text)
             if code is None:
-                err(label, f"未知的学历“{d.get(tag)}”（应为GB/T 4658中的名称，如大学本科）")
+                err(f"{label}学历", f"未知的学历“{d.get(f'{prefix}_XueLi')}”（应为GB/T 4658中的名称，如大学本科）")
             else:
                 educations.append(code)
+                profile[f"{key}_education"] = code
+        deg = d.get(f"{prefix}_XueWei", "")
+        if deg:
+            profile[f"{key}_degree"] = next((c for word, c in _DEGREE_ORDER if word in deg), "0")
+        school = d.get(f"{prefix}_XueLi_BiYeYuanXiaoXi", "") or d.get(f"{prefix}_XueWei_BiYeYuanXiaoXi", "")
+        if school:
+            profile[f"{key}_school"] = school
     if educations:
         person["education"] = min(educations)  # codes ascend from 研究生 (10)
+    _profile_texts(d, profile, ctx, err)
+    family = _family(d.get("JiaTingChengYuan", []), info, ctx.today, err)
+    photo, photo_sha = _photo(d.get("ZhaoPian", ""), err)
     degree_text = d.get("QuanRiZhiJiaoYu_XueWei", "") + d.get("ZaiZhiJiaoYu_XueWei", "")
     if degree_text:
         person["degree"] = next((c for word, c in _DEGREE_ORDER if word in degree_text), "0")
@@ -293,7 +345,8 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
         resume = []
     if len(errors) != before:
         return None
-    rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume)
+    rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume,
+                  profile=profile, family=family, photo=photo, photo_sha256=photo_sha)  # fmt: skip
     for line in resume:
         if line.end is not None and line.end == line.start:
             notes.append((filename, f"简历第{line.line}行起止为同一月份，未生成任职记录"))
@@ -309,6 +362,88 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
         else:
             rec.appointments.append((line, *hit))
     return rec
+
+
+def _profile_texts(d: dict, profile: dict, ctx: _Context, err) -> None:
+    """出生地, 健康状况, 专业技术职务, 熟悉专业有何专长 into ``profile`` (non-empty ones), length-checked."""
+    limits = {f.name: f.max_length for f in CadreProfile._meta.get_fields() if getattr(f, "max_length", None)}
+    for tag, key, label in (("ChuShengDi", "birthplace", "出生地"), ("JianKangZhuangKuang", "health", "健康状况"),
+                            ("ZhuanYeJiShuZhiWu", "tech_title", "专业技术职务"), ("ShuXiZhuanYeYouHeZhuanChang", "specialty", "熟悉专业有何专长")):  # fmt: skip
+        text = re.sub(r"\s*\r?\n\s*", "", d.get(tag, ""))
+        if not text:
+            continue
+        if len(text) > limits[key]:
+            err(label, f"{label}超过{limits[key]}个字")
+            continue
+        profile[key] = text
+    for key, _, label in ((f"{k}_school", None, f"{lab}毕业院校系及专业") for _, k, lab in _EDU_BLOCKS):
+        if len(profile.get(key, "")) > limits[key]:
+            err(label, f"{label}超过{limits[key]}个字")
+    if profile.get("birthplace"):
+        profile["birthplace_code"] = ctx.places.resolve(profile["birthplace"]) or ""
+
+
+def _family(items: list[dict], info, today: dt.date, err) -> list[dict]:
+    """The ``JiaTingChengYuan`` items as FamilyMember field dicts, in order; errors name the row."""
+    rows = []
+    for n, item in enumerate(items, start=1):
+        rel_text, name = item.get("ChengWei", "").strip(), re.sub(r"\s", "", item.get("XingMing", ""))
+        if not rel_text and not name:
+            continue
+        where = f"家庭成员第{n}行"
+        if rel_text in _SPOUSE_WORDS:
+            relation = "husband" if info is not None and info.gender == "2" else "wife"
+        else:
+            relation = _RELATION_BY_TEXT.get(rel_text)
+        if relation is None:
+            err("家庭主要成员及重要社会关系", f"{where}称谓“{rel_text}”不在可选范围内（妻子、丈夫、儿子、女儿、父亲、母亲、岳父、岳母……）")
+        if not name:
+            err("家庭主要成员及重要社会关系", f"{where}缺少姓名")
+        elif len(name) > 40:
+            err("家庭主要成员及重要社会关系", f"{where}姓名超过40个字")
+        birth = None
+        raw = item.get("ChuShengRiQi", "").strip()
+        if raw:
+            try:
+                parsed = parse_date(raw)
+                birth = parsed.date if parsed else None
+            except DateParseError:
+                err("家庭主要成员及重要社会关系", f"{where}出生日期“{raw}”不是有效日期（应为197503或1975.03）")
+            if birth is not None and birth > today:
+                err("家庭主要成员及重要社会关系", f"{where}出生日期{birth:%Y.%m}晚于今天")
+                birth = None
+            elif birth is not None and birth < dt.date(1900, 1, 1):
+                err("家庭主要成员及重要社会关系", f"{where}出生日期早于1900年")
+                birth = None
+        pol_text = item.get("ZhengZhiMianMao", "").strip()
+        political = POLITICAL_STATUS_BY_TEXT.get(pol_text, None) if pol_text else ""
+        if political is None:
+            err("家庭主要成员及重要社会关系", f"{where}政治面貌“{pol_text}”不是GB/T 4762中的名称（如中共党员、共青团员、群众）")
+        work = re.sub(r"\s*\r?\n\s*", "", item.get("GongZuoDanWeiJiZhiWu", ""))
+        if len(work) > 120:
+            err("家庭主要成员及重要社会关系", f"{where}工作单位及职务超过120个字")
+        rows.append({"relation": relation, "name": name, "birth_date": birth, "political_status": political or "", "work": work})
+    if len(rows) > MAX_FAMILY:
+        err("家庭主要成员及重要社会关系", f"家庭成员{len(rows)}人，超过{MAX_FAMILY}人")
+    return rows
+
+
+def _photo(text: str, err) -> tuple[bytes | None, str]:
+    """(bytes to store, SHA-256 of the decoded file) of a ``ZhaoPian`` base64 text; (None, '') when empty."""
+    compact = re.sub(r"\s", "", text or "")
+    if not compact:
+        return None, ""
+    try:
+        raw = base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        err("照片", "照片（ZhaoPian）不是有效的base64编码")
+        return None, ""
+    try:
+        stored, _ = profile_svc.photo_normalize(raw)
+    except profile_svc.ProfileError as exc:
+        err("照片", str(exc))
+        return None, ""
+    return stored, hashlib.sha256(raw).hexdigest()
 
 
 def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | None, errors: list[FileError]) -> list[_Record]:
@@ -351,6 +486,7 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
             raise ValueError(f"unknown post level {defaults.post_level!r}")
     result = LrmxResult(files=len(files))
     ctx = _Context(scope)
+    ctx.today = today
     records: list[_Record] = []
     seen: dict[str, str] = {}
     for filename, data in files:
@@ -365,22 +501,30 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
     records = _classify(records, scope, defaults, result.errors)
     if result.errors or not files:
         return result
-    with transaction.atomic():
-        for rec in records:
-            outcome = _write(rec, actor=actor, defaults=defaults, today=today)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        audit_record(
-            actor, "cadres.lrmx_import_batch", object_type="Cadre", scope_unit_path=scope.unit_path,
-            summary=f"导入任免审批表{len(files)}份：新增{result.created}人，更新{result.updated}人，未变{result.unchanged}人",
-            after={"files": [f for f, _ in files], "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-        )  # fmt: skip
+    written_files: list[str] = []
+    try:
+        with transaction.atomic():
+            for rec in records:
+                outcome = _write(rec, actor=actor, defaults=defaults, today=today, written_files=written_files)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+            audit_record(
+                actor, "cadres.lrmx_import_batch", object_type="Cadre", scope_unit_path=scope.unit_path,
+                summary=f"导入任免审批表{len(files)}份：新增{result.created}人，更新{result.updated}人，未变{result.unchanged}人",
+                after={"files": [f for f, _ in files], "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )  # fmt: skip
+    except BaseException:
+        from django.core.files.storage import default_storage
+
+        for name in written_files:  # all or nothing: photos of a rolled-back import go too
+            default_storage.delete(name)
+        raise
     return result
 
 
 _PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")
 
 
-def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: dt.date) -> str:
+def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: dt.date, written_files: list[str]) -> str:
     """Write one validated file; returns "created", "updated" or "unchanged"."""
     person = rec.person_obj
     before: dict = {}
@@ -409,6 +553,10 @@ def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: 
         cadre = Cadre.objects.create(person=person, unit=defaults.unit, post_level=defaults.post_level,
                                      management_level=defaults.management_level)  # fmt: skip
     facts = _write_resume(rec, cadre)
+    prof_before, prof_after = _write_profile(rec, cadre, written_files)
+    if prof_after:
+        before.update(prof_before)
+        changed = {**changed, **prof_after}
     outcome = "created" if created else ("updated" if changed or facts else "unchanged")
     if outcome != "unchanged":
         audit_record(
@@ -417,6 +565,54 @@ def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: 
             before=before or None, after={**changed, "resume_facts": facts},
         )  # fmt: skip
     return outcome
+
+
+def _family_key(rows) -> list[tuple]:
+    return [(r["relation"], r["name"], r["birth_date"], r["political_status"], r["work"]) for r in rows]
+
+
+def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tuple[dict, dict]:
+    """Profile fields, family list and photo of one file; returns (before, after) of what changed."""
+    stored = CadreProfile.objects.select_for_update().filter(cadre=cadre).first()
+    edu_keys = {f"{k}_{f}" for _, k, _ in _EDU_BLOCKS for f in ("education", "degree", "school")}
+    if (stored is None or not (stored.fulltime_education or stored.inservice_education)) and set(rec.profile) & edu_keys <= {
+            "fulltime_education", "fulltime_degree"} and rec.profile.get("fulltime_education") == cadre.person.education \
+            and rec.profile.get("fulltime_degree", "0") == (cadre.person.degree or "0"):
+        # the export printed the Person's one 学历/学位 as 全日制教育: coming back, it is no news
+        rec.profile = {k: v for k, v in rec.profile.items() if k not in edu_keys}
+    if not rec.profile and not rec.family and rec.photo is None:
+        return {}, {}
+    profile = stored or CadreProfile.objects.create(cadre=cadre)
+    changed = {k: v for k, v in rec.profile.items() if getattr(profile, k) != v}
+    before = {k: getattr(profile, k) for k in changed}
+    for k, v in changed.items():
+        setattr(profile, k, v)
+    if rec.photo is not None and not _same_photo(profile, rec.photo_sha256):
+        old = profile_svc.photo_store(profile, rec.photo, "jpeg" if rec.photo.startswith(profile_svc.JPEG_MAGIC) else "png")
+        written_files.append(profile.photo.name)
+        profile_svc.delete_file_on_commit(old)
+        before["photo"], changed["photo"] = old, profile.photo.name
+    profile.save()
+    if rec.family:
+        existing = list(FamilyMember.objects.filter(cadre=cadre).order_by("sort", "id").values(
+            "relation", "name", "birth_date", "political_status", "work"))
+        if _family_key(existing) != _family_key(rec.family):
+            FamilyMember.objects.filter(cadre=cadre).delete()
+            FamilyMember.objects.bulk_create([FamilyMember(cadre=cadre, sort=i, **row) for i, row in enumerate(rec.family, start=1)])
+            before["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in existing]
+            changed["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in rec.family]
+    return before, changed
+
+
+def _same_photo(profile: CadreProfile, sha256: str) -> bool:
+    """True when the stored photo's bytes hash to ``sha256`` (an exported photo coming back)."""
+    if not profile.photo:
+        return False
+    try:
+        with profile.photo.open("rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest() == sha256
+    except (FileNotFoundError, OSError):
+        return False
 
 
 def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
