@@ -6,16 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from zugong.cadres.models import Appointment, Cadre, Post, ReserveEntry
-from zugong.core.testing import PASSWORD
 from zugong.orgs.tests.people import make_person, populate
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+from zugong.web.tests_browser.flows import login
 
 
 def grade(page, name: str, label: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from zugong.core.rules import make_id_number
-from zugong.core.testing import PASSWORD
+from zugong.web.tests_browser.flows import login
 
 HEADERS = ["序号", "姓名", "性别", "民族", "出生年月", "身份证号", "学历", "所在党支部", "入党时间", "转正时间", "人员类别"]
 
@@ -41,14 +41,6 @@ def good_rows() -> list[list]:
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def upload(page, base: str, name: str, content: bytes) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
-from zugong.core.testing import PASSWORD
+from zugong.web.tests_browser.flows import login
 from zugong.work.services import document_upload
 from zugong.work.tests.conftest import LUAN
 
@@ -22,14 +22,6 @@ def seed_doc(city, settings, tmp_path):
     user = city.users["city_admin"]
     return document_upload(actor=Actor(user=user), scope=scope_for(user), kind="speech",
                            document_date=dt.date(2023, 3, 1), file_name=LUAN.name, file_bytes=LUAN.read_bytes())
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _pick(doc) -> dict:
@@ -60,9 +52,17 @@ def test_it_refreshes_the_panes_in_place_on_undo_and_restore(live_server, city, 
     assert "kind=doubled" in page.url and page.locator("table.edits tbody tr").count() == len(
         [e for e in seed_doc.edits if e["kind"] == "doubled"])
     # both panes scrolled to the undone edit
+    # (polled: the script scrolls after the swap, and a loaded machine may take a moment)
     for pane, anchor in (("#raw-pane", f"#e{edit['id']}"), ("#cleaned", f"#c{edit['id']}")):
-        box, el = page.locator(pane).bounding_box(), page.locator(anchor).bounding_box()
-        assert box["y"] <= el["y"] <= box["y"] + box["height"], pane
+        page.wait_for_function(
+            """([pane, anchor]) => {
+                const box = document.querySelector(pane).getBoundingClientRect();
+                const el = document.querySelector(anchor).getBoundingClientRect();
+                return box.top <= el.top && el.top <= box.bottom;
+            }""",
+            arg=[pane, anchor],
+            timeout=5000,
+        )
     page.locator(".clean-grid").scroll_into_view_if_needed()
     shot(page, "work-clean-undo")
 

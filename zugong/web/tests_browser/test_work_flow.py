@@ -12,8 +12,8 @@ import shutil
 import pytest
 from docx import Document
 
-from zugong.core.testing import PASSWORD
 from zugong.web.tests_browser.conftest import REPO
+from zugong.web.tests_browser.flows import login
 from zugong.work.tests.conftest import LUAN
 
 
@@ -26,14 +26,6 @@ def view_shot(page, name: str, tmp_path) -> None:
     """A viewport-only screenshot, for pages too long for a readable full-page image."""
     folder = REPO / "docs" / "screenshots" if os.environ.get("ZUGONG_SCREENSHOTS") == "1" else tmp_path
     page.screenshot(path=str(folder / f"{name}.png"))
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_it_runs_a_document_from_upload_to_the_quarter_review(live_server, city, media, page, shot, tmp_path):
