@@ -446,6 +446,19 @@ def _photo(text: str, err) -> tuple[bytes | None, str]:
     return stored, hashlib.sha256(raw).hexdigest()
 
 
+def _same_photo(profile: CadreProfile, rec: _Record) -> bool:
+    """True when the stored photo is the file's (an exported photo coming back) or what the file's
+    photo becomes once stored (the same file imported twice)."""
+    if not profile.photo:
+        return False
+    try:
+        with profile.photo.open("rb") as fh:
+            stored = hashlib.sha256(fh.read()).hexdigest()
+    except (FileNotFoundError, OSError):
+        return False
+    return stored in (rec.photo_sha256, hashlib.sha256(rec.photo or b"").hexdigest())
+
+
 def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | None, errors: list[FileError]) -> list[_Record]:
     persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in records])}
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit", "person")}
@@ -587,7 +600,7 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
     before = {k: getattr(profile, k) for k in changed}
     for k, v in changed.items():
         setattr(profile, k, v)
-    if rec.photo is not None and not _same_photo(profile, rec.photo_sha256):
+    if rec.photo is not None and not _same_photo(profile, rec):
         old = profile_svc.photo_store(profile, rec.photo, "jpeg" if rec.photo.startswith(profile_svc.JPEG_MAGIC) else "png")
         written_files.append(profile.photo.name)
         profile_svc.delete_file_on_commit(old)
@@ -602,17 +615,6 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
             before["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in existing]
             changed["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in rec.family]
     return before, changed
-
-
-def _same_photo(profile: CadreProfile, sha256: str) -> bool:
-    """True when the stored photo's bytes hash to ``sha256`` (an exported photo coming back)."""
-    if not profile.photo:
-        return False
-    try:
-        with profile.photo.open("rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest() == sha256
-    except (FileNotFoundError, OSError):
-        return False
 
 
 def _same_month(a: dt.date | None, b: dt.date | None) -> bool:

@@ -16,8 +16,10 @@ from zugong.cadres.models import (
     AppraisalEntry,
     AppraisalRound,
     Cadre,
+    CadreProfile,
     CadreRank,
     Evidence,
+    FamilyMember,
     Post,
     RoundStatus,
 )
@@ -96,7 +98,7 @@ def test_it_builds_the_word_form_and_reads_back_its_cells(city, login, people):
     assert c(6, 0).text == "现任职务" and c(6, 1).text == "金安区一镇党委书记"
     assert c(7, 1).text == "金安区委组织部副部长" and c(8, 0).text == "拟免职务"
     assert c(9, 1).text.split("\n") == ["2015.09--2021.06  金安区一镇副镇长", "2021.06--         金安区一镇党委书记"]
-    # the photo cell spans the first four rows of the last column (left empty: no photo in the model)
+    # the photo cell spans the first four rows of the last column (empty: this cadre has no photo)
     assert c(0, 6)._tc is c(3, 6)._tc and c(0, 6).text == ""
     assert c(6, 1)._tc is c(6, 6)._tc  # 现任职务 spans the whole row
     d = page2.cell
@@ -305,3 +307,142 @@ def test_it_keeps_city_managed_cadres_to_the_city(city, login, people):
     r = _upload(login(city.users["county_admin"]), ("张晓明.lrmx", content))
     assert r.context["result"].errors[0].message == "市管干部由市委组织部导入"
     assert _upload(login(city.users["city_admin"]), ("张晓明.lrmx", content)).context["result"].unchanged == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Profile, family and photo (CadreProfile, FamilyMember)
+# ------------------------------------------------------------------------------------------------
+def _png(size=(250, 350), color=(128, 128, 128)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def filled(city, people, media):
+    """张晓明 with a photo, both education blocks, 出生地 etc. and two family members."""
+    from zugong.cadres.services import profile as svc
+    from zugong.core.audit import Actor
+    from zugong.core.scope import scope_for
+
+    user = city.users["county_admin"]
+    actor, scope, cadre = Actor(user), scope_for(user), _cadre(people)
+    svc.photo_set(actor=actor, scope=scope, cadre=cadre, content=_png())
+    svc.profile_update(actor=actor, scope=scope, cadre=cadre, data=svc.ProfileData(
+        birthplace="安徽六安", health="健康", tech_title="经济师", specialty="农村经济管理",
+        fulltime_education="20", fulltime_degree="4", fulltime_school="安徽农业大学农业经济管理专业",
+        inservice_education="10", inservice_degree="3", inservice_school="中央党校研究生院经济学专业"))
+    svc.family_member_add(actor=actor, scope=scope, cadre=cadre, data=svc.FamilyData(
+        relation="wife", name="王芳", birth_date=D(1982, 3, 1), political_status="01", work="金安区实验小学教师"))
+    svc.family_member_add(actor=actor, scope=scope, cadre=cadre, data=svc.FamilyData(
+        relation="son", name="张一鸣", birth_date=D(2008, 9, 1), political_status="03", work="六安一中学生"))
+    return cadre
+
+
+def test_it_fills_the_profile_family_and_photo_cells_of_the_word_form(city, login, filled):
+    from docx.shared import Cm
+
+    doc = _docx(login(city.users["county_admin"]), filled, on="2026-06-01")
+    c, d = doc.tables[0].cell, doc.tables[1].cell
+    assert (c(1, 4).text, c(1, 5).text) == ("出生地", "安徽六安") and (c(2, 4).text, c(2, 5).text) == ("健康状况", "健康")
+    assert (c(3, 1).text, c(3, 4).text) == ("经济师", "农村经济管理")
+    assert (c(4, 2).text, c(4, 5).text) == ("大学本科\n学士", "安徽农业大学农业经济管理专业")
+    assert (c(5, 2).text, c(5, 5).text) == ("研究生\n硕士", "中央党校研究生院经济学专业")
+    assert [d(4, i).text for i in range(1, 6)] == ["妻子", "王芳", "44", "中共党员", "金安区实验小学教师"]
+    assert [d(5, i).text for i in range(1, 6)] == ["儿子", "张一鸣", "17", "共青团员", "六安一中学生"]
+    assert d(6, 2).text == ""  # the rest of the 7 rows stay empty
+    # the photo sits in the merged photo cell, scaled into 2.6 × 4.4 cm with its 5:7 proportions
+    photo_cell = c(0, 6)._tc
+    assert photo_cell.xpath(".//pic:pic") and c(1, 6)._tc is photo_cell
+    shape = doc.inline_shapes[0]
+    assert shape.width <= Cm(2.6) + 1 and shape.height <= Cm(4.4) + 1
+    assert abs(shape.width / shape.height - 250 / 350) < 0.01
+    blip = photo_cell.xpath(".//a:blip")[0].get(qn("r:embed"))
+    image = doc.part.related_parts[blip]
+    assert image.content_type == "image/jpeg" and image.blob == filled.profile.photo.open("rb").read()
+
+
+def test_it_round_trips_profile_family_and_photo_through_lrmx(city, login, filled, media):
+    import base64
+
+    client = login(city.users["county_admin"])
+    content = client.get(reverse("cadres:cadre_lrmx", args=[filled.id]), {"on": "2026-06-01"}).content
+    d = lrmx.parse_lrmx(content)
+    stored = filled.profile.photo.open("rb").read()
+    assert base64.b64decode(d["ZhaoPian"]) == stored
+    assert (d["ChuShengDi"], d["JianKangZhuangKuang"], d["ZhuanYeJiShuZhiWu"], d["ShuXiZhuanYeYouHeZhuanChang"]) == ("安徽六安", "健康", "经济师", "农村经济管理")
+    assert (d["ZaiZhiJiaoYu_XueLi"], d["ZaiZhiJiaoYu_XueWei"], d["ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi"]) == ("研究生", "硕士", "中央党校研究生院经济学专业")
+    assert d["JiaTingChengYuan"] == [
+        {"ChengWei": "妻子", "XingMing": "王芳", "ChuShengRiQi": "198203", "ZhengZhiMianMao": "中共党员", "GongZuoDanWeiJiZhiWu": "金安区实验小学教师"},
+        {"ChengWei": "儿子", "XingMing": "张一鸣", "ChuShengRiQi": "200809", "ZhengZhiMianMao": "共青团员", "GongZuoDanWeiJiZhiWu": "六安一中学生"},
+    ]
+    # the file coming back unchanged changes nothing, not even the photo file
+    result = _upload(client, ("张晓明.lrmx", content)).context["result"]
+    assert (result.errors, result.unchanged) == ([], 1)
+    # wiped in the system, then restored from the file
+    CadreProfile.objects.filter(cadre=filled).update(photo="", health="", inservice_education="", inservice_degree="", inservice_school="")
+    FamilyMember.objects.filter(cadre=filled).delete()
+    result = _upload(client, ("张晓明.lrmx", content)).context["result"]
+    assert (result.errors, result.updated) == ([], 1)
+    profile = CadreProfile.objects.get(cadre=filled)
+    assert (profile.health, profile.inservice_education, profile.inservice_degree, profile.birthplace) == ("健康", "10", "3", "安徽六安")
+    assert list(FamilyMember.objects.filter(cadre=filled).values_list("relation", "name", "birth_date", "political_status")) == [
+        ("wife", "王芳", D(1982, 3, 1), "01"), ("son", "张一鸣", D(2008, 9, 1), "03")]
+    assert profile.photo.name.startswith("cadre_photos/") and profile.photo.open("rb").read()[:3] == b"\xff\xd8\xff"
+    ev = AuditEvent.objects.filter(action="cadres.lrmx_import").latest("id")
+    assert ev.after["family"] == ["妻子 王芳", "儿子 张一鸣"] and ev.after["photo"] == profile.photo.name
+    # the same file once more: the stored photo is recognized, nothing changes
+    assert _upload(client, ("张晓明.lrmx", content)).context["result"].unchanged == 1
+
+
+def test_it_creates_a_new_cadre_with_family_and_photo_from_lrmx(city, login, people, media):
+    client = login(city.users["county_admin"])
+    family = [lrmx.FamilyMember(relation="配偶", name="吴刚", birth="1983.02", political_status="中国共产党党员", work="金安区人民医院医生"),
+              lrmx.FamilyMember(relation="长女", name="吴晓", birth="2012.05", political_status="群众", work="金安区实验小学学生"),
+              lrmx.FamilyMember()]  # an empty row, as the editor writes  # fmt: skip
+    content = _new_person_lrmx(60, id_number=test_id_number(60, birth=D(1985, 3, 2), female=True), family=family,
+                               photo=_png((300, 420)), health="良好", fulltime_school="安徽大学法学院法学专业")  # fmt: skip
+    r = _upload(client, ("周新.lrmx", content), unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")
+    assert r.context["result"].created == 1
+    cadre = Cadre.objects.get(person__name="周新")
+    rows = list(FamilyMember.objects.filter(cadre=cadre).values_list("sort", "relation", "name", "political_status"))
+    assert rows == [(1, "husband", "吴刚", "01"), (2, "daughter", "吴晓", "13")]  # 配偶 of a woman is her 丈夫
+    p = cadre.profile
+    assert (p.health, p.fulltime_education, p.fulltime_school) == ("良好", "20", "安徽大学法学院法学专业")
+    assert p.photo and p.photo.name.endswith(".jpg")
+
+
+def test_it_refuses_bad_family_rows_and_photos_in_lrmx_and_writes_nothing(city, login, people, media):
+    import base64
+    from pathlib import Path
+
+    client = login(city.users["county_admin"])
+    ids = [test_id_number(n, birth=D(1985, 3, 2), female=True) for n in (61, 62, 63, 64)]
+    bad_family = _new_person_lrmx(61, id_number=ids[0], family=[
+        lrmx.FamilyMember(relation="表哥", name="周大", birth="1980.01"),
+        lrmx.FamilyMember(relation="儿子", name="", birth="2099.01", political_status="党外人士")])  # fmt: skip
+    gif = _new_person_lrmx(62, id_number=ids[1])
+    gif = gif.replace(b"<ZhaoPian />", b"<ZhaoPian>" + base64.b64encode(b"GIF89a" + b"\0" * 50) + b"</ZhaoPian>")
+    not_b64 = _new_person_lrmx(63, id_number=ids[2]).replace(b"<ZhaoPian />", "<ZhaoPian>不是编码</ZhaoPian>".encode())
+    good = _new_person_lrmx(64, id_number=ids[3], photo=_png())
+    r = _upload(client, ("家庭.lrmx", bad_family), ("动图.lrmx", gif), ("乱码照片.lrmx", not_b64), ("好.lrmx", good),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    errors = [(e.filename, e.field, e.message) for e in r.context["result"].errors]
+    assert ("家庭.lrmx", "家庭主要成员及重要社会关系", "家庭成员第1行称谓“表哥”不在可选范围内（妻子、丈夫、儿子、女儿、父亲、母亲、岳父、岳母……）") in errors
+    messages = " ".join(m for f, _, m in errors if f == "家庭.lrmx")
+    assert "第2行缺少姓名" in messages and "第2行出生日期2099.01晚于今天" in messages and "第2行政治面貌“党外人士”不是GB/T 4762中的名称" in messages
+    assert ("动图.lrmx", "照片") == errors[[e[0] for e in errors].index("动图.lrmx")][:2]
+    assert any(f == "动图.lrmx" and "JPEG或PNG" in m for f, _, m in errors)
+    assert any(f == "乱码照片.lrmx" and m == "照片（ZhaoPian）不是有效的base64编码" for f, _, m in errors)
+    assert "好.lrmx" not in {e[0] for e in errors}
+    assert not Person.objects.filter(name="周新").exists() and not FamilyMember.objects.exists()
+    folder = Path(media) / "cadre_photos"
+    assert not folder.exists() or not any(folder.iterdir())  # all or nothing: not even the good file's photo
