@@ -232,3 +232,48 @@ def iter_data_rows(rows: Sequence[Sequence[object]], header_row: int) -> Iterato
         cells = rows[i]
         if any(c not in (None, "") and not (isinstance(c, str) and not c.strip()) for c in cells):
             yield i + 1, cells
+
+
+ERROR_HEADER = "错误说明"
+
+
+def error_file(source: str | Path | bytes, errors: Sequence[Sequence], columns: Sequence[Column]) -> bytes:
+    """A copy of an uploaded sheet with a 错误说明 column and its bad rows highlighted (.xlsx bytes).
+
+    ``source``: the uploaded file (path or bytes); ``errors``: ``(row, column header, value, reason)``
+    with 1-based sheet rows, as the importers report them; ``columns``: the importer's columns, to
+    find the header row that gets the 错误说明 heading. .xlsx/.xlsm files keep their formatting
+    (openpyxl); .xls/.ods or unreadable files are rebuilt from their values.
+    """
+    import io
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    by_row: dict[int, list[str]] = {}
+    for row, column, _value, reason in errors:
+        by_row.setdefault(row, []).append(f"{column}：{reason}")
+    try:
+        wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
+        ws = wb.worksheets[0]
+    except Exception:  # .xls/.ods or a damaged file: rebuild from the values
+        wb = Workbook()
+        ws = wb.active
+        for cells in read_sheet(source) if source else []:
+            ws.append(list(cells))
+    head = [list(r) for r in ws.iter_rows(min_row=1, max_row=10, values_only=True)]
+    header_row = find_header_row(head, columns) + 1 if head else 1
+    col = ws.max_column + 1
+    fill = PatternFill("solid", fgColor="FFC7CE")
+    heading = ws.cell(row=header_row, column=col, value=ERROR_HEADER)
+    heading.font = Font(bold=True, color="9C0006")
+    for row, reasons in by_row.items():
+        cell = ws.cell(row=row, column=col)
+        cell.value = "；".join(reasons)
+        cell.data_type = "s"
+        for c in range(1, col + 1):
+            ws.cell(row=row, column=c).fill = fill
+    ws.column_dimensions[heading.column_letter].width = 60
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

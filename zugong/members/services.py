@@ -15,7 +15,6 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 import threading
 import time
@@ -37,7 +36,7 @@ from zugong.core.scope import Scope, scope_for
 from zugong.core.xlsx import rows_to_xlsx
 from zugong.members import importer
 from zugong.members.models import ImportJob, PartyMember
-from zugong.members.roster import MEMBER_COLUMNS, read_sheet
+from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
@@ -286,59 +285,14 @@ def import_file(
 # --------------------------------------------------------------------------- files for the user
 
 
-ERROR_HEADER = "错误说明"
-
-
 def import_error_file(job: ImportJob) -> bytes:
-    """A copy of the uploaded file with a 错误说明 column appended and the bad rows highlighted (.xlsx).
-
-    .xlsx files keep their formatting (openpyxl); other formats are rebuilt from their values.
-    """
-    from openpyxl import Workbook, load_workbook
-    from openpyxl.styles import Font, PatternFill
-
-    by_row: dict[int, list[str]] = {}
-    for row, column, _value, reason in job.errors:
-        by_row.setdefault(row, []).append(f"{column}：{reason}")
-    path = import_file_path(job)
-    try:
-        wb = load_workbook(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
-    except Exception:
-        wb = None
-    if wb is not None:
-        ws = wb.worksheets[0]
-    else:
-        wb = Workbook()
-        ws = wb.active
-        for cells in read_sheet(path):
-            ws.append([c if not isinstance(c, str) else c for c in cells])
-    header_row = _header_row_number(job, ws)
-    col = ws.max_column + 1
-    fill = PatternFill("solid", fgColor="FFC7CE")
-    head = ws.cell(row=header_row, column=col, value=ERROR_HEADER)
-    head.font = Font(bold=True, color="9C0006")
-    for row, reasons in by_row.items():
-        cell = ws.cell(row=row, column=col)
-        cell.value = "；".join(reasons)
-        cell.data_type = "s"
-        for c in range(1, col + 1):
-            ws.cell(row=row, column=c).fill = fill
-    ws.column_dimensions[head.column_letter].width = 60
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _header_row_number(job: ImportJob, ws) -> int:
-    from zugong.members.roster import find_header_row
-
+    """A copy of the uploaded file with a 错误说明 column appended and the bad rows highlighted (.xlsx)."""
     columns = MEMBER_COLUMNS
     if job.kind == ImportJob.Kind.CADRES:
         from zugong.cadres.roster import CADRE_COLUMNS
 
         columns = CADRE_COLUMNS
-    head = [list(r) for r in ws.iter_rows(min_row=1, max_row=10, values_only=True)]
-    return find_header_row(head, columns) + 1
+    return error_file(import_file_path(job), job.errors, columns)
 
 
 def import_template(kind: str, scope: Scope) -> bytes:

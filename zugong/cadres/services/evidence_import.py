@@ -17,7 +17,6 @@ existing record (same cadre, category, date, 事项) or to an earlier row is ref
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 
@@ -280,47 +279,11 @@ def evidence_import_cancel(*, actor: Actor, job: EvidenceImport) -> None:
     EvidenceImport.objects.filter(pk=job.pk).update(status=EvidenceImport.Status.CANCELLED, content=b"")
 
 
-ERROR_HEADER = "错误说明"
-
-
 def evidence_import_error_file(job: EvidenceImport) -> bytes:
-    """The uploaded file with a 错误说明 column on the header row and every bad row highlighted (.xlsx).
+    """The uploaded file with a 错误说明 column on the header row and every bad row highlighted (.xlsx)."""
+    from zugong.members.roster import error_file
 
-    .xlsx uploads keep their formatting (openpyxl); other formats are rebuilt from their values.
-    """
-    from openpyxl import Workbook, load_workbook
-    from openpyxl.styles import Font, PatternFill
-
-    by_row: dict[int, list[str]] = {}
-    for row, column, _value, reason in job.errors:
-        by_row.setdefault(row, []).append(f"{column}：{reason}")
-    content = bytes(job.content)
-    try:
-        wb = load_workbook(io.BytesIO(content))
-        ws = wb.worksheets[0]
-    except Exception:  # .xls/.ods or a damaged file: rebuild from the values
-        wb = Workbook()
-        ws = wb.active
-        for cells in read_sheet(content) if content else []:
-            ws.append(list(cells))
-    head = [list(r) for r in ws.iter_rows(min_row=1, max_row=10, values_only=True)]
-    from zugong.members.roster import find_header_row
-
-    header_row = find_header_row(head, EVIDENCE_COLUMNS) + 1 if head else 1
-    col = ws.max_column + 1
-    fill = PatternFill("solid", fgColor="FFC7CE")
-    cell = ws.cell(row=header_row, column=col, value=ERROR_HEADER)
-    cell.font = Font(bold=True, color="9C0006")
-    for row, reasons in by_row.items():
-        target = ws.cell(row=row, column=col)
-        target.value = "；".join(reasons)
-        target.data_type = "s"
-        for c in range(1, col + 1):
-            ws.cell(row=row, column=c).fill = fill
-    ws.column_dimensions[cell.column_letter].width = 60
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return error_file(bytes(job.content), job.errors, EVIDENCE_COLUMNS)
 
 
 def evidence_template(scope: Scope) -> bytes:
