@@ -19,7 +19,15 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel, Post
+from zugong.cadres.models import (
+    Appointment,
+    Cadre,
+    CadreProfile,
+    FamilyMember,
+    LeadershipTeam,
+    ManagementLevel,
+    Post,
+)
 from zugong.core.audit import SYSTEM, audit_record
 from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
@@ -554,6 +562,42 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     return party_cadres
 
 
+# --- 任免审批表 profiles -----------------------------------------------------------------------
+#: How many city-managed cadres (lowest ids) get a profile and a family, so that record pages show them.
+PROFILED_CADRES = 40
+_SCHOOLS = ("安徽大学法学院法学专业", "安徽农业大学经济管理学院农业经济管理专业", "合肥工业大学土木工程专业",
+            "安徽师范大学文学院汉语言文学专业", "皖西学院经济与管理学院会计学专业")  # fmt: skip
+_WORK = ("六安市第一人民医院医生", "金安区实验小学教师", "六安市城市建设投资有限公司职员", "六安市税务局干部", "个体经营")
+
+
+def _build_profiles(rng: random.Random) -> None:
+    """CadreProfile (健康状况, 全日制教育) and a family (配偶, 子女, 父亲) for the first
+    :data:`PROFILED_CADRES` city-managed cadres: two bulk inserts, deterministic for a seed. No photos."""
+    rows = list(Cadre.objects.filter(management_level=ManagementLevel.CITY).order_by("id")
+                .values_list("id", "person__name", "person__gender", "person__birth_date", "person__education", "person__degree")
+                [:PROFILED_CADRES])  # fmt: skip
+    profiles, family = [], []
+    for cadre_id, name, gender, birth, edu, degree in rows:
+        profiles.append(CadreProfile(cadre_id=cadre_id, health="健康", fulltime_education=edu or "20",
+                                     fulltime_degree=degree if degree != "0" else "", fulltime_school=rng.choice(_SCHOOLS)))  # fmt: skip
+        surname = name[0]
+        spouse_birth = add_years(birth, rng.randint(-3, 3))
+        family.append(FamilyMember(cadre_id=cadre_id, sort=1, relation="wife" if gender == "1" else "husband",
+                                   name=rng.choice("王李张刘陈杨黄吴") + rng.choice(("芳", "丽", "敏", "静", "强", "军", "伟")),
+                                   birth_date=spouse_birth.replace(day=1), political_status=rng.choice(("01", "13")), work=rng.choice(_WORK)))  # fmt: skip
+        child_birth = add_years(birth, rng.randint(25, 32)).replace(day=1)
+        if child_birth < REF_DATE:
+            son = rng.random() < 0.5
+            family.append(FamilyMember(cadre_id=cadre_id, sort=2, relation="son" if son else "daughter",
+                                       name=surname + rng.choice(("一鸣", "子涵", "浩然", "欣怡", "思远")), birth_date=child_birth,
+                                       political_status="03" if (REF_DATE - child_birth).days > 14 * 366 else "13",
+                                       work="学生" if (REF_DATE - child_birth).days < 23 * 366 else rng.choice(_WORK)))  # fmt: skip
+        family.append(FamilyMember(cadre_id=cadre_id, sort=3, relation="father", name=surname + rng.choice(("大山", "国华", "建国", "德明")),
+                                   political_status="13", work="已去世" if rng.random() < 0.3 else "退休"))  # fmt: skip
+    CadreProfile.objects.bulk_create(profiles, batch_size=2000)
+    FamilyMember.objects.bulk_create(family, batch_size=2000)
+
+
 # --- accounts ---------------------------------------------------------------------------------
 def _build_accounts(city: _CityBuilder, city_unit: Unit, root: PartyOrganization, summary: DemoSummary) -> None:
     User = get_user_model()
@@ -613,6 +657,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         writer = _PeopleWriter(summary)
         party_cadres = _build_cadres(rng, ids, city, writer, summary, scale, progress)
         _build_members(rng, ids, city, writer, max(round(MEMBERS_AT_SCALE_1 * scale) - party_cadres, 0), progress)
+        _build_profiles(random.Random(seed + 1))  # own stream: the rest of the demo stays as it was
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))
         summary.seconds = time.perf_counter() - started
@@ -636,7 +681,7 @@ def demo_reset() -> dict[str, int]:
 
     from zugong.cadres import models as cm
 
-    cadre_records = (cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
+    cadre_records = (cm.FamilyMember, cm.CadreProfile, cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
                      cm.ReserveEntry, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
                      cm.PostQuota, cm.CadreRank)  # fmt: skip
     models = (*cadre_records, Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile, Person,
