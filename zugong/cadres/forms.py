@@ -141,7 +141,8 @@ class DevelopmentForm(forms.Form):
 
 
 class CaseForm(forms.Form):
-    circumstances = forms.MultipleChoiceField(label="情形", choices=rules.CIRCUMSTANCES)
+    # optional here: a 问责 case may rest on an accountability record instead (the service decides)
+    circumstances = forms.MultipleChoiceField(label="情形", choices=rules.CIRCUMSTANCES, required=False)
     measure = forms.ChoiceField(label="调整方式", choices=rules.MEASURES)
     motion_on = forms.DateField(label="动议时间")
     evidence = forms.TypedMultipleChoiceField(label="依据材料", coerce=int, required=False, choices=())

@@ -149,7 +149,7 @@ def case_open(request, cadre_id: int):
     ev = list(Evidence.objects.filter(cadre=cadre))
     form, target = CaseForm(request.POST, evidence_choices=[(e.pk, e.title) for e in ev]), f"/cadres/{cadre.pk}/"
     if not form.is_valid():
-        return invalid(request, target, "请选择不适宜担任现职的情形、调整方式和动议时间")
+        return invalid(request, target, "请选择调整方式和动议时间")
     d = form.cleaned_data
     chosen = [e for e in ev if e.pk in set(d["evidence"])]
     try:

@@ -202,3 +202,19 @@ def test_it_serves_pool_case_and_record_pages_to_the_right_people(city, login, p
     leader = login(city.users["leader"])
     assert leader.get(urls[3]).status_code == 200 and "动议调整" not in leader.get(urls[3]).content.decode()
     assert leader.post(reverse("cadres:case_step", args=[case.id]), {"step": "talk", "on": "2025-03-02"}).status_code == 403
+
+
+def test_it_opens_a_case_from_the_record_page_on_circumstances_or_an_accountability_record(city, login, people):
+    a, s = who(city)
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    c = login(city.users["county_admin"])
+    url = reverse("cadres:case_open", args=[cadre.pk])
+    got = c.post(url, {"measure": "remove", "motion_on": "2025-04-01"}, follow=True)
+    assert "请选择不适宜担任现职的情形，或附上问责处理决定" in got.content.decode()
+    assert not cadre.adjustment_cases.exists()
+    item = evidence.evidence_record(actor=a, scope=s, cadre=cadre, kind="accountability", on=D(2025, 3, 1),
+                                    title="因安全生产事故被问责", source_document="金问〔2025〕1号")
+    got = c.post(url, {"measure": "remove", "motion_on": "2025-04-01", "evidence": [item.pk]})
+    case = cadre.adjustment_cases.get()
+    assert got.status_code == 302 and got["Location"] == reverse("cadres:case", args=[case.pk])
+    assert case.circumstances == [] and list(case.evidence.all()) == [item]
