@@ -272,6 +272,8 @@ def is_table_row(line: str) -> bool:
 def _splits_number(a: str, b: str) -> bool:
     """The break cuts a number or a figure from its unit/qualifier ("3" / "至5名", "12" / "50名",
     "60%" / "以上")."""
+    if len(a) >= 2 and a[-1] in ".．" and a[-2].isdigit() and b[:1].isdigit():
+        return True  # a decimal cut at its point: "1." / "2万人次"
     return bool(a) and (a[-1].isdigit() or a[-1] in "%％") and bool(_NUM_CONT.match(b))
 
 
@@ -435,6 +437,7 @@ def detect_edits(raw: str) -> list[Edit]:
     full_here = [local_wrap_full(peer_ok, alens, k) for k in range(len(alive))]
     from .fields import is_field_line  # (late: fields → deadlines → targets → structure → clean)
 
+    table_joins = _table_joins(raw, lines, alive)
     open_depth = 0  # brackets opened and not yet closed in the paragraph being joined
     for k in range(len(alive) - 1):
         cur, nxt = lines[alive[k]], lines[alive[k + 1]]
@@ -452,6 +455,13 @@ def detect_edits(raw: str) -> list[Edit]:
             a_numbered and not any(c in a[HEADING_START.match(a).end() :] for c in "。；：")
         )
         depth = max(0, open_depth + a.count("（") + a.count("(") - a.count("）") - a.count(")"))
+        if k in table_joins:
+            # a 任务分解表 row whose cell was wrapped onto the next line: one row, one line
+            sep = table_joins[k]
+            if sep is not None:
+                edits.append(("line_join", gap_start, gap_end, sep, "表格单元格内换行（续行不以下一序号开头）"))
+            open_depth = 0
+            continue
         if is_table_row(a) or is_table_row(b) or is_field_line(b):
             # a 工作清单 row rendered as text (columns split by tabs/spaces) is one line, and a field
             # line ("责任单位：……", "完成时限：……") starts a line of its own
@@ -558,6 +568,49 @@ def detect_edits(raw: str) -> list[Edit]:
         del first
 
     return _resolve(raw, edits)
+
+
+def _table_joins(raw: str, lines: list[_Line], alive: list[int]) -> dict[int, str | None]:
+    """Joins inside the rows of 任务分解表 pasted as text: {k: separator or None} for the break
+    between alive lines k and k + 1 (None: no join, the break ends a row).
+
+    After a header row (:func:`~.fields.table_header`) the rows are grouped by
+    :func:`~.fields.table_rows` (a line opening with the next 序号 starts a row, other lines continue
+    it). A continuation is joined with nothing (a wrap inside a cell, also inside a number: "达到8" /
+    "0个"), or with a tab when the break stood at a cell boundary (whitespace at the end of the line
+    or the start of the next) or when joining with nothing leaves the row short of the header's
+    columns by exactly the number of such breaks. Breaks across a blank line are not joined.
+    """
+    from .fields import table_cells, table_header, table_rows
+
+    out: dict[int, str | None] = {}
+    texts = [lines[i].eff for i in alive]
+    k = 0
+    while k < len(alive):
+        roles = table_header(texts[k])
+        if not roles:
+            k += 1
+            continue
+        rows = table_rows(texts[k + 1 :], roles)
+        for row in rows:
+            ks = [k + 1 + r for r in row]
+            seps = []
+            for x, y in zip(ks, ks[1:], strict=False):
+                cur, nxt = lines[alive[x]], lines[alive[y]]
+                blank = any(lines[j].end == lines[j].start and not lines[j].removed for j in range(alive[x] + 1, alive[y]))
+                edge = raw[cur.end : cur.eol] + raw[nxt.line_start : nxt.start]
+                seps.append(None if blank else "\t" if ("\t" in edge or "  " in edge or "\u3000" in edge) else "")
+            short = len(roles) - len(table_cells("".join(
+                texts[x] + (s or "") for x, s in zip(ks, [*seps, ""], strict=True))))
+            inner = [i for i, sp in enumerate(seps) if sp == ""]
+            if 0 < short == len(inner):
+                for i in inner:
+                    seps[i] = "\t"
+            for x, sp in zip(ks, seps, strict=False):
+                out[x] = sp
+            out[ks[-1]] = None
+        k += 1 + (max((r for row in rows for r in row), default=-1) + 1)
+    return out
 
 
 def _resolve(raw: str, edits: list[tuple[str, int, int, str, str]]) -> list[Edit]:

@@ -1,7 +1,8 @@
 """Deadlines in a task sentence, resolved against the document's date.
 
 Forms: explicit dates (2023年6月30日前, (今年)6月底前, 9月份, 2023年底前, 到2027年, 2027年前 = by the
-end of 2026, 2026年上半年, 2026年第三季度), 今年/今年内/年内/年底前, 明年/今明两年, 上半年/下半年,
+end of 2026, 2026年上半年, 2026年第三季度), 今年/今年内/年内/年底前, 明年/今明两年, 明年上半年/明年下半年/
+明年一季度 (the end of that half or quarter of the next year, not of the year), 上半年/下半年,
 年中, 一季度…四季度, (本)月底前, 下月, 半年内, N个月内, N年内, N天内, 到2026年底, recurring 每季度末
 (due: the end of the current period), holidays “七一”前/国庆前 (the next such day; 春节 stays
 undated), and 全年 when no other time phrase is written; vague ones (近期, 尽快) are kept
@@ -38,6 +39,9 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:今年|本年度?)?(?:第?([一二三四1-4])季度)(?:末|底)?(?:前)?"), "quarter"),
     (re.compile(r"(?:今年)?上半年"), "h1"),
     (re.compile(r"(?:今年)?下半年"), "h2"),
+    (re.compile(r"明年(上|下)半年(?:末|底)?(?:前)?"), "next_half"),
+    (re.compile(r"明年(?:第)?([一二三四1-4])季度(?:末|底)?(?:前)?"), "next_quarter"),
+    (re.compile(r"明年(?:年中|6月底)(?:前)?"), "next_mid_year"),
     (re.compile(r"明年(?:底|年底)?(?:前)?"), "next_year"),
     (re.compile(r"今年(?:底|年底)(?:前|之前)?|(?:今|本)年(?:内|之内|度内)|今年|年内|年底前|年底"), "this_year"),
     (re.compile(r"“?(七一|五一|十一|国庆(?:节)?|元旦|春节|五四|建党节)”?(?:前|之前|以前)"), "holiday"),
@@ -127,6 +131,13 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return date(y, 12, 31)
     if kind == "next_year":
         return date(y + 1, 12, 31)
+    if kind == "next_half":
+        return date(y + 1, 6, 30) if m[1] == "上" else date(y + 1, 12, 31)
+    if kind == "next_quarter":
+        q = "一二三四".index(m[1]) + 1 if m[1] in "一二三四" else int(m[1])
+        return _month_end(y + 1, 3 * q)
+    if kind == "next_mid_year":
+        return date(y + 1, 6, 30)
     if kind == "holiday":
         if m[1] not in _HOLIDAYS:
             return None

@@ -37,6 +37,7 @@ LABELS: dict[str, str] = {
     "牵头领导": "leader", "责任领导": "leader", "分管领导": "leader", "包保领导": "leader", "联系领导": "leader",
     "完成时限": "deadline", "完成时间": "deadline", "时间节点": "deadline", "时限要求": "deadline",
     "办结时限": "deadline", "时间安排": "deadline", "推进时限": "deadline", "进度安排": "deadline",
+    "时间": "deadline", "时限": "deadline", "完成期限": "deadline",
     "工作任务": "task", "重点任务": "task", "任务内容": "task", "具体任务": "task", "工作内容": "task",
     "任务事项": "task", "主要任务": "task", "工作事项": "task",
 }
@@ -111,16 +112,22 @@ def bracket_fields(text: str, base: int = 0) -> list[tuple[int, int, list[Field]
 def _names_only(value: str) -> bool:
     """True when the value, without its duty word, is a list of unit names (not an action)."""
     core = _ROLE_SUFFIX.sub("", value)
-    names = [n for n in re.split(r"[、和及与，,]", core) if n]
-    return bool(names) and all(normalize(n) or _looks_like_unit(n) for n in names)
+    names = [_NAME_PREFIX.sub("", _ROLE_SUFFIX.sub("", n)) for n in re.split(r"[、和及与，,]", core) if n]
+    return bool(names) and all(n and (normalize(n) or _looks_like_unit(n)) for n in names)
 
 
 _UNIT_END = re.compile(r"(?:部|办|局|委|室|校|中心|党委|党工委|党组|党组织|单位|部门|政府|办公室|工委|团委|法院|检察院|"
-                       r"公司|工会|妇联|科协|所|站|领导干部|小组|班子|街道|乡镇|各村（社区）|社区)$")
+                       r"公司|工会|妇联|科协|所|站|领导干部|小组|班子|街道|乡镇|各村（社区）|社区|科|股|处|队|院|集团|协会|"
+                       r"联合会|（工）委|\(工\)委)$")
+#: What may stand before a unit name in a responsibility bracket or field and is not part of it:
+#: "（由县委组织部负责）", "（请各乡镇党委落实）".
+_NAME_PREFIX = re.compile(r"^(?:由|请|要|均由|分别由)")
 
 
 def _looks_like_unit(name: str) -> bool:
-    return 2 <= len(name) <= 20 and bool(_UNIT_END.search(name)) and not re.search(r"[的要将把对在]", name)
+    name = _NAME_PREFIX.sub("", name)
+    return (2 <= len(name) <= 20 and bool(_UNIT_END.search(name)) and not re.search(r"[的要将把对在\d%％]", name)
+            and not re.search(r"[，。；：]", name))
 
 
 def is_field_line(line: str) -> bool:
@@ -157,8 +164,12 @@ def _split_names(value: str, start: int) -> list[tuple[str, int, str | None]]:
             word = duty.group(0)
             name = name[: duty.start()].strip()
         name = re.sub(r"(?:等(?:单位|部门)?)$", "", name)
+        at = start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        prefix = _NAME_PREFIX.match(name)
+        if prefix:  # "由县委组织部负责": the party is 县委组织部
+            name, at = name[prefix.end() :], at + prefix.end()
         if len(name) >= 2:
-            out.append((name, start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip())), word))
+            out.append((name, at, word))
         pos = m.end()
     del pos
     return out
@@ -202,6 +213,12 @@ def field_deadline(fields: list[Field], doc_date: date | None) -> tuple[Deadline
             continue
         if STANDING.match(f.value):
             return None, f.value
+        several = _deadline_list(f.value)
+        if several and len(several) > 1:
+            # "2026年6月底前、11月底前": milestones; the text is kept whole, due is the last of them
+            dues = [find_deadline(f.value[d.start :], 0, doc_date) for d in several]
+            last = max((d.due for d in dues if d and d.due), default=None)
+            return Deadline(text=f.value, start=f.start, end=f.end, due=last), ""
         d = find_deadline(f.value, f.start, doc_date)
         if d is not None:
             return d, ""
@@ -233,16 +250,191 @@ def table_cells(line: str, base: int = 0) -> list[tuple[int, int]]:
     return out
 
 
-def table_header(line: str) -> list[str | None] | None:
-    """Column roles of a 工作清单 header row ("序号  工作任务  责任单位  完成时限"), or None.
+#: Column labels of a 任务分解表 / 工作清单 header: the field labels plus the columns that are not
+#: fields of a work-plan item (序号, 具体目标/工作目标 → ``target``, 主要措施 → ``measure``, 备注).
+COLUMNS: dict[str, str] = {
+    **LABELS,
+    "序号": "seq", "编号": "seq", "序": "seq",
+    "具体目标": "target", "工作目标": "target", "目标任务": "target", "主要目标": "target", "目标要求": "target",
+    "任务目标": "target", "预期目标": "target", "量化目标": "target", "考核指标": "target",
+    "主要措施": "measure", "工作措施": "measure", "具体措施": "measure", "推进措施": "measure", "工作举措": "measure",
+    "具体举措": "measure", "措施": "measure",
+    "备注": "note", "进展情况": "note", "完成情况": "note", "推进情况": "note",
+}
+#: Columns whose text is the item itself (the task) or what it must achieve: run through target extraction.
+TEXT_COLUMNS = ("task", "target", "measure")
+_SEQ_CELL = re.compile(r"^\d{1,3}[.．、]?$")
 
-    A header has ≥ 3 cells, one of them a task column and one a unit or deadline column; 序号 and
-    unknown columns (具体目标, 备注) get None.
+
+def table_header(line: str) -> list[str | None] | None:
+    """Column roles of a 任务分解表 / 工作清单 header row, or None.
+
+    Any order and subset of 序号 / 重点任务 (工作任务 …) / 具体目标 (工作目标 …) / 主要措施 / 牵头单位 /
+    责任单位 (配合单位 …) / 完成时限 (时间节点 …), split by tabs or runs of spaces (a header written
+    with single spaces is split on them when every word is a column label). A header has ≥ 3
+    columns, one of them a task or target column and one a unit or deadline column. Roles are those
+    of :data:`COLUMNS` (``seq``, ``task``, ``target``, ``measure``, ``lead``, ``responsible``,
+    ``leader``, ``deadline``, ``note``); unknown columns get None.
     """
-    cells = [line[a:b] for a, b in table_cells(line)]
+    cells = [line[a:b].strip() for a, b in table_cells(line)]
+    if len(cells) < 3 or sum(c in COLUMNS for c in cells) < 3:
+        words = line.split()
+        if len(words) >= 3 and all(w in COLUMNS for w in words):
+            cells = words
     if len(cells) < 3:
         return None
-    roles = [LABELS.get(c.strip()) for c in cells]
-    if "task" in roles and any(r in ("lead", "responsible", "deadline") for r in roles):
+    roles = [COLUMNS.get(c) for c in cells]
+    if sum(r is not None for r in roles) < max(3, len(roles) - 1):
+        return None
+    if any(r in ("task", "target") for r in roles) and any(r in ("lead", "responsible", "deadline") for r in roles):
         return roles
     return None
+
+
+def row_number(line: str) -> int | None:
+    """The 序号 a table row opens with ("12\t推进……", "12.  推进……"), or None.
+
+    The number must be followed by a tab, a space or 、/. and then text, so a wrapped cell that
+    starts with a figure ("0个、30万元以上……") is not taken for a new row.
+    """
+    m = re.match(r"^(\d{1,3})(?:[.．、]\s*|[\t \u3000]+)(?=\S)", line)
+    return int(m.group(1)) if m else None
+
+
+def cell_kind(value: str) -> str:
+    """What a table cell holds, by content: 'seq' (a row number), 'deadline' (a date, several dates,
+    持续推进), 'units' (a list of unit names) or 'text'."""
+    v = value.strip()
+    if _SEQ_CELL.match(v):
+        return "seq"
+    if STANDING.match(v) or _deadline_list(v) is not None:
+        return "deadline"
+    if _names_only(v):
+        return "units"
+    return "text"
+
+
+def _deadline_list(value: str) -> list[Deadline] | None:
+    """The deadlines of a cell made only of deadlines ("2026年6月底前、11月底前"), else None."""
+    out: list[Deadline] = []
+    pos = 0
+    v = value
+    while pos < len(v):
+        rest = v[pos:]
+        skip = len(rest) - len(rest.lstrip(" 、，,；;和及与\u3000"))
+        pos += skip
+        if pos >= len(v):
+            break
+        d = find_deadline(v[pos:], pos, None)
+        if d is None or d.start != pos:
+            return None
+        out.append(d)
+        pos = d.end
+    return out or None
+
+
+def assign_cells(line: str, cells: list[tuple[int, int]], roles: list[str | None], base: int = 0) -> list[tuple[str, int, int]]:
+    """(role, start, end) for the cells of one table row, against the header's column ``roles``.
+
+    When the row splits into as many cells as the header has columns they are taken in order.
+    Otherwise (a cell separated by a single space, a missing 序号, a cell holding a run of spaces)
+    the cells are placed by content: a number in the 序号 column, dates (持续推进) in the 时限
+    column and unit lists in the 牵头/责任 columns, counted from the right; the cells left over go to
+    the text columns (重点任务, 具体目标, 主要措施) in order, extra ones merged into the last of them.
+    ``cells`` are absolute spans (``base`` is the line's offset); unknown columns are left out.
+    """
+    spans = list(cells)
+    kinds = [cell_kind(line[a - base : b - base]) for a, b in spans]
+    if len(spans) == len(roles):
+        return [(r, a, b) for (a, b), r in zip(spans, roles, strict=True) if r]
+    # too few cells: split a cell at a single space when a date or a unit list stands after it
+    changed = True
+    while len(spans) < len(roles) and changed:
+        changed = False
+        for i in range(len(spans) - 1, -1, -1):
+            a, b = spans[i]
+            seg = line[a - base : b - base]
+            for m in reversed(list(re.finditer(r"[ \u3000]+", seg))):
+                left, right = seg[: m.start()].strip(), seg[m.end() :].strip()
+                if not left or not right:
+                    continue
+                if cell_kind(right) in ("deadline", "units") or cell_kind(left) == "seq":
+                    spans[i : i + 1] = [(a, a + m.start()), (a + m.end(), b)]
+                    changed = True
+                    break
+            if changed:
+                break
+    kinds = [cell_kind(line[a - base : b - base]) for a, b in spans]
+    if len(spans) == len(roles):
+        return [(r, a, b) for (a, b), r in zip(spans, roles, strict=True) if r]
+    out: list[tuple[str, int, int]] = []
+    rs = list(roles)
+    lo, hi = 0, len(spans)
+    if rs and rs[0] == "seq":
+        if kinds[0] == "seq":
+            out.append(("seq", *spans[0]))
+            lo = 1
+        rs = rs[1:]
+    # from the right: columns whose content is recognisable
+    while rs and rs[-1] not in TEXT_COLUMNS and hi > lo:
+        role = rs.pop()
+        kind = kinds[hi - 1]
+        fits = (role == "deadline" and kind == "deadline") or (role in ("lead", "responsible", "leader") and kind == "units")
+        if fits or (role is None or role == "note") and kind not in ("deadline", "units") and hi - lo > len([r for r in rs if r in TEXT_COLUMNS]):
+            if role:
+                out.append((role, *spans[hi - 1]))
+            hi -= 1
+    text_roles = [r for r in rs if r in TEXT_COLUMNS]
+    middle = spans[lo:hi]
+    for i, role in enumerate(text_roles):
+        if i >= len(middle):
+            break
+        if i == len(text_roles) - 1:
+            out.append((role, middle[i][0], middle[-1][1]))  # extra cells belong to the last text column
+        else:
+            out.append((role, *middle[i]))
+    return sorted(out, key=lambda c: c[1])
+
+
+_BLOCK_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|附件|附表|备注[:：]|注[:：])")
+
+
+def table_rows(lines: list[str], roles: list[str | None]) -> list[list[int]]:
+    """Group the lines after a table header into rows: [[line index, …], …] (indices into ``lines``).
+
+    With a 序号 column a line opening with the next number (:func:`row_number`) starts a row; any
+    other line continues the open row (a cell wrapped onto the next line) while the row has fewer
+    cells than the header or the line after it opens the next row. Without a 序号 column a line
+    with ≥ 2 cells starts a row when the open one is complete. The table ends at the first line
+    that fits neither (a blank line, a heading, 附件 …); lines after it are not returned.
+    """
+    ncols = len(roles)
+    has_seq = bool(roles) and roles[0] == "seq"
+    rows: list[list[int]] = []
+    joined = ""
+    expect: int | None = None
+    for i, raw_line in enumerate(lines):
+        line = raw_line.strip()
+        if not line:
+            break
+        num = row_number(line) if has_seq else None
+        complete = not rows or len(table_cells(joined)) >= ncols
+        if num is not None and (expect is None or num == expect) or (
+            num is None and complete and len(table_cells(line)) >= 2
+        ):
+            # the next 序号, or (no number: a table without 序号, or rows numbered otherwise) a line
+            # of cells after a complete row
+            rows.append([i])
+            joined = line
+            expect = num + 1 if num is not None else expect + 1 if expect is not None else None
+            continue
+        if not rows or _BLOCK_START.match(line):
+            break
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        next_starts = has_seq and row_number(nxt) == expect
+        if len(table_cells(joined)) < ncols or next_starts:
+            rows[-1].append(i)
+            joined += line
+            continue
+        break
+    return rows

@@ -54,6 +54,9 @@ class Sentence:
     fields: list = field(default_factory=list)
     #: spans [start, end) inside the sentence that are field brackets, not part of the action
     masked: list = field(default_factory=list)
+    #: a 任务分解表 row: its text cells as (role, start, end), role 'task' (重点任务), 'target' (具体目标)
+    #: or 'measure' (主要措施); empty for prose
+    cells: list = field(default_factory=list)
 
 
 @dataclass
@@ -208,26 +211,38 @@ def _comma_heads(sents: list[Sentence], text: str) -> dict[int, int]:
     return out
 
 
-def _table_row(doc: Document, text: str, cells: list[tuple[int, int]], roles: list, head: Node, para: int) -> None:
-    """One row of a 工作清单 rendered as text: the task cell becomes a sentence, the other cells its fields.
+def _table_row(doc: Document, text: str, spans: list[tuple[int, int, str]], roles: list, head: Node, para: int) -> None:
+    """One row of a 任务分解表 / 工作清单 rendered as text (one or more lines): one task.
 
-    Cells are matched to the header's columns from the left; a row with fewer cells than the
-    header (an empty 序号) is matched from the right. 序号 and unknown columns are ignored.
+    ``spans`` are the row's lines (start, end, text). Cells are split per line by tabs or runs of
+    spaces; a cell wrapped onto the next line is joined to the last cell of the line before. The
+    cells are placed in the header's columns by :func:`~.fields.assign_cells`. The sentence spans
+    the text cells (重点任务 … 具体目标/主要措施), its ``cells`` list them, and the unit and 时限
+    cells become its fields. 序号 and unknown columns are ignored.
     """
-    from .fields import Field
+    from .fields import Field, assign_cells, table_cells
 
-    if len(cells) < len(roles):
-        roles = roles[len(roles) - len(cells) :]
-    task = next((c for c, r in zip(cells, roles, strict=False) if r == "task"), None)
-    if task is None:
+    cells: list[tuple[int, int]] = []
+    for i, (ls, _le, line) in enumerate(spans):
+        here = table_cells(line, ls)
+        if i and cells and here:
+            cells[-1] = (cells[-1][0], here[0][1])  # the wrapped rest of the cell above
+            here = here[1:]
+        cells.extend(here)
+    row_start = spans[0][0]
+    row_text = text[row_start : spans[-1][1]]
+    placed = assign_cells(row_text, cells, roles, row_start)
+    texts = [(r, a, b) for r, a, b in placed if r in ("task", "target", "measure")]
+    if not texts:
         return
-    sent = Sentence(task[0], task[1], text[task[0] : task[1]], para, head=head)
-    for (a, b), r in zip(cells, roles, strict=False):
+    a0, b0 = texts[0][1], texts[-1][2]
+    sent = Sentence(a0, b0, text[a0:b0], para, head=head, cells=texts)
+    for r, a, b in placed:
         if r in ("lead", "responsible", "leader", "deadline"):
             sent.fields.append(Field(r, r, text[a:b], a, b))
     head.sentences.append(sent)
     doc.sentences.append(sent)
-    doc.paragraphs.append((task[0], task[1]))
+    doc.paragraphs.append((a0, b0))
 
 
 def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
@@ -316,8 +331,8 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         is_field_line,
         only_fields,
         parse_fields,
-        table_cells,
         table_header,
+        table_rows,
     )
 
     def attach(fields: list, at: int) -> bool:
@@ -328,22 +343,22 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         return True
 
     para_no = 0
-    table: list | None = None  # column roles of the 工作清单 being read
+    in_table: set[int] = set()  # line indices read as rows of a table
     for li, (ls, le, line) in enumerate(lines[idx:], start=idx):
         if line.startswith("同志们") and len(line) <= 6:
             continue
-        # a 工作清单 rendered as text: header row, then one row per item
+        if li in in_table:
+            continue
+        # a 任务分解表 / 工作清单 rendered as text: header row, then rows (a row may wrap onto more lines)
         roles = table_header(line)
         if roles:
-            table = roles
-            continue
-        if table is not None:
-            cells = table_cells(line, ls)
-            if len(cells) >= 2:
-                _table_row(doc, text, cells, table, current(), para_no)
+            rows = table_rows([x[2] for x in lines[li + 1 :]], roles)
+            for row in rows:
+                row_lines = [lines[li + 1 + r] for r in row]
+                in_table.update(li + 1 + r for r in row)
+                _table_row(doc, text, row_lines, roles, current(), para_no)
                 para_no += 1
-                continue
-            table = None
+            continue
         # field lines after an item ("责任单位：……", "完成时限：……") and a field bracket on its own line
         if is_field_line(line):
             if attach(parse_fields(line, ls), ls):

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 from .structure import _QUOTED
 
 UNITS = (
-    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个月|个|名|人|家|项|所|期|批|场|次|支|条|座|户|篇|门|元|天|套|件|处|间|本|堂|倍|份|年"
+    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个月|个|名|人|家|项|所|期|批|场次|场|次|支|条|座|户|篇|门|元|天|套|件|"
+    "处|间|本|堂|倍|份|张|部(?![门署分委长队级])|年"
 )
 """Units of counted things. A magnitude 万/亿 before the unit multiplies the value (3万名 → 30000
 名, 10万元 → 100000 元), as the annotation guideline asks."""
@@ -24,7 +25,7 @@ TARGET_VERBS = (
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
     "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展|创成|选择|选取|收集|"
-    "签订|办理|化解"
+    "签订|办理|化解|对接|服务"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -48,6 +49,11 @@ _RATIO = re.compile(
     r"(?P<post>以上|左右|以内|以下)?"
 )
 _VERB = re.compile(TARGET_VERBS)
+#: A figure of duration: "时间为3至6个月", "为期两年", "连续发放三年".
+_DURATION = re.compile(r"(?:时间为|为期|期限为|时长为|周期为|连续[\u4e00-\u9fff]{0,2})$")
+#: The number of batches work is split into: "分两批组织", "分三期实施".
+_BATCHES = re.compile(r"(?<![部充划区评积得百十万千])分$")
+_BATCH_UNITS = ("批", "期", "轮")
 _CLAUSE_SEP = re.compile(r"[，；：。！？,;]")
 
 
@@ -119,6 +125,15 @@ def _split_requirement(prefix: str) -> str | None:
     return m[1] if m else None
 
 
+def _batches(masked: str, m: re.Match) -> bool:
+    """"分两批组织优秀书记考察学习": the number of batches is the clause's figure. When the clause
+    counts something else ("分两批组织200名……研修") the batches are only the manner and not a target."""
+    if m["unit"] not in _BATCH_UNITS or not _BATCHES.search(masked[: m.start()]):
+        return False
+    rest = _CLAUSE_SEP.split(masked[m.end() :], maxsplit=1)[0]
+    return not _COUNT.search(rest) and not _RATIO.search(rest)
+
+
 def _masked(text: str) -> str:
     """Text with quoted/titled stretches replaced by placeholder chars of equal length."""
     return _QUOTED.sub(lambda m: "□" * len(m.group(0)), text)
@@ -144,14 +159,18 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         after = masked[m.end() :]
         if re.match(r"(?:左右|以上|以下)?的标准", after):
             return True  # a sizing standard: "按照每个网格300至500户的标准"
-        if re.match(r"(?:左右|以上|以下)?的", after):
-            return False  # an object descriptor: 收入30万元以上的村
+        if re.match(r"(?:左右|以上|以下)?的", after) and (m["pre"] or "") not in _QUALIFIED[:3]:
+            return False  # an object descriptor: 收入30万元以上的村 (but "不少于5000元的工作经费" is a requirement)
         if re.search(r"(?:^|[^所没])(?:有|具有|满)$", prefix) and re.match(r"[^，；。：□]{0,12}的", after):
             return False  # a relative clause: "有3名以上正式党员的企业", "任职满5年的"
         if re.search(r"全(?:县|市|区|镇|乡)(?:现有|共有)?$", prefix) and not m["pre"]:
             return False  # the size of an existing population: "完成全县23000余名党员信息核查"
         if _split_requirement(prefix):
             return True  # "每人至少认领1个岗位": the requirement stands before the verb
+        if _DURATION.search(prefix) and unit in ("年", "个月", "天", "小时", "周"):
+            return True  # a duration: "时间为3至6个月", "连续发放三年"
+        if _batches(masked, m):
+            return True  # "分两批组织": the number of batches
         if unit == "倍":
             return bool(re.search("|".join(_QUALIFIED), prefix))
         if _VERB.search(prefix + (m["pre"] or "")):
@@ -193,16 +212,17 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         if num in ("一", "两") and not m["max"] and not m["mag"]:
             frequency = m["unit"] == "次" and _EVERY.search(clause_prefix(m.start()))
             staffing = m["unit"] in ("名", "人", "期", "场") and re.search(rf"(?:{TARGET_VERBS})(?:至少|不少于)?$", masked[: m.start()])
-            required = (m["pre"] or "") in _QUALIFIED[:3]  # "每周走访群众不少于两天"
-            if not (frequency or staffing or required):
+            required = (m["pre"] or "") in _QUALIFIED[:3] or m["post"] in ("以上", "左右")  # 不少于两天, 两家以上
+            batches = _batches(masked, m)  # 分两批组织
+            if not (frequency or staffing or required or batches):
                 continue  # 一批 / 一支 / 两个 / 开展一次: article, not a figure (but 选派两名, 配备一名)
         if re.fullmatch(r"[一二两三四五六七八九十]", num) and m["unit"] in ("个", "条", "项") and not m["pre"]:
             after = masked[m.end() : m.end() + 1]
             if after == "□" or not _VERB.search(clause_prefix(m.start())):
                 continue  # "四个常态", "三个一" — names, not figures
         prefix = clause_prefix(m.start())
-        if m["unit"] == "年" and not m["pre"]:
-            continue  # 2026年, 满5年: a year or a condition; only "不少于1年" is a duration target
+        if m["unit"] == "年" and not m["pre"] and not (_DURATION.search(prefix) and len(num) < 4):
+            continue  # 2026年, 满5年: a year or a condition; "不少于1年", "连续发放三年" are duration targets
         if m["post"] == "内" and m["unit"] not in ("个工作日", "工作日"):
             continue  # "7天内" is a deadline, not a target
         if not ok(m, prefix, m["unit"]):

@@ -263,9 +263,18 @@ def extract_tasks(doc: Document) -> list[Task]:
         if len(s.text.strip()) < 6:
             continue
         body = mask(s.text, s.masked, s.start) if s.masked else s.text
-        targets = find_targets(body, s.start)
-        deadline = find_deadline(body, s.start, doc.date)
-        parties = find_parties(body, s.start)
+        if s.cells:
+            # a 任务分解表 row: each text cell (重点任务, 具体目标, 主要措施) on its own; the time written
+            # in 具体目标/主要措施 ("6月底前完成……") is the deadline when the row has no 时限 cell
+            targets = [t for _, a, b in s.cells for t in find_targets(doc.text[a:b], a)]
+            deadline = next((d for r, a, b in s.cells if r != "task"
+                             for d in [find_deadline(doc.text[a:b], a, doc.date)] if d is not None), None)
+            deadline = deadline or next((find_deadline(doc.text[a:b], a, doc.date) for r, a, b in s.cells if r == "task"), None)
+            parties = []
+        else:
+            targets = find_targets(body, s.start)
+            deadline = find_deadline(body, s.start, doc.date)
+            parties = find_parties(body, s.start)
         standing = ""
         if s.fields:
             # the item's fields (牵头单位/责任单位/完成时限) say who and when: they replace what the
@@ -281,7 +290,12 @@ def extract_tasks(doc: Document) -> list[Task]:
         if kind is None:
             continue
         path = s.head.path() if s.head else []
-        action, span = _action(s, parties, targets)
+        task_cell = next(((a, b) for r, a, b in s.cells if r == "task"), None)
+        if task_cell:
+            # the 重点任务 cell is the concise action already
+            action, span = " ".join(doc.text[task_cell[0] : task_cell[1]].split())[:120], task_cell
+        else:
+            action, span = _action(s, parties, targets)
         out.append(
             Task(
                 kind=kind,
