@@ -178,7 +178,10 @@ class Task(models.Model):
     deadline_start = models.PositiveIntegerField(null=True, blank=True)
     deadline_end = models.PositiveIntegerField(null=True, blank=True)
     due = models.DateField("完成时限", null=True, blank=True, db_index=True)
-    parties = models.JSONField("责任主体（原文）", default=list, help_text="[{text, kind, start, end}]")
+    parties = models.JSONField(
+        "责任主体（原文）", default=list,
+        help_text="[{text, kind, start, end, role}]；role 仅在来自牵头单位/责任单位栏时出现：lead（牵头）、responsible（责任/配合）、leader（牵头领导）",
+    )
     lead_unit = models.ForeignKey(
         "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name="牵头单位"
     )

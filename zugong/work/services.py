@@ -40,6 +40,7 @@ from zugong.work.models import (
 from zugong.work.text.clean import Edit, apply_edits
 from zugong.work.text.deadlines import find_deadline
 from zugong.work.text.extract import extract_text
+from zugong.work.text.parties import normalize
 from zugong.work.text.tasks import Analysis, analyse
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -114,7 +115,17 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         return named("市委组织部") + counties
     if kind == "org_departments":
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
-    return _organ_named(owner, in_city, text)
+    found = _organ_named(owner, in_city, text)
+    section = _SECTION.match(text or "") if not found else None
+    if section:
+        # a section of an organ (市委组织部干部一科, 县委组织部组织股) that the tree does not hold: the organ
+        parent = section.group(1)
+        return resolve_party(owner, normalize(parent) or "organ", parent)
+    return found
+
+
+#: The name of a section inside an organ: the organ's name, then the section's (…科/股/处/室).
+_SECTION = re.compile(r"^(.{2,12}?(?:组织部|宣传部|统战部|政法委|局|委员会|办公室))[\u4e00-\u9fff]{1,6}(?:科|股|处|室)$")
 
 
 _PARTY_SIDE = re.compile(r"党委|党工委|党[（(]工[)）]委|党组织|党支部|党总支")
@@ -198,12 +209,19 @@ def _create_tasks(document: WorkDocument, analysis: Analysis, *, start_seq: int 
                    for p in t.parties]
         lead, responsible = assign_from_parties(owner, parties) if t.kind == "task" else (None, [])
         d = t.deadline
+        if d is not None:
+            deadline_text, deadline_span, due = d.text, (d.start, d.end), d.due
+        elif t.standing:
+            # standing work (完成时限：持续推进 / 长期坚持): the text goes to 完成时限 with no due date
+            deadline_text, deadline_span, due = t.standing, t.standing_span or (None, None), None
+        else:
+            deadline_text, deadline_span, due = "", (None, None), None
         task = Task.objects.create(
             document=document, seq=seq, kind=t.kind, heading_path=t.heading_path, action=t.action[:300] or t.text[:300],
             text=t.text, span_start=t.start, span_end=t.end, action_start=t.action_span[0], action_end=t.action_span[1],
             pillar=t.pillar if t.pillar in Pillar.values else Pillar.ORGANIZATION,
-            deadline_text=d.text[:60] if d else "", deadline_start=d.start if d else None,
-            deadline_end=d.end if d else None, due=d.due if d else None, parties=parties, lead_unit=lead,
+            deadline_text=deadline_text[:60], deadline_start=deadline_span[0],
+            deadline_end=deadline_span[1], due=due, parties=parties, lead_unit=lead,
         )
         if responsible:
             task.responsible_units.set(responsible)

@@ -315,3 +315,31 @@ def test_it_uploads_a_plan_with_field_brackets_into_lead_and_responsible_units(c
     assert task.due == dt.date(2024, 6, 30)
     assert [p["role"] for p in task.parties] == ["lead", "responsible"]
     assert Task.objects.filter(document=doc, text__startswith="（").count() == 0
+
+
+def test_it_maps_a_section_of_an_organ_to_the_organ(city, organ):
+    assert services.resolve_party(city.units["city"], "organ", "市委组织部干部一科") == [organ]
+    assert services.resolve_party(city.units["city"], "named", "市委组织部组织二科") == [organ]
+    assert services.resolve_party(city.units["city"], "organ", "市审计局审计一科") == []
+
+
+def test_it_uploads_a_task_table_with_wrapped_cells_and_standing_deadlines(city, organ):
+    user = city.users["city_admin"]
+    text = (
+        "2024年全市党建重点任务分解表\n"
+        "序号\t重点任务\t具体目标\t牵头单位\t责任单位\t完成时限\n"
+        "1\t建设党员活动阵地\t新建党员活动室1\n2个，每个面积不少于100平方米\t市委组织部\t各乡镇党委\t2024年9月底前\n"
+        "2\t规范村级事务\t村级报表精简20%以上\t市委组织部\t各县区\t持续推进\n"
+    )
+    doc = services.document_upload(actor=Actor(user=user), scope=scope_for(user), kind="plan",
+                                   document_date=dt.date(2024, 1, 10), text=text)
+    first, second = doc.tasks.filter(kind=TaskKind.TASK).order_by("seq")
+    assert first.action == "建设党员活动阵地"
+    assert sorted((t.value, t.unit) for t in first.targets.all()) == [(Decimal(12), "个"), (Decimal(100), "平方米")]
+    assert first.lead_unit == organ and first.due == dt.date(2024, 9, 30)
+    assert set(first.responsible_units.all()) == {city.units["jinan_town"], city.units["yuan_town"]}
+    # standing work: 完成时限 shows the text as written, with no due date
+    assert second.deadline_text == "持续推进" and second.due is None
+    assert doc.analysed_text[second.deadline_start:second.deadline_end] == "持续推进"
+    assert set(second.responsible_units.all()) == {city.units["jinan"], city.units["yuan"]}
+    assert [p["role"] for p in second.parties] == ["lead", "responsible"]

@@ -285,8 +285,12 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             m = _SPEAKER_IN_TITLE.match(l0)
             if m:
                 doc.speaker, doc.speaker_span = m.group("who"), (s0, s0 + len(m.group("who")))
+            from .fields import table_header as _is_header
+
             for k in range(1, min(4, len(lines))):
                 sk, ek, lk = lines[k]
+                if _is_header(lk):
+                    break  # a 任务分解表 right under its title: the header row is no subtitle
                 if _NAME_LINE.match(lk) and doc.speaker is None:
                     doc.speaker, doc.speaker_span = lk, (sk, ek)
                     idx = k + 1

@@ -145,6 +145,8 @@ class Task:
     reasons: list[str] = field(default_factory=list)
     #: ongoing work with no single due date, as written in its 完成时限 field (持续推进, 长期坚持); "" otherwise
     standing: str = ""
+    #: the span [start, end) of ``standing`` in the cleaned text (None without it)
+    standing_span: tuple[int, int] | None = None
 
     def as_dict(self) -> dict:
         """JSON-ready dict (dates as ISO strings)."""
@@ -311,6 +313,8 @@ def extract_tasks(doc: Document) -> list[Task]:
                 pillar=pillar_of(path, s.text),
                 reasons=reasons,
                 standing=standing,
+                standing_span=next(((f.start, f.end) for f in s.fields if f.role == "deadline" and f.value == standing), None)
+                if standing else None,
             )
         )
     return out
