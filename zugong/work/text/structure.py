@@ -277,16 +277,17 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
 
     # title, speaker, date at the top
     idx = 0
+    from .fields import table_header as _is_header
+
     if lines:
         s0, e0, l0 = lines[0]
-        if len(l0) <= 50 and l0[-1] not in "。；，：" and not _numbered_level(l0) and not l0.startswith("同志们"):
+        if (len(l0) <= 50 and l0[-1] not in "。；，：" and not _numbered_level(l0) and not l0.startswith("同志们")
+                and not _is_header(l0)):
             doc.title, doc.title_span = l0, (s0, e0)
             idx = 1
             m = _SPEAKER_IN_TITLE.match(l0)
             if m:
                 doc.speaker, doc.speaker_span = m.group("who"), (s0, s0 + len(m.group("who")))
-            from .fields import table_header as _is_header
-
             for k in range(1, min(4, len(lines))):
                 sk, ek, lk = lines[k]
                 if _is_header(lk):
