@@ -221,3 +221,8 @@ def test_it_counts_chinese_numerals_batches_durations_and_units(text, expected):
 @pytest.mark.parametrize("text", ["三部门联合开展检查", "收入10万元以上的村", "两个维护", "部分两批"])
 def test_it_leaves_names_and_descriptors_alone(text):
     assert find_targets(text) == []
+
+
+def test_it_reads_a_consequence_of_the_plan_as_no_task():
+    text = "一、重点任务\n1. 开展专题培训。年内举办专题读书班3期。\n本方案落实情况纳入年度目标考核。\n"
+    assert [t.text for t in tasks_of(text)] == ["年内举办专题读书班3期。"]

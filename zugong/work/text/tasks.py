@@ -80,7 +80,9 @@ STRONG_GUIDANCE = re.compile(
     r"讲政治、守规矩|守纪律、讲规矩|忠诚干净担当|带头讲政治|"
     # who answers for a plan, stated as a duty, and the demand to cooperate: 各牵头单位是……第一责任主体,
     # 不推诿、不扯皮
-    r"是.{0,16}第一责任(?:主体|人)|不推诿|不扯皮|互相推诿"
+    r"是.{0,16}第一责任(?:主体|人)|不推诿|不扯皮|互相推诿|"
+    # a consequence, not an action: "工作要点落实情况纳入年度考核" (the whole sentence, nothing else asked)
+    r"^[^，。；]{2,24}(?:落实|推进|完成|执行)情况(?:纳入|列入|作为)[^，。；]{0,24}(?:考核|考评|评价|依据)[。；]?$"
 )
 #: The opening of a speech: why the meeting is held, what was just reported, the sober look at
 #: shortcomings. Background, never a task, even when it names a party or a figure.
