@@ -46,8 +46,8 @@ def test_it_refreshes_the_panes_in_place_on_undo_and_restore(live_server, city, 
     page.wait_for_selector(f"#cleaned #c{edit['id']}")
     assert page.evaluate("window.__noReload") is True  # swapped by htmx, not reloaded
     assert page.inner_text(f"#cleaned #c{edit['id']}") == kept
-    assert "hl-undone" in page.get_attribute(f"#raw-pane #e{edit['id']}", "class")
-    assert "已撤销 1 处" in page.inner_text("#clean-stale")
+    page.wait_for_selector(f"#raw-pane #e{edit['id']}.hl-undone")  # the panes are swapped one after the other
+    page.wait_for_selector("#clean-stale:has-text('已撤销 1 处')")
     assert page.locator(f"#edit-{edit['id']}.undone button:has-text('恢复此修改')").count() == 1
     assert "kind=doubled" in page.url and page.locator("table.edits tbody tr").count() == len(
         [e for e in seed_doc.edits if e["kind"] == "doubled"])
@@ -68,9 +68,9 @@ def test_it_refreshes_the_panes_in_place_on_undo_and_restore(live_server, city, 
 
     page.locator(f"#edit-{edit['id']} button:has-text('恢复此修改')").click()
     page.wait_for_selector(f"#cleaned #c{edit['id']}", state="detached")
+    page.wait_for_selector("#clean-stale", state="detached")
     assert page.evaluate("window.__noReload") is True
-    assert page.locator("#clean-stale").count() == 0
-    assert "hl-removed" in page.get_attribute(f"#raw-pane #e{edit['id']}", "class")
+    page.wait_for_selector(f"#raw-pane #e{edit['id']}.hl-removed")
     seed_doc.refresh_from_db()
     assert seed_doc.undone == [] and seed_doc.cleaned_text == seed_doc.analysed_text
 
