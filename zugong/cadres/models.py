@@ -605,13 +605,9 @@ class EvidenceImport(models.Model):
 # The cadre's profile for the 干部任免审批表 (issue 4 §5): photo, 出生地, 健康状况, education blocks,
 # and 家庭主要成员及重要社会关系
 # ------------------------------------------------------------------------------------------------
-#: 政治面貌 of family members: GB/T 4762-1984 《政治面貌代码》 codes, labelled with the short forms the
-#: 干部任免审批表 prints (e.g. 01 中国共产党党员 → 中共党员). Kept here until core's code tables take it.
-POLITICAL_STATUS: tuple[tuple[str, str], ...] = (
-    ("01", "中共党员"), ("02", "中共预备党员"), ("03", "共青团员"), ("04", "民革党员"), ("05", "民盟盟员"),
-    ("06", "民建会员"), ("07", "民进会员"), ("08", "农工党党员"), ("09", "致公党党员"), ("10", "九三学社社员"),
-    ("11", "台盟盟员"), ("12", "无党派人士"), ("13", "群众"),
-)  # fmt: skip
+#: 政治面貌 of family members: the GB/T 4762-1984 code table of zugong.core.codes (CodeItem table
+#: "political_status"), labelled with the short forms the 干部任免审批表 prints (01 中共党员 …).
+POLITICAL_STATUS = codes.POLITICAL_STATUS
 POLITICAL_STATUS_LABELS = dict(POLITICAL_STATUS)
 #: Longer names and common variants → GB/T 4762 code (the official long names included).
 POLITICAL_STATUS_BY_TEXT = {

@@ -73,6 +73,14 @@ MANAGEMENT_LEVEL = (("city", "市管"), ("county", "县管"))
 
 MEMBER_STATUS = (("full", "正式党员"), ("probationary", "预备党员"))
 
+#: 政治面貌 (GB/T 4762-1984), with the short names forms and the 干部任免审批表 use
+#: (e.g. 中共党员 for 中国共产党党员).
+POLITICAL_STATUS = (
+    ("01", "中共党员"), ("02", "中共预备党员"), ("03", "共青团员"), ("04", "民革党员"), ("05", "民盟盟员"),
+    ("06", "民建会员"), ("07", "民进会员"), ("08", "农工党党员"), ("09", "致公党党员"), ("10", "九三学社社员"),
+    ("11", "台盟盟员"), ("12", "无党派人士"), ("13", "群众"),
+)  # fmt: skip
+
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "gender": GENDER,
     "ethnicity": ETHNICITY,
@@ -82,6 +90,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "post_level": POST_LEVEL,
     "management_level": MANAGEMENT_LEVEL,
     "member_status": MEMBER_STATUS,
+    "political_status": POLITICAL_STATUS,
 }
 
 TABLE_TITLES = {
@@ -93,6 +102,7 @@ TABLE_TITLES = {
     "post_level": "职务级别 (GB/T 12407)",
     "management_level": "干部管理权限",
     "member_status": "党员类别",
+    "political_status": "政治面貌 (GB/T 4762)",
 }
 
 
