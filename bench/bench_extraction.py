@@ -107,7 +107,9 @@ def evaluate_seed(gold: dict, verbose: bool = False, folder: Path | None = None)
             "span": (t.start, t.end),
             "targets": {canonical(t_.key()) for t_ in t.targets},
             "deadline": t.deadline.text if t.deadline else None,
-            "parties": {party_key(p.text, p.kind) for p in t.parties},
+            # a 责任领导/分管领导 post (role 'leader') is kept on the task but is no unit: the
+            # annotations list units only (heldout6 README, judgement calls)
+            "parties": {party_key(p.text, p.kind) for p in t.parties if getattr(p, "role", None) != "leader"},
             "pillar": t.pillar,
             "task": t,
         }

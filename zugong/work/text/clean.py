@@ -42,7 +42,7 @@ OPEN_PUNCT = "，、（(“‘《【—-"
 
 HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、是]|（[一二三四五六七八九十]{1,3}）|\([一二三四五六七八九十]{1,3}\)"
-    r"|\d{1,2}[.．、](?!\d)|（\d{1,2}）|\(\d{1,2}\)|第[一二三四五六七八九十]+[章节部分条])"
+    r"|\d{1,2}[.．、](?!\d)|（\d{1,2}）|\(\d{1,2}\)|第[一二三四五六七八九十]+[章节部分条]|任务\d{1,3}[\s\u3000、.．:：])"
 )
 """A line opening with a numbered heading marker (一、 （一） 1. （1） 第一部分)."""
 
@@ -263,6 +263,25 @@ def local_wrap_full(lengths_ok: list[bool], lengths: list[int], k: int, window: 
 _TABLE_GAP = re.compile(r"\S(?:\t+|[ \u3000]{2,})\S")
 
 
+def _is_field_line(line: str) -> bool:
+    """A field line ("牵头单位：县委组织部组织股"): repeated in a ledger, yet never a running header."""
+    from .fields import is_field_line
+
+    return is_field_line(line)
+
+
+def _closed_field_line(line: str) -> bool:
+    """A field line whose last field is a unit, leader or deadline field ("【牵头】X　【时限】2026年10月底前",
+    "责任领导：…　责任科室：…　完成时限：…"): such lines are short and never wrapped, so the next line
+    starts a new item even without sentence punctuation. A line ending in 、，(a wrapped list) is not closed."""
+    from .fields import is_field_line, parse_fields
+
+    if not is_field_line(line) or line[-1] in OPEN_PUNCT:
+        return False
+    fields = parse_fields(line)
+    return bool(fields) and fields[-1].role in ("lead", "responsible", "leader", "deadline", "seq")
+
+
 def is_table_row(line: str) -> bool:
     """A row of a table rendered as text (pdftotext -layout, pasted Word tables): two or more
     cells separated by tabs or runs of ≥ 2 spaces. Such a line is never joined to its neighbours."""
@@ -332,7 +351,8 @@ def detect_edits(raw: str) -> list[Edit]:
             continue
         if any(p.match(content) for p in _PAGE_MARKERS):
             ln.removed = "page_marker"
-        elif counts[content] >= 3 and not HEADING_START.match(content) and not content.startswith("同志们"):
+        elif (counts[content] >= 3 and not HEADING_START.match(content) and not content.startswith("同志们")
+              and not _is_field_line(content)):
             # a short line repeated verbatim three times or more is a running header/footer
             # (headings of a speech are never repeated word for word; numbered ones are kept)
             ln.removed = "page_marker"
@@ -462,7 +482,7 @@ def detect_edits(raw: str) -> list[Edit]:
                 edits.append(("line_join", gap_start, gap_end, sep, "表格单元格内换行（续行不以下一序号开头）"))
             open_depth = 0
             continue
-        if is_table_row(a) or is_table_row(b) or is_field_line(b):
+        if is_table_row(a) or is_table_row(b) or is_field_line(b) or _closed_field_line(a):
             # a 工作清单 row rendered as text (columns split by tabs/spaces) is one line, and a field
             # line ("责任单位：……", "完成时限：……") starts a line of its own
             join = False

@@ -40,10 +40,24 @@ LABELS: dict[str, str] = {
     "时间": "deadline", "时限": "deadline", "完成期限": "deadline",
     "工作任务": "task", "重点任务": "task", "任务内容": "task", "具体任务": "task", "工作内容": "task",
     "任务事项": "task", "主要任务": "task", "工作事项": "task",
+    # round 6: the vocabulary of a field record (任务台账 / 任务清单 exported one field per line, or
+    # "【牵头】X　【配合】Y　【时限】Z" lines)
+    "牵头": "lead", "配合": "responsible", "责任科室": "responsible", "责任股室": "responsible",
+    "配合科室": "responsible", "配合股室": "responsible",
+    "任务名称": "task",
+    "目标要求": "target", "具体目标": "target", "工作目标": "target", "工作标准": "target", "目标任务": "target",
+    "主要措施": "measure", "工作措施": "measure", "具体措施": "measure",
+    "进展情况": "note", "完成情况": "note", "推进情况": "note", "备注": "note",
+    "序号": "seq", "说明": "meta", "填报单位": "meta", "报送日期": "meta", "统计截至": "meta", "填报日期": "meta",
 }
+#: Roles whose value is running text (the item, its goals, its progress): it runs to the next label,
+#: never cut at ；or spaces. ``note``/``meta``/``seq`` fields are not part of the task (进展情况 is no target).
+TEXT_ROLES = ("task", "target", "measure", "note", "meta")
 _LABEL = "|".join(sorted(LABELS, key=len, reverse=True))
-#: One labelled field inside a bracket or on a line: "责任单位：……" up to the next ；/label/bracket end.
-_FIELD = re.compile(rf"(?P<label>{_LABEL})\s*[:：]\s*(?P<value>.*?)\s*(?=[；;]|\s{{2,}}|\t|(?:{_LABEL})\s*[:：]|$)")
+#: A label as written: "责任单位：", "牵头单位:", "【牵头】", "[时限]" (full- or half-width).
+_LABEL_AT = re.compile(rf"【\s*(?P<b1>{_LABEL})\s*】\s*[:：]?|\[\s*(?P<b2>{_LABEL})\s*\]\s*[:：]?|(?P<b3>{_LABEL})\s*[:：]")
+#: Where the value of a unit/deadline field ends: ；, a tab or a run of spaces.
+_VALUE_END = re.compile(r"[；;]|\s{2,}|\t")
 #: A bracket holding fields: "（牵头单位：……；完成时限：……）".
 _FIELD_BRACKET = re.compile(rf"[（(]\s*(?:{_LABEL})\s*[:：][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
 #: The name part of a bare responsibility bracket: "县委组织部", "县委组织部、县委党校", "县委组织部牵头，县人社局配合".
@@ -51,7 +65,7 @@ _NAMES = r"[^（）()。！？：:；;\d]{2,60}?"
 _DUTY_WORDS = r"(?:牵头负责|牵头落实|负责落实|牵头|负责|主责|落实|配合|协助|参与|按职责分工负责|按职责负责)"
 _BARE_BRACKET = re.compile(rf"[（(](?P<body>{_NAMES}{_DUTY_WORDS}(?:[，,、；;]{_NAMES}{_DUTY_WORDS})*)[）)]")
 #: A line that is only fields ("责任单位：县委组织部  完成时限：6月底前").
-_FIELD_LINE = re.compile(rf"^\s*(?:{_LABEL})\s*[:：]")
+_FIELD_LINE = re.compile(rf"^\s*(?:(?:{_LABEL})\s*[:：]|【\s*(?:{_LABEL})\s*】|\[\s*(?:{_LABEL})\s*\])")
 #: Standing work: no single due date (完成时限：持续推进 / 长期坚持 / 常态化推进 / 全年).
 STANDING = re.compile(r"^(?:持续推进|长期坚持|长期推进|长期|持续|常态化(?:推进|开展)?|持续开展|贯穿全年|全年推进|动态调整|动态更新)$")
 _ROLE_SUFFIX = re.compile(rf"{_DUTY_WORDS}$")
@@ -73,12 +87,26 @@ class Field:
 def parse_fields(text: str, base: int = 0) -> list[Field]:
     """Labelled fields in ``text`` (a bracket's inside, a field line or table cells); spans + ``base``."""
     out = []
-    for m in _FIELD.finditer(text):
-        value = m.group("value").strip().rstrip("）)。")
+    marks = list(_LABEL_AT.finditer(text))
+    for i, m in enumerate(marks):
+        label = m.group("b1") or m.group("b2") or m.group("b3")
+        role = LABELS[label]
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        raw = text[m.end() : end]
+        if role not in TEXT_ROLES:
+            cut = _VALUE_END.search(raw.strip())
+            lead = len(raw) - len(raw.lstrip())
+            if cut:
+                raw = raw[: lead + cut.start()]
+        value = raw.strip()
+        if role not in TEXT_ROLES:
+            value = value.rstrip("。；;").strip()
+            while value and value[-1] in "）)" and value.count("（") + value.count("(") < value.count("）") + value.count(")"):
+                value = value[:-1].rstrip()  # the bracket closing the field bracket, not part of a name
         if not value:
             continue
-        vs = m.start("value") + (len(m.group("value")) - len(m.group("value").lstrip()))
-        out.append(Field(m.group("label"), LABELS[m.group("label")], value, base + vs, base + vs + len(value)))
+        vs = m.end() + (len(raw) - len(raw.lstrip()))
+        out.append(Field(label, role, value, base + vs, base + vs + len(value)))
     return out
 
 

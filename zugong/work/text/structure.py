@@ -30,6 +30,7 @@ _NUMBERED = [
     (1, re.compile(r"^第[一二三四五六七八九十]+(?:部分|章)")),
     (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")),
     (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    (3, re.compile(r"^(?:任务|事项)\d{1,3}[\s\u3000、.．:：]+")),
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
     (5, re.compile(r"^[①-⑳]")),
 ]
@@ -341,10 +342,38 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
     )
 
     def attach(fields: list, at: int) -> bool:
-        """Give ``fields`` to the last sentence before ``at`` (the item they follow); False if none."""
+        """Give ``fields`` to the item before ``at``; False if there is none.
+
+        A field record (:func:`~.fields.parse_fields`): goal fields (目标要求/具体目标/主要措施) become
+        target cells of the last sentence (the 任务名称 or the paragraph they follow); unit, leader and
+        deadline fields go to the last sentence and to every sentence before it under the same head
+        that has no fields yet (a "【牵头】…【时限】…" line after a task's two paragraphs or after its
+        （1）（2）（3） measures applies to all of them); 进展情况/序号/说明 fields are not part of the task.
+        """
         if not doc.sentences or not fields:
             return False
-        doc.sentences[-1].fields.extend(fields)
+        last = doc.sentences[-1]
+        for f in fields:
+            if f.role in ("target", "measure"):
+                if not last.cells:
+                    last.cells.append(("task", last.start, last.end))
+                last.cells.append((f.role, f.start, f.end))
+        duty = [f for f in fields if f.role in ("lead", "responsible", "leader", "deadline")]
+        if not duty:
+            return True
+        had = bool(last.fields and any(f.role in ("lead", "responsible", "leader", "deadline") for f in last.fields))
+        last.fields.extend(duty)
+        if had:
+            return True
+        j = len(doc.sentences) - 2
+        while j >= 0:
+            prev = doc.sentences[j]
+            if prev.head is not last.head or prev.fields or prev.cells:
+                break
+            if last.head is root:
+                break  # no item structure: only the sentence the line follows
+            prev.fields.extend(duty)
+            j -= 1
         return True
 
     para_no = 0
@@ -366,20 +395,33 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             continue
         # field lines after an item ("责任单位：……", "完成时限：……") and a field bracket on its own line
         if is_field_line(line):
-            if attach(parse_fields(line, ls), ls):
+            fields = parse_fields(line, ls)
+            if fields and all(f.role in ("seq", "note", "meta") for f in fields):
+                continue  # 序号：3 / 进展情况：… / 说明：… / 填报单位：…: no task content
+            if attach(fields, ls):
                 continue
         elif only_fields(line):
             if attach([f for _, _, fs in bracket_fields(line, ls) for f in fs], ls):
                 continue
-        task_label = re.match(r"^\s*(\S{4})\s*[:：]\s*", line)
-        if task_label and LABELS.get(task_label.group(1)) == "task" and le - ls > task_label.end():
-            # one field per line: "工作任务：……" opens an item, its field lines follow
+        task_label = re.match(r"^\s*(?:【\s*(\S{4})\s*】\s*[:：]?|(\S{4})\s*[:：])\s*", line)
+        task_word = task_label and (task_label.group(1) or task_label.group(2))
+        if task_label and LABELS.get(task_word) == "task" and le - ls > task_label.end():
+            # a field record: "任务名称：……" / "工作任务：……" opens an item; its field lines follow
+            # (a goal field on the same line, "任务名称：X目标要求：Y", is split off as a target cell)
             a = ls + task_label.end()
+            inline = [f for f in parse_fields(line, ls) if f.start > a]
+            if inline:
+                le = next(f.start for f in parse_fields(line, ls) if f.start > a)
+                le = ls + line.rfind(next(f.label for f in parse_fields(line, ls) if f.start > a), 0, le - ls)
+                while le > a and text[le - 1] in " \u3000【[":
+                    le -= 1
             sent = Sentence(a, le, text[a:le], para_no, head=current())
             current().sentences.append(sent)
             doc.sentences.append(sent)
             doc.paragraphs.append((a, le))
             para_no += 1
+            if inline:
+                attach(inline, le)
             continue
         num = _numbered_level(line)
         has_fields = bool(num) and bool(bracket_fields(line))

@@ -264,8 +264,8 @@ def extract_tasks(doc: Document) -> list[Task]:
     has_headings = bool(doc.root.children)
     out = []
     for s in doc.sentences:
-        if len(s.text.strip()) < 6:
-            continue
+        if len(s.text.strip()) < 6 and not s.cells and not s.fields:
+            continue  # (a record's short 任务名称 is kept: its fields make it an item)
         body = mask(s.text, s.masked, s.start) if s.masked else s.text
         if s.cells:
             # a 任务分解表 row: each text cell (重点任务, 具体目标, 主要措施) on its own; the time written
