@@ -98,6 +98,28 @@ BACKGROUND = re.compile(
     # "同志们，……" at the end: the call to action that closes a speech
     r"^同志们[，,！!]"
 )
+#: Openings and closings of a speech that no date lifts into a task ("今天召开……推进会，主要任务是
+#: ……部署下半年重点任务", "同志们，下半年时间紧、任务重"), and the verdict on a period ("总的来看").
+SPEECH_FRAME = re.compile(
+    r"^(?:今天|今天上午|今天下午|这次|此次|本次|我们今天)[，,]?.{0,30}(?:召开|举行|举办).{0,30}(?:会议|会|座谈会|推进会|部署会)|"
+    r"^同志们[，,！!]|^(?:总的来看|总的来说|总体来看|总体上看)[，,]|"
+    r"^[^，。；]{0,12}是.{0,16}(?:关键阶段|关键期|攻坚期|冲刺期|决胜期)[。！!]?$"
+)
+#: The review of a period that has ended: a paragraph that opens with one of these is background,
+#: and so are the sentences after it in the same paragraph ("上半年，……。一是……，举办……2期。二是……").
+REVIEW_OPENING = re.compile(
+    r"^(?:(?:今年)?上半年|今年以来|去年|过去一年|过去的一年|去年以来|一年来|近年来|近几年来?|\d{4}年以来|"
+    r"[一二三四五]年来|上一年|前一阶段|前段时间|一季度以来|截至目前|截至\d{1,2}月底?)[，,]"
+)
+#: A sentence inside a review paragraph that turns to what is still to do ends the review.
+FORWARD = re.compile(r"下半年|下一步|接下来|今后|明年|(?<![一二三四五六七八九十]是)[^，。；]{0,8}(?:要|须|必须|务必)(?!求)")
+#: Exhortations, duties stated as attitudes, and the closing boilerplate of a document.
+EXHORTATION = re.compile(
+    r"^大家(?:一定)?要|一定要拿出|^[^。；]{0,30}(?:各司其职|密切配合)[^。；]{0,16}[。；]?$|"
+    r"履行.{0,12}第一责任人(?:职责)?|(?:负责解释|自印发之日起(?:施行|执行))|"
+    r"^[^，。；把]{2,20}作为.{0,24}重要依据[。；]?$|"
+    r"^对.{2,40}的(?:单位|部门|地方|个人|干部|人员)(?:和(?:个人|单位|干部))?，.{0,40}(?:约谈|问责|追责|通报批评|诫勉)"
+)
 #: The purpose clause of a plan ("为……，结合我县实际，制定本方案。") and the headings of its framing
 #: sections (总体要求, 指导思想, 基本原则): the overall goal stated there is not a task.
 PLAN_FRAMING = re.compile(r"(?:特|现)?制定本(?:方案|要点|清单|计划|意见|办法)|(?:特|现)制定如下|现将.{0,20}(?:通知|印发)如下")
@@ -229,8 +251,12 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
         return "guidance", ["framing"]
     if s.head is not None and any(FRAMING_HEADINGS.match(h.strip("。 ")) for h in s.head.path()):
         return "guidance", ["framing"]
+    if SPEECH_FRAME.search(text):
+        return "guidance", ["background"]
     if BACKGROUND.search(text) and not (deadline and deadline.due and not _YEAR_ONLY.match(deadline.text)):
         return "guidance", ["background"]
+    if EXHORTATION.search(text) and not targets:
+        return "guidance", ["exhortation"]
     if targets:
         reasons.append("target")
     if deadline and deadline.due:
@@ -240,7 +266,7 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     verbs = {m.group(0) for m in CONCRETE_VERBS.finditer(text)}
     objects = {m.group(0) for m in CONCRETE_OBJECTS.finditer(text)}
     guidance = len(GUIDANCE.findall(text))
-    if STRONG_GUIDANCE.search(text) and not (targets or (deadline and deadline.due)):
+    if STRONG_GUIDANCE.search(text) and not (targets or (deadline and deadline.due and not _YEAR_ONLY.match(deadline.text))):
         return "guidance", ["principle"]
     if under_root and not (deadline and deadline.due and deadline.text != "全年"):
         # the introduction before the first heading (总体要求, review of last year) frames the
@@ -263,6 +289,7 @@ def extract_tasks(doc: Document) -> list[Task]:
     """Tasks and guidance items of a parsed document, in text order."""
     has_headings = bool(doc.root.children)
     out = []
+    in_review, last_end = False, 0
     for s in doc.sentences:
         if len(s.text.strip()) < 6 and not s.cells and not s.fields:
             continue  # (a record's short 任务名称 is kept: its fields make it an item)
@@ -290,7 +317,16 @@ def extract_tasks(doc: Document) -> list[Task]:
             if fd is not None or standing:
                 deadline = fd
         under_root = has_headings and s.head is doc.root
+        if "\n" in doc.text[last_end:s.start] or s.cells or s.fields:
+            in_review = False  # a new paragraph (or a plan's item) ends a review
+        if not s.cells and not s.fields and REVIEW_OPENING.match(s.text.strip()) and not FORWARD.search(s.text):
+            in_review = True
+        elif in_review and FORWARD.search(s.text):
+            in_review = False
+        last_end = s.end
         kind, reasons = classify(s, targets=targets, deadline=deadline, parties=parties, under_root=under_root)
+        if in_review and kind is not None:
+            kind, reasons = "guidance", ["review"]  # what was done in a period that has ended
         if kind is None:
             continue
         path = s.head.path() if s.head else []
