@@ -296,6 +296,22 @@ def _splits_number(a: str, b: str) -> bool:
     return bool(a) and (a[-1].isdigit() or a[-1] in "%％") and bool(_NUM_CONT.match(b))
 
 
+def _split_doubled_pair(a: str, b: str) -> bool:
+    """The break cuts a bold-doubled pair in two: raw ``a`` ends with doubled pairs and one single
+    character X, raw ``b`` opens with X and doubled pairs ("打打开开新新局局面" / "面。。要要在在"): the
+    two halves are one character of a doubled run, so the lines join and one X goes."""
+    if len(a) < 5 or len(b) < 5 or a[-1] != b[0] or not _CJK.match(a[-1]):
+        return False
+    return a[-5] == a[-4] and a[-3] == a[-2] != a[-1] and b[1] == b[2] and b[3] == b[4] and b[0] != b[1]
+
+
+def _body_line(a: str) -> bool:
+    """A line of body text: it holds sentence punctuation after any numbered marker (titles, headings,
+    speaker and signature lines hold none)."""
+    m = HEADING_START.match(a)
+    return any(c in a[m.end() if m else 0 :] for c in "，。；、：！？")
+
+
 def _numbered_item_wrapped(line: str, width: int) -> bool:
     """A wrapped line that opens with a numbered marker but is body text, not a heading.
 
@@ -475,6 +491,13 @@ def detect_edits(raw: str) -> list[Edit]:
             a_numbered and not any(c in a[HEADING_START.match(a).end() :] for c in "。；：")
         )
         depth = max(0, open_depth + a.count("（") + a.count("(") - a.count("）") - a.count(")"))
+        raw_a, raw_b = raw[cur.start : cur.end], raw[nxt.start : nxt.end]
+        if not blank_between and _split_doubled_pair(raw_a, raw_b):
+            # "（一）在引才聚才上打开新局局面" / "面。。要要在在……": one doubled pair cut by the break
+            edits.append(("line_join", gap_start, gap_end, "", "加粗重复字符被断行分开"))
+            edits.append(("doubled", nxt.start, nxt.start + 1, "", "加粗渲染造成的重复字符（跨行）"))
+            open_depth = 0
+            continue
         if k in table_joins:
             # a 任务分解表 row whose cell was wrapped onto the next line: one row, one line
             sep = table_joins[k]
@@ -561,6 +584,17 @@ def detect_edits(raw: str) -> list[Edit]:
                 join, why = True, "句中断行（满行且无句末标点）"
             elif any(c in a for c in "，、；"):
                 join, why = True, "跨页/跨栏断行（满行且无句末标点）"
+        elif (
+            not blank_between
+            and not b_starts_block
+            and (_CJK.match(a[-1]) or a[-1].isdigit() or a[-1] in "%％")
+            and len(a) >= 8
+            and _body_line(a)
+        ):
+            # a paragraph of body text that stops mid-sentence, the next line not a heading, list item,
+            # field or table row: a hard wrap even where the rest of the document is not wrapped
+            # ("……配备比例要比去年提高5个百" / "分点，……"; "……其中硕士、博" / "士研究生3000名以上。")
+            join, why = True, "段内断行（行末无句末标点，下一行非标题/序号/字段）"
         open_depth = depth if join else 0
         if join:
             # a space between two Latin words; nothing between digits of a number broken by the wrap

@@ -21,13 +21,17 @@ from .targets import cn_number
 _N = r"(\d+|[一二两三四五六七八九十]+)"
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(20\d{2})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)?"), "ymd"),
+    (re.compile(r"(20\d{2})年(\d{1,2})月起"), "ym_from"),
     (re.compile(r"(20\d{2})年(\d{1,2})月(?:底|末)?(?:前|之前|以前)?"), "ym"),
     (re.compile(r"(20\d{2})年(上|下)半年"), "y_half"),
     (re.compile(r"(20\d{2})年(?:第)?([一二三四1-4])季度(?:末|底)?(?:前)?"), "y_quarter"),
     (re.compile(r"(?:到|至|截至)?(20\d{2})年(?:底|末)(?:前|之前|以前)?|(20\d{2})年内|到(20\d{2})年(?![\d底末前])"), "y"),
     (re.compile(r"(20\d{2})年(?:前|之前|以前)"), "before_year"),
-    (re.compile(r"(?<!\d)(?:今年)?(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
-    (re.compile(r"(?<!\d)(?<!\d年)(?:今年)?(\d{1,2})月(?:底|末|份)(?:前|之前|以前)?(?!以来)"), "m"),
+    (re.compile(r"“?(十[一二三四五六七八九]|[二三四五六七八九])五”?(?:时期|期)?(?:末|期末)(?:前)?"), "plan_end"),
+    (re.compile(r"(?<!\d)(?:今年|每年)?(\d{1,2})月(\d{1,2})日(?:前|之前|以前)"), "md"),
+    (re.compile(
+        r"(?<![\d一二三四五六七八九十个])(?<!\d年)(?:今年|每年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份)(?:前|之前|以前)?(?!以来)"
+    ), "m"),
     (re.compile(r"(?:本月|当月)(?:底|末|内)(?:前)?|(?<![\d年上下个])月底前"), "this_month"),
     (re.compile(r"下月(?:底|末|内)?(?:前)?"), "next_month"),
     (re.compile(r"年中(?:前|之前)?"), "mid_year"),
@@ -43,7 +47,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"明年(?:第)?([一二三四1-4])季度(?:末|底)?(?:前)?"), "next_quarter"),
     (re.compile(r"明年(?:年中|6月底)(?:前)?"), "next_mid_year"),
     (re.compile(r"明年(?:底|年底)?(?:前)?"), "next_year"),
-    (re.compile(r"今年(?:底|年底)(?:前|之前)?|(?:今|本)年(?:内|之内|度内)|今年|年内|年底前|年底"), "this_year"),
+    (re.compile(r"今年(?:底|年底)(?:前|之前)?|(?:今|本)年(?:内|之内|度内)|今年|年内|年底前|到年底|年底"), "this_year"),
     (re.compile(r"“?(七一|五一|十一|国庆(?:节)?|元旦|春节|五四|建党节)”?(?:前|之前|以前)"), "holiday"),
     (re.compile(r"每(季度|月|半年|年)(?:末|底)(?:前)?"), "recurring"),
     (re.compile(r"近期|尽快|及早|限期"), "vague"),
@@ -89,6 +93,8 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
     """The due date for a matched deadline pattern, relative to ``doc_date`` where needed."""
     if kind == "ymd":
         return date(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "ym_from":  # "2026年10月起": a start, written as is; due the first day of that month
+        return date(int(m[1]), int(m[2]), 1)
     if kind == "ym":
         return _month_end(int(m[1]), int(m[2]))
     if kind == "y":
@@ -100,13 +106,18 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return _month_end(int(m[1]), 3 * q)
     if kind == "before_year":
         return date(int(m[1]) - 1, 12, 31)
+    if kind == "plan_end":  # the N-th five-year plan ends in 1955 + 5N (“十四五” 2021–2025)
+        return date(1955 + 5 * int(cn_number(m[1])), 12, 31)
     if doc_date is None:
         return None
     y = doc_date.year
     if kind == "md":
         return date(y, int(m[1]), int(m[2]))
     if kind == "m":
-        return _month_end(y, int(m[1]))
+        due = _month_end(y, int(cn_number(m[1])))
+        if m.group(0).startswith("每年") and due < doc_date:
+            return _month_end(y + 1, int(cn_number(m[1])))  # recurring: the next one
+        return due
     if kind == "this_month":
         return _month_end(y, doc_date.month)
     if kind == "next_month":

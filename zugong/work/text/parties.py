@@ -55,7 +55,7 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各村{_VC}?(?:党组织|党支部|党委)?|各社区(?:党组织|党支部|党委)?|"
      rf"(?<![\u4e00-\u9fff])(?:村{_VC}?|社区)(?:党组织|党支部|党委)(?!书记)", "villages"),
     (r"(?<![\u4e00-\u9fff])(?:街道党工委|乡镇党委)", "towns"),
-    (r"(?:每名)?(?:市级|县级|区级)领导干部", "leading_cadres"),
+    (r"(?:每名)?(?:市级|县级|区级)领导(?:干部)?", "leading_cadres"),
     (r"各成员单位|领导小组成员单位", "member_units"),
     (rf"{_LVL}?两新工委", "two_new_committee"),
     (rf"{_LVL}党校", "party_school"),
@@ -69,8 +69,8 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"市委", "city_committee"),
     # generic names formed by rule (compared by their text: TEXT_KINDS)
     (rf"{_LV}[市县区镇乡](?:委|党委)常委|{_LV}[市县区]委书记|(?:乡镇|{_LV}[镇乡])党委(?:书记|副书记|委员|班子成员)|"
-     r"(?:领导)?班子成员", "role"),
-    (rf"{_LV}[市县区]委组织部{_BODY}(?:科|股|处(?![理置分])|办公室)|团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室|校|科|股|处(?![理置分]))|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
+     rf"各(?!级){_BODY0}党(?:工)?委(?:书记|副书记)|(?:领导)?班子成员", "role"),
+    (rf"{_LV}[市县区]委组织部各(?:股室|科室|处室|科|股|处)|{_LV}[市县区]委组织部{_BODY}(?:科|股|处(?![理置分])|办公室)|团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室|校|科|股|处(?![理置分]))|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
      rf"{_LV}[市县区]直机关工委|{_LV}[市县区镇乡](?![委级直]){_BODY0}{_GOV}|{_LV}[镇乡]纪委",
      "organ"),
     (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|(?:部门|单位|学校|企业|医院|高校){_ORG}?{_ALT}?)", "units"),
@@ -92,7 +92,7 @@ _FORBIDDEN = re.compile(r"^(?:都|也|均)?(?:不得|不准|严禁|禁止|不能
 #: 班子成员落实‘一岗双责’") adds no responsible party of its own.
 _DUTY = re.compile(r"^(?:都|也|均)?(?:要|须|必须)?(?:切实|认真)?(?:履行|当好|扛起|担起|担负|落实“一岗双责”|落实一岗双责)")
 #: After a name in subject position, these make it a possessor, not a doer (县直部门领导班子中……).
-_POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)|中(?![，,])")
+_POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|待遇|责任重大|任务)|中(?![，,])|(?:全年|每年)?人均")
 #: Verbs whose object may describe who does what ("形成党委统一领导、组织部门牵头抓总的格局").
 _BUILD = re.compile(r"健全|形成|构建|完善|建立|打造")
 #: Words after which a name is an object or a destination, not a doer (报市委人才办备案, 向……汇报).
@@ -190,6 +190,13 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
         nxt = cands[i + 1]
         if flags[i + 1] is not False and not flags[i] and re.fullmatch(r"[、和及与]", text[b : nxt[0]]):
             flags[i] = flags[i + 1]
+    # and a name listed after a directed one in the object of 会同/由 ("会同县委组织部、县司法局，……")
+    listed = {i for i, (a, _, _) in enumerate(cands) if flags[i] is True and _BEFORE.search(text[max(0, a - 4) : a])}
+    for i in range(1, len(cands)):
+        prev = cands[i - 1]
+        if i - 1 in listed and not flags[i] and re.fullmatch(r"[、和及与]", text[prev[1] : cands[i][0]]):
+            flags[i] = True
+            listed.add(i)
     return [
         Party(text=text[a:b], kind=kind, start=base + a, end=base + b, directed=bool(ok) and kind != "everyone")
         for (a, b, kind), ok in zip(cands, flags, strict=True)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from .structure import _QUOTED
 
 UNITS = (
-    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个月|个|名|人|家|项|所|期|批|场次|场|次|支|条|座|户|篇|门|元|天|套|件|"
+    "人次|平方米|公里|课时|学时|小时|个工作日|工作日|个月|个百分点|百分点|个|名|人|家|项|所|期|批|场次|场|次|支|条|座|户|篇|门|元|天|套|件|"
     "处|间|本|堂|倍|份|张|部(?![门署分委长队级])|年"
 )
 """Units of counted things. A magnitude 万/亿 before the unit multiplies the value (3万名 → 30000
@@ -54,6 +54,8 @@ _DURATION = re.compile(r"(?:时间为|为期|期限为|时长为|周期为|连�
 #: The number of batches work is split into: "分两批组织", "分三期实施".
 _BATCHES = re.compile(r"(?<![部充划区评积得百十万千])分$")
 _BATCH_UNITS = ("批", "期", "轮")
+#: "翻一番" doubles (2倍), "翻两番" quadruples (4倍): a multiple written as doublings.
+_DOUBLING = re.compile(r"翻(?P<n>[一两二三])番")
 _CLAUSE_SEP = re.compile(r"[，；：。！？,;]")
 
 
@@ -246,5 +248,13 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             )
         )
         taken.append((m.start(), m.end()))
+    for m in _DOUBLING.finditer(masked):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        n = {"一": 1, "两": 2, "二": 2, "三": 3}[m["n"]]
+        out.append(
+            Target(value=float(2**n), unit="倍", qualifier=None, object=clause_prefix(m.start())[-12:],
+                   start=base + m.start(), end=base + m.end(), kind="count")
+        )
     out.sort(key=lambda t: t.start)
     return out
