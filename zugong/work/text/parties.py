@@ -55,7 +55,7 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各村{_VC}?(?:党组织|党支部|党委)?|各社区(?:党组织|党支部|党委)?|"
      rf"(?<![\u4e00-\u9fff])(?:村{_VC}?|社区)(?:党组织|党支部|党委)(?!书记)", "villages"),
     (r"(?<![\u4e00-\u9fff])(?:街道党工委|乡镇党委)", "towns"),
-    (r"(?:每名)?(?:市级|县级|区级)领导(?:干部)?", "leading_cadres"),
+    (r"(?:每名)?(?:市级|县级|区级)领导干部|(?<!每名)(?:市级|县级|区级)领导", "leading_cadres"),
     (r"各成员单位|领导小组成员单位", "member_units"),
     (rf"{_LVL}?两新工委", "two_new_committee"),
     (rf"{_LVL}党校", "party_school"),
@@ -164,7 +164,7 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
         if _OBJECT_BEFORE.search(before) and not _BEFORE.search(before):
             flags.append(False)
             continue
-        if after.startswith("的") or _FORBIDDEN.match(text[b:]):
+        if after.startswith("的") or _FORBIDDEN.match(text[b:]) or re.match(r"(?:全年|每年)?人均", text[b:]):
             flags.append(False)
             continue
         if _STEERED.search(before) and not _AFTER.match(after):

@@ -25,7 +25,7 @@ TARGET_VERBS = (
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
     "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展|创成|选择|选取|收集|"
-    "签订|办理|化解|对接|服务"
+    "签订|办理|化解|对接|服务|扩大|扩展|扩充|上线"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -54,6 +54,8 @@ _DURATION = re.compile(r"(?:时间为|为期|期限为|时长为|周期为|连�
 #: The number of batches work is split into: "分两批组织", "分三期实施".
 _BATCHES = re.compile(r"(?<![部充划区评积得百十万千])分$")
 _BATCH_UNITS = ("批", "期", "轮")
+#: The size of an existing population, not a target: "全县23000余名党员", "辖区5家平台企业".
+_POPULATION = re.compile(r"(?:全(?:县|市|区|镇|乡)|辖区内?)(?:现有|共有)?$")
 #: "翻一番" doubles (2倍), "翻两番" quadruples (4倍): a multiple written as doublings.
 _DOUBLING = re.compile(r"翻(?P<n>[一两二三])番")
 _CLAUSE_SEP = re.compile(r"[，；：。！？,;]")
@@ -133,7 +135,8 @@ def _batches(masked: str, m: re.Match) -> bool:
     if m["unit"] not in _BATCH_UNITS or not _BATCHES.search(masked[: m.start()]):
         return False
     rest = _CLAUSE_SEP.split(masked[m.end() :], maxsplit=1)[0]
-    return not _COUNT.search(rest) and not _RATIO.search(rest)
+    counted = [c for c in _COUNT.finditer(rest) if not _POPULATION.search(rest[: c.start()])]
+    return not counted and not _RATIO.search(rest)  # (a population "对全县1380名干部" is no count)
 
 
 def _masked(text: str) -> str:
@@ -159,13 +162,15 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
         if _CAP.search(prefix[-8:]) or (_CAP.search(prefix) and re.search(r"[、和]\s*$", prefix)):
             return False  # a cap or a condition of support, and the caps listed after it
         after = masked[m.end() :]
+        if re.search(r"(?:总规模|规模|总额|总量)(?:为|达)?$", prefix):
+            return True  # a size: "设立总规模三亿元的人才发展基金"
         if re.match(r"(?:左右|以上|以下)?的标准", after):
             return True  # a sizing standard: "按照每个网格300至500户的标准"
         if re.match(r"(?:左右|以上|以下)?的", after) and (m["pre"] or "") not in _QUALIFIED[:3]:
             return False  # an object descriptor: 收入30万元以上的村 (but "不少于5000元的工作经费" is a requirement)
         if re.search(r"(?:^|[^所没])(?:有|具有|满)$", prefix) and re.match(r"[^，；。：□]{0,12}的", after):
             return False  # a relative clause: "有3名以上正式党员的企业", "任职满5年的"
-        if re.search(r"全(?:县|市|区|镇|乡)(?:现有|共有)?$", prefix) and not m["pre"]:
+        if _POPULATION.search(prefix) and not m["pre"]:
             return False  # the size of an existing population: "完成全县23000余名党员信息核查"
         if _split_requirement(prefix):
             return True  # "每人至少认领1个岗位": the requirement stands before the verb
@@ -173,6 +178,10 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             return True  # a duration: "时间为3至6个月", "连续发放三年"
         if _batches(masked, m):
             return True  # "分两批组织": the number of batches
+        if re.search(r"每(?:期|批|班|轮)$", prefix):
+            return True  # the size of each batch: "分4期……，每期3天"
+        if re.search(r"(?:^|[^反应面核])对$", prefix) and _VERB.search(masked[m.end() :].split("，")[0].split("。")[0]):
+            return True  # the scope of the action that follows: "对5个乡镇和8个县直部门开展专项检查"
         if unit == "倍":
             return bool(re.search("|".join(_QUALIFIED), prefix))
         if _VERB.search(prefix + (m["pre"] or "")):
@@ -188,8 +197,8 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
 
     for m in _RATIO.finditer(masked):
         prefix = clause_prefix(m.start())
-        if masked[m.start() - 1 : m.start()] in ("的", "□"):
-            continue
+        if masked[m.start() - 1 : m.start()] in ("的", "□") and not re.search(r"(?:总数|总量|总额|总人数)的$", prefix):
+            continue  # (but "比例不低于新提拔干部总数的40%" is a share of a whole)
         if re.match(r"(?:以上|以下|以内)?的[，,]", masked[m.end() :]):
             continue  # a condition: "对认可度低于70%的，逐一分析原因"
         obj = re.sub(r"^(力争|确保|全市|全县|要|使|让|推动|实现)+", "", prefix)

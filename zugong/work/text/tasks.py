@@ -285,14 +285,30 @@ def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tu
     return None, ["no action"]
 
 
+_SUBLIST_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、]|[①-⑳]|[一二三四五六七八九十]是)")
+
+
+def _lead_in(doc: Document, s: Sentence, nxt: Sentence | None) -> bool:
+    """A sentence ending in ：/: that introduces a numbered sub-list ("重点落实以下措施：" followed by
+    （1）（2）（3）) is no task of its own: the items are. It holds no target of its own either."""
+    text = s.text.rstrip()
+    if not text.endswith(("：", ":")) or s.cells or nxt is None or "\n" not in doc.text[s.end : nxt.start + 1]:
+        return False
+    if find_targets(text, s.start):
+        return False
+    return bool(_SUBLIST_START.match(doc.text[s.end :]))
+
+
 def extract_tasks(doc: Document) -> list[Task]:
     """Tasks and guidance items of a parsed document, in text order."""
     has_headings = bool(doc.root.children)
     out = []
     in_review, last_end = False, 0
-    for s in doc.sentences:
+    for i, s in enumerate(doc.sentences):
         if len(s.text.strip()) < 6 and not s.cells and not s.fields:
             continue  # (a record's short 任务名称 is kept: its fields make it an item)
+        if _lead_in(doc, s, doc.sentences[i + 1] if i + 1 < len(doc.sentences) else None):
+            continue
         body = mask(s.text, s.masked, s.start) if s.masked else s.text
         if s.cells:
             # a 任务分解表 row: each text cell (重点任务, 具体目标, 主要措施) on its own; the time written
