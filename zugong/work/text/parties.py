@@ -69,8 +69,9 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"市委", "city_committee"),
     # generic names formed by rule (compared by their text: TEXT_KINDS)
     (rf"{_LV}[市县区镇乡](?:委|党委)常委|{_LV}[市县区]委书记|(?:乡镇|{_LV}[镇乡])党委(?:书记|副书记|委员|班子成员)|"
-     rf"各(?!级){_BODY0}党(?:工)?委(?:书记|副书记)|(?:领导)?班子成员", "role"),
-    (rf"{_LV}[市县区]委组织部各(?:股室|科室|处室|科|股|处)|{_LV}[市县区]委组织部{_BODY}(?:科|股|处(?![理置分])|办公室)|团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室|校|科|股|处(?![理置分]))|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
+     rf"各(?!级){_BODY0}党(?:工)?委(?:书记|副书记)|(?:各)?乡镇[（(]街道[)）]党[（(]?工[)）]?委(?:书记|副书记)|"
+     rf"各级党委{_P}?(?:主要负责同志|主要负责人|书记)|(?:领导)?班子成员", "role"),
+    (rf"{_LV}[市县区]委组织部(?:各(?:股室|科室|处室|科|股|处)|机关)|{_LV}[市县区]委组织部{_BODY}(?:科|股|处(?![理置分])|办公室)|团[市县区]委|{_LV}[市县区]委{_BODY}(?:部|办公室|办|工委|委|室|校|科|股|处(?![理置分]))|{_LV}[镇乡]党委{_BODY}(?:办公室|办|室|组)|"
      rf"{_LV}[市县区]直机关工委|{_LV}[市县区镇乡](?![委级直]){_BODY0}{_GOV}|{_LV}[镇乡]纪委",
      "organ"),
     (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|(?:部门|单位|学校|企业|医院|高校){_ORG}?{_ALT}?)", "units"),
@@ -173,8 +174,8 @@ def find_parties(text: str, base: int = 0) -> list[Party]:
         if kind == "role" and _DUTY.match(text[b:]) and any(f is not False for f in flags):
             flags.append(False)  # "……，镇党委书记要履行第一责任人职责"
             continue
-        clause_start = a == 0 or text[a - 1] in "，；：。,;:"
         clause = re.split(r"[，；：。,;:]", text[:a])[-1]
+        clause_start = a == 0 or text[a - 1] in "，；：。,;:"
         if not clause_start and _BUILD.search(clause) and not _BEFORE.search(before):
             flags.append(False)  # inside the object of 健全/形成/构建: "健全组织部门牵头抓总……的格局"
             continue
