@@ -95,6 +95,7 @@ def test_it_treats_attitude_sentences_as_guidance():
         "全县各级党组织要深刻认识党建引领基层治理的重要性和紧迫性。\n"
         "组工干部必须在忠诚、干净、担当上作表率。\n"
         "对连续两个季度排名靠后的，由县委组织部约谈其主要负责同志。\n"
+        "下半年任务繁重，大家一定要只争朝夕、奋力冲刺。\n"
         "县委组织部要在9月底前完成年轻干部调研。\n"
     )
     kinds = {t.text[:6]: t.kind for t in analyse(raw, doc_date=DOC_DATE).tasks}
@@ -102,6 +103,7 @@ def test_it_treats_attitude_sentences_as_guidance():
     assert kinds.get("全县各级党组") != "task"
     assert kinds.get("组工干部必须") != "task"
     assert kinds.get("对连续两个季") != "task"
+    assert kinds.get("下半年任务繁") != "task"
     assert kinds["县委组织部要"] == "task"
 
 
