@@ -13,6 +13,7 @@ configured day counts of :func:`status_thresholds`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -346,3 +347,29 @@ def outcomes_by_cadre(scope: Scope, start: dt.date, end: dt.date, *, on: dt.date
     )
     return [CadreOutcome(r["cadre_id"], r["cadre__person__name"], r["post__title"], outcomes[r["post__team__unit_id"]])
             for r in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# A hint when the layout of a document was probably not recognised
+# --------------------------------------------------------------------------------------------
+#: Lines that mark an item of a list: 1． 1. 1、 （1） (1) ① ◆ ● ■ ▲ ★ ○ ◇ • · － 任务1, or a table row
+#: (three or more cells separated by tabs).
+_ITEM_LINE = re.compile(r"^\s*(?:\d{1,3}\s*[．.、]|[（(]\d{1,3}[）)]|[①-⑳]|[◆●■▲★○◇•·－]|任务\s*\d{1,3}\b)|(?:[^\t\n]+\t){2,}[^\t\n]+")
+#: Warn when fewer tasks than this share of the item lines were extracted (and there are at least
+#: ``_MIN_ITEMS`` item lines): a plan, list or table in a layout the extractor does not know yet.
+_TASK_SHARE = 0.6
+_MIN_ITEMS = 5
+
+
+def layout_warning(text: str, n_tasks: int) -> str:
+    """A Chinese warning for the document page when ``text`` (the analysed text) has many item-marked
+    lines (numbered, bulleted or table rows) but only ``n_tasks`` tasks were extracted, '' otherwise.
+
+    Each new layout of work plan met so far cost recall until the rules knew it (bench/README.md,
+    extraction rounds 4–9); this tells the user to check the table against the original.
+    """
+    items = sum(1 for line in text.splitlines() if _ITEM_LINE.match(line))
+    if items < _MIN_ITEMS or n_tasks >= items * _TASK_SHARE:
+        return ""
+    return (f"本文件有{items}个编号、项目符号或表格条目，只提取到{n_tasks}项任务，版式可能未被完全识别。"
+            "请对照原文核对提取结果，把遗漏的条目提升为任务或在任务分解表中补充。")
