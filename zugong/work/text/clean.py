@@ -221,6 +221,9 @@ def looks_like_heading_line(s: str) -> bool:
 
 
 LIST_START = re.compile(r"^(?:——|--|[●○■□◆◇▲△★☆•·\-－]|[①-⑳])")
+#: A bulleted item or a 【…】 group heading: a line so marked is never the wrapped tail of the line above
+#: (a 工作要点 item "◆ ……（全年）" is as long as a wrapped line but ends without 。).
+_BULLET_OR_GROUP = re.compile(r"^(?:[●○■□◆◇▲△★☆•]|【)")
 """A line opening with an unnumbered list bullet (——, ●, ①): it never continues the line before."""
 _NUM_CONT = re.compile(r"^(?:\d|[%％.．]\d?|[至到~～\-－—][\d一二三四五六七八九十]|(?:个|名|家|所|人|次|期|批|项|万|亿|元|年|月|日|天|余|多|%|以上|以下|左右))")
 _MIN_WRAP, _MAX_WRAP = 16, 48
@@ -341,6 +344,8 @@ def _title_index(lines: list[_Line], raw: str) -> int | None:
             return None
         runs = _doubled_runs(content, 0)
         covered = sum(b - a for a, b in runs)
+        if content.startswith("【【") and covered >= 0.9 * len(content):
+            return None  # a bold 【组织股】 group heading: a section of the text, the title is above it
         if len(content) >= 8 and covered >= 0.9 * len(content):
             return i
     return None
@@ -579,7 +584,7 @@ def detect_edits(raw: str) -> list[Edit]:
             join, why = True, "句中断行（行内已有句末标点，行末无标点）"
         elif full_local and not blank_between and not b_starts_block:
             join, why = True, "局部硬换行（与相邻行等宽且无句末标点）"
-        elif wrapped and len(a) >= 0.75 * width:
+        elif wrapped and len(a) >= 0.75 * width and not _BULLET_OR_GROUP.match(b):
             if not blank_between:
                 join, why = True, "句中断行（满行且无句末标点）"
             elif any(c in a for c in "，、；"):

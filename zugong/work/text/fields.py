@@ -137,6 +137,42 @@ def bracket_fields(text: str, base: int = 0) -> list[tuple[int, int, list[Field]
     return sorted(out)
 
 
+#: The trailing bracket of a list item in a 工作要点: "（11月底前；协同：各乡镇党委）", "（全年）",
+#: "（持续推进）", "（随时）": the time first, then the supporting units after 协同/配合/协办/参与.
+_ITEM_BRACKET = re.compile(
+    r"[（(](?P<when>[^（）()；;：:]{1,20}?)(?:[；;]\s*(?P<label>协同|配合|协办|协助|参与)(?:单位|部门)?[:：]"
+    r"(?P<units>[^（）()]{2,80}?))?[）)][。；;]?\s*$"
+)
+_NO_TIME = re.compile(r"^(?:随时|及时|经常性|按需|视情)$")
+
+
+def item_bracket(text: str, base: int = 0, doc_date: date | None = None) -> tuple[int, int, list[Field]] | None:
+    """The trailing time/units bracket of a list item, as fields: (start, end, fields) + ``base``, or None.
+
+    "◆ 开展……（11月底前；协同：各乡镇党委、县委党校）" → a ``deadline`` field 11月底前 and one
+    ``responsible`` field 各乡镇党委、县委党校; "（持续推进）" is a standing deadline field (no due date);
+    "（随时）" gives no deadline. A bracket whose first part is neither a time nor a standing phrase
+    ("（含社区）") is not such a bracket (None). The lead is not in the bracket: it is the office of
+    the group heading (see :func:`~.structure.office_of_heading`).
+    """
+    m = _ITEM_BRACKET.search(text)
+    if not m:
+        return None
+    when = m.group("when").strip()
+    fields: list[Field] = []
+    if STANDING.match(when) or find_deadline(when, 0, doc_date) is not None:
+        fields.append(Field("完成时限", "deadline", when, base + m.start("when"), base + m.start("when") + len(when)))
+    elif not _NO_TIME.match(when):
+        return None
+    if m.group("units"):
+        units = m.group("units").strip()
+        fields.append(Field(m.group("label"), "responsible", units, base + m.start("units"), base + m.start("units") + len(units)))
+    if not fields:
+        # "（随时）": no time, no units; the bracket is still masked (it is no part of the action)
+        return base + m.start(), base + m.end(), [Field("说明", "meta", when, base + m.start("when"), base + m.end("when"))]
+    return base + m.start(), base + m.end(), fields
+
+
 def _names_only(value: str) -> bool:
     """True when the value, without its duty word, is a list of unit names (not an action)."""
     core = _ROLE_SUFFIX.sub("", value)

@@ -58,6 +58,8 @@ class Sentence:
     #: a 任务分解表 row: its text cells as (role, start, end), role 'task' (重点任务), 'target' (具体目标)
     #: or 'measure' (主要措施); empty for prose
     cells: list = field(default_factory=list)
+    #: True for a list item (a line opened by a bullet ◆ ● ■ …): an item of a 工作要点 / 清单
+    item: bool = False
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Node:
     end: int
     marker: str = ""
     style: str = ""
+    #: the office a group heading names (【组织股】, "组织股：", "一、干部股"): the lead of its items
+    office: str = ""
     children: list[Node] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     parent: Node | None = field(default=None, repr=False)
@@ -164,6 +168,26 @@ def is_heading_like_item(body: str) -> bool:
     """
     core = _strip_quotes(body.strip().rstrip("。；;"))
     return len(core) <= 20 and not any(c in core for c in "，；,;")
+
+
+#: A bullet that opens a list item ("◆ 开展……（4月底前；协同：……）").
+BULLET = re.compile(r"^[◆●■▲★○◇·•－◎□△☆]\s*")
+#: The name of an office of the author's body, ending a heading: 组织股, 干部监督股, 组织一科, 办公室,
+#: 电教中心, 人才办 … (optionally with an alias in brackets: 人才股（县委人才办）).
+_OFFICE = r"[\u4e00-\u9fff]{0,8}(?:股|科|处|室|办|中心|站)"
+_OFFICE_HEAD = re.compile(rf"^【(?P<b>{_OFFICE})(?:[（(][^）)]{{1,12}}[）)])?】|^(?P<c>{_OFFICE})(?:[（(][^）)]{{1,12}}[）)])?(?:[:：]|$)")
+
+
+def office_of_heading(text: str) -> str:
+    """The office a group heading names, as written without its bracketed alias, or ''.
+
+    "【人才股（县委人才办）】人才引育留用" → "人才股"; "组织股：" → "组织股"; "干部股" → "干部股";
+    "基层组织建设" → "". Work plans (工作要点) group their items under the office that leads them.
+    """
+    m = _OFFICE_HEAD.match(text.strip())
+    if not m:
+        return ""
+    return m.group("b") or m.group("c") or ""
 
 
 def _numbered_level(line: str) -> tuple[int, str] | None:
@@ -335,6 +359,7 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         LABELS,
         bracket_fields,
         is_field_line,
+        item_bracket,
         only_fields,
         parse_fields,
         table_header,
@@ -425,10 +450,13 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
             continue
         num = _numbered_level(line)
         has_fields = bool(num) and bool(bracket_fields(line))
-        short = len(line) <= 30 and not any(c in line for c in "，。；！？") and not line.startswith("同志们")
+        bullet = BULLET.match(line)
+        short = (len(line) <= 30 and not any(c in line for c in "，。；！？") and not line.startswith("同志们")
+                 and not bullet)
         if num and not has_fields and (short or len(line) <= 40 and line[-1] not in "。；"):
             level, marker = num
             node = Node("heading", 0, line[len(marker) :].strip(), ls + len(marker), le, marker=marker)
+            node.office = office_of_heading(node.text)
             push_heading(f"num{level}", level, node)
             continue
         if num:
@@ -458,8 +486,11 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
         elif short:
             style = "bold" if is_bold(ls, le) else "plain"
             node = Node("heading", 0, line, ls, le, style=style)
+            node.office = office_of_heading(line)
             push_heading(style, None, node)
             continue
+        elif bullet:
+            body_start = ls + bullet.end()
         else:
             body_start = ls
         # paragraph: sentences, run-in heads
@@ -486,10 +517,17 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
                 style_stack = [(s, n) for s, n in style_stack if n.kind != "run_in"]
                 style_stack.append(("run_in", node))
                 continue
-            sent = Sentence(a, b, stext, para_no, head=current())
+            sent = Sentence(a, b, stext, para_no, head=current(), item=bool(bullet))
             for fa, fb, fs in bracket_fields(stext, a):  # "……调整配强（牵头单位：……）。"
                 sent.fields.extend(fs)
                 sent.masked.append((fa, fb))
+            if bullet and k == len(spans) - 1 and not sent.fields:
+                # "◆ ……（11月底前；协同：各乡镇党委）": the item's deadline and supporting units
+                tail = item_bracket(stext, a, doc.date)
+                if tail:
+                    fa, fb, fs = tail
+                    sent.fields.extend(fs)
+                    sent.masked.append((fa, fb))
             current().sentences.append(sent)
             doc.sentences.append(sent)
         para_no += 1

@@ -26,8 +26,8 @@ from datetime import date
 from .clean import Cleaned, clean
 from .deadlines import Deadline, find_deadline
 from .fields import field_deadline, field_parties, mask
-from .parties import Party, find_parties
-from .structure import Document, Sentence, parse
+from .parties import Party, find_parties, normalize
+from .structure import Document, Node, Sentence, parse
 from .targets import Target, find_targets
 
 CONCRETE_VERBS = re.compile(
@@ -304,6 +304,22 @@ def _lead_in(doc: Document, s: Sentence, nxt: Sentence | None) -> bool:
     return bool(_SUBLIST_START.match(doc.text[s.end :]))
 
 
+def _office_over(s) -> Node | None:
+    """The nearest heading above a list item that names an office (【组织股】…), or None.
+
+    Only list items (◆ lines, :attr:`Sentence.item`) take their lead from such a heading: a closing
+    paragraph under the last group ("各股室要……") names its own parties.
+    """
+    if not s.item:
+        return None
+    node = s.head
+    while node is not None and node.kind != "document":
+        if node.office:
+            return node
+        node = node.parent
+    return None
+
+
 def extract_tasks(doc: Document) -> list[Task]:
     """Tasks and guidance items of a parsed document, in text order."""
     has_headings = bool(doc.root.children)
@@ -337,6 +353,16 @@ def extract_tasks(doc: Document) -> list[Task]:
             fd, standing = field_deadline(s.fields, doc.date)
             if fd is not None or standing:
                 deadline = fd
+        office = _office_over(s)
+        if office is not None:
+            # a 工作要点 item under "【组织股】……": the office leads, the bracket's 协同 units support
+            lead = Party(text=office.office, kind=normalize(office.office) or "named", start=0, end=0, role="lead")
+            at = doc.text.find(office.office, office.start)
+            lead.start, lead.end = (at, at + len(office.office)) if at >= 0 else (office.start, office.end)
+            support = [p for p in field_parties(s.fields) if p.text != office.office] if s.fields else []
+            for p in support:
+                p.role = "responsible"
+            parties = [lead, *support]
         under_root = has_headings and s.head is doc.root
         if "\n" in doc.text[last_end:s.start] or s.cells or s.fields:
             in_review = False  # a new paragraph (or a plan's item) ends a review

@@ -1,0 +1,67 @@
+"""Round 9 of the task extractor (issue 3 §2): 工作要点 grouped under office headings, bullet items,
+spoken deadlines, party names with bracketed alternatives. Short invented texts only."""
+
+from datetime import date
+
+from zugong.work.text.clean import clean
+from zugong.work.text.parties import find_parties, normalize
+from zugong.work.text.structure import office_of_heading
+from zugong.work.text.tasks import analyse
+
+PLAN = (
+    "中共某县委组织部2027年工作要点\n"
+    "现将部机关各股室年度重点工作分解如下，括号内为完成时限和协同单位。\n"
+    "【组织股】基层组织建设\n"
+    "◆ 整顿转化软弱涣散村党组织8个以上（11月底前；协同：各乡镇党委）\n"
+    "◆ 发展党员总数控制在180名以内（全年）\n"
+    "【人才股（县委人才办）】人才引育留用\n"
+    "◆ 组织专家服务团下乡开展技术服务，每季度不少于1次（持续推进）\n"
+    "◆ 引进急需紧缺专业人才100名（全年；协同：县人社局、县卫健委）\n"
+)
+
+
+def _tasks(text: str, d: date = date(2027, 2, 20)):
+    return [t for t in analyse(text, doc_date=d).tasks if t.kind == "task"]
+
+
+def test_it_reads_an_office_heading_as_the_lead_of_its_bullet_items():
+    tasks = _tasks(PLAN)
+    assert len(tasks) == 4
+    assert [p.text for p in tasks[0].parties] == ["组织股", "各乡镇党委"]
+    assert [p.role for p in tasks[0].parties] == ["lead", "responsible"]
+    assert [p.text for p in tasks[3].parties] == ["人才股", "县人社局", "县卫健委"]
+
+
+def test_it_takes_the_item_bracket_time_as_deadline_and_standing_as_none():
+    tasks = _tasks(PLAN)
+    assert tasks[0].deadline.text == "11月底前" and tasks[0].deadline.due == date(2027, 11, 30)
+    assert tasks[1].deadline.text == "全年"
+    assert tasks[2].deadline is None and tasks[2].standing == "持续推进"
+
+
+def test_it_names_the_office_of_a_heading():
+    assert office_of_heading("【人才股（县委人才办）】人才引育留用") == "人才股"
+    assert office_of_heading("组织股：") == "组织股"
+    assert office_of_heading("干部监督股") == "干部监督股"
+    assert office_of_heading("基层组织建设") == ""
+
+
+def test_it_keeps_a_bold_group_heading_out_of_the_title_and_bullets_unjoined():
+    raw = (
+        "某县委组织部2027年工作要点\n"
+        "这是一段说明文字，说明了本要点的来历和总体要求，没有任务。\n"
+        "【【组组织织股股】】基基层层组组织织建建设设\n"
+        "◆ 发展党员总数控制在180名以内，青年占比不低于55%（全年）\n"
+        "◆ 开展村“两委”成员全员培训，每人每年不少于1次（8月底前）\n"
+    )
+    text = clean(raw).text
+    assert "这是一段说明文字" in text
+    assert "（全年）\n◆ 开展" in text
+
+
+def test_it_reads_county_names_with_a_bracketed_district():
+    assert normalize("各县（区）") == "all_counties"
+    assert normalize("各县（区）委组织部") == "county_org_depts"
+    assert normalize("市直各单位党组（党委）") == "city_departments"
+    found = find_parties("各县（区）委组织部要于12月20日前报送计划。")
+    assert [p.kind for p in found] == ["county_org_depts"]
