@@ -65,3 +65,43 @@ def test_it_reads_county_names_with_a_bracketed_district():
     assert normalize("市直各单位党组（党委）") == "city_departments"
     found = find_parties("各县（区）委组织部要于12月20日前报送计划。")
     assert [p.kind for p in found] == ["county_org_depts"]
+
+
+def test_it_resolves_spoken_deadlines_against_the_document_date():
+    from zugong.work.text.deadlines import find_deadline
+
+    d = date(2026, 11, 18)
+    cases = {
+        "月底前报上来": date(2026, 11, 30),
+        "下个月拿出清单": date(2026, 12, 31),
+        "下个月10号前报镇里": date(2026, 12, 10),
+        "下个月中旬逐村督查": date(2026, 12, 20),
+        "两周内上墙公示": date(2026, 12, 2),
+        "半个月内摸清": date(2026, 12, 3),
+        "12月下旬进行考核": date(2026, 12, 31),
+        "年前要全部结算到位": date(2027, 2, 5),  # 春节 2027-02-06
+        "春节前走访": date(2027, 2, 5),
+        "腊月二十前插上警示牌": date(2027, 1, 27),
+        "国庆前完成": date(2027, 10, 1),
+    }
+    for text, due in cases.items():
+        found = find_deadline(text, 0, d)
+        assert found is not None and found.due == due, (text, found)
+
+
+def test_it_keeps_starts_and_attributes_out_of_deadlines():
+    from zugong.work.text.deadlines import find_deadline
+
+    d = date(2026, 11, 18)
+    assert find_deadline("冬训从12月上旬开始，一个月内全部结束", 0, d).text == "一个月内"
+    assert find_deadline("年前回来的党员都要通知到", 0, d) is None
+    assert find_deadline("第四季度的村务，各村要在12月5日前公开", 0, d).text == "12月5日前"
+    assert find_deadline("各股室于每季度末月25日前报送", 0, d).due == date(2026, 12, 25)
+    assert find_deadline("任职3个月内完成岗前培训", 0, d).due is None
+    assert find_deadline("（次年2月底前）", 0, date(2027, 2, 20)).due == date(2028, 2, 29)
+
+
+def test_it_reads_spoken_doers_of_a_township_speech():
+    kinds = {p.text: p.kind for p in find_parties("镇里年前开一期培训班，各村书记要带头，护林员要每天巡山。")}
+    assert kinds == {"镇里": "organ", "各村书记": "role", "护林员": "role"}
+    assert find_parties("对敢担当的镇村干部在评优评先中优先考虑。") == []

@@ -29,7 +29,7 @@ _ORG = "(?:党组织|党委|党组)"
 _ALT = "(?:[（(](?:党组|党委)[)）])"  # 党组（党委）: the alternative body in brackets
 _VC = "(?:[（(](?:社区|居)[)）])"  # 村（社区）
 #: The middle of a generic name: 1–7 characters that cannot occur inside a name (的/要/和/、…).
-_BODY = r"[^\s\d，。；：、！？,;:的要和与及对在将把为是从到向由了各“”《》（）()]{1,7}?"
+_BODY = r"[^\s\d，。；：、！？,;:的要和与及对在将把为是从到向由了也都各“”《》（）()]{1,7}?"
 _BODY0 = _BODY.replace("{1,7}?", "{0,7}?")
 #: A level character that is the end of another word is no level (社区, 园区, 城市, 返乡, 乡镇).
 _LV = r"(?<![社园城小街景辖片山库矿厂校营超股集夜返下家老故异村乡州])"
@@ -67,6 +67,11 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"(?:[^，。；、]{1,8}的)?(?:各)?县[（(](?:市、)?区[)）](?:党委|党组织)?|(?:[^，。；、]{1,8}的)?(?:各)?县(?:市)?区|各县",
      "all_counties"),
     (r"市委", "city_committee"),
+    # spoken names of a 镇/村 speech: the level itself (镇里, 县里) and village posts (村书记, 护林员)
+    (r"(?<![\u4e00-\u9fff])(?:镇里|乡里|县里|区里|市里)", "organ"),
+    # (only as the subject of a clause, or after 请: "对……的镇村干部在……优先" names no doer)
+    (r"(?:(?<![\u4e00-\u9fff])|(?<=请))(?:(?:各|每个村的?)?(?:村书记|村支书|村干部|村主任|村会计|村监委会主任)|"
+     r"(?:村级|各村)?(?:护林员|网格员|包村干部|驻村干部|信息员|调解员))", "role"),
     # generic names formed by rule (compared by their text: TEXT_KINDS)
     (rf"{_LV}[市县区镇乡](?:委|党委)常委|{_LV}[市县区]委书记|(?:乡镇|{_LV}[镇乡])党委(?:书记|副书记|委员|班子成员)|"
      rf"各(?!级){_BODY0}党(?:工)?委(?:书记|副书记)|(?:各)?乡镇[（(]街道[)）]党[（(]?工[)）]?委(?:书记|副书记)|"
