@@ -105,3 +105,37 @@ def test_it_reads_spoken_doers_of_a_township_speech():
     kinds = {p.text: p.kind for p in find_parties("镇里年前开一期培训班，各村书记要带头，护林员要每天巡山。")}
     assert kinds == {"镇里": "organ", "各村书记": "role", "护林员": "role"}
     assert find_parties("对敢担当的镇村干部在评优评先中优先考虑。") == []
+
+
+def test_it_reads_no_due_date_in_the_season_a_past_event_or_a_prohibition():
+    from zugong.work.text.deadlines import find_deadline
+
+    d = date(2026, 11, 18)
+    assert find_deadline("年底了，讨薪的会多起来。", 0, d) is None
+    assert find_deadline("今年镇纪委查了两起问题。", 0, d) is None
+    assert find_deadline("冬训是老规矩，但今年不能走过场。", 0, d) is None
+    assert find_deadline("今年要完成村级换届。", 0, d).text == "今年"
+
+
+def test_it_counts_figures_of_a_plan_item():
+    from zugong.work.text.targets import find_targets
+
+    def keys(t):
+        return sorted((x.value, x.unit) for x in find_targets(t))
+
+    assert keys("制作党员教育电视片6部，争取1部以上入选") == [(1.0, "部"), (6.0, "部")]
+    assert keys("兑现各类人才政策资金1200万元") == [(12000000.0, "元")]
+    assert keys("举办培训班2期，每期学员40人") == [(2.0, "期"), (40.0, "人")]
+    assert keys("引进人才100名，其中硕士以上学历的不少于20名") == [(20.0, "名"), (100.0, "名")]
+    assert keys("选派30名干部挂职锻炼，挂职期限1年") == [(1.0, "年"), (30.0, "名")]
+
+
+def test_it_keeps_a_bulleted_public_account_item_and_drops_page_links():
+    raw = (
+        "某县委组织部2027年工作要点\n"
+        "【办公室】宣传\n"
+        "◆ “某某组工”微信公众号每周更新不少于3期（全年）\n"
+        "上一篇：某某县召开会议\n"
+    )
+    text = clean(raw).text
+    assert "微信公众号每周更新" in text and "上一篇" not in text

@@ -222,6 +222,9 @@ def looks_like_heading_line(s: str) -> bool:
 
 
 LIST_START = re.compile(r"^(?:——|--|[●○■□◆◇▲△★☆•·\-－]|[①-⑳])")
+#: A bulleted work item ending in its time bracket ("◆ “某某”微信公众号每周更新不少于3期（全年）"): never
+#: an advert line, though it names a 公众号.
+_ITEM_LINE = re.compile(r"^(?:[◆●■▲★◇•]{1,2}|[◆◆●●■■]{2})\s*.{4,}[）)]$")
 #: A bulleted item or a 【…】 group heading: a line so marked is never the wrapped tail of the line above
 #: (a 工作要点 item "◆ ……（全年）" is as long as a wrapped line but ends without 。).
 _BULLET_OR_GROUP = re.compile(r"^(?:[●○■□◆◇▲△★☆•]|【)")
@@ -378,7 +381,7 @@ def detect_edits(raw: str) -> list[Edit]:
             # a short line repeated verbatim three times or more is a running header/footer
             # (headings of a speech are never repeated word for word; numbered ones are kept)
             ln.removed = "page_marker"
-        elif len(content) <= 80 and _ADVERT.search(content):
+        elif len(content) <= 80 and _ADVERT.search(content) and not _ITEM_LINE.match(content):
             ln.removed = "advert"
         elif _LAYOUT.match(content):
             ln.removed = "layout"

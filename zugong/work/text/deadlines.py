@@ -79,6 +79,9 @@ _TOPIC = re.compile(
 #: "做好今年人才工作" / "部署今年重点任务": the year qualifies the work being talked about.
 _TOPIC_BEFORE = re.compile(r"(?:做好|抓好|谋划|部署|安排部署|推进|完成好|落实好)$")
 _TOPIC_AFTER = re.compile(r"^(?:全[县市区镇])?[^，。；：\d]{0,6}?(?:工作|任务)(?:各项任务)?(?:[，。；、]|$)")
+#: After 今年/年底, these make the year a time of speaking, not a due date: "年底了" / "年底这段时间"
+#: (the season), a past event before the next comma ("今年镇纪委查了两起"), a prohibition ("今年不能走过场").
+_NOT_DUE = re.compile(r"(?:了|这段|这个时候|期间|的时候)|[^，。；：要将]{1,10}了|(?:不能|不要|不得|不准|不可)")
 #: Fixed dates of the holidays by which work is often due (月, 日); 春节 moves and stays undated.
 _HOLIDAYS = {"七一": (7, 1), "建党节": (7, 1), "五一": (5, 1), "五四": (5, 4), "十一": (10, 1), "国庆": (10, 1),
              "国庆节": (10, 1), "元旦": (1, 1)}
@@ -240,6 +243,8 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
                 _TOPIC_BEFORE.search(text[: m.start()]) or _TOPIC_AFTER.match(text[m.end() :])
             ):
                 continue  # "做好今年人才工作", "今年重点任务": the work of the year, not a deadline
+            if kind == "this_year" and _NOT_DUE.match(text[m.end() :]):
+                continue  # "年底了，……会多起来", "今年镇纪委查了两起……", "今年不能走过场": no due date
             if kind == "before_spring" and re.match(r"[\u4e00-\u9fff]{1,4}的", text[m.end() :]):
                 continue  # "年前回来的都要通知到": which people, not when the work is due
             if kind in ("quarter", "h1", "h2") and text[m.end() : m.end() + 1] == "的":

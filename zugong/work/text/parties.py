@@ -67,6 +67,9 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"(?:[^，。；、]{1,8}的)?(?:各)?县[（(](?:市、)?区[)）](?:党委|党组织)?|(?:[^，。；、]{1,8}的)?(?:各)?县(?:市)?区|各县",
      "all_counties"),
     (r"市委", "city_committee"),
+    # the author's own offices in a 工作要点 (各股室要……, 办公室于……, 部务会每季度听取……), as clause subjects
+    (r"各(?:股室|科室|处室|科|股)(?![\u4e00-\u9fff]{0,2}(?:负责人|主要负责))", "units"),
+    (r"(?<![\u4e00-\u9fff])(?:部务会(?:议)?|部委会|办公室)", "organ"),
     # spoken names of a 镇/村 speech: the level itself (镇里, 县里) and village posts (村书记, 护林员)
     (r"(?<![\u4e00-\u9fff])(?:镇里|乡里|县里|区里|市里)", "organ"),
     # (only as the subject of a clause, or after 请: "对……的镇村干部在……优先" names no doer)

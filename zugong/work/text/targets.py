@@ -25,7 +25,7 @@ TARGET_VERBS = (
     "新建|共建|组建|布局|发放|签约|签订|招募|招收|发布|筹集|宣传|推荐|开展|召开|开设|授予|投入|征集|"
     "轮岗|培树|推送|编印|刊发|拨付|领办|结对|给予|奖励|补贴|压减|压缩|精简|缩减|降低|降至|明确|带动|推动|认领|确定|"
     "指定|吸纳|入库|回引|培训|争取|筹措|统筹|抽调|选调|下派|派驻|充实|储备|推选|发展|创成|选择|选取|收集|"
-    "签订|办理|化解|对接|服务|扩大|扩展|扩充|上线"
+    "签订|办理|化解|对接|服务|扩大|扩展|扩充|上线|制作|拍摄|摄制|编写|出版|兑现"
 )
 #: A figure after these words is a cap or a condition of support (每人最高100万元, 最长7天), not a target.
 _CAP = re.compile(r"最高|最长|最多|上限|不超过|封顶")
@@ -50,7 +50,7 @@ _RATIO = re.compile(
 )
 _VERB = re.compile(TARGET_VERBS)
 #: A figure of duration: "时间为3至6个月", "为期两年", "连续发放三年".
-_DURATION = re.compile(r"(?:时间为|为期|期限为|时长为|周期为|连续[\u4e00-\u9fff]{0,2})$")
+_DURATION = re.compile(r"(?:时间为|为期|期限为?|时长为|周期为|连续[\u4e00-\u9fff]{0,2})$")
 #: The number of batches work is split into: "分两批组织", "分三期实施".
 _BATCHES = re.compile(r"(?<![部充划区评积得百十万千])分$")
 _BATCH_UNITS = ("批", "期", "轮")
@@ -157,7 +157,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
 
     def ok(m: re.Match, prefix: str, unit: str) -> bool:
         before = masked[m.start() - 1] if m.start() > 0 else ""
-        if before.isdigit() or before == "第" or (before == "的" and unit != "倍"):
+        if before.isdigit() or before == "第" or (before == "的" and unit != "倍" and not m["pre"]):
             return False  # 第三届, "……的20条举措" (but "不低于……的2倍" is a target)
         if _CAP.search(prefix[-8:]) or (_CAP.search(prefix) and re.search(r"[、和]\s*$", prefix)):
             return False  # a cap or a condition of support, and the caps listed after it
@@ -178,7 +178,7 @@ def find_targets(text: str, base: int = 0) -> list[Target]:
             return True  # a duration: "时间为3至6个月", "连续发放三年"
         if _batches(masked, m):
             return True  # "分两批组织": the number of batches
-        if re.search(r"每(?:期|批|班|轮)$", prefix):
+        if re.search(r"每(?:期|批|班|轮)(?:学员|参训人员|人数)?$", prefix):
             return True  # the size of each batch: "分4期……，每期3天"
         if re.search(r"(?:^|[^反应面核])对$", prefix) and _VERB.search(masked[m.end() :].split("，")[0].split("。")[0]):
             return True  # the scope of the action that follows: "对5个乡镇和8个县直部门开展专项检查"
