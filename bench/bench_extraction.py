@@ -3,7 +3,7 @@
 Run:  uv run python bench/bench_extraction.py [--heldout | --heldout2 | --heldout3 | --heldoutN] [--verbose]
 
 Without a set flag the seeds are scored (exit 1 when a floor is missed); ``--heldoutN`` scores the
-documents of ``zugong/work/tests/data/heldoutN/`` (heldout…heldout5 are development sets by now: see
+documents of ``zugong/work/tests/data/heldoutN/`` (heldout…heldout8 are development sets by now: see
 bench/README.md; a set is an honest measure only until rules are changed while reading it). ``--verbose`` lists, per document, each missed
 (MISS) and extra (EXTRA) task and, for matched tasks, each wrong target set (TARGET), deadline
 (DEADLINE) and party set (PARTY) with the gold and the extracted values.
