@@ -121,11 +121,29 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         # a section of an organ (市委组织部干部一科, 县委组织部组织股) that the tree does not hold: the organ
         parent = section.group(1)
         return resolve_party(owner, normalize(parent) or "organ", parent)
+    if not found and _BARE_SECTION.match(text or ""):
+        # a section named alone (组织股, 干部一科) in the department's own plan: that department
+        return [_own_department(owner)]
     return found
 
 
 #: The name of a section inside an organ: the organ's name, then the section's (…科/股/处/室).
 _SECTION = re.compile(r"^(.{2,12}?(?:组织部|宣传部|统战部|政法委|局|委员会|办公室))[\u4e00-\u9fff]{1,6}(?:科|股|处|室)$")
+
+
+#: A section named without its organ, as a department's own plan writes it (【组织股】, 干部一科, 人才办).
+_BARE_SECTION = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:科|股|处|室)$")
+
+
+def _own_department(owner: Unit) -> Unit:
+    """The organization department a section of the owner's own plan belongs to: the owner when it is
+    an organ, the county's 组织部 for a county, else the city's 市委组织部 (or the owner)."""
+    if owner.kind == UnitKind.ORGAN:
+        return owner
+    if owner.kind == UnitKind.COUNTY:
+        return _county_org_dept(owner)
+    organ = Unit.objects.filter(path__startswith=owner.path[:4], kind=UnitKind.ORGAN, name__endswith="市委组织部").first()
+    return organ or owner
 
 
 _PARTY_SIDE = re.compile(r"党委|党工委|党[（(]工[)）]委|党组织|党支部|党总支")

@@ -323,6 +323,14 @@ def test_it_maps_a_section_of_an_organ_to_the_organ(city, organ):
     assert services.resolve_party(city.units["city"], "organ", "市审计局审计一科") == []
 
 
+def test_it_maps_a_section_named_alone_to_the_plans_own_department(city, organ):
+    # a department's own 工作要点 writes its sections without the organ: 【组织股】, 干部一科
+    assert services.resolve_party(organ, "organ", "组织股") == [organ]
+    assert services.resolve_party(city.units["city"], "named", "干部一科") == [organ]
+    county = city.units["jinan"]
+    assert services.resolve_party(county, "organ", "干部股") == [services._county_org_dept(county)]
+
+
 def test_it_uploads_a_task_table_with_wrapped_cells_and_standing_deadlines(city, organ):
     user = city.users["city_admin"]
     text = (
