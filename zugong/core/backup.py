@@ -31,7 +31,7 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -79,7 +79,8 @@ def _sha256(path: Path) -> str:
 
 def _pg_tool(name: str) -> str:
     """The newest ``pg_dump``/``pg_restore`` on the machine (a newer client can dump an older server)."""
-    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    found = sorted((p for p in Path("/usr/lib/postgresql").glob(f"*/bin/{name}") if p.parts[-3].isdigit()),
+                   key=lambda p: int(p.parts[-3]))
     if found:
         return str(found[-1])
     path = shutil.which(name)
@@ -188,7 +189,7 @@ def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, me
     if keep is not None and keep < 1:
         raise BackupError("保留份数至少为1")
     target_dir = Path(target_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = timezone.localtime()
     name = f"{PREFIX}{now:%Y%m%d-%H%M%S}.tar.gz"
     with tempfile.TemporaryDirectory(prefix="zugong-backup-") as tmp:
@@ -211,7 +212,9 @@ def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, me
             manifest["files"][f"media/{p.relative_to(media_root).as_posix()}"] = _sha256(p)
         manifest["media_files"] = len(media_paths)
         partial = target_dir / f".{name}.partial"
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+        # personal data: owner-only from the first byte (not chmod after writing)
+        with os.fdopen(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600), "wb") as raw, \
+                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
             blob = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size, info.mtime, info.mode = len(blob), int(now.timestamp()), 0o600
@@ -221,7 +224,6 @@ def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, me
                 tar.add(p, arcname=f"media/{p.relative_to(media_root).as_posix()}")
         path = target_dir / name
         partial.replace(path)
-        path.chmod(0o600)  # personal data: readable by the owner only
     with transaction.atomic():
         audit_record(
             actor,
@@ -258,41 +260,91 @@ class RestoreResult:
 
 
 def _has_data() -> bool:
+    """True when the database holds people, units or user accounts (an empty or unmigrated one: False)."""
     try:
         with connection.cursor() as cur:
-            cur.execute('SELECT 1 FROM "core_person" LIMIT 1')
-            return cur.fetchone() is not None
+            for table in ("core_person", "orgs_unit", "auth_user"):
+                cur.execute(f'SELECT 1 FROM "{table}" LIMIT 1')  # noqa: S608 (fixed table names)
+                if cur.fetchone() is not None:
+                    return True
     except Exception:  # no tables yet: an empty database
         return False
+    return False
 
 
-def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_keys: bool = False) -> RestoreResult:
-    """Replace the current database and uploaded files with those of ``archive``.
+_DATABASE_FILES = {"sqlite": "zugong.sqlite3", "postgresql": "zugong.pgdump"}
 
-    Refuses (BackupError) when the archive is damaged (a file's SHA-256 differs from the manifest),
-    when it was made on the other database vendor, when the current database already holds people
-    and ``force`` is not set, and when the keys of this environment are not those the backup's
-    身份证号 were encrypted and indexed with, unless ``ignore_keys``. Stop the server first: SQLite is
-    overwritten page by page through its backup API, PostgreSQL with ``pg_restore --clean
-    --single-transaction``. Writes a ``restore`` audit event into the restored database.
+
+def _checked_paths(manifest: dict) -> tuple[str, list[str]]:
+    """The database file and the media files named by ``manifest``, refused (BackupError) unless each is
+    a plain relative path inside the archive: a crafted manifest must not make restore read or write
+    anywhere else (absolute paths, "..", a database file other than the vendor's)."""
+    db_file = manifest.get("database_file")
+    if db_file != _DATABASE_FILES.get(manifest.get("database")):
+        raise BackupError(f"备份清单中的数据库文件名不正确：{db_file!r}")
+    media = []
+    for rel in manifest.get("files", {}):
+        path = PurePosixPath(rel)
+        if rel == db_file:
+            continue
+        if (path.is_absolute() or ".." in path.parts or path.parts[:1] != ("media",) or len(path.parts) < 2
+                or "\\" in rel or str(path) != rel):  # "media//etc/x" normalizes: refuse anything not canonical
+            raise BackupError(f"备份清单中的文件路径不安全：{rel!r}")
+        media.append(rel)
+    return db_file, media
+
+
+def _check_migrations(manifest: dict) -> None:
+    """Refuse a backup made by a newer version of the code (a migration this code does not have)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    apps_with_migrations = {app for app, _ in known}
+    unknown = [f"{app}.{name}" for app, name in manifest.get("migrations", {}).items()
+               if app in apps_with_migrations and (app, name) not in known]
+    if unknown:
+        raise BackupError(f"备份来自较新的版本（本程序没有迁移 {', '.join(sorted(unknown))}），请先升级程序再恢复")
+
+
+def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_keys: bool = False,
+                   safety_dir: Path | None = None) -> RestoreResult:
+    """Replace the current database and uploaded files with those of ``archive``, then migrate it to
+    this version of the code.
+
+    Refuses (BackupError) when the archive is damaged (a file's SHA-256 differs from the manifest) or
+    names paths outside itself, when it was made on the other database vendor or by a newer version,
+    when the current database already holds data and ``force`` is not set, and when the keys of this
+    environment are not those the backup's 身份证号 were encrypted and indexed with (per-key
+    fingerprints), unless ``ignore_keys``. Before overwriting data, a safety backup of the current
+    state is written to ``safety_dir`` (default ``ZUGONG_HOME/backups/pre-restore``, newest 3 kept).
+    Stop the server first: SQLite is overwritten through its backup API; on PostgreSQL the ``public``
+    schema is dropped and recreated, then ``pg_restore --single-transaction`` runs (a failure leaves
+    an empty schema — the safety backup restores it). Uploaded files of the archive are copied over
+    ``MEDIA_ROOT``; files uploaded after the backup stay. Writes a ``restore`` audit event.
     """
     archive = Path(archive)
     manifest = read_manifest(archive)
     if manifest["database"] != connection.vendor:
         raise BackupError(f"备份来自 {manifest['database']} 数据库，当前为 {connection.vendor}，不能直接恢复")
+    db_name, media_files = _checked_paths(manifest)
+    _check_migrations(manifest)
     warnings: list[str] = []
     current = crypto.key_fingerprint()
     saved = manifest.get("keys", {})
-    missing = sorted(set(saved.get("field_key_ids", [])) - set(current["field_key_ids"]))
+    have = current["field_keys"]
+    missing = sorted(k for k, fp in saved.get("field_keys", {}).items() if have.get(k) != fp)
     if missing or saved.get("blind_index") != current["blind_index"]:
         problem = (
-            f"当前环境缺少加密密钥 {missing}，身份证号和电话将无法解密" if missing else "盲索引密钥与备份时不同，按身份证号查找和查重将失效"
+            f"当前环境缺少备份时的加密密钥（编号 {'、'.join(missing)}），身份证号和电话将无法解密" if missing
+            else "盲索引密钥与备份时不同，按身份证号查找和查重将失效"
         )
         if not ignore_keys:
             raise BackupError(f"密钥不匹配：{problem}。请先配置备份时使用的密钥")
         warnings.append(problem)
-    if _has_data() and not force:
+    has_data = _has_data()
+    if has_data and not force:
         raise BackupError("当前数据库已有数据；确认要用备份覆盖时请加 --force")
+    safety = None
     with tempfile.TemporaryDirectory(prefix="zugong-restore-") as tmp:
         work = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
@@ -301,7 +353,11 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
             got = work / rel
             if not got.is_file() or _sha256(got) != digest:
                 raise BackupError(f"备份文件已损坏：{rel} 缺失或校验值不符")
-        db_file = work / manifest["database_file"]
+        if has_data:  # the archive is whole: keep what is about to be overwritten
+            folder = safety_dir or Path(settings.ZUGONG_HOME) / "backups" / "pre-restore"
+            safety = backup_create(actor=actor, target_dir=folder, keep=3).path
+            warnings.append(f"恢复前的数据已另存为 {safety}")
+        db_file = work / db_name
         if connection.vendor == "sqlite":
             connection.ensure_connection()
             src = sqlite3.connect(db_file)
@@ -310,23 +366,30 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
             finally:
                 src.close()
         else:
+            with connection.cursor() as cur:
+                # objects of newer migrations would survive pg_restore --clean and break migrate
+                cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
             connection.close()
             args, env = _pg_args()
-            _run(
-                [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", *args, str(db_file)],
-                env,
-                "pg_restore",
-            )
-        media_root = Path(settings.MEDIA_ROOT)
-        for rel in manifest["files"]:
-            if rel.startswith("media/"):
-                dest = media_root / rel.removeprefix("media/")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(work / rel, dest)
+            try:
+                _run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", *args, str(db_file)],
+                     env, "pg_restore")
+            except BackupError as exc:
+                raise BackupError(f"{exc}（恢复前的数据见 {safety}）" if safety else str(exc)) from None
+        media_root = Path(settings.MEDIA_ROOT).resolve()
+        for rel in media_files:
+            dest = (media_root / PurePosixPath(rel).relative_to("media")).resolve()
+            if not dest.is_relative_to(media_root):
+                raise BackupError(f"备份清单中的文件路径不安全：{rel!r}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(work / rel, dest)
     counts = table_counts()
     for table, n in manifest["counts"].items():
         if counts.get(table) != n:
             warnings.append(f"{table} 恢复后 {counts.get(table)} 行，备份时 {n} 行")
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)  # an older backup: up to this code's schema
     with transaction.atomic():
         audit_record(
             actor,
@@ -337,4 +400,3 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
             after={"counts": counts, "warnings": warnings},
         )
     return RestoreResult(manifest=manifest, counts=counts, warnings=warnings)
-

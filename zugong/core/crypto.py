@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import hmac
 import os
 import secrets
@@ -95,13 +96,16 @@ def reset_key_cache() -> None:
 def key_fingerprint() -> dict:
     """Identify the keys in use without revealing them, for backup manifests and restore checks.
 
-    Returns ``{"field_key_ids": [1, …], "current_key_id": n, "blind_index": "<16 hex>"}``; the
-    blind-index part is an HMAC of a fixed label under the blind-index key, so two environments
-    with the same key give the same value and nothing about the key can be learnt from it.
+    Returns ``{"field_keys": {"1": "<16 hex>", …}, "current_key_id": n, "blind_index": "<16 hex>"}``.
+    A field key's fingerprint is the SHA-256 of a fixed label encrypted under it with the all-zero
+    nonce (never drawn for real data: nonces are 96 random bits); the blind-index part is an HMAC of
+    a fixed label. Two environments with the same keys give the same values; nothing about a key
+    can be learnt from them.
     """
     kid, keys, index_key = _keys()
+    label = b"zugong.key-fingerprint"
     return {
-        "field_key_ids": sorted(keys),
+        "field_keys": {str(k): hashlib.sha256(aead.encrypt(bytes(12), label, None)).hexdigest()[:16] for k, aead in sorted(keys.items())},
         "current_key_id": kid,
-        "blind_index": hmac.digest(index_key, b"zugong.key-fingerprint", "sha256").hex()[:16],
+        "blind_index": hmac.digest(index_key, label, "sha256").hex()[:16],
     }

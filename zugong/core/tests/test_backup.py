@@ -1,6 +1,7 @@
 """``zugong backup`` / ``zugong restore`` (zugong.core.backup): archive contents, refusals, round trips."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 import tarfile
@@ -100,7 +101,8 @@ def test_it_refuses_damaged_foreign_and_mismatched_archives(city, media, tmp_pat
     with pytest.raises(BackupError, match="当前数据库已有数据"):
         backup_restore(actor=SYSTEM, archive=good)
     with pytest.raises(BackupError, match="已损坏"):
-        backup_restore(actor=SYSTEM, archive=_tampered(good, tmp_path), force=True)
+        backup_restore(actor=SYSTEM, archive=_tampered(good, tmp_path), force=True, safety_dir=tmp_path / "safety")
+    assert not (tmp_path / "safety").exists()  # nothing touched before the archive was checked
     not_ours = tmp_path / "x.tar.gz"
     with tarfile.open(not_ours, "w:gz") as tar:
         blob = json.dumps({"format": 99}).encode()
@@ -112,8 +114,11 @@ def test_it_refuses_damaged_foreign_and_mismatched_archives(city, media, tmp_pat
     (tmp_path / "junk.tar.gz").write_bytes(b"junk")
     with pytest.raises(BackupError, match="不是组工系统的备份文件"):
         read_manifest(tmp_path / "junk.tar.gz")
-    other = {**crypto.key_fingerprint(), "blind_index": "0" * 16}
-    monkeypatch.setattr(backup.crypto, "key_fingerprint", lambda: other)
+    real = crypto.key_fingerprint()
+    monkeypatch.setattr(backup.crypto, "key_fingerprint", lambda: {**real, "field_keys": {"1": "0" * 16}})
+    with pytest.raises(BackupError, match="缺少备份时的加密密钥（编号 1）"):  # same key id, another key
+        backup_restore(actor=SYSTEM, archive=good, force=True)
+    monkeypatch.setattr(backup.crypto, "key_fingerprint", lambda: {**real, "blind_index": "0" * 16})
     with pytest.raises(BackupError, match="盲索引密钥与备份时不同"):
         backup_restore(actor=SYSTEM, archive=good, force=True)
 
@@ -124,12 +129,15 @@ def test_it_restores_the_database_and_the_uploaded_files(city, media, tmp_path):
     make_person("赵敏", 9, birth=dt.date(1990, 1, 1))  # written after the backup: gone after the restore
     (media / "work" / "plan.txt").unlink()
     assert Person.objects.count() == before + 1
-    result = backup_restore(actor=SYSTEM, archive=archive, force=True)
+    result = backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
     assert Person.objects.count() == before == result.counts["core_person"]
-    assert result.warnings == []
+    [safety] = (tmp_path / "safety").glob("zugong-backup-*.tar.gz")  # the state before, kept
+    assert result.warnings == [f"恢复前的数据已另存为 {safety}"]
+    assert read_manifest(safety)["counts"]["core_person"] == before + 1
     assert (media / "work" / "plan.txt").read_text(encoding="utf-8") == "重点任务"
     # the backup's own event is written after the snapshot, so the restored log ends with the restore
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == ["restore"]
+    assert (safety.stat().st_mode & 0o777, safety.parent.stat().st_mode & 0o777) == (0o600, 0o700)
 
 
 def test_it_runs_as_a_command(city, media, tmp_path):
@@ -137,3 +145,41 @@ def test_it_runs_as_a_command(city, media, tmp_path):
     call_command("backup", "-o", str(tmp_path / "out"), "--keep", "3", stdout=out)
     text = out.getvalue()
     assert "已备份到" in text and "不含加密密钥" in text
+
+
+def _with_manifest(archive, tmp_path, change, add=()):
+    """A copy of ``archive`` whose manifest is changed by ``change`` and that holds the extra ``add`` members."""
+    out = tmp_path / "crafted.tar.gz"
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(out, "w:gz") as dst:
+        for m in src.getmembers():
+            data = src.extractfile(m).read()
+            if m.name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+            m.size = len(data)
+            dst.addfile(m, io.BytesIO(data))
+        for name, data in add:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+    return out
+
+
+def test_it_refuses_a_manifest_that_points_outside_the_archive_or_is_newer(city, media, tmp_path):
+    good = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    target = tmp_path / "elsewhere" / "evil.txt"
+    evil = b"evil"
+    digest = hashlib.sha256(evil).hexdigest()
+    for key in (f"media/{target}", "media/../../evil.txt", "/etc/evil.txt"):
+        crafted = _with_manifest(good, tmp_path, lambda m, k=key: m["files"].update({k: digest}),
+                                 add=[("media" + str(target), evil)])
+        with pytest.raises(BackupError, match="路径不安全"):
+            backup_restore(actor=SYSTEM, archive=crafted, force=True, safety_dir=tmp_path / "safety")
+    assert not target.exists()
+    crafted = _with_manifest(good, tmp_path, lambda m: m.update(database_file="/etc/passwd"))
+    with pytest.raises(BackupError, match="数据库文件名不正确"):
+        backup_restore(actor=SYSTEM, archive=crafted, force=True)
+    crafted = _with_manifest(good, tmp_path, lambda m: m["migrations"].update(members="9999_from_the_future"))
+    with pytest.raises(BackupError, match="较新的版本"):
+        backup_restore(actor=SYSTEM, archive=crafted, force=True)
