@@ -98,8 +98,11 @@ def cjk_font() -> CjkFont | None:
             if font.family not in {e.name for e in font_manager.fontManager.ttflist}:
                 continue
         # the file matplotlib will actually draw with for this family (regular weight)
-        used = font_manager.findfont(font_manager.FontProperties(family=font.family), fallback_to_default=False)
-        return CjkFont(font.family, used)
+        try:
+            used = font_manager.findfont(font_manager.FontProperties(family=font.family), fallback_to_default=False)
+        except ValueError:  # matplotlib cannot draw this family after all: try the next one
+            continue
+        return CjkFont(font.family, str(used))
     return None
 
 

@@ -363,7 +363,8 @@ _MIN_ITEMS = 5
 
 def layout_warning(text: str, n_tasks: int) -> str:
     """A Chinese warning for the document page when ``text`` (the analysed text) has many item-marked
-    lines (numbered, bulleted or table rows) but only ``n_tasks`` tasks were extracted, '' otherwise.
+    lines (numbered, bulleted or table rows) but only ``n_tasks`` items (tasks and 指导性要求) were
+    extracted, '' otherwise.
 
     Each new layout of work plan met so far cost recall until the rules knew it (bench/README.md,
     extraction rounds 4–9); this tells the user to check the table against the original.
@@ -371,5 +372,5 @@ def layout_warning(text: str, n_tasks: int) -> str:
     items = sum(1 for line in text.splitlines() if _ITEM_LINE.match(line))
     if items < _MIN_ITEMS or n_tasks >= items * _TASK_SHARE:
         return ""
-    return (f"本文件有{items}个编号、项目符号或表格条目，只提取到{n_tasks}项任务，版式可能未被完全识别。"
-            "请对照原文核对提取结果，把遗漏的条目提升为任务或在任务分解表中补充。")
+    return (f"本文件有{items}个编号、项目符号或表格条目，只提取到{n_tasks}项，版式可能未被完全识别。"
+            "请对照原文核对提取结果，在任务分解表中补充遗漏的任务。")

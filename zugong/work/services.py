@@ -107,6 +107,10 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         return _level_units(below, (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT),
                             (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE), text)
     if kind == "villages":
+        if owner.kind == UnitKind.CITY:
+            # a city plan's 各村党组织 would make ~2,000 villages report on one task: kept as text, the
+            # counties break it down in their own plans
+            return []
         return _level_units(below, (UnitKind.VILLAGE, UnitKind.COMMUNITY),
                             (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE), text)
     if kind in ("role", "units", "everyone"):
@@ -122,8 +126,10 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         parent = section.group(1)
         return resolve_party(owner, normalize(parent) or "organ", parent)
     if not found and _BARE_SECTION.match(text or ""):
-        # a section named alone (组织股, 干部一科) in the department's own plan: that department
-        return [_own_department(owner)]
+        # a section named alone (组织股, 干部一科) in the department's own plan: that department, when it
+        # lies in the owner's subtree (a township's 党政办公室 is not the city's 组织部)
+        department = _own_department(owner)
+        return [department] if department.path.startswith(owner.path) else []
     return found
 
 

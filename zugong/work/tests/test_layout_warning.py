@@ -11,7 +11,7 @@ LIST = "\n".join(f"{i}. 第{i}项" for i in range(1, 7))
 
 
 def test_it_warns_below_six_tenths_of_the_item_lines_and_not_at_or_above():
-    assert "有6个编号、项目符号或表格条目，只提取到3项任务" in layout_warning(LIST, 3)
+    assert "有6个编号、项目符号或表格条目，只提取到3项，" in layout_warning(LIST, 3)
     assert layout_warning(LIST, 4) == ""  # 4 ≥ 6 × 0.6
     assert layout_warning("\n".join(LIST.splitlines()[:4]), 0) == ""  # too few items to judge
 

@@ -265,9 +265,8 @@ def test_it_maps_village_party_organizations_to_the_villages_holding_a_branch(ci
     assert services.resolve_party(county, "villages", "各村党组织") == [city.units["jinan_village"]]
     # the villages themselves (各村（社区）): every village/community unit below the owner
     assert set(services.resolve_party(county, "villages", "各村（社区）")) == {city.units["jinan_village"], bare_village}
-    # the city's plan reaches the villages of both counties, a county's only its own
-    assert set(services.resolve_party(city.units["city"], "villages", "各村党组织")) == {
-        city.units["jinan_village"], city.units["yuan_village"]}
+    # a county's plan reaches its own villages only; a city's plan keeps 各村 as text (thousands of units)
+    assert services.resolve_party(city.units["city"], "villages", "各村党组织") == []
     assert city.units["yuan_village"] not in services.resolve_party(county, "villages", "各村（社区）")
 
 
@@ -329,6 +328,8 @@ def test_it_maps_a_section_named_alone_to_the_plans_own_department(city, organ):
     assert services.resolve_party(city.units["city"], "named", "干部一科") == [organ]
     county = city.units["jinan"]
     assert services.resolve_party(county, "organ", "干部股") == [services._county_org_dept(county)]
+    # a township's own offices are not the city's 组织部 (outside the township's subtree)
+    assert services.resolve_party(city.units["jinan_town"], "named", "党政办公室") == []
 
 
 def test_it_uploads_a_task_table_with_wrapped_cells_and_standing_deadlines(city, organ):
