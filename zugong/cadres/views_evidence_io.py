@@ -80,7 +80,7 @@ def evidence_import_job(request, job_id: int):
             messages.error(request, str(exc))
         return redirect("cadres:evidence_import_job", job_id=job.pk)
     return render(request, "cadres/evidence_import_job.html", {
-        "job": job, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+        "job": job, "file_deleted": svc.FILE_DELETED, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
         "good_rows": max(0, job.total_rows - job.error_rows),
     })  # fmt: skip
 
@@ -93,6 +93,8 @@ def evidence_import_errors(request, job_id: int):
     job = EvidenceImport.objects.get(pk=job.pk)  # with the file
     if job.status == EvidenceImport.Status.CANCELLED:
         raise Http404("该导入任务已取消")
+    if not job.content:  # imported: the file was deleted with the import
+        raise Http404(svc.FILE_DELETED)
     stem = job.filename.rsplit(".", 1)[0]
     return xlsx_response(svc.evidence_import_error_file(job), f"{stem}-错误说明.xlsx")
 

@@ -12,6 +12,13 @@ categories carry none. The cadre is found by 身份证号 (HMAC blind index, GB 
 姓名 must match; the cadre must be one the user manages (``access.may_manage``: the county's 县管
 cadres for a county administrator, 市管 cadres only for the city administrator). A row equal to an
 existing record (same cadre, category, date, 事项) or to an earlier row is refused as a duplicate.
+
+Personal data (《个人信息保护法》第十九条 "保存期限应当为实现处理目的所必要的最短时间", 2021): the
+uploaded file is kept only while it is needed — it is deleted when the job is imported or cancelled,
+and a validated job left for ``ABANDONED_AFTER`` is cancelled and cleared by ``evidence_import_purge``;
+the stored error list keeps 身份证号 only in masked form (``zugong.core.rules.mask_id_number``). A
+cadre that is unknown and one outside the user's subtree get the same message (``NOT_FOUND``), so an
+upload cannot be used to learn whether a 身份证号 belongs to a cadre of another county.
 """
 
 from __future__ import annotations
@@ -21,14 +28,14 @@ import re
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from zugong.cadres import rules
 from zugong.cadres.access import may_manage
 from zugong.cadres.models import AwardLevel, Cadre, Evidence, EvidenceImport, EvidenceKind, ManagementLevel
-from zugong.core.audit import Actor, audit_record
-from zugong.core.rules import IdNumberError, make_id_number, parse_id_number
+from zugong.core.audit import SYSTEM, Actor, audit_record
+from zugong.core.rules import IdNumberError, make_id_number, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index
 from zugong.members.importer import Prepared, map_roster
@@ -36,6 +43,13 @@ from zugong.members.roster import Column, DateParseError, cell_text, iter_data_r
 
 #: Largest accepted upload (bytes): evidence lists are hundreds of rows, not a roster.
 MAX_BYTES = 5 * 1024 * 1024
+#: A validated job not imported or cancelled within this time is cancelled and its file deleted.
+ABANDONED_AFTER = dt.timedelta(days=7)
+#: The one message for a 身份证号 that matches no cadre the user may see — unknown or out of scope alike.
+NOT_FOUND = "未找到该干部（或不在您的管理范围内）"
+#: What the job page says once the uploaded file has been deleted.
+FILE_DELETED = "导入完成后原文件已删除"
+_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９XxＸｘ]")
 
 EVIDENCE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", True, ("干部姓名", "名字")),
@@ -142,10 +156,8 @@ def _row(p: Prepared, row: int, cell, scope: Scope, today: dt.date, cadre: Cadre
         except IdNumberError as exc:
             p.add_error(row, "身份证号", raw_id, str(exc))
         else:
-            if cadre is None:
-                p.add_error(row, "身份证号", raw_id, "未找到该身份证号的干部（请先在干部名册中录入）")
-            elif not cadre.unit.path.startswith(scope.unit_path):
-                p.add_error(row, "身份证号", raw_id, "该干部不在您的管理范围内")
+            if cadre is None or not cadre.unit.path.startswith(scope.unit_path):
+                p.add_error(row, "身份证号", raw_id, NOT_FOUND)
             elif not may_manage(scope, cadre):
                 reason = "市管干部的考核依据由市委组织部录入" if cadre.management_level == ManagementLevel.CITY else "您不能维护该干部的信息"
                 p.add_error(row, "身份证号", raw_id, reason)
@@ -204,9 +216,21 @@ def _read(content: bytes) -> list[list[object]]:
         raise rules.RuleViolation(str(exc).replace("名册", "考核依据表")) from None
 
 
+def mask_errors(errors: Sequence[Sequence]) -> list[list]:
+    """``errors`` ([row, column, value, reason]) with every 身份证号 value masked: the whole value of
+    the 身份证号 column, and any other 18-character ID-like value (342401********1234)."""
+    out = []
+    for row, column, value, reason in errors:
+        text = "" if value is None else str(value)
+        if text and (column == "身份证号" or _ID_LIKE.fullmatch(text)) and "*" not in text:
+            text = mask_id_number(text)
+        out.append([row, column, text, reason])
+    return out
+
+
 def _store(job: EvidenceImport, p: Prepared) -> None:
     job.total_rows, job.error_rows, job.header_error = p.total_rows, p.error_count, p.header_error[:300]
-    job.errors = p.errors
+    job.errors = mask_errors(p.errors)
 
 
 @transaction.atomic
@@ -220,6 +244,7 @@ def evidence_import_create(*, actor: Actor, scope: Scope, filename: str, content
     if len(content) > MAX_BYTES:
         raise rules.RuleViolation(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请分批导入")
     p = prepare_evidence(_read(content), scope, today=today)
+    evidence_import_purge()
     job = EvidenceImport(created_by=actor.user, filename=filename[:200] or "考核依据.xlsx", content=content)
     _store(job, p)
     job.save()
@@ -258,6 +283,7 @@ def evidence_import_commit(*, actor: Actor, scope: Scope, job: EvidenceImport, g
                          level=r["level"], office=r["office"]) for r in p.records
             ])  # fmt: skip
             job.status, job.good_rows_only, job.created_count = EvidenceImport.Status.DONE, good_rows_only, len(created)
+            job.content = b""  # the file is no longer needed once imported (personal data, see the module doc)
             job.save()
             ids = [e.pk for e in created]  # SQLite ≥ 3.35 and PostgreSQL return the ids of a bulk insert
             audit_record(actor, "cadres.evidence_import", object_type="EvidenceImport", object_id=job.pk, scope_unit_path=scope.unit_path,
@@ -279,9 +305,37 @@ def evidence_import_cancel(*, actor: Actor, job: EvidenceImport) -> None:
     EvidenceImport.objects.filter(pk=job.pk).update(status=EvidenceImport.Status.CANCELLED, content=b"")
 
 
+def evidence_import_purge(*, now: dt.datetime | None = None) -> int:
+    """Cancel validated jobs created before ``now - ABANDONED_AFTER`` (7 days) and delete their file;
+    also delete the file left on any imported or cancelled job and mask its error list (jobs stored
+    before files were deleted on import). Returns the number of jobs cleared; one audit event
+    ``cadres.evidence_import_purge`` (by the system) when there were any. Run opportunistically by
+    ``evidence_import_create`` (there is no scheduler). Source: 《个人信息保护法》第十九条 (2021)."""
+    now = now or timezone.now()
+    stale = EvidenceImport.Status.VALIDATED
+    with transaction.atomic():
+        jobs = list(EvidenceImport.objects.select_for_update()
+                    .filter(models.Q(status=stale, created_at__lt=now - ABANDONED_AFTER) | ~models.Q(status=stale))
+                    .exclude(content=b"").only("pk", "status", "errors"))  # fmt: skip
+        for job in jobs:
+            if job.status == stale:
+                job.status = EvidenceImport.Status.CANCELLED
+            job.content, job.errors = b"", mask_errors(job.errors)
+        EvidenceImport.objects.bulk_update(jobs, ["status", "content", "errors"])
+        if jobs:
+            audit_record(SYSTEM, "cadres.evidence_import_purge", object_type="EvidenceImport",
+                         summary=f"删除{len(jobs)}个考核依据导入任务的原文件（已导入、已取消或超过{ABANDONED_AFTER.days}天未处理）",
+                         after={"jobs": sorted(j.pk for j in jobs)})  # fmt: skip
+    return len(jobs)
+
+
 def evidence_import_error_file(job: EvidenceImport) -> bytes:
-    """The uploaded file with a 错误说明 column on the header row and every bad row highlighted (.xlsx)."""
+    """The uploaded file with a 错误说明 column on the header row and every bad row highlighted (.xlsx).
+    RuleViolation (``FILE_DELETED``) when the file has been deleted (imported, cancelled or purged)."""
     from zugong.members.roster import error_file
+
+    if not job.content:
+        raise rules.RuleViolation(FILE_DELETED)
 
     return error_file(bytes(job.content), job.errors, EVIDENCE_COLUMNS)
 

@@ -106,8 +106,7 @@ def test_it_refuses_every_bad_row_with_its_reason_and_writes_nothing(city, cadre
     job = create(city, xlsx(bad))
     reasons = {row: reason for row, _col, _val, reason in job.errors}
     assert job.total_rows == 12 and job.error_rows == 10
-    assert reasons[4] == "未找到该身份证号的干部（请先在干部名册中录入）"
-    assert reasons[5] == "该干部不在您的管理范围内"
+    assert reasons[4] == reasons[5] == "未找到该干部（或不在您的管理范围内）"  # unknown and other county alike
     assert reasons[6] == "市管干部的考核依据由市委组织部录入"
     assert reasons[7] == "姓名与该身份证号的干部（王明）不一致"
     assert reasons[8].startswith("未知的类别“先进事迹”")
@@ -123,7 +122,7 @@ def test_it_refuses_every_bad_row_with_its_reason_and_writes_nothing(city, cadre
     # the error file: the upload with a 错误说明 column on the header row, one reason per bad row
     ws = load_workbook(io.BytesIO(evidence_import.evidence_import_error_file(job))).active
     assert ws.cell(row=2, column=9).value == "错误说明"
-    assert ws.cell(row=5, column=9).value == "身份证号：该干部不在您的管理范围内" and ws.cell(row=3, column=9).value is None
+    assert ws.cell(row=5, column=9).value == "身份证号：未找到该干部（或不在您的管理范围内）" and ws.cell(row=3, column=9).value is None
     # only the good rows, still one transaction and one audit event
     commit(city, job, good_rows_only=True)
     assert Evidence.objects.count() == 3
@@ -148,7 +147,7 @@ def test_it_refuses_a_sheet_without_a_required_column_and_read_only_roles(city, 
 
 def test_it_lets_the_neighbouring_county_import_only_its_own_cadres(city, cadres):
     job = create(city, xlsx([GOOD[0], ["赵六", id_of(303, birth=BIRTH), "问责", "2025.01.01", "x", "裕纪〔2025〕1号", "", ""]]), name="neighbour_admin")
-    assert [(r, m) for r, _c, _v, m in job.errors] == [(3, "该干部不在您的管理范围内")]
+    assert [(r, m) for r, _c, _v, m in job.errors] == [(3, "未找到该干部（或不在您的管理范围内）")]
     commit(city, job, good_rows_only=True, name="neighbour_admin")
     assert list(Evidence.objects.values_list("cadre__person__name", flat=True)) == ["赵六"]
 
@@ -183,3 +182,76 @@ def test_it_runs_the_pages_for_the_uploader_and_refuses_others(city, login, cadr
         assert u.post(reverse("cadres:evidence_import"), {"file": io.BytesIO(xlsx(GOOD))}).status_code == 403
         assert u.get(reverse("cadres:evidence_import_template")).status_code == 403
     assert EvidenceImport.objects.count() == 1
+
+
+def test_it_gives_one_message_for_an_unknown_and_an_out_of_scope_cadre(city, cadres):
+    rows = [["赵六", id_of(303, birth=BIRTH), "问责", "2025.01.01", "x", "文1", "", ""],  # 裕安区's cadre
+            ["张三", id_of(399, birth=BIRTH), "问责", "2025.01.01", "x", "文2", "", ""],  # nobody
+            ["谁", id_of(303, birth=BIRTH), "问责", "2025.01.01", "x", "文3", "", ""]]  # wrong name: no name leaked  # fmt: skip
+    job = create(city, xlsx(rows))
+    assert [(r, c, m) for r, c, _v, m in job.errors] == [(r, "身份证号", "未找到该干部（或不在您的管理范围内）") for r in (3, 4, 5)]
+    with pytest.raises(rules.RuleViolation) as exc:
+        commit(city, job, good_rows_only=True)
+    assert "赵六" not in str(exc.value) and "不在您的管理范围内）" in str(exc.value)
+
+
+def test_it_masks_id_numbers_in_the_stored_errors_but_keeps_the_error_file(city, cadres):
+    other = id_of(399, birth=BIRTH)
+    rows = [["张三", other, "问责", "2025.01.01", "x", "文1", "", ""],
+            ["王明", "341502198503011234", "问责", "2025.01.01", "x", "文2", "", ""],  # bad checksum
+            ["王明", id_of(301, birth=BIRTH), "问责", "2026.07.01", "x", "文3", "", ""]]  # fmt: skip
+    job = create(city, xlsx(rows))
+    job.refresh_from_db()
+    stored = str(job.errors)
+    assert other not in stored and "341502198503011234" not in stored
+    values = {(r, c): v for r, c, v, _m in job.errors}
+    assert values[(3, "身份证号")] == other[:6] + "********" + other[-4:]
+    assert values[(4, "身份证号")] == "341502********1234"
+    # an ID-like value typed into another column is masked too; other values are kept
+    assert evidence_import.mask_errors([[5, "事项", other, "r"], [5, "日期", "2026.07.01", "r"]]) == [
+        [5, "事项", other[:6] + "********" + other[-4:], "r"], [5, "日期", "2026.07.01", "r"]]
+    ws = load_workbook(io.BytesIO(evidence_import.evidence_import_error_file(job))).active
+    assert ws.cell(row=3, column=2).value == other and ws.cell(row=3, column=9).value.startswith("身份证号：")
+
+
+def test_it_deletes_the_file_when_imported_and_says_so(city, login, cadres):
+    c = login(city.users["county_admin"])
+    bad = GOOD + [["张三", id_of(399, birth=BIRTH), "问责", "2025.01.01", "x", "文1", "", ""]]
+    url = c.post(reverse("cadres:evidence_import"), {"file": io.BytesIO(xlsx(bad))}).url
+    job = EvidenceImport.objects.get()
+    errors_url = reverse("cadres:evidence_import_errors", args=[job.id])
+    assert bytes(job.content) and c.get(errors_url).status_code == 200  # while validated: the error file works
+    c.post(url, {"action": "good"})
+    job.refresh_from_db()
+    assert job.status == "done" and bytes(job.content) == b"" and job.created_count == 3
+    assert id_of(399, birth=BIRTH) not in str(job.errors)
+    page = c.get(url).content.decode()
+    assert "导入完成后原文件已删除" in page and errors_url not in page
+    assert c.get(errors_url).status_code == 404
+    with pytest.raises(rules.RuleViolation, match="导入完成后原文件已删除"):
+        evidence_import.evidence_import_error_file(job)
+
+
+def test_it_purges_abandoned_validated_jobs_after_seven_days(city, cadres):
+    from django.utils import timezone
+
+    old, recent = create(city, xlsx(GOOD)), create(city, xlsx(GOOD))
+    now = timezone.now()
+    EvidenceImport.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=8))
+    EvidenceImport.objects.filter(pk=recent.pk).update(created_at=now - dt.timedelta(days=6))
+    assert evidence_import.evidence_import_purge(now=now) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == "cancelled" and bytes(old.content) == b""
+    assert recent.status == "validated" and bytes(recent.content)
+    event = AuditEvent.objects.get(action="cadres.evidence_import_purge")
+    assert event.after == {"jobs": [old.pk]}
+    assert evidence_import.evidence_import_purge(now=now) == 0  # nothing left to clear
+    # opportunistic: a new upload clears the jobs that have grown old since
+    EvidenceImport.objects.filter(pk=recent.pk).update(created_at=now - dt.timedelta(days=8))
+    create(city, xlsx(GOOD), name="neighbour_admin")
+    recent.refresh_from_db()
+    assert recent.status == "cancelled" and bytes(recent.content) == b""
+    with pytest.raises(rules.RuleViolation, match="不能导入"):
+        commit(city, recent)
+    assert not Evidence.objects.exists()
