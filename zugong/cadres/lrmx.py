@@ -57,6 +57,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import ElementTree as SafeET
+
 from zugong.cadres import rules
 from zugong.cadres.models import (
     Appointment,
@@ -528,7 +531,10 @@ def _as_parsable(data: bytes) -> bytes | str:
             enc = "gb18030"
     if enc in ("gb2312", "gbk", "cp936", "gb18030"):
         enc = "gb18030"
-    text = data.decode(enc)  # LookupError / UnicodeDecodeError: reported by the caller
+    else:
+        # only the encodings the editor writes: another declared one (utf-7 …) could smuggle markup
+        raise LookupError(enc)
+    text = data.decode(enc)  # UnicodeDecodeError: reported by the caller
     return _DECLARATION.sub(b"", text.encode("utf-8"), count=1).decode("utf-8") if m else text
 
 
@@ -536,18 +542,18 @@ def parse_lrmx(data: bytes) -> dict:
     """Parse one .lrmx file into {element name: text} plus ``"JiaTingChengYuan"``: a list of {sub: text}.
 
     Text values are stripped ('' for absent elements). Raises LrmxError with a Chinese message when
-    the file is empty, too large, not XML, declares a DTD or entities (refused outright: the format
+    the file is empty, too large, not XML, declares a DTD or entities (refused with defusedxml in any encoding: the format
     has none, and refusing them rules out entity-expansion attacks), or its root is not ``<Person>``.
     """
     if not data or not data.strip():
         raise LrmxError("文件为空")
     if len(data) > MAX_LRMX_BYTES:
         raise LrmxError(f"文件超过{MAX_LRMX_BYTES // 1024 // 1024}MB，不是任免审批表文件")
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise LrmxError("文件含有DTD或实体声明，不是任免审批表文件")
     try:
-        root = ET.fromstring(_as_parsable(data))
+        # defusedxml refuses any DTD, entity or external reference, whatever the encoding hides
+        root = SafeET.fromstring(_as_parsable(data), forbid_dtd=True)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden):
+        raise LrmxError("文件含有DTD或实体声明，不是任免审批表文件") from None
     except ET.ParseError as exc:
         raise LrmxError(f"文件不是有效的XML（{exc}），不是任免审批表（.lrmx）文件") from None
     except (UnicodeError, LookupError, ValueError):

@@ -69,6 +69,7 @@ from zugong.core.rules import IdNumberError, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import PersonData, id_number_index, person_fields
 from zugong.members.importer import NativePlaceResolver, code_of
+from zugong.members.models import PartyMember
 from zugong.members.roster import DateParseError, parse_date
 from zugong.orgs.models import Unit
 
@@ -462,13 +463,20 @@ def _same_photo(profile: CadreProfile, rec: _Record) -> bool:
 def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | None, errors: list[FileError]) -> list[_Record]:
     persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in records])}
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit", "person")}
+    # the branch of people who are party members but not cadres yet: a person of another county
+    # must not be renamed or re-coded by this import (nor become this county's cadre)
+    member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))
     good = []
     for rec in records:
         rec.person_obj = persons.get(rec.id_index)
         rec.cadre_obj = cadres.get(rec.person_obj.pk) if rec.person_obj else None
         cadre = rec.cadre_obj
-        if cadre is not None and not cadre.unit.path.startswith(scope.unit_path):
-            errors.append(FileError(rec.filename, "身份证号", "该干部不在您的管理范围内"))
+        outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
+            cadre is None and rec.person_obj is not None
+            and not member_paths.get(rec.person_obj.pk, scope.org_path).startswith(scope.org_path))
+        if outside:
+            # one message for a cadre and for a member outside the scope
+            errors.append(FileError(rec.filename, "身份证号", "该身份证号的人员不在您的管理范围内"))
             continue
         if cadre is not None and not may_manage(scope, cadre):
             errors.append(FileError(rec.filename, "身份证号", "市管干部由市委组织部导入"))
@@ -525,11 +533,15 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
                 summary=f"导入任免审批表{len(files)}份：新增{result.created}人，更新{result.updated}人，未变{result.unchanged}人",
                 after={"files": [f for f, _ in files], "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
             )  # fmt: skip
-    except BaseException:
+    except BaseException as exc:
         from django.core.files.storage import default_storage
 
         for name in written_files:  # all or nothing: photos of a rolled-back import go too
             default_storage.delete(name)
+        if isinstance(exc, _ResumeRefused):
+            result.created = result.updated = result.unchanged = 0
+            result.errors.append(FileError(exc.filename, "简历", exc.message))
+            return result
         raise
     return result
 
@@ -621,10 +633,26 @@ def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and (a.year, a.month) == (b.year, b.month))
 
 
+class _ResumeRefused(Exception):
+    """A résumé line the career rules refuse (职数, 影响期): the whole import is rolled back."""
+
+    def __init__(self, filename: str, message: str):
+        super().__init__(message)
+        self.filename, self.message = filename, message
+
+
 def _write_resume(rec: _Record, cadre: Cadre) -> list[str]:
-    """Appointments and ranks from the résumé lines not yet recorded; returns what was added or closed."""
+    """Appointments and ranks from the résumé lines not yet recorded; returns what was added or closed.
+
+    A current post (an open line) passes the same rules as an appointment made on the page
+    (``career.check_appointment``: 职数, waiting periods) — raises _ResumeRefused otherwise; it ends the
+    open main posts that began before it. A rank line ends the running rank that began before it, so a
+    cadre never holds two running ranks (as ``career.rank_grant``).
+    """
+    from zugong.cadres.services import career
+
     facts: list[str] = []
-    appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post"))
+    appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post", "post__unit"))
     for line, unit_id, title in rec.appointments:
         match = next((a for a in appts if a.post.unit_id == unit_id and a.post.title == title and _same_month(a.start, line.start)), None)
         if match is not None:
@@ -633,20 +661,34 @@ def _write_resume(rec: _Record, cadre: Cadre) -> list[str]:
                 match.save(update_fields=["end"])
                 facts.append(f"{line.text}：免职时间{line.end:%Y.%m}")
             continue
+        post = Post.objects.filter(unit_id=unit_id, title=title).order_by("id").first()
+        if post is None:
+            post = Post.objects.create(unit_id=unit_id, title=title, post_level=cadre.post_level if line.end is None else "99")
         if line.end is None:  # a new current post ends the open main posts that began before it
             for a in appts:
                 if a.end is None and a.start < line.start:
                     a.end = line.start
                     a.save(update_fields=["end"])
-        post = Post.objects.filter(unit_id=unit_id, title=title).order_by("id").first()
-        if post is None:
-            post = Post.objects.create(unit_id=unit_id, title=title, post_level=cadre.post_level if line.end is None else "99")
+                    facts.append(f"免职：{a.post.unit.name}{a.post.title}（{line.start:%Y.%m}）")
+            try:
+                career.check_appointment(cadre, post, line.start)
+            except rules.RuleViolation as exc:
+                raise _ResumeRefused(rec.filename, f"简历“{line.text}”不能登记为现任职务：{exc}") from None
         appts.append(Appointment.objects.create(cadre=cadre, post=post, start=line.start, end=line.end))
         facts.append(f"任职：{line.text}（{line.start:%Y.%m}）")
     ranks = list(CadreRank.objects.filter(cadre=cadre))
     for line, code in rec.ranks:
         if any(r.rank == code and _same_month(r.start, line.start) for r in ranks):
             continue
-        ranks.append(CadreRank.objects.create(cadre=cadre, rank=code, start=line.start, end=line.end))
+        end = line.end
+        if end is None:
+            for r in ranks:
+                if r.end is None and r.start < line.start:  # the running rank ends where the new one starts
+                    r.end = line.start
+                    r.save(update_fields=["end"])
+                    facts.append(f"职级：{rules.RANK_LABELS.get(r.rank, r.rank)}至{line.start:%Y.%m}")
+            later = [r.start for r in ranks if r.end is None and r.start > line.start]
+            end = min(later) if later else None  # an older open line: it ran until the recorded rank began
+        ranks.append(CadreRank.objects.create(cadre=cadre, rank=code, start=line.start, end=end))
         facts.append(f"职级：{rules.RANK_LABELS[code]}（{line.start:%Y.%m}）")
     return facts

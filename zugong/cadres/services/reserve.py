@@ -270,7 +270,8 @@ def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective
     - 降职 / 调离岗位 / 平职调整: ``new_post`` begins (the former main post ends with it);
     - 停职检查 / 公开道歉: no change of post.
     Needs the 讨论决定 step done (RuleViolation "尚未经党委（党组）讨论决定" otherwise, with the
-    template's source) and ``effective_on`` not before its date. The pending 宣布/执行 step is done
+    template's source), every other step of a templated procedure done (e.g. 本人提出辞职 after the
+    decision to 责令辞职), and ``effective_on`` not before the last step's date. The pending 宣布/执行 step is done
     with ``effective_on`` and the document. Sets ``effective_on``: removals and demotions start the
     waiting periods.
     """
@@ -285,6 +286,14 @@ def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective
         raise rules.RuleViolation("尚未经党委（党组）讨论决定，不能实施调整", proc.source if proc else rules.SOURCE_UP_DOWN)
     if effective_on < decided.on:
         raise rules.RuleViolation(f"调整生效时间{effective_on:%Y.%m.%d}早于讨论决定时间{decided.on:%Y.%m.%d}")
+    if case.procedure:
+        # the steps between the decision and 宣布/执行 (e.g. 本人提出辞职) come first, and 宣布 not before them
+        pending = case.steps.filter(on__isnull=True).exclude(step=procedures.ANNOUNCE).order_by("sort").first()
+        if pending is not None:
+            raise rules.RuleViolation(f"请先办理“{pending.label or pending.get_step_display()}”，再实施调整")
+        last = case.steps.filter(on__isnull=False).order_by("-on").first()
+        if last is not None and effective_on < last.on:
+            raise rules.RuleViolation(f"调整生效时间{effective_on:%Y.%m.%d}早于“{last.label or last.get_step_display()}”（{last.on:%Y.%m.%d}）")
     if not document_no.strip():
         raise rules.RuleViolation("请填写调整文号")
     m = case.measure
