@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,17 +12,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from zugong.cadres import lrmx
 from zugong.cadres.access import cadre_get
 from zugong.cadres.lrmx import LrmxError
 from zugong.cadres.models import ManagementLevel
 from zugong.cadres.services.lrmx_import import (
     MAX_FILES,
-    MAX_TOTAL_BYTES,
     LrmxDefaults,
     Proposal,
+    _zip_name,
     approval_form_export,
-    lrmx_files,
     lrmx_import,
 )
 from zugong.cadres.views_common import invalid
@@ -31,6 +33,8 @@ from zugong.core.scope import scope_for
 from zugong.orgs.models import Unit, UnitKind
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: Most bytes one import may hold in memory: all plain .lrmx uploads plus every .lrmx unpacked from the .zip uploads.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 def _attachment(content: bytes, mime: str, filename: str) -> HttpResponse:
@@ -43,14 +47,14 @@ def _export(request, cadre_id: int, fmt: str) -> HttpResponse:
     scope = scope_for(request.user)
     cadre = cadre_get(scope, cadre_id)
     today = timezone.localdate()
-    raw_on = request.GET.get("on", "")
+    raw_on = request.POST.get("on", "")
     try:
         on = dt.date.fromisoformat(raw_on) if raw_on else today
     except ValueError:
         return invalid(request, reverse("cadres:record", args=[cadre.pk]), f"计算年龄时间“{raw_on}”不是有效日期")
     if on < cadre.person.birth_date:
         return invalid(request, reverse("cadres:record", args=[cadre.pk]), "计算年龄时间早于出生日期")
-    g = request.GET
+    g = request.POST  # POST, never the query string: proposals must not reach access logs or browser history
     proposal = Proposal(
         proposed_post=g.get("proposed_post", "")[:200], proposed_removal=g.get("proposed_removal", "")[:200],
         reason=g.get("reason", "")[:1000], reporting_unit=g.get("reporting_unit", "")[:100],
@@ -65,14 +69,18 @@ def _export(request, cadre_id: int, fmt: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def approval_form_docx(request, cadre_id: int):
-    """The cadre's 干部任免审批表 as .docx (``on`` = 计算年龄时间, default today; 拟任/拟免职务 etc. optional). Audited."""
+    """The cadre's 干部任免审批表 as .docx (POST with CSRF; GET answers 405). Form fields: ``on`` = 计算年龄时间
+    (YYYY-MM-DD, default today); 拟任/拟免职务, 任免理由, 呈报单位, 填表人 optional. Audited."""
     return _export(request, cadre_id, "docx")
 
 
 @login_required
+@require_POST
 def cadre_lrmx(request, cadre_id: int):
-    """The cadre's 干部任免审批表 as .lrmx for the 任免表编辑器. Audited (full 身份证号 only for roles that may see it)."""
+    """The cadre's 干部任免审批表 as .lrmx for the 任免表编辑器 (POST with CSRF, same fields as the .docx; GET
+    answers 405). Audited (full 身份证号 only for roles that may see it)."""
     return _export(request, cadre_id, "lrmx")
 
 
@@ -90,7 +98,8 @@ def lrmx_import_page(request):
         raise PermissionDenied("当前角色不能导入干部信息")
     levels = [(c, lab) for c, lab in ManagementLevel.choices if c != ManagementLevel.CITY or scope.role == "city_admin"]
     ctx = {"units": _import_units(scope), "post_levels": codes.POST_LEVEL, "levels": levels,
-           "max_files": MAX_FILES, "form": request.POST}  # fmt: skip
+           "max_files": MAX_FILES, "max_file_mb": lrmx.MAX_LRMX_BYTES // 1024 // 1024,
+           "max_total_mb": MAX_IMPORT_BYTES // 1024 // 1024, "form": request.POST}  # fmt: skip
     if request.method != "POST":
         return render(request, "cadres/lrmx_import.html", ctx)
     uploads = request.FILES.getlist("files")
@@ -106,15 +115,77 @@ def lrmx_import_page(request):
         if not codes.is_code("post_level", level) or mgmt not in dict(levels):
             return render(request, "cadres/lrmx_import.html", {**ctx, "problem": "请选择新增干部的职务级别和管理权限"})
         defaults = LrmxDefaults(unit=unit, post_level=level, management_level=mgmt)
-    files: list[tuple[str, bytes]] = []
     try:
-        for up in uploads:
-            if up.size > MAX_TOTAL_BYTES:
-                raise LrmxError(f"{up.name}超过{MAX_TOTAL_BYTES // 1024 // 1024}MB")
-            files += lrmx_files(up.name, up.read())
+        files = _read_uploads(uploads)
     except LrmxError as exc:
         return render(request, "cadres/lrmx_import.html", {**ctx, "problem": str(exc)})
-    if len(files) > MAX_FILES:
-        return render(request, "cadres/lrmx_import.html", {**ctx, "problem": f"一次最多导入{MAX_FILES}个文件，本次{len(files)}个"})
     result = lrmx_import(actor=Actor.from_request(request), scope=scope, files=files, defaults=defaults, today=timezone.localdate())
     return render(request, "cadres/lrmx_import.html", {**ctx, "result": result})
+
+
+def _mb(n: int) -> str:
+    return f"{n // 1024 // 1024}MB" if n >= 1024 * 1024 else f"{n}字节"
+
+
+class _Budget:
+    """Running count of files and bytes over all uploads of one import; raises LrmxError (Chinese, naming the
+    file) as soon as a limit is passed: MAX_FILES files, lrmx.MAX_LRMX_BYTES per file, MAX_IMPORT_BYTES in all."""
+
+    def __init__(self):
+        self.files = 0
+        self.bytes = 0
+
+    def admit(self, shown: str, size: int) -> int:
+        """Check one more file of ``size`` bytes (declared or read); returns the most bytes to read (limit + 1)."""
+        per_file, total, most = lrmx.MAX_LRMX_BYTES, MAX_IMPORT_BYTES, MAX_FILES
+        if self.files + 1 > most:
+            raise LrmxError(f"{shown}：一次最多导入{most}个文件，已超过")
+        if size > per_file:
+            raise LrmxError(f"{shown}超过{_mb(per_file)}，不是任免审批表文件")
+        if self.bytes + size > total:
+            raise LrmxError(f"{shown}：本次导入的文件合计超过{_mb(total)}，请分批导入")
+        return per_file + 1
+
+    def take(self, shown: str, content: bytes) -> tuple[str, bytes]:
+        """Count ``content`` as read (the declared size may lie); raises like ``admit``."""
+        self.admit(shown, len(content))
+        self.files += 1
+        self.bytes += len(content)
+        return shown, content
+
+
+def _read_uploads(uploads) -> list[tuple[str, bytes]]:
+    """[(filename, bytes)] of all uploads: each plain .lrmx, and every .lrmx inside each .zip (other entries
+    ignored). Checks each file's size before reading it and reads at most the limit + 1 bytes.
+    Raises LrmxError (Chinese) for a broken archive or a limit passed."""
+    budget, out = _Budget(), []
+    for up in uploads:
+        if not up.name.lower().endswith(".zip"):
+            limit = budget.admit(up.name, up.size)
+            out.append(budget.take(up.name, up.read(limit)))
+            continue
+        if up.size > MAX_IMPORT_BYTES:
+            raise LrmxError(f"{up.name}超过{_mb(MAX_IMPORT_BYTES)}，请分批导入")
+        out += _read_zip(up, budget)
+    return out
+
+
+def _read_zip(up, budget: _Budget) -> list[tuple[str, bytes]]:
+    """Every .lrmx of the uploaded .zip ``up``, each member admitted by its declared size before it is unpacked."""
+    try:
+        up.seek(0)
+        archive = zipfile.ZipFile(up.file)
+        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".lrmx")]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise LrmxError(f"{up.name}不是有效的ZIP压缩文件") from None
+    out = []
+    for info in infos:
+        shown = f"{up.name}/{_zip_name(info)}"
+        limit = budget.admit(shown, info.file_size)
+        try:
+            with archive.open(info) as fh:
+                content = fh.read(limit)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+            raise LrmxError(f"{up.name}中的{_zip_name(info)}无法解压（文件损坏或已加密）") from None
+        out.append(budget.take(shown, content))
+    return out

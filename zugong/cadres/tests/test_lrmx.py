@@ -51,7 +51,7 @@ def _cadre(people, name="张晓明"):
 
 
 def _docx(client, cadre, **params):
-    r = client.get(reverse("cadres:approval_form_docx", args=[cadre.id]), params)
+    r = client.post(reverse("cadres:approval_form_docx", args=[cadre.id]), params)
     assert r.status_code == 200, r.content[:300]
     return Document(io.BytesIO(r.content))
 
@@ -138,7 +138,7 @@ def test_it_computes_the_age_on_the_chosen_day(city, login, people):
     cadre = _cadre(people)  # born 1980-05-17
     assert _docx(client, cadre, on="2026-05-16").tables[0].cell(0, 5).text == "1980.05\n(45岁)"
     assert _docx(client, cadre, on="2026-05-17").tables[0].cell(0, 5).text == "1980.05\n(46岁)"
-    r = client.get(reverse("cadres:approval_form_docx", args=[cadre.id]), {"on": "2026-13-01"})
+    r = client.post(reverse("cadres:approval_form_docx", args=[cadre.id]), {"on": "2026-13-01"})
     assert r.status_code == 302  # back to the record page with the reason
 
 
@@ -151,12 +151,36 @@ def test_it_puts_the_buttons_on_the_record_page_and_the_import_link_on_the_list(
     assert "导入干部任免审批表" in client.get(reverse("cadres:lrmx_import")).content.decode()
 
 
+def test_it_takes_the_proposal_only_by_post_and_still_audits_the_download(city, login, people):
+    """拟任/拟免职务, 任免理由, 呈报单位 are confidential before the decision: never in a URL (access logs, history)."""
+    from django.test import Client
+
+    cadre = _cadre(people)
+    urls = [reverse("cadres:approval_form_docx", args=[cadre.id]), reverse("cadres:cadre_lrmx", args=[cadre.id])]
+    fields = {"on": "2026-06-01", "proposed_post": "金安区委组织部副部长", "proposed_removal": "金安区一镇党委书记",
+              "reason": "工作需要", "reporting_unit": "中共金安区委组织部"}  # fmt: skip
+    client = login(city.users["county_admin"])
+    assert [client.get(u, fields).status_code for u in urls] == [405, 405]
+    assert not AuditEvent.objects.filter(action__in=["cadres.approval_form_export", "cadres.lrmx_export"]).exists()
+    page = client.get(reverse("cadres:record", args=[cadre.id])).content.decode()
+    form = page[page.index('id="approval-form"') - 200:page.index("</form>", page.index('id="approval-form"'))]
+    assert 'method="post"' in form and "csrfmiddlewaretoken" in form and 'method="get"' not in form
+    assert [client.post(u, fields).status_code for u in urls] == [200, 200]
+    docx = AuditEvent.objects.get(action="cadres.approval_form_export")
+    assert docx.object_id == str(cadre.id) and docx.after["age_on"] == "2026-06-01"
+    assert AuditEvent.objects.get(action="cadres.lrmx_export").object_id == str(cadre.id)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(city.users["county_admin"])
+    assert [strict.post(u, fields).status_code for u in urls] == [403, 403]  # no CSRF token, no download
+    assert AuditEvent.objects.filter(action__in=["cadres.approval_form_export", "cadres.lrmx_export"]).count() == 2
+
+
 # ------------------------------------------------------------------------------------------------
 # .lrmx export and import
 # ------------------------------------------------------------------------------------------------
 def test_it_exports_lrmx_with_the_editor_element_names(city, login, people):
     cadre = _cadre(people)
-    r = login(city.users["county_admin"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"})
+    r = login(city.users["county_admin"]).post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"})
     assert r.status_code == 200 and r.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     d = lrmx.parse_lrmx(r.content)
     assert (d["XingMing"], d["XingBie"], d["ChuShengNianYue"], d["MinZu"], d["RuDangShiJian"]) == ("张晓明", "男", "198005", "汉族", "200507")
@@ -170,7 +194,7 @@ def test_it_exports_lrmx_with_the_editor_element_names(city, login, people):
 
 def test_it_masks_the_id_number_for_roles_that_may_not_see_it(city, login, people):
     cadre = _cadre(people)
-    r = login(city.users["leader"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id]))
+    r = login(city.users["leader"]).post(reverse("cadres:cadre_lrmx", args=[cadre.id]))
     assert lrmx.parse_lrmx(r.content)["ShenFenZheng"] == people["张晓明"].id_number_masked
     assert AuditEvent.objects.get(action="cadres.lrmx_export").after["unmasked"] is False
 
@@ -178,7 +202,7 @@ def test_it_masks_the_id_number_for_roles_that_may_not_see_it(city, login, peopl
 def test_it_round_trips_export_then_import(city, login, people):
     client = login(city.users["county_admin"])
     cadre = _cadre(people)
-    content = client.get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    content = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
     appts = Appointment.objects.filter(cadre=cadre).count()
     r = _upload(client, ("张晓明.lrmx", content))
     result = r.context["result"]
@@ -218,7 +242,7 @@ def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, peop
     assert (p.gender, p.ethnicity, p.birth_date, p.education, p.degree, p.work_start_date) == ("2", "03", D(1985, 3, 2), "20", "4", D(2007, 7, 1))
     assert p.native_place == "341502"
     assert CadreRank.objects.get(cadre=cadre).rank == "10"
-    back = lrmx.parse_lrmx(client.get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)
+    back = lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)
     sent = lrmx.parse_lrmx(_new_person_lrmx(40))
     for tag in ("XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "CanJiaGongZuoShiJian", "ShenFenZheng", "QuanRiZhiJiaoYu_XueLi"):
         assert back[tag] == sent[tag], tag
@@ -276,6 +300,71 @@ def test_it_refuses_dtds_duplicates_and_new_cadres_without_a_unit(city, login, p
     assert "不是有效的ZIP压缩文件" in r.context["problem"]
 
 
+def _zip(*members) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members:
+            z.writestr(name, content)
+    return buf.getvalue()
+
+
+def _refused(r, *words):
+    """The import stopped before anything was read into the service: a problem naming the file, no result."""
+    assert r.status_code == 200 and "result" not in r.context, r.content[:300]
+    assert all(w in r.context["problem"] for w in words), r.context["problem"]
+    assert not Person.objects.filter(name="周新").exists()
+    assert not AuditEvent.objects.filter(action__startswith="cadres.lrmx_import").exists()
+
+
+def test_it_limits_each_plain_lrmx_upload_before_reading_it(city, login, people, monkeypatch):
+    good = _new_person_lrmx(70)
+    monkeypatch.setattr(lrmx, "MAX_LRMX_BYTES", len(good) - 1)
+    r = _upload(login(city.users["county_admin"]), ("大文件.lrmx", good),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    _refused(r, "大文件.lrmx", f"超过{len(good) - 1}字节")
+
+
+def test_it_limits_each_zip_member_by_its_declared_size(city, login, people, monkeypatch):
+    small, big = _new_person_lrmx(71), _new_person_lrmx(72, jianli=["2007.07--  金安区一镇党政办科员"] * 20)
+    monkeypatch.setattr(lrmx, "MAX_LRMX_BYTES", len(big) - 1)
+    archive, read = _zip(("小.lrmx", small), ("大.lrmx", big)), []
+    real_open = zipfile.ZipFile.open
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, info, *a, **k: read.append(info.filename) or real_open(self, info, *a, **k))
+    r = _upload(login(city.users["county_admin"]), ("批次.zip", archive),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    _refused(r, "批次.zip/大.lrmx", "超过")
+    assert read == ["小.lrmx"]  # the big member was refused from its declared size, never unpacked
+
+
+def test_it_limits_the_total_bytes_across_uploads_and_zip_members(city, login, people, monkeypatch):
+    from zugong.cadres import views_lrmx
+
+    one, two, three = _new_person_lrmx(73), _new_person_lrmx(74), _new_person_lrmx(75)
+    client = login(city.users["county_admin"])
+    monkeypatch.setattr(views_lrmx, "MAX_IMPORT_BYTES", len(one) + len(two) - 1)
+    _refused(_upload(client, ("一.lrmx", one), ("二.lrmx", two)), "二.lrmx", "合计超过")
+    monkeypatch.setattr(views_lrmx, "MAX_IMPORT_BYTES", len(one) + len(two) + len(three) - 1)
+    r = _upload(client, ("一.lrmx", one), ("包.zip", _zip(("二.lrmx", two), ("三.lrmx", three))))
+    _refused(r, "包.zip/三.lrmx", "合计超过")
+    archive = _zip(*[(f"{i}.lrmx", one) for i in range(3)])
+    monkeypatch.setattr(views_lrmx, "MAX_IMPORT_BYTES", len(archive) - 1)
+    _refused(_upload(client, ("整包.zip", archive)), "整包.zip超过")  # the archive itself
+
+
+def test_it_limits_the_number_of_files_across_uploads_and_zip_members(city, login, people, monkeypatch):
+    from zugong.cadres import views_lrmx
+
+    client = login(city.users["county_admin"])
+    monkeypatch.setattr(views_lrmx, "MAX_FILES", 2)
+    files = [_new_person_lrmx(n, id_number=test_id_number(n, birth=D(1985, 3, 2), female=True)) for n in (76, 77, 78)]
+    _refused(_upload(client, ("一.lrmx", files[0]), ("二.lrmx", files[1]), ("三.lrmx", files[2])), "三.lrmx", "最多导入2个")
+    r = _upload(client, ("一.lrmx", files[0]), ("包.zip", _zip(("二.lrmx", files[1]), ("三.lrmx", files[2]))))
+    _refused(r, "包.zip/三.lrmx", "最多导入2个")
+    r = _upload(client, ("一.lrmx", files[0]), ("二.lrmx", files[1]),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    assert r.context["result"].created == 2  # at the limit is fine
+
+
 # ------------------------------------------------------------------------------------------------
 # Scope
 # ------------------------------------------------------------------------------------------------
@@ -283,13 +372,14 @@ def test_it_refuses_outsiders_and_the_neighbouring_county(city, login, people):
     cadre = _cadre(people)
     urls = [reverse("cadres:approval_form_docx", args=[cadre.id]), reverse("cadres:cadre_lrmx", args=[cadre.id])]
     out = login(city.users["outsider"])
-    assert [out.get(u).status_code for u in [*urls, reverse("cadres:lrmx_import")]] == [403, 403, 403]
+    assert [out.post(u).status_code for u in [*urls, reverse("cadres:lrmx_import")]] == [403, 403, 403]
     n = login(city.users["neighbour_admin"])
-    assert [n.get(u).status_code for u in urls] == [404, 404]
-    content = login(city.users["county_admin"]).get(urls[1]).content
+    assert [n.post(u).status_code for u in urls] == [404, 404]
+    content = login(city.users["county_admin"]).post(urls[1]).content
     n = login(city.users["neighbour_admin"])
     r = _upload(n, ("张晓明.lrmx", content.replace("<MinZu>汉族</MinZu>".encode(), "<MinZu>回族</MinZu>".encode())))
-    assert [(e.field, e.message) for e in r.context["result"].errors] == [("身份证号", "该干部不在您的管理范围内")]
+    [(field, message)] = [(e.field, e.message) for e in r.context["result"].errors]
+    assert field == "身份证号" and message.endswith("不在您的管理范围内")
     assert Person.objects.get(pk=people["张晓明"].pk).ethnicity == "01"
     r = _upload(n, ("周新.lrmx", _new_person_lrmx(48)), unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")
     assert r.status_code == 404 and not Person.objects.filter(name="周新").exists()
@@ -303,7 +393,7 @@ def test_it_refuses_outsiders_and_the_neighbouring_county(city, login, people):
 def test_it_keeps_city_managed_cadres_to_the_city(city, login, people):
     cadre = _cadre(people)
     Cadre.objects.filter(pk=cadre.pk).update(management_level="city")
-    content = login(city.users["city_admin"]).get(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    content = login(city.users["city_admin"]).post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
     r = _upload(login(city.users["county_admin"]), ("张晓明.lrmx", content))
     assert r.context["result"].errors[0].message == "市管干部由市委组织部导入"
     assert _upload(login(city.users["city_admin"]), ("张晓明.lrmx", content)).context["result"].unchanged == 1
@@ -374,7 +464,7 @@ def test_it_round_trips_profile_family_and_photo_through_lrmx(city, login, fille
     import base64
 
     client = login(city.users["county_admin"])
-    content = client.get(reverse("cadres:cadre_lrmx", args=[filled.id]), {"on": "2026-06-01"}).content
+    content = client.post(reverse("cadres:cadre_lrmx", args=[filled.id]), {"on": "2026-06-01"}).content
     d = lrmx.parse_lrmx(content)
     stored = filled.profile.photo.open("rb").read()
     assert base64.b64decode(d["ZhaoPian"]) == stored
