@@ -22,9 +22,9 @@ from zugong.cadres.services.lrmx_import import (
     MAX_FILES,
     LrmxDefaults,
     Proposal,
-    _zip_name,
     approval_form_export,
     lrmx_import,
+    zip_member_name,
 )
 from zugong.cadres.views_common import invalid
 from zugong.core import codes
@@ -180,12 +180,12 @@ def _read_zip(up, budget: _Budget) -> list[tuple[str, bytes]]:
         raise LrmxError(f"{up.name}不是有效的ZIP压缩文件") from None
     out = []
     for info in infos:
-        shown = f"{up.name}/{_zip_name(info)}"
+        shown = f"{up.name}/{zip_member_name(info)}"
         limit = budget.admit(shown, info.file_size)
         try:
             with archive.open(info) as fh:
                 content = fh.read(limit)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
-            raise LrmxError(f"{up.name}中的{_zip_name(info)}无法解压（文件损坏或已加密）") from None
+            raise LrmxError(f"{up.name}中的{zip_member_name(info)}无法解压（文件损坏或已加密）") from None
         out.append(budget.take(shown, content))
     return out

@@ -38,7 +38,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -48,7 +47,6 @@ from django.db import transaction
 
 from zugong.cadres import lrmx, rules
 from zugong.cadres.access import may_manage
-from zugong.cadres.lrmx import LrmxError
 from zugong.cadres.models import (
     POLITICAL_STATUS_BY_TEXT,
     Appointment,
@@ -76,7 +74,6 @@ from zugong.orgs.models import Unit
 #: Most files one import takes (a county's cadres fit; larger batches split).
 MAX_FILES = 500
 #: Most bytes all files of one upload may expand to.
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
 _RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
 _DEGREE_ORDER = (("博士", "2"), ("硕士", "3"), ("学士", "4"))
 _SCHOOL_PREFIX = re.compile(r"^(中央党校|省委党校|市委党校|党校|在职|全日制)")
@@ -196,33 +193,7 @@ class LrmxResult:
         return not self.errors and self.files > 0
 
 
-def lrmx_files(name: str, data: bytes) -> list[tuple[str, bytes]]:
-    """[(filename, bytes)] of one upload: the .lrmx itself, or every .lrmx inside a .zip (other
-    entries ignored). Raises LrmxError (Chinese) for a broken archive, too many files or too many bytes."""
-    if not name.lower().endswith(".zip"):
-        return [(name, data)]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".lrmx")]
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise LrmxError(f"{name}不是有效的ZIP压缩文件") from None
-    if len(infos) > MAX_FILES:
-        raise LrmxError(f"{name}中有{len(infos)}个文件，一次最多导入{MAX_FILES}个")
-    if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-        raise LrmxError(f"{name}解压后超过{MAX_TOTAL_BYTES // 1024 // 1024}MB")
-    out = []
-    for info in infos:
-        shown = _zip_name(info)
-        try:
-            with archive.open(info) as fh:
-                content = fh.read(lrmx.MAX_LRMX_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-            raise LrmxError(f"{name}中的{shown}无法解压（文件损坏或已加密）") from None
-        out.append((f"{name}/{shown}", content))
-    return out
-
-
-def _zip_name(info: zipfile.ZipInfo) -> str:
+def zip_member_name(info: zipfile.ZipInfo) -> str:
     """The entry name as written: Windows tools store GBK names without the UTF-8 flag."""
     if info.flag_bits & 0x800:
         return info.filename
