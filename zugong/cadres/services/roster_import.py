@@ -28,6 +28,7 @@ from zugong.core.scope import Scope
 from zugong.core.services import PersonData, id_number_index, person_fields
 from zugong.core.xlsx import rows_to_xlsx
 from zugong.members.importer import Prepared, code_of, map_roster
+from zugong.members.models import PartyMember
 from zugong.members.roster import DateParseError, cell_text, iter_data_rows, parse_date
 from zugong.orgs.models import Unit
 
@@ -210,6 +211,8 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
     recs = prepared.records
     persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in recs])}
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
+    # party members who are not cadres yet: one of another county must not be changed (nor become ours)
+    member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))
     bad = set()
     for rec in recs:
         person = persons.get(rec.id_index)
@@ -218,8 +221,11 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             counts["new"] += 1
             continue
         cadre = cadres.get(person.pk)
-        if cadre is not None and not cadre.unit.path.startswith(scope.unit_path):
-            prepared.add_error(rec.row, "身份证号", rec.id_number, f"该干部现在{cadre.unit.name}，不在您的管理范围内")
+        outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
+            cadre is None and not member_paths.get(person.pk, scope.org_path).startswith(scope.org_path))
+        if outside:
+            # one message for a cadre and a member elsewhere, naming neither their unit nor their branch
+            prepared.add_error(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
             bad.add(rec.row)
             continue
         rec.extra["cadre"] = cadre

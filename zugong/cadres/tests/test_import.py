@@ -9,11 +9,13 @@ from openpyxl import Workbook, load_workbook
 
 from zugong.cadres.models import Appointment, Cadre, Post
 from zugong.core.audit import Actor
-from zugong.core.models import AuditEvent
+from zugong.core.models import AuditEvent, Person
 from zugong.core.rules import make_id_number
 from zugong.core.scope import scope_for
+from zugong.core.testing import test_id_number
 from zugong.members import services
 from zugong.members.models import ImportJob
+from zugong.orgs.tests.people import make_member, make_person
 
 TODAY = dt.date(2026, 11, 22)
 HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "工作单位", "现任职务", "职务级别", "任职时间", "任职文号", "管理权限", "是否中共党员"]
@@ -128,3 +130,13 @@ def test_it_imports_cadres_through_the_page(city, login):
     assert ImportJob.objects.get().status == "done" and Cadre.objects.count() == 1
     tpl = client.get(reverse("members:import_template"), {"kind": "cadres"})
     assert load_workbook(io.BytesIO(tpl.content)).active.cell(row=1, column=7).value == "*工作单位"
+
+
+def test_it_leaves_a_member_of_another_county_alone_and_names_no_unit(city):
+    member = make_person("王五", 3, birth=dt.date(1975, 3, 9))  # a 金安区 member, not a cadre
+    make_member(member, city.orgs["jinan_branch"], joined=dt.date(2000, 7, 1))
+    number = test_id_number(3, birth=dt.date(1975, 3, 9))
+    _, prepared = run(city, xlsx([row(9, 姓名="王五改", 身份证号=number, 工作单位="裕安区一镇")]), user="neighbour_admin",
+                      commit=False)  # fmt: skip
+    assert [(e[1], e[3]) for e in prepared.errors] == [("身份证号", "该身份证号的人员不在您的管理范围内")]
+    assert Person.objects.get(pk=member.pk).name == "王五" and not Cadre.objects.filter(person=member).exists()
