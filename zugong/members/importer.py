@@ -558,6 +558,12 @@ def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
         batch = records[start : start + LOOKUP_BATCH]
         by_index = {r.id_index: r for r in batch}
         found = _lookup_persons(list(by_index))
+        from zugong.cadres.models import Cadre
+
+        foreign_cadres = set(
+            Cadre.objects.filter(person_id__in=[f[1] for f in found if f[-7] is None])
+            .exclude(unit__path__startswith=scope.unit_path).values_list("person_id", flat=True)
+        )  # fmt: skip
         member_ids = []
         for idx, pid, *rest in found:
             rec = by_index[idx]
@@ -572,6 +578,10 @@ def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
                 elif pvals[k] != v:
                     rec.person_changes[k] = v
             if mid is None:
+                if pid in foreign_cadres:  # a cadre of another county (not a member): not ours to change
+                    prepared.add_error(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
+                    bad.add(rec.row)
+                    continue
                 rec.outcome = "new_member"
                 continue
             if mleft is not None:

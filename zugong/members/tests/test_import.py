@@ -266,3 +266,14 @@ def test_it_imports_and_exports_by_command(city, tmp_path):
     assert ws.max_row == 2 and ws.cell(row=2, column=5).value == ident(1)
     with pytest.raises(CommandError):
         call_command("import", "members", str(path), "--as", "leader")
+
+
+def test_it_refuses_to_change_a_cadre_of_another_county_who_is_not_a_member(city):
+    from zugong.cadres.models import Cadre
+    from zugong.core.services import PersonData, person_fields
+
+    person = Person.objects.create(**person_fields(PersonData(name="民主党派干部", id_number=ident(61))))
+    Cadre.objects.create(person=person, unit=city.units["yuan_town"], management_level="county", post_level="42")
+    _, prepared = run(city, xlsx([person_row(61, 姓名="改名")]), commit=False)
+    assert reasons(prepared) == [(2, "身份证号", "该身份证号的人员不在您的管理范围内")]
+    assert Person.objects.get(pk=person.pk).name == "民主党派干部"
