@@ -32,18 +32,12 @@ from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
 from zugong.members.views import query_without_page
 from zugong.orgs.selectors import unit_get
-from zugong.stats.selectors import CADRE_AGE_BANDS
+from zugong.stats.selectors import CADRE_AGE_BANDS, parse_date
 
 
 def as_of(request) -> dt.date:
     """The ``on`` query parameter (YYYY-MM-DD), today when absent; Http404 for garbage."""
-    raw = request.GET.get("on")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise Http404("日期格式应为YYYY-MM-DD") from None
+    return parse_date(request.GET.get("on"))
 
 
 def _year(request) -> int:

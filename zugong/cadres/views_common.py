@@ -11,12 +11,14 @@ from django.shortcuts import redirect
 from zugong.cadres import rules
 
 
-def post_back(request, target: str, action: Callable[[], object], ok: str = "已保存") -> HttpResponse:
-    """Run ``action`` (a service call); flash ``ok``, or the RuleViolation's Chinese reason; redirect to ``target``."""
+def post_back(request, target: str, action: Callable[[], object], ok: str = "已保存", *,
+              errors: tuple[type[Exception], ...] = (rules.RuleViolation,)) -> HttpResponse:
+    """Run ``action`` (a service call); flash ``ok``, or the Chinese reason of one of ``errors`` (default
+    RuleViolation); redirect to ``target``."""
     try:
         action()
         messages.success(request, ok)
-    except rules.RuleViolation as exc:
+    except errors as exc:
         messages.error(request, str(exc))
     return redirect(target)
 

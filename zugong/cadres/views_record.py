@@ -3,10 +3,9 @@ evidence, family; and the pages that edit the 任免审批表 data (profile, fam
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from zugong.cadres.access import cadre_get, may_manage, require_manage
 from zugong.cadres.forms import FamilyMemberForm, FamilyOrderForm, PhotoForm, ProfileForm
 from zugong.cadres.models import POLITICAL_STATUS, Relation
 from zugong.cadres.services import profile as svc
-from zugong.cadres.views_common import invalid
+from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
@@ -59,13 +58,8 @@ def _edit_target(cadre) -> str:
 
 
 def _run(request, target: str, action, ok: str):
-    """Run a profile service; flash ``ok`` or the ProfileError's Chinese reason; back to ``target``."""
-    try:
-        action()
-        messages.success(request, ok)
-    except svc.ProfileError as exc:
-        messages.error(request, str(exc))
-    return redirect(target)
+    """``post_back`` for the profile services, whose refusals are ProfileError."""
+    return post_back(request, target, action, ok, errors=(svc.ProfileError,))
 
 
 def _form_errors(form) -> str:
