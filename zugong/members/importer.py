@@ -654,6 +654,14 @@ def _columns(model: type[Model]) -> list:
     return [f for f in model._meta.concrete_fields]
 
 
+def _defaults(fields: list) -> dict:
+    """attname → the value a row lacking it gets: now for auto_now(_add) fields, else the field's
+    default ('' for text fields without one, else None), in column order."""
+    now = timezone.now()
+    return {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+            for f in fields}
+
+
 def _pg_types(cur, table: str, columns: list[str]) -> list[int]:
     """PostgreSQL type oids of ``columns`` of ``table``, for binary COPY (about 3× faster than text here)."""
     cur.execute(
@@ -673,13 +681,7 @@ def bulk_insert(model: type[Model], rows: Iterable[dict]) -> None:
     if isinstance(rows, list) and not rows:
         return
     fields = _columns(model)
-    now = timezone.now()
-    defaults = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        else:
-            defaults[f.attname] = f.get_default()  # '' for text fields without a default, else None
+    defaults = _defaults(fields)
     names = [f.attname for f in fields]
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
@@ -739,13 +741,7 @@ COPY_CHUNK = 5000
 def _row_maker(model: type[Model]) -> tuple[str, list[str], Callable[[dict], list]]:
     """(COPY statement, column names, dict → value list with model defaults) for ``model``."""
     fields = _columns(model)
-    now = timezone.now()
-    defaults = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        else:
-            defaults[f.attname] = f.get_default()
+    defaults = _defaults(fields)
     qn = connection.ops.quote_name
     sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN (FORMAT BINARY)"
 
