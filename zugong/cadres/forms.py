@@ -221,6 +221,7 @@ class FamilyOrderForm(forms.Form):
     order = forms.RegexField(label="顺序", regex=r"^\d+(,\d+)*$", error_messages={"invalid": "顺序应为以逗号分隔的编号", "required": "请给出顺序"})
 
     def ids(self) -> list[int]:
+        """The family member ids in the posted order (the form validated them as comma-separated ints)."""
         return [int(x) for x in self.cleaned_data["order"].split(",")]
 
 

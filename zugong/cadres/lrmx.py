@@ -142,10 +142,12 @@ class ApprovalForm:
 
     @property
     def fulltime(self) -> str:
+        """The 全日制教育 cell: 学历 and 学位 on two lines ('' when neither is known)."""
         return "\n".join(x for x in (self.fulltime_education, self.fulltime_degree) if x)
 
     @property
     def inservice(self) -> str:
+        """The 在职教育 cell: 学历 and 学位 on two lines ('' when neither is known)."""
         return "\n".join(x for x in (self.inservice_education, self.inservice_degree) if x)
 
 

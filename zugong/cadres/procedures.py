@@ -64,6 +64,7 @@ class Procedure:
 
     @property
     def title(self) -> str:
+        """The procedure's name as shown on the case page, e.g. "免职程序"."""
         return f"{MEASURE_LABELS[self.measure]}程序"
 
 

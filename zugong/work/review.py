@@ -51,6 +51,7 @@ class Chart:
 
     @property
     def cjk(self) -> bool:
+        """True when the chart was drawn with a CJK font (Chinese labels), False for the numbered fallback."""
         return self.font is not None
 
 

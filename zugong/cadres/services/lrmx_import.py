@@ -190,6 +190,7 @@ class LrmxResult:
 
     @property
     def written(self) -> bool:
+        """True when the files were written (no error and at least one file)."""
         return not self.errors and self.files > 0
 
 
