@@ -14,7 +14,7 @@ from zugong.cadres import rules
 from zugong.cadres import selectors_record as record
 from zugong.cadres.access import cadre_get, may_manage, require_manage
 from zugong.cadres.forms import FamilyMemberForm, FamilyOrderForm, PhotoForm, ProfileForm
-from zugong.cadres.models import POLITICAL_STATUS, Relation
+from zugong.cadres.models import POLITICAL_STATUS, CadreProfile, Relation
 from zugong.cadres.services import profile as svc
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
@@ -40,7 +40,7 @@ def cadre_photo(request, cadre_id: int):
     """The cadre's photo (JPEG/PNG), for users whose scope holds the cadre; 404 otherwise and when
     there is none. Never cached by shared caches (personal data)."""
     cadre = cadre_get(scope_for(request.user), cadre_id)
-    profile = record.profile_and_family(cadre, timezone.localdate())["profile"]
+    profile = CadreProfile.objects.filter(cadre=cadre).first()  # the photo only, not the family
     if profile is None or not profile.photo:
         raise Http404("没有照片")
     try:
