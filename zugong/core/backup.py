@@ -20,6 +20,7 @@ Every backup and restore writes an audit event (a backup is an export of all per
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -89,20 +90,45 @@ def _pg_tool(name: str) -> str:
     return path
 
 
-def _pg_args(alias: str = "default") -> tuple[list[str], dict[str, str]]:
-    """Connection arguments and environment for the PostgreSQL tools, from Django's settings."""
-    db = connections[alias].settings_dict
-    args = ["--dbname", db["NAME"]]
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    if db.get("USER"):
-        args += ["--username", str(db["USER"])]
-    env = dict(os.environ)
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = str(db["PASSWORD"])
-    return args, env
+#: Django OPTIONS keys that are libpq connection parameters → the environment variable the PostgreSQL client
+#: tools read each from (libpq "Environment Variables"). Not passed: Django's own keys (isolation_level,
+#: pool, server_side_binding, assume_role, …) and client_encoding (the dump keeps the server's encoding).
+_LIBPQ_ENV = {
+    "passfile": "PGPASSFILE", "service": "PGSERVICE", "options": "PGOPTIONS", "application_name": "PGAPPNAME",
+    "hostaddr": "PGHOSTADDR", "connect_timeout": "PGCONNECT_TIMEOUT", "target_session_attrs": "PGTARGETSESSIONATTRS",
+    "load_balance_hosts": "PGLOADBALANCEHOSTS", "channel_binding": "PGCHANNELBINDING", "require_auth": "PGREQUIREAUTH",
+    "sslmode": "PGSSLMODE", "requiressl": "PGREQUIRESSL", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY", "sslcertmode": "PGSSLCERTMODE", "sslcrl": "PGSSLCRL", "sslcrldir": "PGSSLCRLDIR",
+    "sslsni": "PGSSLSNI", "sslcompression": "PGSSLCOMPRESSION", "ssl_min_protocol_version": "PGSSLMINPROTOCOLVERSION",
+    "ssl_max_protocol_version": "PGSSLMAXPROTOCOLVERSION", "requirepeer": "PGREQUIREPEER", "gssencmode": "PGGSSENCMODE",
+    "krbsrvname": "PGKRBSRVNAME", "gsslib": "PGGSSLIB", "gssdelegation": "PGGSSDELEGATION",
+}  # fmt: skip
+
+
+def pg_environment(db: dict, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for ``pg_dump``/``pg_restore`` to reach the database of Django settings dict ``db``
+    (``DATABASES[alias]``, as dj-database-url builds it from ``DATABASE_URL``): ``base`` (default
+    ``os.environ``) plus PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and, from ``db["OPTIONS"]``, every
+    libpq parameter of ``_LIBPQ_ENV`` (sslmode → PGSSLMODE, options → PGOPTIONS, …).
+
+    Everything goes through the environment and nothing through the command line, so the password is
+    not visible to other users in the process list (``ps``) and a database name starting with "-" or
+    holding a connection string is taken literally. Booleans become "1"/"0", numbers their decimal text;
+    empty values are left out. Without NAME and service the database is "postgres", as Django connects.
+    """
+    env = dict(os.environ if base is None else base)
+    options = db.get("OPTIONS") or {}
+    name = db.get("NAME") or ("" if options.get("service") else "postgres")
+    for var, value in (("PGHOST", db.get("HOST")), ("PGPORT", db.get("PORT")), ("PGUSER", db.get("USER")),
+                       ("PGPASSWORD", db.get("PASSWORD")), ("PGDATABASE", name)):  # fmt: skip
+        if value not in (None, ""):
+            env[var] = str(value)
+    for key, var in _LIBPQ_ENV.items():
+        value = options.get(key)
+        if value is None or value == "":
+            continue
+        env[var] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return env
 
 
 def _run(cmd: list[str], env: dict[str, str], what: str) -> None:
@@ -154,8 +180,8 @@ def _dump_database(folder: Path) -> tuple[str, dict[str, int]]:
         return target.name, counts
     if connection.vendor == "postgresql":
         target = folder / "zugong.pgdump"
-        args, env = _pg_args()
-        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args]
+        env = pg_environment(connection.settings_dict)
+        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(target)]
         if connection.in_atomic_block:  # inside a caller's transaction (tests): no snapshot of our own
             _run(cmd, env, "pg_dump")
             return target.name, table_counts()
@@ -204,6 +230,7 @@ def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, me
             "counts": counts,
             "keys": crypto.key_fingerprint(),
             "files": {db_file: _sha256(work / db_file)},
+            "media": bool(media),  # False: the archive leaves MEDIA_ROOT alone on restore
             "media_files": 0,
         }
         media_root = Path(settings.MEDIA_ROOT)
@@ -306,6 +333,60 @@ def _check_migrations(manifest: dict) -> None:
         raise BackupError(f"备份来自较新的版本（本程序没有迁移 {', '.join(sorted(unknown))}），请先升级程序再恢复")
 
 
+def _media_targets(media_files: list[str]) -> list[tuple[str, Path]]:
+    """[(archive name "media/…", destination under MEDIA_ROOT)] of the archive's uploaded files; raises
+    BackupError when a destination leaves MEDIA_ROOT (through a symbolic link inside it). Called before
+    anything is overwritten."""
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    out = []
+    for rel in media_files:
+        dest = media_root / PurePosixPath(rel).relative_to("media")
+        if not dest.resolve().is_relative_to(media_root):
+            raise BackupError(f"备份清单中的文件路径不安全：{rel!r}")
+        out.append((rel, dest))
+    return out
+
+
+def _replace_media(work: Path, manifest: dict, targets: list[tuple[str, Path]], safety_folder: Path) -> tuple[int, Path | None]:
+    """Make ``MEDIA_ROOT`` hold exactly the archive's files (``targets`` from ``_media_targets``, extracted
+    under ``work``). Current files (and symbolic links) not in the archive or whose SHA-256 differs are
+    moved into a new owner-only folder of ``safety_folder``; the newest 3 such folders are kept. Returns
+    (number of entries moved aside, that folder or None when nothing was moved)."""
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    media_root.mkdir(parents=True, exist_ok=True)
+    wanted = {dest: manifest["files"][rel] for rel, dest in targets}
+    doomed: list[Path] = []
+    keep: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(media_root):  # does not follow links
+        here = Path(dirpath)
+        for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
+            path = here / name
+            if path in wanted and not path.is_symlink() and path.is_file() and _sha256(path) == wanted[path]:
+                keep.add(path)  # already the archive's file
+            else:
+                doomed.append(path)
+    aside = None
+    if doomed:
+        safety_folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = f"{timezone.localtime():%Y%m%d-%H%M%S}"
+        aside = Path(tempfile.mkdtemp(prefix=f"media-{stamp}-", dir=safety_folder))  # mode 0o700
+        for path in doomed:
+            dest = aside / path.relative_to(media_root)
+            dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.move(path, dest)
+        for old in sorted(safety_folder.glob("media-*"))[:-3]:
+            shutil.rmtree(old, ignore_errors=True)
+    for dirpath, _, filenames in os.walk(media_root, topdown=False):  # now-empty folders go, deepest first
+        if Path(dirpath) != media_root and not filenames:
+            with contextlib.suppress(OSError):  # not empty
+                Path(dirpath).rmdir()
+    for rel, dest in targets:
+        if dest not in keep:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(work / rel, dest)
+    return len(doomed), aside
+
+
 def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_keys: bool = False,
                    safety_dir: Path | None = None) -> RestoreResult:
     """Replace the current database and uploaded files with those of ``archive``, then migrate it to
@@ -319,8 +400,13 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
     state is written to ``safety_dir`` (default ``ZUGONG_HOME/backups/pre-restore``, newest 3 kept).
     Stop the server first: SQLite is overwritten through its backup API; on PostgreSQL the ``public``
     schema is dropped and recreated, then ``pg_restore --single-transaction`` runs (a failure leaves
-    an empty schema — the safety backup restores it). Uploaded files of the archive are copied over
-    ``MEDIA_ROOT``; files uploaded after the backup stay. Writes a ``restore`` audit event.
+    an empty schema — the safety backup restores it). When the archive holds the uploaded files,
+    ``MEDIA_ROOT`` is left holding exactly them: every current file that is not in the archive or differs
+    from it (files uploaded after the backup point to nothing in the restored database) is moved, with its
+    relative path, into a new folder ``media-<time>-<random>`` of the safety folder (newest 3 kept; these
+    files are also in the safety backup when the database held data), empty folders are removed, and the
+    archive's files are copied in. An archive made without the uploaded files leaves ``MEDIA_ROOT`` alone
+    (a warning says so). Writes a ``restore`` audit event.
     """
     archive = Path(archive)
     manifest = read_manifest(archive)
@@ -344,6 +430,12 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
     has_data = _has_data()
     if has_data and not force:
         raise BackupError("当前数据库已有数据；确认要用备份覆盖时请加 --force")
+    # older archives have no "media" key: they carried the uploaded files unless they had none
+    restore_media = bool(manifest.get("media", manifest.get("media_files", 0) > 0))
+    targets = _media_targets(media_files) if restore_media else []  # checked before anything is overwritten
+    safety_folder = Path(safety_dir) if safety_dir else Path(settings.ZUGONG_HOME) / "backups" / "pre-restore"
+    if restore_media and safety_folder.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"安全备份目录 {safety_folder} 位于上传文件目录中，请另选目录")
     safety = None
     with tempfile.TemporaryDirectory(prefix="zugong-restore-") as tmp:
         work = Path(tmp)
@@ -354,8 +446,7 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
             if not got.is_file() or _sha256(got) != digest:
                 raise BackupError(f"备份文件已损坏：{rel} 缺失或校验值不符")
         if has_data:  # the archive is whole: keep what is about to be overwritten
-            folder = safety_dir or Path(settings.ZUGONG_HOME) / "backups" / "pre-restore"
-            safety = backup_create(actor=actor, target_dir=folder, keep=3).path
+            safety = backup_create(actor=actor, target_dir=safety_folder, keep=3).path
             warnings.append(f"恢复前的数据已另存为 {safety}")
         db_file = work / db_name
         if connection.vendor == "sqlite":
@@ -370,19 +461,20 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
                 # objects of newer migrations would survive pg_restore --clean and break migrate
                 cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
             connection.close()
-            args, env = _pg_args()
+            env = pg_environment(connection.settings_dict)
             try:
-                _run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", *args, str(db_file)],
-                     env, "pg_restore")
+                # "postgresql://" names nothing: libpq takes every parameter from the environment (without
+                # --dbname pg_restore would only print a script)
+                _run([_pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
+                      "--dbname", "postgresql://", str(db_file)], env, "pg_restore")
             except BackupError as exc:
                 raise BackupError(f"{exc}（恢复前的数据见 {safety}）" if safety else str(exc)) from None
-        media_root = Path(settings.MEDIA_ROOT).resolve()
-        for rel in media_files:
-            dest = (media_root / PurePosixPath(rel).relative_to("media")).resolve()
-            if not dest.is_relative_to(media_root):
-                raise BackupError(f"备份清单中的文件路径不安全：{rel!r}")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(work / rel, dest)
+        if restore_media:
+            moved, aside = _replace_media(work, manifest, targets, safety_folder)
+            if moved:
+                warnings.append(f"恢复前的上传文件中有{moved}个不在备份中或与备份不同，已移至 {aside}")
+        else:
+            warnings.append("备份不含上传文件，上传文件目录未改动")
     counts = table_counts()
     for table, n in manifest["counts"].items():
         if counts.get(table) != n:

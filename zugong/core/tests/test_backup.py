@@ -183,3 +183,75 @@ def test_it_refuses_a_manifest_that_points_outside_the_archive_or_is_newer(city,
     crafted = _with_manifest(good, tmp_path, lambda m: m["migrations"].update(members="9999_from_the_future"))
     with pytest.raises(BackupError, match="较新的版本"):
         backup_restore(actor=SYSTEM, archive=crafted, force=True)
+
+
+def _files(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_it_leaves_the_uploaded_files_exactly_as_in_the_archive(city, media, tmp_path):
+    archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    (media / "work" / "late.docx").write_bytes(b"uploaded after the backup")  # points to nothing once restored
+    (media / "photos" / "2025").mkdir(parents=True)
+    (media / "photos" / "2025" / "p.jpg").write_bytes(b"photo")
+    (media / "work" / "plan.txt").write_text("改过的", encoding="utf-8")
+    result = backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
+    assert _files(media) == {"work/plan.txt": "重点任务".encode()}
+    assert not (media / "photos").exists()  # emptied folders go too
+    [safety] = (tmp_path / "safety").glob("zugong-backup-*.tar.gz")
+    assert {"media/work/late.docx", "media/photos/2025/p.jpg", "media/work/plan.txt"} <= set(read_manifest(safety)["files"])
+    [aside] = (tmp_path / "safety").glob("media-*")  # moved aside, not deleted
+    assert _files(aside) == {"work/late.docx": b"uploaded after the backup", "photos/2025/p.jpg": b"photo",
+                             "work/plan.txt": "改过的".encode()}
+    assert aside.stat().st_mode & 0o777 == 0o700
+    assert f"恢复前的上传文件中有3个不在备份中或与备份不同，已移至 {aside}" in result.warnings
+
+
+def test_it_leaves_the_uploaded_files_alone_when_the_archive_has_none(city, media, tmp_path):
+    archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out", media=False).path
+    assert read_manifest(archive)["media"] is False
+    (media / "work" / "late.docx").write_bytes(b"late")
+    with pytest.raises(BackupError, match="位于上传文件目录中"):
+        backup_restore(actor=SYSTEM, archive=_media_archive(tmp_path), force=True, safety_dir=media / "safety")
+    result = backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
+    assert set(_files(media)) == {"work/plan.txt", "work/late.docx"}
+    assert "备份不含上传文件，上传文件目录未改动" in result.warnings
+    assert not list((tmp_path / "safety").glob("media-*"))
+
+
+def _media_archive(tmp_path):
+    return backup_create(actor=SYSTEM, target_dir=tmp_path / "with-media").path
+
+
+def test_it_passes_the_connection_settings_to_the_postgresql_tools_through_the_environment():
+    db = {"NAME": "-zugong", "USER": "zg", "PASSWORD": "s3cret", "HOST": "db.example", "PORT": 5433,
+          "OPTIONS": {"sslmode": "verify-full", "sslrootcert": "/etc/zg/ca.pem", "options": "-c search_path=zugong,public",
+                      "connect_timeout": 10, "sslsni": True, "isolation_level": 2, "application_name": ""}}
+    env = backup.pg_environment(db, base={"PATH": "/usr/bin", "PGHOST": "elsewhere"})
+    assert env == {"PATH": "/usr/bin", "PGHOST": "db.example", "PGPORT": "5433", "PGUSER": "zg", "PGPASSWORD": "s3cret",
+                   "PGDATABASE": "-zugong", "PGSSLMODE": "verify-full", "PGSSLROOTCERT": "/etc/zg/ca.pem",
+                   "PGOPTIONS": "-c search_path=zugong,public", "PGCONNECT_TIMEOUT": "10", "PGSSLSNI": "1"}
+    assert backup.pg_environment({"NAME": "", "OPTIONS": {}}, base={})["PGDATABASE"] == "postgres"  # as Django
+    assert "PGDATABASE" not in backup.pg_environment({"NAME": "", "OPTIONS": {"service": "zg"}}, base={})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump/pg_restore run only on PostgreSQL")
+def test_it_puts_no_connection_settings_on_the_pg_dump_and_pg_restore_command_lines(city, tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "none"
+    calls = []
+    real_run = backup._run
+
+    def run(cmd, env, what):
+        calls.append((cmd, env))
+        real_run(cmd, env, what)
+
+    monkeypatch.setattr(backup, "_run", run)
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "application_name", "zugong-backup-test")
+    archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
+    assert len(calls) == 3  # dump, safety dump, restore
+    for cmd, env in calls:
+        assert not {"--host", "--port", "--username", "--password", "-h", "-p", "-U"} & set(cmd)
+        assert connection.settings_dict["NAME"] not in cmd
+        assert env["PGDATABASE"] == connection.settings_dict["NAME"] and env["PGAPPNAME"] == "zugong-backup-test"
+    assert calls[-1][0][-3:-1] == ["--dbname", "postgresql://"]
