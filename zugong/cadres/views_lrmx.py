@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zipfile
 from urllib.parse import quote
 
@@ -35,6 +36,12 @@ from zugong.orgs.models import Unit, UnitKind
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Most bytes one import may hold in memory: all plain .lrmx uploads plus every .lrmx unpacked from the .zip uploads.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+#: Most entries (files and folders, of any name) one .zip upload may hold; checked from the archive's end
+#: record before its central directory is read, so a crafted zip of millions of empty entries costs nothing.
+MAX_ZIP_ENTRIES = MAX_FILES
+#: Most bytes of central directory per allowed entry (46 bytes of fixed fields plus name, extra field and
+#: comment): bounds what ``zipfile`` parses, whatever entry count the end record claims.
+ZIP_DIRECTORY_BYTES_PER_ENTRY = 1024
 
 
 def _attachment(content: bytes, mime: str, filename: str) -> HttpResponse:
@@ -137,14 +144,15 @@ class _Budget:
 
     def admit(self, shown: str, size: int) -> int:
         """Check one more file of ``size`` bytes (declared or read); returns the most bytes to read (limit + 1)."""
-        per_file, total, most = lrmx.MAX_LRMX_BYTES, MAX_IMPORT_BYTES, MAX_FILES
-        if self.files + 1 > most:
-            raise LrmxError(f"{shown}：一次最多导入{most}个文件，已超过")
-        if size > per_file:
-            raise LrmxError(f"{shown}超过{_mb(per_file)}，不是任免审批表文件")
-        if self.bytes + size > total:
-            raise LrmxError(f"{shown}：本次导入的文件合计超过{_mb(total)}，请分批导入")
-        return per_file + 1
+        _check_limits(self.files, self.bytes, shown, size)
+        return lrmx.MAX_LRMX_BYTES + 1
+
+    def admit_all(self, items: list[tuple[str, int]]) -> None:
+        """Check the files [(shown, declared size)] all together before any is read; counts nothing."""
+        files, total = self.files, self.bytes
+        for shown, size in items:
+            _check_limits(files, total, shown, size)
+            files, total = files + 1, total + size
 
     def take(self, shown: str, content: bytes) -> tuple[str, bytes]:
         """Count ``content`` as read (the declared size may lie); raises like ``admit``."""
@@ -152,6 +160,18 @@ class _Budget:
         self.files += 1
         self.bytes += len(content)
         return shown, content
+
+
+def _check_limits(files: int, total_bytes: int, shown: str, size: int) -> None:
+    """Raise LrmxError (Chinese, naming ``shown``) when one more file of ``size`` bytes, after ``files``
+    files of ``total_bytes`` bytes, passes MAX_FILES, lrmx.MAX_LRMX_BYTES or MAX_IMPORT_BYTES."""
+    per_file, total, most = lrmx.MAX_LRMX_BYTES, MAX_IMPORT_BYTES, MAX_FILES
+    if files + 1 > most:
+        raise LrmxError(f"{shown}：一次最多导入{most}个文件，已超过")
+    if size > per_file:
+        raise LrmxError(f"{shown}超过{_mb(per_file)}，不是任免审批表文件")
+    if total_bytes + size > total:
+        raise LrmxError(f"{shown}：本次导入的文件合计超过{_mb(total)}，请分批导入")
 
 
 def _read_uploads(uploads) -> list[tuple[str, bytes]]:
@@ -170,22 +190,43 @@ def _read_uploads(uploads) -> list[tuple[str, bytes]]:
     return out
 
 
+def _zip_directory(up) -> tuple[int, int]:
+    """(entries, central directory bytes) that the end record of the uploaded .zip ``up`` declares — the
+    record ``zipfile`` itself will use (its own ``_EndRecData``, ZIP64 included), read from the last 64 KB
+    without touching the central directory. Raises LrmxError when there is no end record."""
+    try:
+        up.seek(0)
+        end = zipfile._EndRecData(up.file)  # noqa: SLF001 (the very record ZipFile() trusts)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        end = None
+    if not end:
+        raise LrmxError(f"{up.name}不是有效的ZIP压缩文件")
+    return end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # noqa: SLF001
+
+
 def _read_zip(up, budget: _Budget) -> list[tuple[str, bytes]]:
-    """Every .lrmx of the uploaded .zip ``up``, each member admitted by its declared size before it is unpacked."""
+    """Every .lrmx of the uploaded .zip ``up``. Before anything is parsed, the entry count and the central
+    directory size of the end record are checked (MAX_ZIP_ENTRIES); before anything is unpacked, all .lrmx
+    members are admitted together by their declared sizes; each is then read to at most its limit + 1."""
+    entries, directory = _zip_directory(up)
+    if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_ENTRIES * ZIP_DIRECTORY_BYTES_PER_ENTRY:
+        count = f"共{entries}个" if entries > MAX_ZIP_ENTRIES else "过多"
+        raise LrmxError(f"{up.name}中的文件和文件夹{count}，一个压缩包最多{MAX_ZIP_ENTRIES}个，请分批打包导入")
     try:
         up.seek(0)
         archive = zipfile.ZipFile(up.file)
         infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".lrmx")]
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise LrmxError(f"{up.name}不是有效的ZIP压缩文件") from None
+    shown = {id(info): f"{up.name}/{zip_member_name(info)}" for info in infos}
+    budget.admit_all([(shown[id(info)], info.file_size) for info in infos])
     out = []
     for info in infos:
-        shown = f"{up.name}/{zip_member_name(info)}"
-        limit = budget.admit(shown, info.file_size)
+        limit = budget.admit(shown[id(info)], info.file_size)
         try:
             with archive.open(info) as fh:
                 content = fh.read(limit)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
             raise LrmxError(f"{up.name}中的{zip_member_name(info)}无法解压（文件损坏或已加密）") from None
-        out.append(budget.take(shown, content))
+        out.append(budget.take(shown[id(info)], content))
     return out

@@ -73,12 +73,13 @@ from zugong.orgs.models import Unit
 
 #: Most files one import takes (a county's cadres fit; larger batches split).
 MAX_FILES = 500
-#: Most bytes all files of one upload may expand to.
 _RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
 _DEGREE_ORDER = (("博士", "2"), ("硕士", "3"), ("学士", "4"))
 _SCHOOL_PREFIX = re.compile(r"^(中央党校|省委党校|市委党校|党校|在职|全日制)")
 #: Most family rows one file may list.
 MAX_FAMILY = 30
+#: Most lines (wrapped continuation lines included) of one 简历: a long career has a few dozen.
+MAX_RESUME_LINES = 300
 _RELATION_BY_TEXT = {
     **{label: code for code, label in Relation.choices},
     "妻": "wife", "夫": "husband", "父": "father", "母": "mother", "兄": "elder_brother", "姐": "elder_sister",
@@ -311,11 +312,17 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
             notes.append((filename, f"籍贯“{place}”未对应到行政区划代码，未更新"))
         else:
             person["native_place"] = code
-    try:
-        resume = lrmx.parse_resume(d.get("JianLi", ""))
-    except lrmx.LrmxError as exc:
-        err(exc.field or "简历", str(exc))
+    jianli = d.get("JianLi", "")
+    lines = len(re.findall(r"\r\n|\r|\n", jianli)) + 1
+    if lines > MAX_RESUME_LINES:  # before parsing: each line becomes work (and wrapped lines are joined)
+        err("简历", f"简历共{lines}行，超过{MAX_RESUME_LINES}行，不是任免审批表的简历")
         resume = []
+    else:
+        try:
+            resume = lrmx.parse_resume(jianli)
+        except lrmx.LrmxError as exc:
+            err(exc.field or "简历", str(exc))
+            resume = []
     if len(errors) != before:
         return None
     rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume,
@@ -358,11 +365,14 @@ def _profile_texts(d: dict, profile: dict, ctx: _Context, err) -> None:
 
 def _family(items: list[dict], info, today: dt.date, err) -> list[dict]:
     """The ``JiaTingChengYuan`` items as FamilyMember field dicts, in order; errors name the row."""
+    listed = [(n, item) for n, item in enumerate(items, start=1)
+              if item.get("ChengWei", "").strip() or item.get("XingMing", "").strip()]  # fmt: skip
+    if len(listed) > MAX_FAMILY:  # before any row is checked: one message, not one per row
+        err("家庭主要成员及重要社会关系", f"家庭成员{len(listed)}人，超过{MAX_FAMILY}人")
+        return []
     rows = []
-    for n, item in enumerate(items, start=1):
+    for n, item in listed:
         rel_text, name = item.get("ChengWei", "").strip(), re.sub(r"\s", "", item.get("XingMing", ""))
-        if not rel_text and not name:
-            continue
         where = f"家庭成员第{n}行"
         if rel_text in _SPOUSE_WORDS:
             relation = "husband" if info is not None and info.gender == "2" else "wife"
@@ -396,8 +406,6 @@ def _family(items: list[dict], info, today: dt.date, err) -> list[dict]:
         if len(work) > 120:
             err("家庭主要成员及重要社会关系", f"{where}工作单位及职务超过120个字")
         rows.append({"relation": relation, "name": name, "birth_date": birth, "political_status": political or "", "work": work})
-    if len(rows) > MAX_FAMILY:
-        err("家庭主要成员及重要社会关系", f"家庭成员{len(rows)}人，超过{MAX_FAMILY}人")
     return rows
 
 
@@ -463,7 +471,8 @@ def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | Non
 def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], defaults: LrmxDefaults | None = None,
                 today: dt.date) -> LrmxResult:  # fmt: skip
     """Validate every file of ``files`` [(filename, bytes)] for ``scope``; when none has an error,
-    write them all in one transaction (see the module docstring) and audit each. Returns LrmxResult.
+    write them all in one transaction (see the module docstring) and audit each. Returns LrmxResult;
+    more than MAX_FILES files: one error and nothing parsed or written.
 
     Raises PermissionDenied unless the scope is an administrator's, and when ``defaults`` name a unit
     outside the scope or a 市管 level chosen by a county administrator; ValueError for an unknown 职务级别 code.
@@ -478,6 +487,9 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
         if defaults.post_level and not codes.is_code("post_level", defaults.post_level):
             raise ValueError(f"unknown post level {defaults.post_level!r}")
     result = LrmxResult(files=len(files))
+    if len(files) > MAX_FILES:  # before any file is parsed (the import page counts them as it reads them)
+        result.errors.append(FileError("本次导入", "文件", f"共{len(files)}个文件，一次最多导入{MAX_FILES}个，请分批导入"))
+        return result
     ctx = _Context(scope)
     ctx.today = today
     records: list[_Record] = []

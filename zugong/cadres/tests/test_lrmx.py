@@ -333,7 +333,7 @@ def test_it_limits_each_zip_member_by_its_declared_size(city, login, people, mon
     r = _upload(login(city.users["county_admin"]), ("批次.zip", archive),
                 unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
     _refused(r, "批次.zip/大.lrmx", "超过")
-    assert read == ["小.lrmx"]  # the big member was refused from its declared size, never unpacked
+    assert read == []  # all members are admitted by their declared sizes before any is unpacked
 
 
 def test_it_limits_the_total_bytes_across_uploads_and_zip_members(city, login, people, monkeypatch):
@@ -363,6 +363,31 @@ def test_it_limits_the_number_of_files_across_uploads_and_zip_members(city, logi
     r = _upload(client, ("一.lrmx", files[0]), ("二.lrmx", files[1]),
                 unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
     assert r.context["result"].created == 2  # at the limit is fine
+
+
+def test_it_refuses_a_zip_of_too_many_entries_before_reading_its_directory(city, login, people, monkeypatch):
+    from zugong.cadres import views_lrmx
+
+    many = _zip(*[(f"空{i}.txt", b"") for i in range(600)])  # no .lrmx at all: only the entry count stops it
+    parsed = []
+    real = zipfile.ZipFile._RealGetContents
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: parsed.append(1) or real(self))
+    client = login(city.users["county_admin"])
+    r = _upload(client, ("一.lrmx", _new_person_lrmx(79)), ("很多.zip", many),
+                unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")  # fmt: skip
+    _refused(r, "很多.zip中的文件和文件夹共600个", "最多500个", "分批")
+    assert parsed == []  # refused from the end record: the central directory was never parsed
+    assert not Cadre.objects.filter(person__name="周新").exists()
+    # an end record that understates the count is caught by the size of the directory it declares
+    end = many.rindex(b"PK\x05\x06")
+    lying = many[: end + 8] + (1).to_bytes(2, "little") * 2 + many[end + 12:]
+    monkeypatch.setattr(views_lrmx, "ZIP_DIRECTORY_BYTES_PER_ENTRY", 20)
+    _refused(_upload(client, ("少报.zip", lying)), "少报.zip中的文件和文件夹过多")
+    assert parsed == []
+    monkeypatch.setattr(views_lrmx, "MAX_ZIP_ENTRIES", 600)
+    monkeypatch.setattr(views_lrmx, "ZIP_DIRECTORY_BYTES_PER_ENTRY", 1024)
+    r = _upload(client, ("很多.zip", many))  # within the limits: read, and found without .lrmx
+    assert parsed == [1] and "result" in r.context
 
 
 # ------------------------------------------------------------------------------------------------

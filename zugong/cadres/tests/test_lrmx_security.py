@@ -74,3 +74,35 @@ def test_it_holds_a_current_post_from_the_resume_to_the_post_quota_and_writes_no
     assert len(result.errors) == 1 and result.errors[0].field == "简历" and "不能登记为现任职务" in result.errors[0].message
     assert "职数" in result.errors[0].message, result.errors[0].message
     assert list(Appointment.objects.filter(cadre=cadre).values_list("post__title", "start", "end")) == before
+
+
+def _form(n=81, **over):
+    form = lrmx.ApprovalForm(name="周限", gender="女", birth="1985.03", age=None, age_on=D(2026, 6, 1),
+                             id_number=test_id_number(n, birth=D(1985, 3, 2), female=True))
+    for k, v in over.items():
+        setattr(form, k, v)
+    return lrmx.lrmx_bytes(form)
+
+
+def test_it_refuses_more_files_than_the_limit_before_parsing_any(city, monkeypatch):
+    from zugong.cadres.services import lrmx_import as svc
+
+    parsed = []
+    monkeypatch.setattr(svc, "MAX_FILES", 2)
+    monkeypatch.setattr(lrmx, "parse_lrmx", lambda data: parsed.append(data) or {})
+    result = _import(city, "county_admin", *[(f"{i}.lrmx", b"<Person/>") for i in range(3)])
+    assert [str(e) for e in result.errors] == ["本次导入：文件：共3个文件，一次最多导入2个，请分批导入"]
+    assert parsed == [] and not result.written
+
+
+def test_it_refuses_an_overlong_family_list_or_resume_with_one_message_each(city):
+    populate(city)
+    family = [lrmx.FamilyMember(relation="外星人", name=f"某{i}") for i in range(31)]  # every row also bad
+    resume = ["2007.07--2016.01  金安区一镇党政办科员"] + ["接上行"] * 300
+    result = _import(city, "county_admin", ("多.lrmx", _form(family=family, resume=resume)),
+                     defaults=LrmxDefaults(unit=city.units["jinan_town"], post_level="42", management_level="county"))
+    assert [(e.field, e.message) for e in result.errors] == [
+        ("家庭主要成员及重要社会关系", "家庭成员31人，超过30人"),
+        ("简历", "简历共301行，超过300行，不是任免审批表的简历"),
+    ]
+    assert not Person.objects.filter(name="周限").exists()
