@@ -30,7 +30,9 @@ def _admin_scope(request):
 
 
 def _job_get(request, job_id: int) -> EvidenceImport:
-    """The user's own import job; Http404 for anyone else's."""
+    """The user's own import job, expired ones purged first (so an old job shows as 已过期清理 and
+    cannot be imported); Http404 for anyone else's."""
+    svc.evidence_import_purge()
     try:
         return EvidenceImport.objects.defer("content").get(pk=job_id, created_by=request.user)
     except EvidenceImport.DoesNotExist:
@@ -55,7 +57,10 @@ def evidence_import(request):
                 messages.error(request, str(exc))
             else:
                 return redirect("cadres:evidence_import_job", job_id=job.pk)
-    recent = EvidenceImport.objects.filter(created_by=request.user).defer("content")[:10]
+    svc.evidence_import_purge()  # the list shows expired jobs as such
+    recent = list(EvidenceImport.objects.filter(created_by=request.user).defer("content")[:10])
+    for j in recent:
+        j.status_label = svc.status_label(j)
     return render(request, "cadres/evidence_import.html", {"recent": recent, "columns": svc.EVIDENCE_COLUMNS,
                                                            "kinds": svc.KIND_HINT, "levels": svc.LEVEL_HINT})  # fmt: skip
 
@@ -80,7 +85,7 @@ def evidence_import_job(request, job_id: int):
             messages.error(request, str(exc))
         return redirect("cadres:evidence_import_job", job_id=job.pk)
     return render(request, "cadres/evidence_import_job.html", {
-        "job": job, "file_deleted": svc.FILE_DELETED, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+        "job": job, "file_deleted": svc.FILE_DELETED, "expired": svc.EXPIRED if svc.is_expired(job) else "", "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
         "good_rows": max(0, job.total_rows - job.error_rows),
     })  # fmt: skip
 
@@ -92,7 +97,7 @@ def evidence_import_errors(request, job_id: int):
     job = _job_get(request, job_id)
     job = EvidenceImport.objects.get(pk=job.pk)  # with the file
     if job.status == EvidenceImport.Status.CANCELLED:
-        raise Http404("该导入任务已取消")
+        raise Http404(svc.EXPIRED if svc.is_expired(job) else "该导入任务已取消")
     if not job.content:  # imported: the file was deleted with the import
         raise Http404(svc.FILE_DELETED)
     stem = job.filename.rsplit(".", 1)[0]

@@ -15,7 +15,8 @@ existing record (same cadre, category, date, 事项) or to an earlier row is ref
 
 Personal data (《个人信息保护法》第十九条 "保存期限应当为实现处理目的所必要的最短时间", 2021): the
 uploaded file is kept only while it is needed — it is deleted when the job is imported or cancelled,
-and a validated job left for ``ABANDONED_AFTER`` is cancelled and cleared by ``evidence_import_purge``;
+and a validated job left for ``ABANDONED_AFTER`` is cancelled and cleared by ``evidence_import_purge``
+(shown as 已过期清理, not as cancelled by the user);
 the stored error list keeps 身份证号 only in masked form (``zugong.core.rules.mask_id_number``). A
 cadre that is unknown and one outside the user's subtree get the same message (``NOT_FOUND``), so an
 upload cannot be used to learn whether a 身份证号 belongs to a cadre of another county.
@@ -49,6 +50,10 @@ ABANDONED_AFTER = dt.timedelta(days=7)
 NOT_FOUND = "未找到该干部（或不在您的管理范围内）"
 #: What the job page says once the uploaded file has been deleted.
 FILE_DELETED = "导入完成后原文件已删除"
+#: The status shown for a job the purge cancelled, and the message it stores (in ``header_error``: the
+#: model has no status for it, and a cancelled job shows no header problem) so the page can say so.
+EXPIRED_STATUS = "已过期清理"
+EXPIRED = f"该导入任务已超过{ABANDONED_AFTER.days}天未确认，文件已清除，未导入任何数据"
 _ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９XxＸｘ]")
 
 EVIDENCE_COLUMNS: tuple[Column, ...] = (
@@ -267,7 +272,7 @@ def evidence_import_commit(*, actor: Actor, scope: Scope, job: EvidenceImport, g
         if actor.user is None or job.created_by_id != actor.user.pk:
             raise PermissionDenied("只能导入本人上传的文件")
         if job.status != EvidenceImport.Status.VALIDATED:
-            raise rules.RuleViolation(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
+            raise rules.RuleViolation(EXPIRED if is_expired(job) else f"该导入任务当前状态为“{status_label(job)}”，不能导入")
         p = prepare_evidence(_read(bytes(job.content)), scope, today=today)
         _store(job, p)
         if p.header_error or (p.error_count and not good_rows_only) or not p.records:
@@ -296,32 +301,48 @@ def evidence_import_commit(*, actor: Actor, scope: Scope, job: EvidenceImport, g
     return job
 
 
+def is_expired(job: EvidenceImport) -> bool:
+    """True when ``job`` was cancelled by ``evidence_import_purge`` (left unconfirmed for ABANDONED_AFTER),
+    not by its uploader."""
+    return job.status == EvidenceImport.Status.CANCELLED and job.header_error == EXPIRED
+
+
+def status_label(job: EvidenceImport) -> str:
+    """The job's status as the pages show it: 已校验 / 已导入 / 已取消, or 已过期清理 for a purged job."""
+    return EXPIRED_STATUS if is_expired(job) else job.get_status_display()
+
+
 def evidence_import_cancel(*, actor: Actor, job: EvidenceImport) -> None:
-    """Cancel the uploader's validated job (nothing was written) and drop the stored file."""
+    """Cancel the uploader's validated job (nothing was written) and drop the stored file.
+    PermissionDenied for anyone else's job; RuleViolation (Chinese) when it is no longer validated."""
     if actor.user is None or job.created_by_id != actor.user.pk:
         raise PermissionDenied("只能取消本人上传的文件")
     if job.status != EvidenceImport.Status.VALIDATED:
-        raise rules.RuleViolation("该导入任务已导入或已取消")
+        raise rules.RuleViolation(EXPIRED if is_expired(job) else "该导入任务已导入或已取消")
     EvidenceImport.objects.filter(pk=job.pk).update(status=EvidenceImport.Status.CANCELLED, content=b"")
 
 
 def evidence_import_purge(*, now: dt.datetime | None = None) -> int:
-    """Cancel validated jobs created before ``now - ABANDONED_AFTER`` (7 days) and delete their file;
+    """Cancel validated jobs created before ``now - ABANDONED_AFTER`` (7 days) and delete their file —
+    such a job says so (``is_expired``: status text 已过期清理, message ``EXPIRED`` in ``header_error``);
     also delete the file left on any imported or cancelled job and mask its error list (jobs stored
     before files were deleted on import). Returns the number of jobs cleared; one audit event
     ``cadres.evidence_import_purge`` (by the system) when there were any. Run opportunistically by
-    ``evidence_import_create`` (there is no scheduler). Source: 《个人信息保护法》第十九条 (2021)."""
+    ``evidence_import_create`` and the import pages (there is no scheduler); when there is nothing to
+    clear it only reads. Source: 《个人信息保护法》第十九条 (2021)."""
     now = now or timezone.now()
     stale = EvidenceImport.Status.VALIDATED
+    due = (EvidenceImport.objects.filter(models.Q(status=stale, created_at__lt=now - ABANDONED_AFTER) | ~models.Q(status=stale))
+           .exclude(content=b""))  # fmt: skip
+    if not due.exists():  # the common case: no write transaction (SQLite would take its write lock)
+        return 0
     with transaction.atomic():
-        jobs = list(EvidenceImport.objects.select_for_update()
-                    .filter(models.Q(status=stale, created_at__lt=now - ABANDONED_AFTER) | ~models.Q(status=stale))
-                    .exclude(content=b"").only("pk", "status", "errors"))  # fmt: skip
+        jobs = list(due.select_for_update().only("pk", "status", "errors", "header_error"))
         for job in jobs:
             if job.status == stale:
-                job.status = EvidenceImport.Status.CANCELLED
+                job.status, job.header_error = EvidenceImport.Status.CANCELLED, EXPIRED
             job.content, job.errors = b"", mask_errors(job.errors)
-        EvidenceImport.objects.bulk_update(jobs, ["status", "content", "errors"])
+        EvidenceImport.objects.bulk_update(jobs, ["status", "header_error", "content", "errors"])
         if jobs:
             audit_record(SYSTEM, "cadres.evidence_import_purge", object_type="EvidenceImport",
                          summary=f"删除{len(jobs)}个考核依据导入任务的原文件（已导入、已取消或超过{ABANDONED_AFTER.days}天未处理）",

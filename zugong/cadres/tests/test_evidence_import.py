@@ -243,6 +243,8 @@ def test_it_purges_abandoned_validated_jobs_after_seven_days(city, cadres):
     old.refresh_from_db()
     recent.refresh_from_db()
     assert old.status == "cancelled" and bytes(old.content) == b""
+    assert evidence_import.is_expired(old) and evidence_import.status_label(old) == "已过期清理"
+    assert old.header_error == "该导入任务已超过7天未确认，文件已清除，未导入任何数据"
     assert recent.status == "validated" and bytes(recent.content)
     event = AuditEvent.objects.get(action="cadres.evidence_import_purge")
     assert event.after == {"jobs": [old.pk]}
@@ -252,6 +254,30 @@ def test_it_purges_abandoned_validated_jobs_after_seven_days(city, cadres):
     create(city, xlsx(GOOD), name="neighbour_admin")
     recent.refresh_from_db()
     assert recent.status == "cancelled" and bytes(recent.content) == b""
-    with pytest.raises(rules.RuleViolation, match="不能导入"):
+    with pytest.raises(rules.RuleViolation, match="已超过7天未确认"):
         commit(city, recent)
     assert not Evidence.objects.exists()
+
+
+def test_it_shows_a_purged_job_as_expired_not_as_cancelled(city, login, cadres):
+    from django.utils import timezone
+
+    c = login(city.users["county_admin"])
+    old_url = c.post(reverse("cadres:evidence_import"), {"file": io.BytesIO(xlsx(GOOD))}).url
+    mine_url = c.post(reverse("cadres:evidence_import"), {"file": io.BytesIO(xlsx(GOOD))}).url
+    old, mine = EvidenceImport.objects.order_by("id")
+    c.post(mine_url, {"action": "cancel"}, follow=True)  # cancelled by the user: stays 已取消
+    EvidenceImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    page = c.get(old_url).content.decode()  # viewing the page clears it (there is no scheduler)
+    assert "已过期清理" in page and "该导入任务已超过7天未确认，文件已清除，未导入任何数据" in page
+    assert "全部导入" not in page and "已取消，未导入任何数据" not in page
+    old.refresh_from_db()
+    assert old.status == "cancelled" and bytes(old.content) == b""
+    assert AuditEvent.objects.filter(action="cadres.evidence_import_purge").count() == 1
+    assert "已取消，未导入任何数据" in c.get(mine_url).content.decode()
+    listing = c.get(reverse("cadres:evidence_import")).content.decode()
+    assert listing.count("已过期清理") == 1 and listing.count("<td>已取消</td>") == 1
+    r = c.post(old_url, {"action": "all"}, follow=True)
+    assert "该导入任务已超过7天未确认" in r.content.decode() and not Evidence.objects.exists()
+    assert c.get(reverse("cadres:evidence_import_errors", args=[old.id])).status_code == 404
+    assert AuditEvent.objects.filter(action="cadres.evidence_import_purge").count() == 1  # later views only read
