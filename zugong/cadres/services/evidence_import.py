@@ -44,6 +44,9 @@ from zugong.members.roster import Column, DateParseError, cell_text, iter_data_r
 
 #: Largest accepted upload (bytes): evidence lists are hundreds of rows, not a roster.
 MAX_BYTES = 5 * 1024 * 1024
+#: Most data rows one sheet may hold, checked before any row is validated (a few KB of .xlsx can
+#: declare hundreds of thousands of rows, each of which would be looked up and could store errors).
+MAX_ROWS = 5000
 #: A validated job not imported or cancelled within this time is cancelled and its file deleted.
 ABANDONED_AFTER = dt.timedelta(days=7)
 #: The one message for a 身份证号 that matches no cadre the user may see — unknown or out of scope alike.
@@ -98,13 +101,16 @@ def prepare_evidence(rows: Sequence[Sequence[object]], scope: Scope, *, today: d
 
     Returns ``Prepared``: ``records`` = dicts (cadre, kind, on, title, source_document, level, office,
     row) of the good rows, ``errors`` = [row, column, value, reason] sorted by row, ``total_rows``,
-    ``header_error`` when a required column is missing.
+    ``header_error`` when a required column is missing or there are more than MAX_ROWS data rows
+    (then no row is checked).
     """
     p = Prepared()
     today = today or timezone.localdate()
     hmap, header_idx = map_roster(rows, EVIDENCE_COLUMNS, p)
     data = list(iter_data_rows(rows, header_idx)) if hmap is not None else []
     p.total_rows = len(data)
+    if not p.header_error and len(data) > MAX_ROWS:
+        p.header_error = f"数据行{len(data)}行，一次最多导入{MAX_ROWS}行，请分批导入"
     if p.header_error or hmap is None:
         p.error_rows.update(r for r, _ in data)
         return p

@@ -281,3 +281,14 @@ def test_it_shows_a_purged_job_as_expired_not_as_cancelled(city, login, cadres):
     assert "该导入任务已超过7天未确认" in r.content.decode() and not Evidence.objects.exists()
     assert c.get(reverse("cadres:evidence_import_errors", args=[old.id])).status_code == 404
     assert AuditEvent.objects.filter(action="cadres.evidence_import_purge").count() == 1  # later views only read
+
+
+def test_it_refuses_a_sheet_of_too_many_rows_before_checking_any(city, cadres, monkeypatch):
+    monkeypatch.setattr(evidence_import, "MAX_ROWS", 2)
+    monkeypatch.setattr(evidence_import, "_row", lambda *a, **k: pytest.fail("a row was checked"))
+    job = create(city, xlsx(GOOD))
+    assert job.header_error == "数据行3行，一次最多导入2行，请分批导入"
+    assert job.errors == [] and job.total_rows == 3
+    with pytest.raises(rules.RuleViolation, match="一次最多导入2行"):
+        commit(city, job, good_rows_only=True)
+    assert not Evidence.objects.exists()
