@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 from operator import mul
+from typing import NamedTuple
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _CHECK = "10X98765432"
@@ -22,9 +22,12 @@ class IdNumberError(ValueError):
     """Raised for a 身份证号 that is not a valid citizen identity number; the message is Chinese."""
 
 
-@dataclass(frozen=True)
-class IdNumberInfo:
-    """What an identity number says: normalized number, birth date, GB/T 2261.1 gender code, area code."""
+class IdNumberInfo(NamedTuple):
+    """What an identity number says: normalized number, birth date, GB/T 2261.1 gender code, area code.
+
+    A named tuple (immutable, and built several times faster than a frozen dataclass: a roster
+    import parses one per row).
+    """
 
     number: str
     birth_date: dt.date

@@ -5,10 +5,12 @@ The shape of an import (see ``zugong.members.services`` for the job lifecycle):
 1. ``read_sheet`` (python-calamine) gives the cells; ``prepare_members`` maps the header row, then
    validates every row in plain Python against prebuilt lookup dicts (code tables, the branches of
    the whole tree with the user's subtree marked) and collects ``[row, column, value, reason]``.
-2. Existing persons are looked up by 身份证号 blind index, one query per 5,000 rows, and each good
-   row is classified: new / update / transfer (branch changed) / unchanged.
-3. ``write_members`` writes the plan inside the caller's transaction: ids are allocated in one
-   statement, new rows go in with PostgreSQL ``COPY`` (SQLite: ``executemany``), updates through a
+2. Before any row is validated, every 身份证号 is parsed and keyed once (duplicates in the file are
+   found then) and the persons on file are read by blind index, one query per 20,000 keys; each
+   good row is then classified: new / update / transfer (branch changed) / unchanged (``_Run``).
+3. ``import_members`` does the same in one pass inside the caller's transaction and writes as it
+   goes: ids are allocated in one statement, new rows go in with PostgreSQL ``COPY`` from a worker
+   thread while the next chunk is validated (SQLite: ``executemany``); updates follow through a
    temporary table and ``UPDATE … FROM`` (SQLite: ``executemany``). A changed branch closes the open
    Affiliation today and opens a new one (组织关系转接 recorded as a dated fact, DESIGN.md decision 2).
 
@@ -27,18 +29,18 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Model
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from zugong.core import codes, crypto
 from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person
 from zugong.core.names import name_initials, name_stroke_key
-from zugong.core.rules import IdNumberError, age_on, mask_id_number, parse_id_number
+from zugong.core.rules import IdNumberError, IdNumberInfo, age_on, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
@@ -128,6 +130,7 @@ class BranchResolver:
     branches_in_scope: list[tuple[str, int, str]] = field(default_factory=list)
     branch_names_outside: list[str] = field(default_factory=list)
     paths: dict[int, str] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
     _cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
     @classmethod
@@ -138,6 +141,7 @@ class BranchResolver:
             key = _compact(name)
             exact[key].append((pk, name, path, kind))
             res.paths[pk] = path
+            res.names[pk] = name
             if kind in BRANCH_KINDS:
                 if path.startswith(scope.org_path):
                     res.branches_in_scope.append((key, pk, name))
@@ -224,9 +228,10 @@ class MemberRecord:
     # filled by classification
     person_id: int | None = None
     member_id: int | None = None
+    affiliation_id: int | None = None
     outcome: str = "new"  # new | new_member | update | transfer | unchanged
-    person_changes: dict = field(default_factory=dict)
-    member_changes: dict = field(default_factory=dict)
+    person_changes: dict | None = None  # field → new value, set when the person is on file
+    member_changes: dict | None = None
     open_affiliation: tuple[int, dt.date] | None = None
 
 
@@ -278,41 +283,153 @@ def prepare_members(
     Writes nothing. Returns ``Prepared`` with every error and, in ``records``, the good rows with
     their outcome; ``counts`` has new / update / transfer / unchanged among them.
     """
-    prepared = Prepared()
-    t0 = time.perf_counter()
-    today = today or timezone.localdate()
-    hmap, header_idx = map_roster(rows, MEMBER_COLUMNS, prepared)
-    data = list(iter_data_rows(rows, header_idx)) if hmap is not None else []
-    prepared.total_rows = len(data)
-    if prepared.header_error:
-        prepared.error_rows.update(r for r, _ in data)
-        prepared.timings["validate"] = time.perf_counter() - t0
-        return prepared
-    v = _MemberValidator(hmap.index, scope, today, prepared)
-    seen: dict[str, int] = {}
-    for n, (row_no, cells) in enumerate(data, start=1):
-        rec = v.row(row_no, cells)
-        if rec is not None:
-            first = seen.get(rec.id_index)
-            if first is not None:
-                prepared.add_error(row_no, "身份证号", rec.id_number, f"身份证号与第{first}行重复（同一人出现两次）")
-                prepared.add_error(first, "身份证号", rec.id_number, f"身份证号与第{row_no}行重复（同一人出现两次）")
+    run = _Run(rows, scope, today=today or timezone.localdate(), progress=progress)
+    for _ in run.chunks():
+        pass
+    return run.finish()
+
+
+class _Run:
+    """One pass over a roster, in the order that lets the writer stream it (``import_members``).
+
+    1. The header is mapped. 2. Every 身份证号 is parsed once, keyed (HMAC blind index) and checked
+    for duplicates in the file, so a duplicate is known before any row is written. 3. The persons
+    already on file are read by blind index, one query per LOOKUP_BATCH keys, with membership,
+    open affiliation and cadre unit. 4. ``chunks()`` validates COPY_CHUNK rows at a time and
+    yields each chunk's good records with their outcome (new / new_member / update / transfer /
+    unchanged). No query runs after step 3, so the chunks may be written on the same connection
+    while the next is validated. ``finish()`` sorts the errors and counts the outcomes.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, progress: ProgressFn | None):
+        t0 = time.perf_counter()
+        self.p = p = Prepared()
+        self.scope, self.progress = scope, progress
+        hmap, header_idx = map_roster(rows, MEMBER_COLUMNS, p)
+        self.data = list(iter_data_rows(rows, header_idx)) if hmap is not None else []
+        p.total_rows = len(self.data)
+        self.v: _MemberValidator | None = None
+        self.found: dict[str, tuple] = {}
+        if p.header_error:
+            p.error_rows.update(r for r, _ in self.data)
+        else:
+            self.v = _MemberValidator(hmap.index, scope, today, p)
+            keys = self._id_pass()
+            t1 = time.perf_counter()
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                self.found.update((f[0], f[1:]) for f in _lookup_persons(keys[start : start + LOOKUP_BATCH]))
+            p.timings["validate.lookup"] = time.perf_counter() - t1
+        p.timings["validate"] = time.perf_counter() - t0
+
+    def _id_pass(self) -> list[str]:
+        """Parse and key every 身份证号 (memoized for ``row``); report duplicates on both rows. Returns the keys."""
+        v, add = self.v, self.p.add_error
+        col = v.ix["id_number"]
+        seen: dict[str, int] = {}
+        for row, cells in self.data:
+            raw = cells[col] if col < len(cells) else None
+            info = v.id_info(raw.strip() if type(raw) is str else cell_text(raw))
+            if type(info) is str:
+                continue  # no number or a bad one: ``row`` reports it
+            key = v.key_of(info.number)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = row
             else:
-                seen[rec.id_index] = row_no
-                prepared.records.append(rec)
-        if progress is not None and n % 5000 == 0:
-            progress(n, len(data))
-    prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
-    t1 = time.perf_counter()
-    _classify(prepared, scope, today)
-    prepared.timings["validate.lookup"] = time.perf_counter() - t1
-    prepared.errors.sort(key=lambda e: e[0])
-    prepared.timings["validate"] = time.perf_counter() - t0
-    return prepared
+                add(row, "身份证号", info.number, f"身份证号与第{first}行重复（同一人出现两次）")
+                add(first, "身份证号", info.number, f"身份证号与第{row}行重复（同一人出现两次）")
+        return list(seen)
+
+    def chunks(self) -> Iterator[list[MemberRecord]]:
+        """Validate and classify the rows, COPY_CHUNK at a time; yield each chunk's good records."""
+        if self.v is None:
+            return
+        row_fn, bad, p = self.v.row, self.p.error_rows, self.p
+        data, total = self.data, len(self.data)
+        for start in range(0, total, COPY_CHUNK):
+            t0 = time.perf_counter()
+            good = []
+            for row, cells in data[start : start + COPY_CHUNK]:
+                rec = row_fn(row, cells)
+                if rec is not None and row not in bad and self._classify(rec):
+                    good.append(rec)
+            p.records.extend(good)
+            if self.progress is not None:
+                self.progress(min(start + COPY_CHUNK, total), total)
+            p.timings["validate"] += time.perf_counter() - t0
+            yield good
+
+    def _classify(self, rec: MemberRecord) -> bool:  # noqa: C901 (one branch per outcome)
+        """Set the outcome of a good record from the person on file; False (with an error) when it may not be written."""
+        found = self.found.get(rec.id_index)
+        if found is None:
+            return True  # outcome "new"
+        pid, *rest = found
+        rec.person_id = pid
+        n = len(_PERSON_COMPARE)
+        old = dict(zip(_PERSON_COMPARE, rest[:n], strict=True))
+        phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft, aff_id, aff_start, cadre_unit_path = rest[n:]
+        changes = {}
+        for k, v in rec.person.items():
+            if k == "phone":
+                if (crypto.decrypt(phone_cipher, context=PHONE_CONTEXT) if phone_cipher else "") != v:
+                    changes[k] = v
+            elif old[k] != v:
+                changes[k] = v
+        rec.person_changes = changes
+        add, scope = self.p.add_error, self.scope
+        if mid is None:
+            if cadre_unit_path is not None and not cadre_unit_path.startswith(scope.unit_path):
+                # a cadre of another county (not a member): not ours to change
+                add(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
+                return False
+            rec.outcome = "new_member"
+            return True
+        if mleft is not None:
+            add(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
+            return False
+        branches = self.v.branches
+        if not branches.paths.get(morg, "").startswith(scope.org_path):
+            add(rec.row, "身份证号", rec.id_number, f"该党员现在{branches.names.get(morg, '')}，不在您的管理范围内，请办理组织关系转接")
+            return False
+        rec.member_id = mid
+        old_member = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
+        rec.member_changes = {k: v for k, v in rec.member.items() if old_member[k] != v}
+        if "org_id" in rec.member_changes:
+            rec.outcome = "transfer"
+            rec.open_affiliation = (aff_id, aff_start) if aff_id is not None else None
+        elif rec.member_changes or rec.person_changes:
+            rec.outcome = "update"
+        else:
+            rec.outcome = "unchanged"
+        return True
+
+    def finish(self) -> Prepared:
+        """Drop records of rows that got an error after they were classified; sort errors; count outcomes."""
+        p = self.p
+        if any(r.row in p.error_rows for r in p.records):
+            p.records = [r for r in p.records if r.row not in p.error_rows]
+        counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
+        for rec in p.records:
+            counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
+        p.counts = counts
+        p.errors.sort(key=lambda e: e[0])
+        return p
+
+
+_ROW_KEYS = (
+    "name", "gender", "ethnicity", "birth_date", "id_number", "education", "degree", "native_place",
+    "work_start_date", "branch", "joined_date", "confirmed_date", "occupation", "status", "phone",
+)  # fmt: skip
 
 
 class _MemberValidator:
-    """Validates single rows with lookups built once per import."""
+    """Validates single rows with lookups built once per import.
+
+    Hot path of the import (≈100,000 calls): the mapped cells are fetched with one itemgetter,
+    codes, dates and branch names are memoized by the text as typed, and only a good row builds
+    its dicts and record.
+    """
 
     def __init__(self, index: dict[str, int], scope: Scope, today: dt.date, prepared: Prepared):
         self.ix = index
@@ -322,18 +439,33 @@ class _MemberValidator:
         self.places = NativePlaceResolver() if "native_place" in index else None
         self._dates: dict[object, ParsedDate | str] = {}
         self._codes: dict[str, dict[str, str | None]] = defaultdict(dict)
-        # (key, sheet column) of the mapped columns, read once per row by _values
-        self._columns = tuple(index.items())
         self._has = frozenset(index)
+        self._ids: dict[str, IdNumberInfo | str] = {}  # 身份证号 as typed → parsed, or the reason it is bad
+        self._keys: dict[str, str] = {}  # normalized 身份证号 → blind index
+        # absent columns read the None appended to every row (index -1)
+        self._width = max(index.values(), default=-1) + 1
+        self._get = itemgetter(*(index.get(k, -1) for k in _ROW_KEYS))
 
-    def _values(self, cells: Sequence[object]) -> dict[str, object]:
-        """The mapped cells of a row by field key: texts stripped, absent columns and short rows None."""
-        n = len(cells)
-        out = {}
-        for key, i in self._columns:
-            v = cells[i] if i < n else None
-            out[key] = v.strip() if type(v) is str else v
-        return out
+    def id_info(self, text: str) -> IdNumberInfo | str:
+        """The parsed 身份证号 of a cell text, or the Chinese reason it is bad ('' text: 不能为空), memoized."""
+        got = self._ids.get(text)
+        if got is None:
+            if not text:
+                got = "身份证号不能为空"
+            else:
+                try:
+                    got = parse_id_number(text)
+                except IdNumberError as exc:
+                    got = str(exc)
+            self._ids[text] = got
+        return got
+
+    def key_of(self, number: str) -> str:
+        """The blind index of a normalized 身份证号, memoized."""
+        got = self._keys.get(number)
+        if got is None:
+            got = self._keys[number] = id_number_index(number)
+        return got
 
     def _date(self, row: int, header: str, value: object) -> ParsedDate | None:
         if value is None or value == "":
@@ -364,32 +496,31 @@ class _MemberValidator:
         """Validate one data row (Excel row number ``row``); errors go to ``prepared``, a good row gives a record."""
         add = self.p.add_error
         errors_before = len(self.p.errors)
-        values = self._values(cells)
-        cell = values.get
+        if len(cells) < self._width:
+            cells = [*cells, *[None] * (self._width - len(cells))]
+        (name, gender_raw, ethnicity, birth_raw, raw_id, education, degree, native, work_raw, branch_text,
+         joined_raw, confirmed_raw, occ_text, status_text, phone) = [
+            v.strip() if type(v) is str else v for v in self._get([*cells, None])
+        ]  # fmt: skip
         has = self._has
 
-        def text(key: str) -> str:
-            v = cell(key)
-            return v if type(v) is str else cell_text(v)
-
-        name = text("name")
+        if type(name) is not str:
+            name = cell_text(name)
         if not name:
             add(row, "姓名", "", "姓名不能为空")
         elif len(name) > 40:
             add(row, "姓名", name, "姓名超过40个字")
-        raw_id = text("id_number")
-        info = None
-        if not raw_id:
-            add(row, "身份证号", "", "身份证号不能为空")
-        else:
-            try:
-                info = parse_id_number(raw_id)
-            except IdNumberError as exc:
-                add(row, "身份证号", raw_id, str(exc))
+        if type(raw_id) is not str:
+            raw_id = cell_text(raw_id)
+        info = self.id_info(raw_id)
+        if type(info) is str:
+            add(row, "身份证号", raw_id, info)
+            info = None
         person: dict = {"name": name}
         member: dict = {}
         # 性别
-        gender_raw = text("gender")
+        if type(gender_raw) is not str:
+            gender_raw = cell_text(gender_raw)
         if gender_raw:
             g = self._code("gender", gender_raw)
             if g is None:
@@ -400,17 +531,20 @@ class _MemberValidator:
             person["gender"] = info.gender
             person["birth_date"] = info.birth_date
         # 出生年月
-        birth = self._date(row, "出生年月", cell("birth_date"))
+        birth = self._date(row, "出生年月", birth_raw)
         if birth is not None and info is not None:
             b = info.birth_date
             if (birth.date != b) if birth.day_known else ((birth.date.year, birth.date.month) != (b.year, b.month)):
                 shown = f"{birth.date:%Y.%m.%d}" if birth.day_known else f"{birth.date:%Y.%m}"
-                add(row, "出生年月", cell("birth_date"), f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
+                add(row, "出生年月", birth_raw, f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
         # codes
-        for key, header, default in (("ethnicity", "民族", codes.HAN), ("education", "学历", ""), ("degree", "学位", "0")):
+        for key, header, default, value in (
+            ("ethnicity", "民族", codes.HAN, ethnicity), ("education", "学历", "", education), ("degree", "学位", "0", degree)
+        ):  # fmt: skip
             if key not in has:
                 continue
-            value = text(key)
+            if type(value) is not str:
+                value = cell_text(value)
             if not value:
                 person[key] = default
                 continue
@@ -420,7 +554,7 @@ class _MemberValidator:
             else:
                 person[key] = code
         if "native_place" in has:
-            value = text("native_place")
+            value = native if type(native) is str else cell_text(native)
             if not value:
                 person["native_place"] = ""
             else:
@@ -430,19 +564,21 @@ class _MemberValidator:
                 else:
                     person["native_place"] = code
         if "work_start_date" in has:
-            work = self._date(row, "参加工作时间", cell("work_start_date"))
+            work = self._date(row, "参加工作时间", work_raw)
             person["work_start_date"] = work.date if work else None
             if work is not None and info is not None and work.date <= info.birth_date:
-                add(row, "参加工作时间", cell("work_start_date"), "参加工作时间早于出生日期")
+                add(row, "参加工作时间", work_raw, "参加工作时间早于出生日期")
             elif work is not None and work.date > self.today:
-                add(row, "参加工作时间", cell("work_start_date"), "参加工作时间晚于今天")
+                add(row, "参加工作时间", work_raw, "参加工作时间晚于今天")
         if "phone" in has:
-            phone = text("phone")
+            if type(phone) is not str:
+                phone = cell_text(phone)
             if phone and not _PHONE.match(phone):
                 add(row, "联系电话", phone, "联系电话格式不正确（应为数字，可含-）")
             person["phone"] = phone
         # 所在党支部
-        branch_text = text("branch")
+        if type(branch_text) is not str:
+            branch_text = cell_text(branch_text)
         org_id = None
         if not branch_text:
             add(row, "所在党支部", "", "所在党支部不能为空")
@@ -451,7 +587,8 @@ class _MemberValidator:
             if org_id is None:
                 add(row, "所在党支部", branch_text, reason)
         # 人员类别
-        occ_text = text("occupation")
+        if type(occ_text) is not str:
+            occ_text = cell_text(occ_text)
         if not occ_text:
             add(row, "人员类别", "", "人员类别不能为空")
         else:
@@ -460,13 +597,12 @@ class _MemberValidator:
                 add(row, "人员类别", occ_text, f"未知的人员类别“{occ_text}”（应为党内统计的职业类别，如农牧渔民、离退休人员）")
             member["occupation"] = occ
         # 入党时间, 转正时间, 党员类别
-        joined_raw = cell("joined_date")
         joined = self._date(row, "入党时间", joined_raw)
         if joined is None and (joined_raw is None or joined_raw == ""):
             add(row, "入党时间", "", "入党时间不能为空")
-        confirmed_raw = cell("confirmed_date")
         confirmed = self._date(row, "转正时间", confirmed_raw)
-        status_text = text("status")
+        if type(status_text) is not str:
+            status_text = cell_text(status_text)
         status = None
         if status_text:
             status = self._code("member_status", status_text)
@@ -488,9 +624,7 @@ class _MemberValidator:
         member["status"] = str(status)
         member["joined_date"] = joined.date
         member["confirmed_date"] = confirmed.date if confirmed else None
-        return MemberRecord(
-            row=row, id_index=id_number_index(info.number), id_number=info.number, person=person, member=member, org_id=org_id
-        )
+        return MemberRecord(row, self.key_of(info.number), info.number, person, member, org_id)
 
     def _check_joined(self, row: int, joined: ParsedDate, raw: object, info) -> None:
         if joined.date > self.today:
@@ -517,107 +651,48 @@ class _MemberValidator:
             self.p.add_error(row, "转正时间", raw, f"预备期不足一年（{SOURCE_PROBATION}）")
 
 
-# --------------------------------------------------------------------------- classification
+# --------------------------------------------------------------------------- persons on file
 
 _PERSON_COMPARE = ("name", "gender", "ethnicity", "birth_date", "native_place", "education", "degree", "work_start_date")
 _MEMBER_COMPARE = ("org_id", "status", "joined_date", "confirmed_date", "occupation")
 
 
-_LOOKUP_FIELDS = (
-    "id_number_index", "id", *_PERSON_COMPARE, "phone_cipher",
-    "membership__id", "membership__org_id", "membership__status", "membership__joined_date",
-    "membership__confirmed_date", "membership__occupation", "membership__left_date",
-)  # fmt: skip
-
-
 def _lookup_persons(indexes: list[str]) -> list[tuple]:
-    """Rows of ``_LOOKUP_FIELDS`` for the persons with these blind indexes (PostgreSQL: one array parameter)."""
-    qs = Person.objects.values_list(*_LOOKUP_FIELDS)
-    if not _is_pg():  # one JSON parameter instead of 20,000 (Django prepares each IN parameter in Python)
-        return list(qs.filter(id_number_index__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(indexes)])))
+    """Persons with these blind indexes, one row each: (blind index, id, *_PERSON_COMPARE, phone
+    cipher, member id, org, status, joined, confirmed, occupation, left date, open affiliation id
+    and start, cadre unit path); the member, affiliation and cadre columns are None when absent.
+
+    PostgreSQL takes the keys as one text parameter split on the server (dumping a 20,000-element
+    array costs more in Python); SQLite as one JSON parameter.
+    """
+    if not indexes:
+        return []
     qn = connection.ops.quote_name
-    person_cols = ", ".join(f"p.{qn(Person._meta.get_field(f).column)}" for f in ("id_number_index", "id", *_PERSON_COMPARE, "phone_cipher"))
+    meta = Person._meta
+    person_cols = ", ".join(f"p.{qn(meta.get_field(f).column)}" for f in ("id_number_index", "id", *_PERSON_COMPARE, "phone_cipher"))
     member_cols = ", ".join(f"m.{qn(f)}" for f in ("id", "org_id", "status", "joined_date", "confirmed_date", "occupation", "left_date"))
+    from zugong.cadres.models import Cadre
+
+    if _is_pg():
+        keys, param = "ANY(string_to_array(%s, ','))", ",".join(indexes)
+    else:
+        keys, param = "(SELECT value FROM json_each(%s))", json.dumps(indexes)
+        keys = "IN " + keys
+    match = f"= {keys}" if _is_pg() else keys
     sql = (
-        f"SELECT {person_cols}, {member_cols} FROM {qn(Person._meta.db_table)} p "
-        f"LEFT JOIN {qn(PartyMember._meta.db_table)} m ON m.person_id = p.id WHERE p.id_number_index = ANY(%s)"
+        f"SELECT {person_cols}, {member_cols}, a.{qn('id')}, a.{qn('start')}, u.{qn('path')} "
+        f"FROM {qn(meta.db_table)} p "
+        f"LEFT JOIN {qn(PartyMember._meta.db_table)} m ON m.{qn('person_id')} = p.{qn('id')} "
+        f"LEFT JOIN {qn(Affiliation._meta.db_table)} a ON a.{qn('member_id')} = m.{qn('id')} AND a.{qn('end')} IS NULL "
+        f"LEFT JOIN {qn(Cadre._meta.db_table)} c ON c.{qn('person_id')} = p.{qn('id')} "
+        f"LEFT JOIN {qn(Unit._meta.db_table)} u ON u.{qn('id')} = c.{qn('unit_id')} "
+        f"WHERE p.{qn('id_number_index')} {match}"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [indexes])
+        cur.execute(sql, [param])
         return cur.fetchall()
 
 
-def _classify(prepared: Prepared, scope: Scope, today: dt.date) -> None:
-    """Look up existing persons by blind index (one query per LOOKUP_BATCH rows) and set each outcome."""
-    records = prepared.records
-    counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
-    paths = dict(PartyOrganization.objects.values_list("id", "path"))
-    names = {}
-    bad: set[int] = set()
-    for start in range(0, len(records), LOOKUP_BATCH):
-        batch = records[start : start + LOOKUP_BATCH]
-        by_index = {r.id_index: r for r in batch}
-        found = _lookup_persons(list(by_index))
-        from zugong.cadres.models import Cadre
-
-        foreign_cadres = set(
-            Cadre.objects.filter(person_id__in=[f[1] for f in found if f[-7] is None])
-            .exclude(unit__path__startswith=scope.unit_path).values_list("person_id", flat=True)
-        )  # fmt: skip
-        member_ids = []
-        for idx, pid, *rest in found:
-            rec = by_index[idx]
-            rec.person_id = pid
-            pvals = dict(zip(_PERSON_COMPARE, rest[: len(_PERSON_COMPARE)], strict=True))
-            phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft = rest[len(_PERSON_COMPARE) :]
-            for k, v in rec.person.items():
-                if k == "phone":
-                    old = crypto.decrypt(phone_cipher, context=PHONE_CONTEXT) if phone_cipher else ""
-                    if old != v:
-                        rec.person_changes[k] = v
-                elif pvals[k] != v:
-                    rec.person_changes[k] = v
-            if mid is None:
-                if pid in foreign_cadres:  # a cadre of another county (not a member): not ours to change
-                    prepared.add_error(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
-                    bad.add(rec.row)
-                    continue
-                rec.outcome = "new_member"
-                continue
-            if mleft is not None:
-                prepared.add_error(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
-                bad.add(rec.row)
-                continue
-            if not paths.get(morg, "").startswith(scope.org_path):
-                if morg not in names:
-                    names[morg] = PartyOrganization.objects.filter(pk=morg).values_list("name", flat=True).first()
-                prepared.add_error(
-                    rec.row, "身份证号", rec.id_number,
-                    f"该党员现在{names[morg]}，不在您的管理范围内，请办理组织关系转接",
-                )  # fmt: skip
-                bad.add(rec.row)
-                continue
-            rec.member_id = mid
-            mvals = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
-            rec.member_changes = {k: v for k, v in rec.member.items() if mvals[k] != v}
-            if "org_id" in rec.member_changes:
-                rec.outcome = "transfer"
-                member_ids.append(mid)
-            elif rec.member_changes or rec.person_changes:
-                rec.outcome = "update"
-            else:
-                rec.outcome = "unchanged"
-        if member_ids:
-            open_aff = Affiliation.objects.filter(member_id__in=member_ids, end__isnull=True).values_list("member_id", "id", "start")
-            by_member = {m: (a, s) for m, a, s in open_aff}
-            for rec in batch:
-                if rec.outcome == "transfer":
-                    rec.open_affiliation = by_member.get(rec.member_id)
-    if bad:
-        prepared.records = records = [r for r in records if r.row not in bad]
-    for rec in records:
-        counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
-    prepared.counts = counts
 
 
 # --------------------------------------------------------------------------- writing
@@ -738,33 +813,19 @@ def bulk_update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> 
 COPY_CHUNK = 5000
 
 
-def _row_maker(model: type[Model]) -> tuple[str, list[str], Callable[[dict], list]]:
-    """(COPY statement, column names, dict → value list with model defaults) for ``model``."""
-    fields = _columns(model)
-    defaults = _defaults(fields)
-    qn = connection.ops.quote_name
-    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN (FORMAT BINARY)"
+def copy_pipelined(tables: Sequence[tuple[type[Model], Sequence[str]]], chunks: Iterable[Sequence[list[tuple]]]) -> None:
+    """PostgreSQL: COPY chunks of rows into ``tables`` ((model, columns) pairs; one list of tuples
+    in column order per table per chunk).
 
-    def make(row: dict) -> list:
-        values = [*{**defaults, **row}.values()]  # the defaults' key order is the column order
-        if len(values) != len(defaults):
-            raise ValueError(f"unknown fields for {model.__name__}: {sorted(set(row) - set(defaults))}")
-        return values
-
-    return sql, [f.column for f in fields], make
-
-
-def copy_pipelined(models: Sequence[type[Model]], chunks: Iterable[Sequence[Iterable[dict]]]) -> None:
-    """PostgreSQL: COPY chunks of rows into ``models`` (one row iterable per model per chunk, in order).
-
-    A worker thread runs the COPY statements on this connection (same transaction) while the
-    calling thread builds the next chunk, so the server's inserts, index updates and (immediate)
-    foreign-key checks of one chunk overlap the Python work of the next. Row dicts are as for
-    ``bulk_insert``. Exceptions of the worker are raised here after it stopped.
+    A worker thread runs the binary COPY statements on this connection (same transaction) while the
+    calling thread produces the next chunk — ``chunks`` may be a generator that validates as it
+    goes — so the server's inserts, index updates and (immediate) foreign-key checks of one chunk
+    overlap the Python work of the next. Exceptions of the worker are raised here after it stopped.
     """
-    makers = [_row_maker(m) for m in models]
+    qn = connection.ops.quote_name
+    sqls = [f"COPY {qn(m._meta.db_table)} ({', '.join(map(qn, cols))}) FROM STDIN (FORMAT BINARY)" for m, cols in tables]
     with connection.cursor() as cur:
-        types = [_pg_types(cur, m._meta.db_table, cols) for m, (_, cols, _) in zip(models, makers, strict=True)]
+        types = [_pg_types(cur, m._meta.db_table, list(cols)) for m, cols in tables]
     raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
     todo: queue.Queue = queue.Queue(maxsize=2)
     failure: list[BaseException] = []
@@ -775,13 +836,14 @@ def copy_pipelined(models: Sequence[type[Model]], chunks: Iterable[Sequence[Iter
                 if failure:
                     continue  # drain until the end marker
                 try:
-                    for (sql, _, _), oids, rows in zip(makers, types, item, strict=True):
+                    for sql, oids, rows in zip(sqls, types, item, strict=True):
                         if not rows:
                             continue
                         with cur.copy(sql) as copy:
                             copy.set_types(oids)
+                            write = copy.write_row
                             for row in rows:
-                                copy.write_row(row)
+                                write(row)
                 except BaseException as exc:  # re-raised by the calling thread
                     failure.append(exc)
 
@@ -791,35 +853,12 @@ def copy_pipelined(models: Sequence[type[Model]], chunks: Iterable[Sequence[Iter
         for chunk in chunks:
             if failure:
                 break
-            # the worker only serializes: rows are built (encrypted, keyed) here
-            todo.put([[make(r) for r in rows] for (_, _, make), rows in zip(makers, chunk, strict=True)])
+            todo.put(chunk)
     finally:
         todo.put(None)
         worker.join()
     if failure:
         raise failure[0]
-
-
-def person_row(values: dict, id_number: str, id_index: str) -> dict:
-    """Model values of a new Person from validated roster values (encrypts 身份证号 and phone)."""
-    name = values["name"]
-    phone = values.get("phone", "")
-    return {
-        "name": name,
-        "name_initials": name_initials(name),
-        "stroke_key": name_stroke_key(name),
-        "id_number_cipher": crypto.encrypt(id_number, context=ID_CONTEXT),
-        "id_number_index": id_index,
-        "id_number_masked": mask_id_number(id_number),
-        "gender": values["gender"],
-        "ethnicity": values.get("ethnicity", codes.HAN),
-        "birth_date": values["birth_date"],
-        "native_place": values.get("native_place", ""),
-        "education": values.get("education", ""),
-        "degree": values.get("degree", "0"),
-        "work_start_date": values.get("work_start_date"),
-        "phone_cipher": crypto.encrypt(phone, context=PHONE_CONTEXT) if phone else None,
-    }
 
 
 def person_update_values(changes: dict) -> dict:
@@ -856,55 +895,151 @@ class _Clock:
         self.t = now
 
 
-def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
-    """Write the classified good rows of ``prepared``; the caller holds the transaction.
+# Column order of the COPY/INSERT of new rows; a test checks they cover the models' columns.
+PERSON_COLUMNS = (
+    "id", "name", "name_initials", "stroke_key", "id_number_cipher", "id_number_index", "id_number_masked", "gender",
+    "ethnicity", "birth_date", "native_place", "education", "degree", "work_start_date", "phone_cipher", "created_at",
+    "updated_at",
+)  # fmt: skip
+MEMBER_COLUMNS_DB = (
+    "id", "person_id", "org_id", "status", "joined_date", "confirmed_date", "occupation", "left_date", "created_at", "updated_at",
+)  # fmt: skip
+AFFILIATION_COLUMNS = ("id", "member_id", "org_id", "start", "end", "document_no", "reason")
+_NEW_ROW_TABLES = ((Person, PERSON_COLUMNS), (PartyMember, MEMBER_COLUMNS_DB), (Affiliation, AFFILIATION_COLUMNS))
+
+
+def new_rows(recs: Sequence[MemberRecord], now: dt.datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Rows of PERSON_COLUMNS, MEMBER_COLUMNS_DB and AFFILIATION_COLUMNS for records with ids assigned.
+
+    A record of outcome "new" gives a person; every record a member and its first affiliation
+    (from 入党时间, in the branch of the roster). 身份证号 and phone are encrypted here (AES-GCM).
+    """
+    people = [r for r in recs if r.outcome == "new"]
+    id_ciphers = crypto.encrypt_many([r.id_number for r in people], context=ID_CONTEXT)
+    phones = [r.person.get("phone", "") for r in people]
+    phone_ciphers = iter(crypto.encrypt_many([ph for ph in phones if ph], context=PHONE_CONTEXT))
+    persons = []
+    for r, id_cipher, phone in zip(people, id_ciphers, phones, strict=True):
+        p = r.person
+        name = p["name"]
+        persons.append((
+            r.person_id, name, name_initials(name), name_stroke_key(name), id_cipher, r.id_index,
+            mask_id_number(r.id_number), p["gender"], p.get("ethnicity", codes.HAN), p["birth_date"],
+            p.get("native_place", ""), p.get("education", ""), p.get("degree", "0"), p.get("work_start_date"),
+            next(phone_ciphers) if phone else None, now, now,
+        ))  # fmt: skip
+    members, affiliations = [], []
+    for r in recs:
+        m = r.member
+        members.append((r.member_id, r.person_id, r.org_id, m["status"], m["joined_date"], m["confirmed_date"],
+                        m["occupation"], None, now, now))  # fmt: skip
+        affiliations.append((r.affiliation_id, r.member_id, r.org_id, m["joined_date"], None, "", "名册导入"))
+    return persons, members, affiliations
+
+
+def allocate_id_blocks(counts: Sequence[tuple[type[Model], int]]) -> list[list[int]]:
+    """``allocate_ids`` for several models at once (PostgreSQL: one statement for all sequences)."""
+    if not _is_pg() or len(counts) < 2:
+        return [allocate_ids(m, n) for m, n in counts]
+    n = max(c for _, c in counts)
+    if n == 0:
+        return [[] for _ in counts]
+    with connection.cursor() as cur:
+        seqs = []
+        for model, _ in counts:
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+            seqs.append(cur.fetchone()[0])
+        cols = ", ".join("CASE WHEN g <= %s THEN nextval(%s::regclass) END" for _ in seqs)
+        params = [x for (_, c), seq in zip(counts, seqs, strict=True) for x in (c, seq)]
+        cur.execute(f"SELECT {cols} FROM generate_series(1, %s) AS g", [*params, n])
+        got = cur.fetchall()
+    return [[row[i] for row in got[:c]] for i, (_, c) in enumerate(counts)]
+
+
+def import_members(
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool = False
+) -> tuple[Prepared, dict[str, int] | None]:
+    """Validate and write a member roster in one pass; the caller holds the transaction.
+
+    Returns ``(prepared, counts)``; counts (created, updated, unchanged, transferred) is None when
+    nothing may be kept — a header error, or rows with errors while ``good_rows_only`` is False —
+    and the caller must roll back: new rows of earlier chunks may already be written.
+
+    New persons, members and affiliations are written chunk by chunk while the next chunk is
+    validated (PostgreSQL: COPY from a worker thread on this connection; SQLite: executemany);
+    in-file duplicates and the persons on file are known before the first chunk (``_Run``), so a
+    row that is written is never taken back. Updates, transfers and id gaps follow at the end.
+    Raises whatever the database raises (e.g. IntegrityError when another import wrote the same
+    person meanwhile); the caller's transaction then writes nothing.
+    """
+    t0 = time.perf_counter()
+    run = _Run(rows, scope, today=today, progress=None)
+    p = run.p
+    if p.header_error or (p.error_rows and not good_rows_only):
+        for _ in run.chunks():  # report every error; write nothing
+            pass
+        return run.finish(), None
+    # ids: an upper bound of new persons / members is known from the lookup; unused ids are gaps
+    n_keys = sum(1 for _ in run.found)
+    n_persons = max(0, len(run.data) - n_keys)
+    n_members = max(0, n_persons + sum(1 for f in run.found.values() if f[len(_PERSON_COMPARE) + 2] is None))
+    person_ids, member_ids, aff_ids = map(iter, allocate_id_blocks([(Person, n_persons), (PartyMember, n_members), (Affiliation, n_members)]))
+    now = timezone.now()
+    t_ids = time.perf_counter()
+    p.timings["write.ids"] = t_ids - t0 - p.timings["validate"]
+    writing = True  # noqa: F841 (rebound in chunks())
+
+    def chunks() -> Iterator[tuple[list[tuple], ...]]:
+        nonlocal writing
+        for recs in run.chunks():
+            if p.error_rows and not good_rows_only:
+                writing = False  # keep validating to report every error; the caller rolls back
+            if not writing:
+                continue
+            new = [r for r in recs if r.outcome in ("new", "new_member")]
+            for r in new:
+                if r.outcome == "new":
+                    r.person_id = next(person_ids)
+                r.member_id, r.affiliation_id = next(member_ids), next(aff_ids)
+            if new:
+                yield new_rows(new, now)
+
+    if _is_pg():
+        with connection.cursor() as cur:
+            # foreign keys checked at the end of each COPY, in the server while Python validates the next chunk
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        copy_pipelined(_NEW_ROW_TABLES, chunks())
+    else:
+        for chunk in chunks():
+            for (model, cols), rows_ in zip(_NEW_ROW_TABLES, chunk, strict=True):
+                insert_rows(model, cols, rows_)
+    p = run.finish()
+    p.timings["write.stream"] = time.perf_counter() - t_ids  # chunks validated while earlier ones are written
+    if p.error_count and not good_rows_only:
+        return p, None
+    counts = write_changes(p, today=today)
+    p.timings["write"] = time.perf_counter() - t0 - p.timings["validate"]
+    return p, counts
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) into ``model``'s table with executemany (SQLite path)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(map(qn, columns))}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def write_changes(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
+    """Apply the updates and transfers of ``prepared``'s records (new rows are written already).
 
     Returns counts: created (new members), updated, unchanged, transferred (branch changed; also
     counted as updated).
     """
     recs = prepared.records
     clock = _Clock(prepared.timings)
-    if _is_pg():
-        # Foreign keys are checked at the end of each COPY below, in the server process while this
-        # one prepares the next chunk, instead of all at COMMIT with Python waiting.
-        with connection.cursor() as cur:
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    new_persons = [r for r in recs if r.outcome == "new"]
-    new_members = [r for r in recs if r.outcome in ("new", "new_member")]
-    for rec, pk in zip(new_persons, allocate_ids(Person, len(new_persons)), strict=True):
-        rec.person_id = pk
-    for rec, pk in zip(new_members, allocate_ids(PartyMember, len(new_members)), strict=True):
-        rec.member_id = pk
-    aff_ids = allocate_ids(Affiliation, len(new_members))
-    clock("write.ids")
-
-    def person_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
-        return ({"id": r.person_id, **person_row(r.person, r.id_number, r.id_index)} for r in chunk if r.outcome == "new")
-
-    def member_rows(chunk: list[MemberRecord]) -> Iterable[dict]:
-        return ({"id": r.member_id, "person_id": r.person_id, **r.member} for r in chunk)
-
-    def affiliation_rows(chunk: list[MemberRecord], ids: list[int]) -> Iterable[dict]:
-        return (
-            {"id": pk, "member_id": r.member_id, "org_id": r.org_id, "start": r.member["joined_date"], "reason": "名册导入"}
-            for r, pk in zip(chunk, ids, strict=True)
-        )
-
-    if _is_pg():
-        chunks = (
-            (slice_, aff_ids[i : i + COPY_CHUNK])
-            for i in range(0, len(new_members), COPY_CHUNK)
-            for slice_ in [new_members[i : i + COPY_CHUNK]]
-        )
-        copy_pipelined(
-            [Person, PartyMember, Affiliation],
-            ([person_rows(c), member_rows(c), affiliation_rows(c, ids)] for c, ids in chunks),
-        )
-    else:
-        bulk_insert(Person, person_rows(new_persons))
-        bulk_insert(PartyMember, member_rows(new_members))
-        bulk_insert(Affiliation, affiliation_rows(new_members, aff_ids))
-    clock("write.inserts")
     person_updates = [(r.person_id, person_update_values(r.person_changes)) for r in recs if r.outcome != "new" and r.person_changes]
     _grouped_updates(Person, person_updates)
     clock("write.person_updates")
@@ -926,7 +1061,6 @@ def write_members(prepared: Prepared, *, today: dt.date) -> dict[str, int]:
     bulk_update(Affiliation, ["org"], moves)
     clock("write.member_updates")
     ids = allocate_ids(Affiliation, len(aff_rows))
-    clock("write.ids")
     for row, pk in zip(aff_rows, ids, strict=True):
         row["id"] = pk
     bulk_insert(Affiliation, aff_rows)

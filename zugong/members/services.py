@@ -57,9 +57,12 @@ class RosterKind:
     """How one kind of roster is validated and written (members here, cadres in zugong.cadres.services)."""
 
     prepare: Callable  # (rows, scope, *, today, progress) -> importer.Prepared
-    write: Callable  # (prepared, *, today, actor, scope) -> counts dict
+    write: Callable | None  # (prepared, *, today, actor, scope) -> counts dict
     audit_action: str
     label: str
+    # One-pass validate-and-write inside the commit's transaction, instead of prepare then write:
+    # (rows, scope, *, today, good_rows_only) -> (Prepared, counts dict or None to roll back)
+    stream: Callable | None = None
 
 
 def roster_kind(kind: str) -> RosterKind:
@@ -67,9 +70,10 @@ def roster_kind(kind: str) -> RosterKind:
     if kind == ImportJob.Kind.MEMBERS:
         return RosterKind(
             prepare=importer.prepare_members,
-            write=lambda prepared, *, today, actor, scope: importer.write_members(prepared, today=today),
+            write=None,
             audit_action="members.import",
             label="党员名册",
+            stream=importer.import_members,
         )
     if kind == ImportJob.Kind.CADRES:
         from zugong.cadres import services as cadre_services
@@ -142,6 +146,13 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
     prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
     prepared.timings.update(timings)
     job.status = ImportJob.Status.VALIDATED
+    _store_outcome(job, prepared)
+    job.save()
+    return prepared
+
+
+def _store_outcome(job: ImportJob, prepared: importer.Prepared) -> None:
+    """Copy what validation found (rows, errors, expected counts, timings) onto the job (not saved)."""
     job.total_rows = prepared.total_rows
     job.error_rows = prepared.error_count
     job.created_count = prepared.counts.get("new", 0)
@@ -152,8 +163,6 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
     job.message = prepared.header_error
     job.errors = prepared.errors
     job.timings = {k: round(v, 3) for k, v in prepared.timings.items()}
-    job.save()
-    return prepared
 
 
 def import_job_commit(
@@ -171,35 +180,19 @@ def import_job_commit(
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
+    if kind.stream is not None:
+        return _commit_streamed(job, kind, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
     prepared = import_job_validate(job=job, scope=scope, today=today)
     if prepared.header_error:
         _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
         raise ImportRefused(prepared.header_error)
     if prepared.error_count and not good_rows_only:
-        _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
-        raise ImportRefused(job.message + "：" + "；".join(f"第{e[0]}行{e[1]}：{e[3]}" for e in prepared.errors[:3]))
+        _refuse(job, prepared)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
     t0 = time.perf_counter()
     with transaction.atomic():
         counts = kind.write(prepared, today=today, actor=actor, scope=scope)
-        job.status = ImportJob.Status.DONE
-        job.good_rows_only = good_rows_only
-        job.created_count = counts["created"]
-        job.updated_count = counts["updated"]
-        job.unchanged_count = counts["unchanged"]
-        job.transferred_count = counts.get("transferred", 0)
-        job.finished_at = timezone.now()
-        job.message = ""
-        after = {
-            "job": job.pk, "file": job.filename, "rows": prepared.total_rows, "error_rows": prepared.error_count,
-            "good_rows_only": good_rows_only, **counts,
-        }  # fmt: skip
-        audit_record(
-            actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
-            summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
-            f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
-        )
-        job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
+        _finish(job, kind, prepared, counts, actor=actor, scope=scope, good_rows_only=good_rows_only)
         job.timings["write"] = round(time.perf_counter() - t0, 3)
         job.save()
         t_commit = time.perf_counter()
@@ -207,6 +200,83 @@ def import_job_commit(
     job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
     job.timings["write"] = round(time.perf_counter() - t0, 3)
     return job
+
+
+class _RollBack(Exception):
+    """Leaves the commit's transaction when the one-pass import found rows that forbid writing."""
+
+    def __init__(self, prepared: importer.Prepared):
+        super().__init__("roll back")
+        self.prepared = prepared
+
+
+def _commit_streamed(
+    job: ImportJob, kind: RosterKind, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date
+) -> ImportJob:
+    """The commit of a kind that validates and writes in one pass (members): read the file, then
+    in one transaction validate, write, audit; roll back when errors forbid writing."""
+    timings: dict = {}
+    try:
+        rows = _read(job, timings)
+    except ValueError as exc:
+        _fail(job, str(exc), status=ImportJob.Status.VALIDATED)
+        raise ImportRefused(str(exc)) from None
+    ImportJob.objects.filter(pk=job.pk).update(message="正在校验并写入数据库…")
+    t0 = time.perf_counter()
+    try:
+        with transaction.atomic():
+            prepared, counts = kind.stream(rows, scope, today=today, good_rows_only=good_rows_only)
+            if counts is None:
+                raise _RollBack(prepared)
+            prepared.timings.update(timings)
+            _store_outcome(job, prepared)
+            _finish(job, kind, prepared, counts, actor=actor, scope=scope, good_rows_only=good_rows_only)
+            job.save()
+            t_commit = time.perf_counter()
+    except _RollBack as rb:
+        prepared = rb.prepared
+        prepared.timings.update(timings)
+        job.status = ImportJob.Status.VALIDATED
+        _store_outcome(job, prepared)
+        job.save()
+        if prepared.header_error:
+            _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
+            raise ImportRefused(prepared.header_error) from None
+        _refuse(job, prepared)
+    job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
+    job.timings["write"] = round(time.perf_counter() - t0 - prepared.timings.get("validate", 0), 3)
+    return job
+
+
+def _refuse(job: ImportJob, prepared: importer.Prepared) -> None:
+    """Record that rows with errors stopped an all-or-nothing import, and raise ImportRefused."""
+    _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
+    raise ImportRefused(job.message + "：" + "；".join(f"第{e[0]}行{e[1]}：{e[3]}" for e in prepared.errors[:3]))
+
+
+def _finish(
+    job: ImportJob, kind: RosterKind, prepared: importer.Prepared, counts: dict, *, actor: Actor, scope: Scope,
+    good_rows_only: bool,
+) -> None:  # fmt: skip
+    """Mark the job done with ``counts`` and write the import's audit event (inside the transaction; not saved)."""
+    job.status = ImportJob.Status.DONE
+    job.good_rows_only = good_rows_only
+    job.created_count = counts["created"]
+    job.updated_count = counts["updated"]
+    job.unchanged_count = counts["unchanged"]
+    job.transferred_count = counts.get("transferred", 0)
+    job.finished_at = timezone.now()
+    job.message = ""
+    after = {
+        "job": job.pk, "file": job.filename, "rows": prepared.total_rows, "error_rows": prepared.error_count,
+        "good_rows_only": good_rows_only, **counts,
+    }  # fmt: skip
+    audit_record(
+        actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
+        summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
+        f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
+    )
+    job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
 
 
 def import_job_cancel(*, job: ImportJob) -> None:
