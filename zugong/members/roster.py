@@ -125,12 +125,67 @@ def find_header_row(rows: Sequence[Sequence[object]], columns: Sequence[Column],
     return best
 
 
+#: Largest sheet a roster may be: python-calamine builds the whole rectangle from A1 to the last
+#: cell in memory, so a 5 KB file with one cell at XFD1048576 would ask for ≈550 GB.
+MAX_SHEET_ROWS = 199_999
+MAX_SHEET_COLUMNS = 100  # CV
+# a cell or row reference beyond those limits: column of 3 letters, D?–Z? or CW–CZ; row ≥ 200000
+# (searched after XML white space is made a blank: a literal prefix is several times faster than \s)
+_BEYOND = re.compile(rb' r="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z]|[A-Z]{0,2}(?:\d{7}|[2-9]\d{5})")')
+_XML_BLANKS = bytes.maketrans(b"\t\n\r", b"   ")
+_MAX_SHEET_XML = 600_000_000  # bytes of uncompressed worksheet XML (a 200,000-row roster is ≈40 MB)
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")  # .xls (BIFF in an OLE2 compound file)
+_NOT_A_SHEET = "无法读取Excel文件：请上传.xlsx或.xls格式的名册"
+
+
+def _check_sheet_size(source: str | Path | bytes) -> None:
+    """Refuse, before python-calamine reads it, a file that is not .xlsx/.xlsm/.xls or whose sheets
+    reach beyond MAX_SHEET_ROWS × MAX_SHEET_COLUMNS (ValueError with a Chinese message).
+
+    .xlsx: every worksheet's XML is streamed and searched for a cell or row reference beyond the
+    limits (≈10 ms per 10 MB). .xls cannot exceed 65,536 × 256 cells. Other formats calamine knows
+    (.ods, whose repeated-cell attributes expand a 1 KB file to millions of cells) are refused.
+    """
+    import io
+    import zipfile
+
+    head = source[:8] if isinstance(source, bytes) else Path(source).open("rb").read(8)
+    if head == _OLE2:
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+    except (zipfile.BadZipFile, OSError):
+        raise ValueError(_NOT_A_SHEET) from None
+    with archive:
+        names = archive.namelist()
+        if "xl/workbook.xml" not in names:
+            raise ValueError(_NOT_A_SHEET)
+        budget = _MAX_SHEET_XML
+        for name in names:
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(name) as xml:
+                while chunk := xml.read(1 << 22):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise ValueError("Excel文件过大（解压后工作表超过600MB），请拆分后分批导入")
+                    if _BEYOND.search((tail + chunk).translate(_XML_BLANKS)):
+                        raise ValueError(
+                            f"工作表的范围超出{MAX_SHEET_ROWS:,}行或{MAX_SHEET_COLUMNS}列（可能有远处的空白单元格带格式或内容），"
+                            "请删除多余的行列后重新上传，或拆分后分批导入"
+                        )
+                    tail = chunk[-32:]
+
+
 def read_sheet(source: str | Path | bytes) -> list[list[object]]:
     """All rows of the first sheet as lists of cell values (python-calamine: str, int, float, date, datetime, bool).
 
-    ``source`` is a path or the file's bytes (.xlsx, .xlsm, .xls, .ods). Raises ValueError (Chinese)
-    for a file that is not a spreadsheet.
+    ``source`` is a path or the file's bytes (.xlsx, .xlsm, .xls). Raises ValueError (Chinese)
+    for a file that is not such a spreadsheet or whose sheets are larger than MAX_SHEET_ROWS ×
+    MAX_SHEET_COLUMNS (checked before the cells are read: see ``_check_sheet_size``).
     """
+    _check_sheet_size(source)
     try:
         if isinstance(source, bytes):
             import io
@@ -243,7 +298,7 @@ def error_file(source: str | Path | bytes, errors: Sequence[Sequence], columns: 
     ``source``: the uploaded file (path or bytes); ``errors``: ``(row, column header, value, reason)``
     with 1-based sheet rows, as the importers report them; ``columns``: the importer's columns, to
     find the header row that gets the 错误说明 heading. .xlsx/.xlsm files keep their formatting
-    (openpyxl); .xls/.ods or unreadable files are rebuilt from their values.
+    (openpyxl); .xls or unreadable files are rebuilt from their values.
     """
     import io
 
@@ -256,7 +311,7 @@ def error_file(source: str | Path | bytes, errors: Sequence[Sequence], columns: 
     try:
         wb = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
         ws = wb.worksheets[0]
-    except Exception:  # .xls/.ods or a damaged file: rebuild from the values
+    except Exception:  # .xls or a damaged file: rebuild from the values
         wb = Workbook()
         ws = wb.active
         for cells in read_sheet(source) if source else []:

@@ -41,7 +41,7 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
-ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # not .ods: see roster.read_sheet
 IMPORT_ROLES = {
     ImportJob.Kind.MEMBERS: (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY),
     ImportJob.Kind.CADRES: (Role.CITY_ADMIN, Role.COUNTY_ADMIN),

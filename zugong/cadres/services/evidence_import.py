@@ -246,7 +246,7 @@ def _store(job: EvidenceImport, p: Prepared) -> None:
 
 @transaction.atomic
 def evidence_import_create(*, actor: Actor, scope: Scope, filename: str, content: bytes, today: dt.date | None = None) -> EvidenceImport:
-    """Upload and validate an evidence sheet (.xlsx/.xls/.ods): stores the file and the validation
+    """Upload and validate an evidence sheet (.xlsx/.xls): stores the file and the validation
     outcome for the uploader; writes no evidence (so no audit event). PermissionDenied for read-only
     roles; RuleViolation for an empty, oversized or unreadable file."""
     _require_admin(scope)

@@ -1,8 +1,16 @@
 import datetime as dt
+import io
 
 import pytest
 
-from zugong.members.roster import MEMBER_COLUMNS, DateParseError, map_headers, normalize_header, parse_date
+from zugong.members.roster import (
+    MEMBER_COLUMNS,
+    DateParseError,
+    map_headers,
+    normalize_header,
+    parse_date,
+    read_sheet,
+)
 
 D = dt.date
 
@@ -76,3 +84,40 @@ def test_it_reports_missing_required_headers():
 
 def test_it_normalizes_full_width_brackets_and_markers():
     assert normalize_header("＊ 身份证号（必填）") == "身份证号"
+
+
+def _sparse_xlsx(*cells):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "姓名"
+    for ref in cells:
+        ws[ref] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "A200000", "DA2", "CW1", "AAA3"])
+def test_it_refuses_a_sheet_reaching_beyond_the_limits_before_reading_it(ref):
+    # one far cell makes python-calamine allocate the whole rectangle (XFD1048576: ≈550 GB)
+    with pytest.raises(ValueError, match="工作表的范围超出"):
+        read_sheet(_sparse_xlsx(ref))
+
+
+def test_it_reads_a_sheet_at_the_limits():
+    rows = read_sheet(_sparse_xlsx("CV2", "A199999"))
+    assert len(rows) == 199_999 and len(rows[0]) == 100 and rows[1][99] == "x"
+
+
+def test_it_refuses_files_that_are_not_xlsx_or_xls():
+    import zipfile
+
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<x/>")
+    for content in (ods.getvalue(), b"name,id\n", b""):
+        with pytest.raises(ValueError, match="请上传.xlsx或.xls格式"):
+            read_sheet(content)
