@@ -344,14 +344,14 @@ class _Run:
         """Validate and classify the rows, COPY_CHUNK at a time; yield each chunk's good records."""
         if self.v is None:
             return
-        row_fn, bad, p = self.v.row, self.p.error_rows, self.p
+        row_fn, bad, p, found, classify = self.v.row, self.p.error_rows, self.p, self.found, self._classify
         data, total = self.data, len(self.data)
         for start in range(0, total, COPY_CHUNK):
             t0 = time.perf_counter()
             good = []
             for row, cells in data[start : start + COPY_CHUNK]:
                 rec = row_fn(row, cells)
-                if rec is not None and row not in bad and self._classify(rec):
+                if rec is not None and row not in bad and (rec.id_index not in found or classify(rec)):
                     good.append(rec)
             p.records.extend(good)
             if self.progress is not None:
