@@ -980,22 +980,18 @@ def import_members(
             pass
         return run.finish(), None
     # ids: an upper bound of new persons / members is known from the lookup; unused ids are gaps
-    n_keys = sum(1 for _ in run.found)
-    n_persons = max(0, len(run.data) - n_keys)
-    n_members = max(0, n_persons + sum(1 for f in run.found.values() if f[len(_PERSON_COMPARE) + 2] is None))
+    member_of = len(_PERSON_COMPARE) + 2  # position of the member id in a lookup row (after id, fields, phone)
+    n_persons = max(0, len(run.data) - len(run.found))
+    n_members = n_persons + sum(1 for f in run.found.values() if f[member_of] is None)
     person_ids, member_ids, aff_ids = map(iter, allocate_id_blocks([(Person, n_persons), (PartyMember, n_members), (Affiliation, n_members)]))
     now = timezone.now()
     t_ids = time.perf_counter()
     p.timings["write.ids"] = t_ids - t0 - p.timings["validate"]
-    writing = True  # noqa: F841 (rebound in chunks())
 
     def chunks() -> Iterator[tuple[list[tuple], ...]]:
-        nonlocal writing
         for recs in run.chunks():
             if p.error_rows and not good_rows_only:
-                writing = False  # keep validating to report every error; the caller rolls back
-            if not writing:
-                continue
+                continue  # stop writing, keep validating to report every error; the caller rolls back
             new = [r for r in recs if r.outcome in ("new", "new_member")]
             for r in new:
                 if r.outcome == "new":
