@@ -63,9 +63,7 @@ def _dev_keys(folder: Path) -> tuple[str, str]:
 
 def encrypt(plaintext: str, *, context: bytes = b"") -> bytes:
     """Encrypt a text with the current key; ``context`` (e.g. b"person.id_number") is authenticated."""
-    kid, keys, _ = _keys()
-    nonce = os.urandom(12)
-    return bytes((_VERSION, kid)) + nonce + keys[kid].encrypt(nonce, plaintext.encode(), context)
+    return encrypt_many([plaintext], context=context)[0]
 
 
 def encrypt_many(plaintexts: Sequence[str], *, context: bytes = b"") -> list[bytes]:

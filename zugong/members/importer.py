@@ -674,11 +674,9 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
     from zugong.cadres.models import Cadre
 
     if _is_pg():
-        keys, param = "ANY(string_to_array(%s, ','))", ",".join(indexes)
+        match, param = "= ANY(string_to_array(%s, ','))", ",".join(indexes)
     else:
-        keys, param = "(SELECT value FROM json_each(%s))", json.dumps(indexes)
-        keys = "IN " + keys
-    match = f"= {keys}" if _is_pg() else keys
+        match, param = "IN (SELECT value FROM json_each(%s))", json.dumps(indexes)
     sql = (
         f"SELECT {person_cols}, {member_cols}, a.{qn('id')}, a.{qn('start')}, u.{qn('path')} "
         f"FROM {qn(meta.db_table)} p "
@@ -712,9 +710,7 @@ def allocate_ids(model: type[Model], n: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cur:
         if _is_pg():
-            # Resolve the sequence once: pg_get_serial_sequence() inside the per-row call made this 10× slower.
-            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            seq = cur.fetchone()[0]
+            seq = _sequence(cur, table)
             cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [seq, n])
             return [r[0] for r in cur.fetchall()]
         cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
@@ -723,6 +719,13 @@ def allocate_ids(model: type[Model], n: int) -> list[int]:
         got = cur.fetchone()
         top = max(top, got[0] if got else 0)
         return list(range(top + 1, top + 1 + n))
+
+
+def _sequence(cur, table: str) -> str:
+    """The id sequence of ``table`` (PostgreSQL), resolved once per statement: pg_get_serial_sequence()
+    evaluated per row made id allocation 10× slower."""
+    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    return cur.fetchone()[0]
 
 
 def _columns(model: type[Model]) -> list:
@@ -945,10 +948,7 @@ def allocate_id_blocks(counts: Sequence[tuple[type[Model], int]]) -> list[list[i
     if n == 0:
         return [[] for _ in counts]
     with connection.cursor() as cur:
-        seqs = []
-        for model, _ in counts:
-            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
-            seqs.append(cur.fetchone()[0])
+        seqs = [_sequence(cur, model._meta.db_table) for model, _ in counts]
         cols = ", ".join("CASE WHEN g <= %s THEN nextval(%s::regclass) END" for _ in seqs)
         params = [x for (_, c), seq in zip(counts, seqs, strict=True) for x in (c, seq)]
         cur.execute(f"SELECT {cols} FROM generate_series(1, %s) AS g", [*params, n])

@@ -149,7 +149,11 @@ def _check_sheet_size(source: str | Path | bytes) -> None:
     import io
     import zipfile
 
-    head = source[:8] if isinstance(source, bytes) else Path(source).open("rb").read(8)
+    if isinstance(source, bytes):
+        head = source[:8]
+    else:
+        with Path(source).open("rb") as f:
+            head = f.read(8)
     if head == _OLE2:
         return
     try:
