@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from operator import mul
 from typing import NamedTuple
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _CHECK = "10X98765432"
-_ZERO_SUM = ord("0") * sum(_WEIGHTS)  # weights applied to ASCII codes instead of digit values
 SOURCE_ID = "GB 11643-1999 《公民身份号码》 第4–8条"
 
 
@@ -55,17 +53,13 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         raise IdNumberError(f"身份证号应为18位，实为{len(number)}位")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise IdNumberError("身份证号含有非法字符（前17位应为数字，末位为数字或X）")
-    birth = _birth_date(number[6:14])
+    birth, birth_sum = _birth_part(number[6:14])
     if birth is None:
         raise IdNumberError(f"身份证号中的出生日期{number[6:14]}不存在")
     if birth.year < 1900:
         raise IdNumberError(f"身份证号中的出生日期{number[6:14]}早于1900年")
-    # isdigit() above also accepts non-ASCII digits; they are not ASCII 0-9, so fall back to int() then
-    first17 = number[:17]
-    if first17.isascii():
-        expected = _CHECK[(sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_SUM) % 11]
-    else:
-        expected = id_check_char(first17)
+    # the MOD 11-2 sum in three memoized parts: area code, birth date, sequence code
+    expected = _CHECK[(_area_sum(number[:6]) + birth_sum + _sequence_sum(number[14:17])) % 11]
     if number[17] != expected:
         raise IdNumberError(f"身份证号校验码错误（末位应为{expected}，实为{number[17]}）")
     gender = "1" if int(number[16]) % 2 == 1 else "2"
@@ -73,12 +67,26 @@ def parse_id_number(raw: str) -> IdNumberInfo:
 
 
 @functools.lru_cache(maxsize=65536)
-def _birth_date(yyyymmdd: str) -> dt.date | None:
-    """The date of 8 digits YYYYMMDD, None when no such day (memoized: birth dates repeat in a roster)."""
+def _birth_part(yyyymmdd: str) -> tuple[dt.date | None, int]:
+    """The date of 8 digits YYYYMMDD (None when no such day) and their part of the check sum
+    (memoized: birth dates repeat in a roster)."""
+    total = sum(int(c) * w for c, w in zip(yyyymmdd, _WEIGHTS[6:14], strict=True))
     try:
-        return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+        return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:])), total
     except ValueError:
-        return None
+        return None, total
+
+
+@functools.lru_cache(maxsize=8192)
+def _area_sum(digits: str) -> int:
+    """The 6-digit address code's part of the MOD 11-2 check sum (memoized)."""
+    return sum(int(c) * w for c, w in zip(digits, _WEIGHTS[:6], strict=True))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sequence_sum(digits: str) -> int:
+    """The 3-digit sequence code's part of the MOD 11-2 check sum (memoized)."""
+    return sum(int(c) * w for c, w in zip(digits, _WEIGHTS[14:17], strict=True))
 
 
 def mask_id_number(number: str) -> str:

@@ -67,3 +67,17 @@ def test_it_parses_id_numbers_typed_in_other_forms_like_the_plain_form():
     for typed in (number, number.lower(), f" {number} ", full_width, number[:6] + " " + number[6:]):
         info = parse_id_number(typed)
         assert (info.number, info.birth_date, info.gender) == (number, dt.date(1985, 9, 1), "1")
+
+
+def test_the_memoized_check_sum_agrees_with_the_definition():
+    """parse_id_number sums the MOD 11-2 weights in three memoized parts; id_check_char is the plain definition."""
+    import random
+
+    rnd = random.Random(7)
+    for _ in range(3000):
+        first17 = f"{rnd.randrange(110000, 660000)}{rnd.randrange(1900, 2025)}{rnd.randrange(1, 13):02d}{rnd.randrange(1, 29):02d}{rnd.randrange(0, 1000):03d}"
+        right = id_check_char(first17)
+        assert parse_id_number(first17 + right).number == first17 + right
+        wrong = "0" if right != "0" else "1"
+        with pytest.raises(IdNumberError, match=f"末位应为{right}"):
+            parse_id_number(first17 + wrong)
