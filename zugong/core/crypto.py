@@ -100,6 +100,14 @@ def blind_index(value: str, *, purpose: bytes) -> str:
     return hmac.digest(index_key, purpose + b"\x00" + value.encode(), "sha256").hex()  # one-shot OpenSSL call
 
 
+def blind_index_many(values: Sequence[str], *, purpose: bytes) -> list[str]:
+    """``blind_index`` of each value (same results), for bulk imports that key 100,000 numbers at once."""
+    _, _, index_key = _keys()
+    prefix = purpose + b"\x00"
+    digest = hmac.digest
+    return [digest(index_key, prefix + v.encode(), "sha256").hex() for v in values]
+
+
 def reset_key_cache() -> None:
     """Forget loaded keys (tests that change the environment call this)."""
     _keys.cache_clear()

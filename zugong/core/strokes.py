@@ -50,6 +50,11 @@ def _table() -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
     return pieces, info
 
 
+def key_pieces() -> dict[str, str]:
+    """{character: its 7-digit piece of ``stroke_sort_key``} for every character with data (do not modify)."""
+    return _table()[0]
+
+
 def _unknown_piece(ch: str) -> str:
     return f"{_UNKNOWN_PREFIX}{ord(ch):07d}"
 

@@ -289,6 +289,11 @@ def iter_data_rows(rows: Sequence[Sequence[object]], header_row: int) -> Iterato
     """Yield ``(excel_row_number, cells)`` for non-blank rows below the header (row numbers as Excel shows them)."""
     for i in range(header_row + 1, len(rows)):
         cells = rows[i]
+        if cells:
+            c = cells[0]
+            if type(c) is str and c and not c[0].isspace():  # the usual row: a name in its first cell
+                yield i + 1, cells
+                continue
         for c in cells:  # a plain loop: most rows stop at their first cell (a generator per row cost 2 µs)
             if c is None or c == "" or (type(c) is str and not c.strip()):
                 continue

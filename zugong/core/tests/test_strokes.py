@@ -141,3 +141,15 @@ def test_it_orders_keys_the_same_way_in_the_database():
         cur.execute(sql, keys)
         in_db = [row[0] for row in cur.fetchall()]
     assert in_db == sorted(keys)
+
+
+def test_the_name_keys_of_a_roster_equal_those_of_single_names():
+    from zugong.core.names import NameKeys, name_initials, name_stroke_key
+
+    keys = NameKeys()
+    rnd = random.Random(11)
+    chars = "王李张刘陈杨黄赵单解曾区欧阳司马诸葛伟芳娜秀英敏静丽强磊𠀀·AbcＸ龘"
+    names = ["", " 张三 ", "单雄信", "曾国藩", "欧阳修", "阿依古丽·买买提", "张" * 40]
+    names += ["".join(rnd.choice(chars) for _ in range(rnd.randrange(1, 6))) for _ in range(500)]
+    for name in names:
+        assert keys.keys(name) == (name_initials(name), name_stroke_key(name)), name
