@@ -3,16 +3,23 @@
 The shape of an import (see ``zugong.members.services`` for the job lifecycle):
 
 1. ``read_sheet`` (python-calamine) gives the cells; ``prepare_members`` maps the header row, then
-   validates every row in plain Python against prebuilt lookup dicts (code tables, the branches of
-   the whole tree with the user's subtree marked) and collects ``[row, column, value, reason]``.
-2. Before any row is validated, every 身份证号 is parsed and keyed once (duplicates in the file are
-   found then) and the persons on file are read by blind index, one query per 20,000 keys; each
-   good row is then classified: new / update / transfer (branch changed) / unchanged (``_Run``).
+   validates the rows 5,000 at a time, column by column, in plain Python against prebuilt lookup
+   dicts (code tables, the branches of the whole tree with the user's subtree marked; each
+   distinct cell is parsed once) and collects ``[row, column, value, reason]``.
+2. Every 身份证号 is parsed and keyed once (duplicates in the file are found then) and the persons
+   on file are read by blind index; each good row is then classified: new / update / transfer
+   (branch changed) / unchanged (``_Run``). Validation and imports of only the good rows do this
+   for the whole file first; an all-or-nothing import on PostgreSQL chunk by chunk.
 3. ``import_members`` does the same in one pass inside the caller's transaction and writes as it
-   goes: ids are allocated in one statement, new rows go in with PostgreSQL ``COPY`` from a worker
-   thread while the next chunk is validated (SQLite: ``executemany``); updates follow through a
-   temporary table and ``UPDATE … FROM`` (SQLite: ``executemany``). A changed branch closes the open
-   Affiliation today and opens a new one (组织关系转接 recorded as a dated fact, DESIGN.md decision 2).
+   goes. PostgreSQL: a CopyWorker thread owns the connection and runs, in order, the lookups (with
+   the id blocks of their new rows) and the binary ``COPY`` of each chunk, formatted by the
+   validating thread, so the server writes one chunk while Python validates the next; with the
+   row triggers off, the references are checked per chunk (``zugong.core.bulkload``). SQLite:
+   ``executemany``. Updates follow through a temporary table and ``UPDATE … FROM`` (SQLite:
+   ``executemany``). A changed branch closes the open Affiliation today and opens a new one
+   (组织关系转接 recorded as a dated fact, DESIGN.md decision 2).
+
+Figures and the reasons behind each step: bench/README.md ("Fourth look" for this shape).
 
 Rules and their sources:
 - 身份证号: GB 11643-1999 (``zugong.core.rules.parse_id_number``); 出生年月 and 性别 must agree with it.
@@ -22,27 +29,36 @@ Rules and their sources:
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
+import contextlib
 import datetime as dt
+import functools
+import gc
+import io
 import json
 import queue
 import re
+import sys
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import repeat
+from operator import is_, itemgetter
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from zugong.core import codes, crypto
+from zugong.core import bulkload, codes, crypto
 from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person
-from zugong.core.names import name_initials, name_stroke_key
+from zugong.core.names import NameKeys, name_initials, name_stroke_key
 from zugong.core.rules import IdNumberError, IdNumberInfo, age_on, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
-from zugong.core.services import id_number_index
+from zugong.core.services import id_number_index, id_number_indexes
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
 from zugong.members.roster import (
     MEMBER_COLUMNS,
@@ -215,24 +231,94 @@ class NativePlaceResolver:
 # --------------------------------------------------------------------------- validation
 
 
-@dataclass(slots=True)
-class MemberRecord:
-    """One valid roster row. ``person``/``member`` hold the model values of the columns present."""
+#: Person fields a roster can give, in the order of ``MemberRecord.values`` (and of ``person``).
+PERSON_FIELDS = (
+    "name", "gender", "birth_date", "ethnicity", "education", "degree", "native_place", "work_start_date", "phone",
+)  # fmt: skip
+#: Member fields, in the order of ``MemberRecord.member_values`` (and of ``member``).
+MEMBER_FIELDS = ("occupation", "org_id", "status", "joined_date", "confirmed_date")
+
+
+class NewRow(NamedTuple):
+    """A valid roster row as validation leaves it (outcome "new" until classified): a tuple, cheap
+    to make for 100,000 rows. ``values``/``member_values`` as in MemberRecord; a row whose person
+    is on file becomes a MemberRecord (``MemberRecord.of``)."""
 
     row: int
     id_index: str
     id_number: str
-    person: dict
-    member: dict
-    org_id: int
-    # filled by classification
-    person_id: int | None = None
-    member_id: int | None = None
-    affiliation_id: int | None = None
-    outcome: str = "new"  # new | new_member | update | transfer | unchanged
-    person_changes: dict | None = None  # field → new value, set when the person is on file
-    member_changes: dict | None = None
-    open_affiliation: tuple[int, dt.date] | None = None
+    values: tuple
+    member_values: tuple
+    present: tuple[int, ...]
+
+    outcome = "new"
+    person_id = None
+    person_changes = None
+    member_changes = None
+
+    @property
+    def org_id(self) -> int:
+        return self.member_values[1]
+
+    @property
+    def person(self) -> dict:
+        """Person field → value for the columns present in the roster."""
+        values = self.values
+        return {PERSON_FIELDS[i]: values[i] for i in self.present}
+
+    @property
+    def member(self) -> dict:
+        """Member field → value (occupation, org_id, status, joined_date, confirmed_date)."""
+        return dict(zip(MEMBER_FIELDS, self.member_values, strict=True))
+
+
+_new_row = functools.partial(tuple.__new__, NewRow)
+
+
+class MemberRecord:
+    """One valid roster row: the person's values (``values``, in PERSON_FIELDS order; absent
+    columns hold the defaults a new person gets) and the member's (``member_values``,
+    MEMBER_FIELDS order). ``person``/``member`` give them as dicts of the columns present in the
+    roster (built on use: a new person needs only the tuples). Classification fills the rest.
+    """
+
+    __slots__ = (
+        "row", "id_index", "id_number", "values", "member_values", "org_id", "present", "person_id", "member_id",
+        "affiliation_id", "outcome", "person_changes", "member_changes", "open_affiliation",
+    )  # fmt: skip
+
+    def __init__(
+        self, row: int, id_index: str, id_number: str, values: tuple, member_values: tuple, org_id: int,
+        present: tuple[int, ...] = tuple(range(len(PERSON_FIELDS))),
+    ) -> None:  # fmt: skip
+        self.row, self.id_index, self.id_number, self.org_id = row, id_index, id_number, org_id
+        self.values, self.member_values, self.present = values, member_values, present
+        self.person_id: int | None = None
+        self.member_id: int | None = None
+        self.affiliation_id: int | None = None
+        self.outcome = "new"  # new | new_member | update | transfer | unchanged
+        self.person_changes: dict | None = None  # field → new value, set when the person is on file
+        self.member_changes: dict | None = None
+        self.open_affiliation: tuple[int, dt.date] | None = None
+
+    @property
+    def person(self) -> dict:
+        """Person field → value for the columns present in the roster (name, gender and birth date always)."""
+        values = self.values
+        return {PERSON_FIELDS[i]: values[i] for i in self.present}
+
+    @property
+    def member(self) -> dict:
+        """Member field → value (occupation, org_id, status, joined_date, confirmed_date)."""
+        return dict(zip(MEMBER_FIELDS, self.member_values, strict=True))
+
+    def __repr__(self) -> str:
+        return f"MemberRecord(row={self.row}, outcome={self.outcome!r})"
+
+    @classmethod
+    def of(cls, row: NewRow) -> MemberRecord:
+        """The record of a validated row, to be classified against the person on file."""
+        return cls(row.row, row.id_index, row.id_number, row.values, row.member_values, row.member_values[1], row.present)
 
 
 @dataclass
@@ -283,25 +369,32 @@ def prepare_members(
     Writes nothing. Returns ``Prepared`` with every error and, in ``records``, the good rows with
     their outcome; ``counts`` has new / update / transfer / unchanged among them.
     """
-    run = _Run(rows, scope, today=today or timezone.localdate(), progress=progress)
-    for _ in run.chunks():
-        pass
-    return run.finish()
+    with bulk_mode():
+        run = _Run(rows, scope, today=today or timezone.localdate(), progress=progress)
+        for _ in run.chunks():
+            pass
+        return run.finish()
 
 
 class _Run:
     """One pass over a roster, in the order that lets the writer stream it (``import_members``).
 
-    1. The header is mapped. 2. Every 身份证号 is parsed once, keyed (HMAC blind index) and checked
-    for duplicates in the file, so a duplicate is known before any row is written. 3. The persons
-    already on file are read by blind index, one query per LOOKUP_BATCH keys, with membership,
-    open affiliation and cadre unit. 4. ``chunks()`` validates COPY_CHUNK rows at a time and
-    yields each chunk's good records with their outcome (new / new_member / update / transfer /
-    unchanged). No query runs after step 3, so the chunks may be written on the same connection
-    while the next is validated. ``finish()`` sorts the errors and counts the outcomes.
+    1. The header is mapped. 2. Every 身份证号 is parsed, keyed (HMAC blind index) and checked for
+    duplicates in the file. 3. The persons already on file are read by blind index, one query per
+    LOOKUP_BATCH keys, with membership, open affiliation and cadre unit. 4. ``chunks()`` validates COPY_CHUNK rows at a
+    time and yields each chunk's good records with their outcome (new / new_member / update /
+    transfer / unchanged). ``finish()`` sorts the errors and counts the outcomes.
+
+    Steps 2 and 3 run for the whole file before the first chunk (``upfront``), so a duplicate is
+    known before any row is written, and no query runs while the chunks are written on the same
+    connection. Without ``upfront`` the caller runs them chunk by chunk (``_id_pass``, the lookup,
+    ``validate``, ``classify``): see ``_stream_members``.
     """
 
-    def __init__(self, rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, progress: ProgressFn | None):
+    def __init__(
+        self, rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, progress: ProgressFn | None,
+        upfront: bool = True,
+    ):  # fmt: skip
         t0 = time.perf_counter()
         self.p = p = Prepared()
         self.scope, self.progress = scope, progress
@@ -310,60 +403,91 @@ class _Run:
         p.total_rows = len(self.data)
         self.v: _MemberValidator | None = None
         self.found: dict[str, tuple] = {}
+        self.infos: list[IdNumberInfo | str] = []  # per data row: the parsed 身份证号 or why it is bad
+        self.id_keys: list[str | None] = []  # per data row: its blind index (None for a bad number)
+        self.seen: dict[str, int] = {}  # blind index → first row with it
+        p.timings["validate.lookup"] = 0.0
         if p.header_error:
             p.error_rows.update(r for r, _ in self.data)
         else:
             self.v = _MemberValidator(hmap.index, scope, today, p)
-            keys = self._id_pass()
-            t1 = time.perf_counter()
-            for start in range(0, len(keys), LOOKUP_BATCH):
-                self.found.update((f[0], f[1:]) for f in _lookup_persons(keys[start : start + LOOKUP_BATCH]))
-            p.timings["validate.lookup"] = time.perf_counter() - t1
+            if upfront:
+                self._look_up(self._id_pass(0, len(self.data)))
         p.timings["validate"] = time.perf_counter() - t0
 
-    def _id_pass(self) -> list[str]:
-        """Parse and key every 身份证号 (memoized for ``row``); report duplicates on both rows. Returns the keys."""
+    def _look_up(self, keys: list[str]) -> None:
+        """Read the persons on file with these blind indexes into ``found``, LOOKUP_BATCH keys per query."""
+        t1 = time.perf_counter()
+        for start in range(0, len(keys), LOOKUP_BATCH):
+            self.found.update((f[0], f[1:]) for f in _lookup_persons(keys[start : start + LOOKUP_BATCH]))
+        self.p.timings["validate.lookup"] += time.perf_counter() - t1
+
+    def _id_pass(self, start: int, end: int) -> list[str]:
+        """Parse and key the 身份证号 of data rows [start, end) (appended to ``infos``/``id_keys``);
+        report duplicates (also of earlier rows) on both rows. Returns the keys first seen here."""
         v, add = self.v, self.p.add_error
         col = v.ix["id_number"]
-        seen: dict[str, int] = {}
-        for row, cells in self.data:
-            raw = cells[col] if col < len(cells) else None
-            info = v.id_info(raw.strip() if type(raw) is str else cell_text(raw))
-            if type(info) is str:
-                continue  # no number or a bad one: ``row`` reports it
-            key = v.key_of(info.number)
-            first = seen.get(key)
-            if first is None:
-                seen[key] = row
+        id_info = v.id_info
+        data = self.data
+        infos = [
+            id_info(raw.strip() if type(raw) is str else cell_text(raw))
+            for raw in (cells[col] if col < len(cells) else None for _, cells in data[start:end])
+        ]
+        good = [(i, info.number) for i, info in enumerate(infos, start) if type(info) is not str]
+        id_keys = [None] * len(infos)
+        seen, new = self.seen, []
+        for (i, number), key in zip(good, v.keys_of([n for _, n in good]), strict=True):
+            id_keys[i - start] = key
+            row = data[i][0]
+            first = seen.setdefault(key, row)
+            if first == row:
+                new.append(key)
             else:
-                add(row, "身份证号", info.number, f"身份证号与第{first}行重复（同一人出现两次）")
-                add(first, "身份证号", info.number, f"身份证号与第{row}行重复（同一人出现两次）")
-        return list(seen)
+                add(row, "身份证号", number, f"身份证号与第{first}行重复（同一人出现两次）")
+                add(first, "身份证号", number, f"身份证号与第{row}行重复（同一人出现两次）")
+        self.infos.extend(infos)
+        self.id_keys.extend(id_keys)
+        return new
 
-    def chunks(self) -> Iterator[list[MemberRecord]]:
+    def chunks(self) -> Iterator[list[NewRow | MemberRecord]]:
         """Validate and classify the rows, COPY_CHUNK at a time; yield each chunk's good records."""
         if self.v is None:
             return
-        row_fn, bad, p, found, classify = self.v.row, self.p.error_rows, self.p, self.found, self._classify
-        data, total = self.data, len(self.data)
+        total = len(self.data)
         for start in range(0, total, COPY_CHUNK):
-            t0 = time.perf_counter()
-            good = []
-            for row, cells in data[start : start + COPY_CHUNK]:
-                rec = row_fn(row, cells)
-                if rec is not None and row not in bad and (rec.id_index not in found or classify(rec)):
-                    good.append(rec)
-            p.records.extend(good)
+            end = min(start + COPY_CHUNK, total)
+            good = self.classify(self.validate(start, end))
             if self.progress is not None:
-                self.progress(min(start + COPY_CHUNK, total), total)
-            p.timings["validate"] += time.perf_counter() - t0
+                self.progress(end, total)
             yield good
 
-    def _classify(self, rec: MemberRecord) -> bool:  # noqa: C901 (one branch per outcome)
-        """Set the outcome of a good record from the person on file; False (with an error) when it may not be written."""
+    def validate(self, start: int, end: int) -> list[NewRow]:
+        """The good rows among data rows [start, end), whose 身份证号 are keyed (``_id_pass``)."""
+        t0 = time.perf_counter()
+        got = self.v.rows(*(x[start:end] for x in (self.data, self.infos, self.id_keys)))
+        self.p.timings["validate"] += time.perf_counter() - t0
+        return got
+
+    def classify(self, recs: list[NewRow]) -> list[NewRow | MemberRecord]:
+        """Drop rows with errors; a row whose person is on file (``found``) becomes a classified
+        MemberRecord, or is dropped with an error. Adds the rest to ``records`` and returns them."""
+        t0 = time.perf_counter()
+        bad, found = self.p.error_rows, self.found
+        if bad or found:
+            recs = [rec for rec in recs if rec.row not in bad]
+            for i, rec in enumerate(recs):
+                if rec.id_index in found:
+                    recs[i] = self._classify(MemberRecord.of(rec))
+            recs = [rec for rec in recs if rec is not None]
+        self.p.records.extend(recs)
+        self.p.timings["validate"] += time.perf_counter() - t0
+        return recs
+
+    def _classify(self, rec: MemberRecord) -> MemberRecord | None:  # noqa: C901 (one branch per outcome)
+        """Set the outcome of a good record from the person on file; None (with an error) when it may not be written."""
         found = self.found.get(rec.id_index)
         if found is None:
-            return True  # outcome "new"
+            return rec  # outcome "new"
         pid, *rest = found
         rec.person_id = pid
         n = len(_PERSON_COMPARE)
@@ -382,16 +506,16 @@ class _Run:
             if cadre_unit_path is not None and not cadre_unit_path.startswith(scope.unit_path):
                 # a cadre of another county (not a member): not ours to change
                 add(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
-                return False
+                return None
             rec.outcome = "new_member"
-            return True
+            return rec
         if mleft is not None:
             add(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
-            return False
+            return None
         branches = self.v.branches
         if not branches.paths.get(morg, "").startswith(scope.org_path):
             add(rec.row, "身份证号", rec.id_number, f"该党员现在{branches.names.get(morg, '')}，不在您的管理范围内，请办理组织关系转接")
-            return False
+            return None
         rec.member_id = mid
         old_member = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
         rec.member_changes = {k: v for k, v in rec.member.items() if old_member[k] != v}
@@ -402,7 +526,7 @@ class _Run:
             rec.outcome = "update"
         else:
             rec.outcome = "unchanged"
-        return True
+        return rec
 
     def finish(self) -> Prepared:
         """Drop records of rows that got an error after they were classified; sort errors; count outcomes."""
@@ -417,17 +541,11 @@ class _Run:
         return p
 
 
-_ROW_KEYS = (
-    "name", "gender", "ethnicity", "birth_date", "id_number", "education", "degree", "native_place",
-    "work_start_date", "branch", "joined_date", "confirmed_date", "occupation", "status", "phone",
-)  # fmt: skip
-
-
 class _MemberValidator:
-    """Validates single rows with lookups built once per import.
+    """Validates rows with lookups built once per import.
 
-    Hot path of the import (≈100,000 calls): the mapped cells are fetched with one itemgetter,
-    codes, dates and branch names are memoized by the text as typed, and only a good row builds
+    Hot path of the import: ``rows`` takes a chunk of rows and works column by column; codes,
+    dates, texts and branch names are memoized by the cell as typed, and only a good row builds
     its dicts and record.
     """
 
@@ -437,14 +555,17 @@ class _MemberValidator:
         self.p = prepared
         self.branches = BranchResolver.build(scope)
         self.places = NativePlaceResolver() if "native_place" in index else None
-        self._dates: dict[object, ParsedDate | str] = {}
+        self._dates: dict[object, ParsedDate | _Reason | None] = {}  # cell → parsed date, memoized (see ``_mapped``)
+        self._texts: dict[object, str] = {}  # cell → its text
+        self._adult_day: dict[dt.date, dt.date] = {}  # birth date → 18th birthday
+        self._year_on: dict[dt.date, dt.date] = {}  # 入党时间 → one year later
         self._codes: dict[str, dict[str, str | None]] = defaultdict(dict)
         self._has = frozenset(index)
         self._ids: dict[str, IdNumberInfo | str] = {}  # 身份证号 as typed → parsed, or the reason it is bad
         self._keys: dict[str, str] = {}  # normalized 身份证号 → blind index
-        # absent columns read the None appended to every row (index -1)
         self._width = max(index.values(), default=-1) + 1
-        self._get = itemgetter(*(index.get(k, -1) for k in _ROW_KEYS))
+        always = ("name", "gender", "birth_date")
+        self._present = tuple(i for i, f in enumerate(PERSON_FIELDS) if f in always or f in index)
 
     def id_info(self, text: str) -> IdNumberInfo | str:
         """The parsed 身份证号 of a cell text, or the Chinese reason it is bad ('' text: 不能为空), memoized."""
@@ -460,28 +581,18 @@ class _MemberValidator:
             self._ids[text] = got
         return got
 
+    def keys_of(self, numbers: Sequence[str]) -> list[str]:
+        """``key_of`` of each number; the new ones keyed in one batch."""
+        memo = self._keys
+        todo = [n for n in set(numbers) if n not in memo]
+        memo.update(zip(todo, id_number_indexes(todo), strict=True))
+        return [memo[n] for n in numbers]
+
     def key_of(self, number: str) -> str:
         """The blind index of a normalized 身份证号, memoized."""
         got = self._keys.get(number)
         if got is None:
             got = self._keys[number] = id_number_index(number)
-        return got
-
-    def _date(self, row: int, header: str, value: object) -> ParsedDate | None:
-        if value is None or value == "":
-            return None
-        # Texts key the memo directly; other values by type too (True and 1, a date and a datetime differ).
-        key = value if type(value) is str else (type(value), value)
-        got = self._dates.get(key)
-        if got is None:
-            try:
-                got = parse_date(value)
-            except DateParseError as exc:
-                got = str(exc)
-            self._dates[key] = got
-        if type(got) is str:
-            self.p.add_error(row, header, value, got)
-            return None
         return got
 
     def _code(self, table: str, text: str) -> str | None:
@@ -492,156 +603,230 @@ class _MemberValidator:
             code = memo[text] = code_of(table, text)
             return code
 
-    def row(self, row: int, cells: Sequence[object]) -> MemberRecord | None:  # noqa: C901 (one check per column)
+    def row(self, row: int, cells: Sequence[object]) -> NewRow | None:
         """Validate one data row (Excel row number ``row``); errors go to ``prepared``, a good row gives a record."""
-        add = self.p.add_error
-        errors_before = len(self.p.errors)
-        if len(cells) < self._width:
-            cells = [*cells, *[None] * (self._width - len(cells))]
-        (name, gender_raw, ethnicity, birth_raw, raw_id, education, degree, native, work_raw, branch_text,
-         joined_raw, confirmed_raw, occ_text, status_text, phone) = [
-            v.strip() if type(v) is str else v for v in self._get([*cells, None])
-        ]  # fmt: skip
-        has = self._has
+        got = self.rows([(row, cells)])
+        return got[0] if got else None
 
-        if type(name) is not str:
-            name = cell_text(name)
-        if not name:
-            add(row, "姓名", "", "姓名不能为空")
-        elif len(name) > 40:
-            add(row, "姓名", name, "姓名超过40个字")
-        if type(raw_id) is not str:
-            raw_id = cell_text(raw_id)
-        info = self.id_info(raw_id)
-        if type(info) is str:
-            add(row, "身份证号", raw_id, info)
-            info = None
-        person: dict = {"name": name}
-        member: dict = {}
+    def rows(  # noqa: C901 (one pass per column)
+        self,
+        items: Sequence[tuple[int, Sequence[object]]],
+        infos: list[IdNumberInfo | str] | None = None,
+        keys: list[str | None] | None = None,
+    ) -> list[NewRow]:
+        """Validate data rows ``(Excel row number, cells)`` column by column; return the good rows.
+
+        Each column is mapped through a memo of its distinct cells (a roster repeats its codes,
+        dates and branch names), then the checks that join columns run row by row. Errors go to
+        ``prepared`` in the order of the checks; ``Prepared.finish`` orders them by row, so a row's
+        errors read in column order as before (姓名, 身份证号, 性别, 出生年月, …).
+        """
+        n = len(items)
+        if not n:
+            return []
+        add, has, today = self.p.add_error, self._has, self.today
+        nums = [r for r, _ in items]
+        width = self._width
+        grid = [c if len(c) >= width else [*c, *[None] * (width - len(c))] for _, c in items]
+        none_col = [None] * n
+        cols = {key: list(map(itemgetter(i), grid)) for key, i in self.ix.items()}
+
+        def col(key: str) -> list[object]:
+            return cols.get(key, none_col)
+
+        bad: set[int] = set()  # indexes into items of rows with an error
+
+        def err(i: int, header: str, value: object, reason: str) -> None:
+            add(nums[i], header, value, reason)
+            bad.add(i)
+
+        texts = self._texts
+        # 姓名
+        names = _mapped(col("name"), cell_text, texts)
+        if any(not t or len(t) > 40 for t in set(names)):
+            for i, name in enumerate(names):
+                if not name:
+                    err(i, "姓名", "", "姓名不能为空")
+                elif len(name) > 40:
+                    err(i, "姓名", name, "姓名超过40个字")
+        # 身份证号 (parsed and keyed by the id pass, which passes ``infos``; ``id_info`` memoizes by text)
+        if infos is None:
+            infos = [self.id_info(v.strip() if type(v) is str else cell_text(v)) for v in col("id_number")]
+        if str in set(map(type, infos)):
+            for i, info in enumerate(infos):
+                if type(info) is str:
+                    err(i, "身份证号", cell_text(col("id_number")[i]), info)
+                    infos[i] = None
+        if keys is None:
+            keys = [self.key_of(info.number) if info is not None else None for info in infos]
         # 性别
-        if type(gender_raw) is not str:
-            gender_raw = cell_text(gender_raw)
-        if gender_raw:
-            g = self._code("gender", gender_raw)
-            if g is None:
-                add(row, "性别", gender_raw, f"未知的性别“{gender_raw}”（应为男或女）")
-            elif info is not None and g != info.gender:
-                add(row, "性别", gender_raw, f"性别“{gender_raw}”与身份证号（{codes.label('gender', info.gender)}）不一致")
-        if info is not None:
-            person["gender"] = info.gender
-            person["birth_date"] = info.birth_date
+        g_texts = _mapped(col("gender"), cell_text, texts)
+        g_codes = _mapped(g_texts, lambda t: self._code("gender", t), self._codes["gender/"])
+        id_genders = [info.gender if info is not None else None for info in infos]
+        if g_codes != id_genders:  # else every row has the gender of its 身份证号
+            for i, (t, g, info) in enumerate(zip(g_texts, g_codes, infos, strict=True)):
+                if t:
+                    if g is None:
+                        err(i, "性别", t, f"未知的性别“{t}”（应为男或女）")
+                    elif info is not None and g != info.gender:
+                        err(i, "性别", t, f"性别“{t}”与身份证号（{codes.label('gender', info.gender)}）不一致")
         # 出生年月
-        birth = self._date(row, "出生年月", birth_raw)
-        if birth is not None and info is not None:
-            b = info.birth_date
-            if (birth.date != b) if birth.day_known else ((birth.date.year, birth.date.month) != (b.year, b.month)):
-                shown = f"{birth.date:%Y.%m.%d}" if birth.day_known else f"{birth.date:%Y.%m}"
-                add(row, "出生年月", birth_raw, f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
-        # codes
-        for key, header, default, value in (
-            ("ethnicity", "民族", codes.HAN, ethnicity), ("education", "学历", "", education), ("degree", "学位", "0", degree)
-        ):  # fmt: skip
+        births = self._dates_of(col("birth_date"), "出生年月", err)
+        id_births = [info.birth_date if info is not None else None for info in infos]
+        for i, (birth, b) in enumerate(zip(births, id_births, strict=True)):
+            if birth is not None and b is not None and birth.date != b:
+                if birth.day_known or birth.date != b.replace(day=1):
+                    shown = f"{birth.date:%Y.%m.%d}" if birth.day_known else f"{birth.date:%Y.%m}"
+                    err(i, "出生年月", _stripped(col("birth_date")[i]), f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
+        person_cols: dict[str, list] = {"name": names, "gender": id_genders, "birth_date": id_births}
+        # 民族, 学历, 学位
+        for key, header, default in (("ethnicity", "民族", codes.HAN), ("education", "学历", ""), ("degree", "学位", "0")):
             if key not in has:
                 continue
-            if type(value) is not str:
-                value = cell_text(value)
-            if not value:
-                person[key] = default
-                continue
-            code = self._code(key, value)
-            if code is None:
-                add(row, header, value, f"未知的{header}“{value}”（应为{codes.TABLE_TITLES[key]}中的名称）")
-            else:
-                person[key] = code
+            vals = _mapped(col(key), cell_text, texts)
+            got = _mapped(vals, lambda t, key=key, default=default: self._code(key, t) if t else default, self._codes[key + "/"])
+            for i in _indexes(got, None):
+                v = vals[i]
+                err(i, header, v, f"未知的{header}“{v}”（应为{codes.TABLE_TITLES[key]}中的名称）")
+            person_cols[key] = got
+        # 籍贯
         if "native_place" in has:
-            value = native if type(native) is str else cell_text(native)
-            if not value:
-                person["native_place"] = ""
-            else:
-                code = self.places.resolve(value)
-                if code is None:
-                    add(row, "籍贯", value, f"籍贯“{value}”无法对应行政区划代码（请填写6位区划代码或县（市、区）名称）")
-                else:
-                    person["native_place"] = code
+            vals = _mapped(col("native_place"), cell_text, texts)
+            got = _mapped(vals, lambda t: self.places.resolve(t) if t else "", self._codes["native_place/"])
+            for i in _indexes(got, None):
+                v = vals[i]
+                err(i, "籍贯", v, f"籍贯“{v}”无法对应行政区划代码（请填写6位区划代码或县（市、区）名称）")
+            person_cols["native_place"] = got
+        # 参加工作时间
         if "work_start_date" in has:
-            work = self._date(row, "参加工作时间", work_raw)
-            person["work_start_date"] = work.date if work else None
-            if work is not None and info is not None and work.date <= info.birth_date:
-                add(row, "参加工作时间", work_raw, "参加工作时间早于出生日期")
-            elif work is not None and work.date > self.today:
-                add(row, "参加工作时间", work_raw, "参加工作时间晚于今天")
+            works = self._dates_of(col("work_start_date"), "参加工作时间", err)
+            for i, (work, info) in enumerate(zip(works, infos, strict=True)):
+                if work is not None:
+                    if info is not None and work.date <= info.birth_date:
+                        err(i, "参加工作时间", _stripped(col("work_start_date")[i]), "参加工作时间早于出生日期")
+                    elif work.date > today:
+                        err(i, "参加工作时间", _stripped(col("work_start_date")[i]), "参加工作时间晚于今天")
+            person_cols["work_start_date"] = [w.date if w is not None else None for w in works]
+        # 联系电话
         if "phone" in has:
-            if type(phone) is not str:
-                phone = cell_text(phone)
-            if phone and not _PHONE.match(phone):
-                add(row, "联系电话", phone, "联系电话格式不正确（应为数字，可含-）")
-            person["phone"] = phone
+            # nearly every number differs: no memo
+            phones = [v.strip() if type(v) is str else cell_text(v) for v in col("phone")]
+            match = _PHONE.match
+            for i, t in enumerate(phones):
+                if t and not match(t):
+                    err(i, "联系电话", t, "联系电话格式不正确（应为数字，可含-）")
+            person_cols["phone"] = phones
         # 所在党支部
-        if type(branch_text) is not str:
-            branch_text = cell_text(branch_text)
-        org_id = None
-        if not branch_text:
-            add(row, "所在党支部", "", "所在党支部不能为空")
-        else:
-            org_id, reason = self.branches.resolve(branch_text)
-            if org_id is None:
-                add(row, "所在党支部", branch_text, reason)
+        b_texts = _mapped(col("branch"), cell_text, texts)
+        resolve = self.branches.resolve
+        orgs = _mapped(b_texts, lambda t: resolve(t) if t else (None, ""), self._codes["branch/"])
+        org_ids = [o[0] for o in orgs]
+        for i in _indexes(org_ids, None):
+            reason = orgs[i][1]
+            if not b_texts[i]:
+                err(i, "所在党支部", "", "所在党支部不能为空")
+            else:
+                err(i, "所在党支部", b_texts[i], reason)
         # 人员类别
-        if type(occ_text) is not str:
-            occ_text = cell_text(occ_text)
-        if not occ_text:
-            add(row, "人员类别", "", "人员类别不能为空")
-        else:
-            occ = self._code("occupation", occ_text)
-            if occ is None:
-                add(row, "人员类别", occ_text, f"未知的人员类别“{occ_text}”（应为党内统计的职业类别，如农牧渔民、离退休人员）")
-            member["occupation"] = occ
+        o_texts = _mapped(col("occupation"), cell_text, texts)
+        occs = _mapped(o_texts, lambda t: self._code("occupation", t) if t else None, self._codes["occupation/"])
+        for i in _indexes(occs, None):
+            t = o_texts[i]
+            if not t:
+                err(i, "人员类别", "", "人员类别不能为空")
+            else:
+                err(i, "人员类别", t, f"未知的人员类别“{t}”（应为党内统计的职业类别，如农牧渔民、离退休人员）")
         # 入党时间, 转正时间, 党员类别
-        joined = self._date(row, "入党时间", joined_raw)
-        if joined is None and (joined_raw is None or joined_raw == ""):
-            add(row, "入党时间", "", "入党时间不能为空")
-        confirmed = self._date(row, "转正时间", confirmed_raw)
-        if type(status_text) is not str:
-            status_text = cell_text(status_text)
-        status = None
-        if status_text:
-            status = self._code("member_status", status_text)
-            if status is None:
-                add(row, "党员类别", status_text, f"未知的党员类别“{status_text}”（应为正式党员或预备党员）")
-        if status is None and not status_text:
-            status = MemberStatus.FULL if confirmed is not None else MemberStatus.PROBATIONARY
-        if joined is not None:
-            self._check_joined(row, joined, joined_raw, info)
-            if confirmed is not None:
-                self._check_confirmed(row, joined, confirmed, confirmed_raw)
-            elif status == MemberStatus.FULL and self.today < add_years(joined.date, 1):
-                add(row, "党员类别", status_text, f"入党不满一年，不能为正式党员（{SOURCE_PROBATION}）")
-        if status == MemberStatus.PROBATIONARY and confirmed is not None:
-            add(row, "转正时间", confirmed_raw, "预备党员不应填写转正时间")
-        if len(self.p.errors) != errors_before:
-            return None
-        member["org_id"] = org_id
-        member["status"] = str(status)
-        member["joined_date"] = joined.date
-        member["confirmed_date"] = confirmed.date if confirmed else None
-        return MemberRecord(row, self.key_of(info.number), info.number, person, member, org_id)
+        joined_col, confirmed_col = col("joined_date"), col("confirmed_date")
+        joins = self._dates_of(joined_col, "入党时间", err)
+        for i in _indexes(joins, None):
+            raw = _stripped(joined_col[i])
+            if raw is None or raw == "":
+                err(i, "入党时间", "", "入党时间不能为空")
+        confirms = self._dates_of(confirmed_col, "转正时间", err)
+        s_texts = _mapped(col("status"), cell_text, texts)
+        statuses = _mapped(s_texts, lambda t: self._code("member_status", t) if t else None, self._codes["member_status/"])
+        for i in _indexes(statuses, None):
+            if s_texts[i]:
+                t = s_texts[i]
+                err(i, "党员类别", t, f"未知的党员类别“{t}”（应为正式党员或预备党员）")
+        # rules joining 入党时间, 转正时间, 党员类别 and 身份证号 (章程第一条、第七条)
+        # A row passes the quick test (joined by its 18th birthday and not after today; confirmed a
+        # full year after joining and not after today) or gets the exact checks and their messages.
+        full, probationary = MemberStatus.FULL, MemberStatus.PROBATIONARY
+        adult, year_on = self._adult_day, self._year_on
+        for i in range(n):
+            joined, confirmed, status = joins[i], confirms[i], statuses[i]
+            if status is None and not s_texts[i]:
+                status = statuses[i] = full if confirmed is not None else probationary
+            if joined is not None:
+                j, b = joined.date, id_births[i]
+                if j > today or (b is not None and j < (adult.get(b) or self._adult(b))):
+                    self._check_joined(nums[i], joined, _stripped(joined_col[i]), infos[i], bad, i)
+                if confirmed is not None:
+                    c = confirmed.date
+                    if c > today or c < (year_on.get(j) or self._year_after(j)):
+                        self._check_confirmed(nums[i], joined, confirmed, _stripped(confirmed_col[i]), bad, i)
+                elif status == full and today < (year_on.get(j) or self._year_after(j)):
+                    err(i, "党员类别", s_texts[i], f"入党不满一年，不能为正式党员（{SOURCE_PROBATION}）")
+            if status == probationary and confirmed is not None:
+                err(i, "转正时间", _stripped(confirmed_col[i]), "预备党员不应填写转正时间")
+        # records of the good rows (values in PERSON_FIELDS / MEMBER_FIELDS order; absent columns: defaults)
+        defaults = {"ethnicity": codes.HAN, "education": "", "degree": "0", "native_place": "", "work_start_date": None, "phone": ""}
+        values = zip(*(person_cols.get(f) or [defaults[f]] * n for f in PERSON_FIELDS), strict=True)
+        member_values = zip(
+            occs, org_ids, map(str, statuses), [j.date if j is not None else None for j in joins],
+            [c.date if c is not None else None for c in confirms], strict=True,
+        )  # fmt: skip
+        numbers = [info.number if info is not None else None for info in infos]
+        rows = zip(nums, keys, numbers, values, member_values, repeat(self._present, n), strict=True)
+        if bad:
+            rows = (r for i, r in enumerate(rows) if i not in bad)
+        return list(map(_new_row, rows))
 
-    def _check_joined(self, row: int, joined: ParsedDate, raw: object, info) -> None:
+    def _adult(self, birth: dt.date) -> dt.date:
+        """The first day on which ``age_on`` gives 18 (memoized): the 18th birthday; for 29 February, 1 March."""
+        got = add_years(birth, 18)
+        if (birth.month, birth.day) == (2, 29) and got.day == 28:
+            got = got + dt.timedelta(days=1)
+        self._adult_day[birth] = got
+        return got
+
+    def _year_after(self, day: dt.date) -> dt.date:
+        """``day`` one year on (memoized)."""
+        got = self._year_on[day] = add_years(day, 1)
+        return got
+
+    def _dates_of(self, column: Sequence[object], header: str, err: Callable) -> list[ParsedDate | None]:
+        """Parsed dates of a column (None for empty cells); a bad cell is reported under ``header``."""
+        got = _mapped(column, _parse_date_or_reason, self._dates)
+        if _Reason in set(map(type, got)):
+            for i, d in enumerate(got):
+                if type(d) is _Reason:
+                    err(i, header, _stripped(column[i]), d)
+                    got[i] = None
+        return got
+
+    def _check_joined(self, row: int, joined: ParsedDate, raw: object, info, bad: set[int], i: int) -> None:
         if joined.date > self.today:
             self.p.add_error(row, "入党时间", raw, "入党时间晚于今天")
+            bad.add(i)
         if info is not None:
             last_day = joined.date if joined.day_known else _month_end(joined.date)
             if age_on(info.birth_date, last_day) < 18:
                 self.p.add_error(
                     row, "入党时间", raw, f"入党时未满18周岁（18周岁生日为{add_years(info.birth_date, 18):%Y.%m.%d}；{SOURCE_AGE}）"
                 )
+                bad.add(i)
 
-    def _check_confirmed(self, row: int, joined: ParsedDate, confirmed: ParsedDate, raw: object) -> None:
+    def _check_confirmed(self, row: int, joined: ParsedDate, confirmed: ParsedDate, raw: object, bad: set[int], i: int) -> None:
         j, c = joined.date, confirmed.date
         if c > self.today:
             self.p.add_error(row, "转正时间", raw, "转正时间晚于今天")
+            bad.add(i)
         if c <= j and (joined.day_known and confirmed.day_known or (c.year, c.month) < (j.year, j.month)):
             self.p.add_error(row, "转正时间", raw, "转正时间早于入党时间")
+            bad.add(i)
             return
         if joined.day_known and confirmed.day_known:
             short = c < add_years(j, 1)
@@ -649,6 +834,61 @@ class _MemberValidator:
             short = (c.year, c.month) < (j.year + 1, j.month)
         if short:
             self.p.add_error(row, "转正时间", raw, f"预备期不足一年（{SOURCE_PROBATION}）")
+            bad.add(i)
+
+
+class _Reason(str):
+    """Why a cell is bad (a memoized parse result that is not a value)."""
+
+
+def _parse_date_or_reason(value: object) -> ParsedDate | None:
+    if value is None or value == "":
+        return None
+    if type(value) is str:
+        value = value.strip()
+        if not value:
+            return None
+    try:
+        return parse_date(value)
+    except DateParseError as exc:
+        return _Reason(str(exc))
+
+
+def _indexes(values: list, value: object) -> list[int]:
+    """Positions of ``value`` (None or False) in ``values``, found at C speed and by identity (a
+    dataclass value would otherwise be compared with ``__eq__`` in Python)."""
+    values = list(map(is_, values, repeat(value)))
+    value = True
+    out, i = [], -1
+    try:
+        while True:
+            i = values.index(value, i + 1)
+            out.append(i)
+    except ValueError:
+        return out
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if type(value) is str else value
+
+
+_PLAIN = frozenset((str, type(None)))
+
+
+def _mapped(column: Sequence[object], fn: Callable[[object], object], memo: dict) -> list:
+    """``[fn(v) for v in column]`` through ``memo``: texts key it by value, other cells by (type, value)
+    (1, 1.0 and True are different cells); ``fn`` runs once per distinct cell."""
+    try:  # every cell seen before: the memo holds texts as themselves and other cells only as tuples
+        return list(map(memo.__getitem__, column))
+    except (KeyError, TypeError):  # TypeError: an unhashable cell, refused below
+        pass
+    if set(map(type, column)) <= _PLAIN:
+        keys = column
+    else:
+        keys = [v if v is None or type(v) is str else (type(v), v) for v in column]
+    for k in set(keys).difference(memo):
+        memo[k] = fn(k[1] if type(k) is tuple else k)
+    return list(map(memo.__getitem__, keys))
 
 
 # --------------------------------------------------------------------------- persons on file
@@ -667,6 +907,14 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
     """
     if not indexes:
         return []
+    sql, param = _lookup_query()
+    with connection.cursor() as cur:
+        cur.execute(sql, [param(indexes)])
+        return cur.fetchall()
+
+
+def _lookup_query() -> tuple[str, Callable[[list[str]], str]]:
+    """The SQL of ``_lookup_persons`` and the function that makes its one parameter from the keys."""
     qn = connection.ops.quote_name
     meta = Person._meta
     person_cols = ", ".join(f"p.{qn(meta.get_field(f).column)}" for f in ("id_number_index", "id", *_PERSON_COMPARE, "phone_cipher"))
@@ -674,9 +922,9 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
     from zugong.cadres.models import Cadre
 
     if _is_pg():
-        match, param = "= ANY(string_to_array(%s, ','))", ",".join(indexes)
+        match, param = "= ANY(string_to_array(%s, ','))", ",".join
     else:
-        match, param = "IN (SELECT value FROM json_each(%s))", json.dumps(indexes)
+        match, param = "IN (SELECT value FROM json_each(%s))", json.dumps
     sql = (
         f"SELECT {person_cols}, {member_cols}, a.{qn('id')}, a.{qn('start')}, u.{qn('path')} "
         f"FROM {qn(meta.db_table)} p "
@@ -686,11 +934,7 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
         f"LEFT JOIN {qn(Unit._meta.db_table)} u ON u.{qn('id')} = c.{qn('unit_id')} "
         f"WHERE p.{qn('id_number_index')} {match}"
     )
-    with connection.cursor() as cur:
-        cur.execute(sql, [param])
-        return cur.fetchall()
-
-
+    return sql, param
 
 
 # --------------------------------------------------------------------------- writing
@@ -816,52 +1060,179 @@ def bulk_update(model: type[Model], names: Sequence[str], rows: list[tuple]) -> 
 COPY_CHUNK = 5000
 
 
-def copy_pipelined(tables: Sequence[tuple[type[Model], Sequence[str]]], chunks: Iterable[Sequence[list[tuple]]]) -> None:
+def copy_pipelined(
+    tables: Sequence[tuple[type[Model], Sequence[str]]],
+    chunks: Iterable[Sequence[list[tuple]]],
+    *,
+    after: Callable | None = None,
+    timings: dict[str, float] | None = None,
+) -> None:
     """PostgreSQL: COPY chunks of rows into ``tables`` ((model, columns) pairs; one list of tuples
-    in column order per table per chunk).
-
-    A worker thread runs the binary COPY statements on this connection (same transaction) while the
-    calling thread produces the next chunk — ``chunks`` may be a generator that validates as it
-    goes — so the server's inserts, index updates and (immediate) foreign-key checks of one chunk
-    overlap the Python work of the next. Exceptions of the worker are raised here after it stopped.
-    """
-    qn = connection.ops.quote_name
-    sqls = [f"COPY {qn(m._meta.db_table)} ({', '.join(map(qn, cols))}) FROM STDIN (FORMAT BINARY)" for m, cols in tables]
-    with connection.cursor() as cur:
-        types = [_pg_types(cur, m._meta.db_table, list(cols)) for m, cols in tables]
-    raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
-    todo: queue.Queue = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        with raw.cursor() as cur:
-            while (item := todo.get()) is not None:
-                if failure:
-                    continue  # drain until the end marker
-                try:
-                    for sql, oids, rows in zip(sqls, types, item, strict=True):
-                        if not rows:
-                            continue
-                        with cur.copy(sql) as copy:
-                            copy.set_types(oids)
-                            write = copy.write_row
-                            for row in rows:
-                                write(row)
-                except BaseException as exc:  # re-raised by the calling thread
-                    failure.append(exc)
-
-    worker = threading.Thread(target=work, name="import-copy", daemon=True)
-    worker.start()
+    in column order per table per chunk), through a ``CopyWorker``: ``chunks`` may be a generator
+    that validates as it goes, the server writes one chunk while Python makes the next.
+    ``after``/``timings`` as in CopyWorker. Exceptions of the worker are raised here."""
+    worker = CopyWorker(tables, after=after, timings=timings)
     try:
         for chunk in chunks:
-            if failure:
-                break
-            todo.put(chunk)
+            worker.copy(chunk)
     finally:
-        todo.put(None)
-        worker.join()
-    if failure:
-        raise failure[0]
+        worker.close()
+
+
+class CopyWorker:
+    """PostgreSQL: a thread that runs COPY statements and queries, in order, on this thread's
+    connection (same transaction) while the calling thread validates.
+
+    ``copy(chunk)`` formats the chunk (one list of tuples per table, in column order) as binary
+    COPY data on the calling thread and queues it; the worker sends it, then runs
+    ``after(cursor, chunk)`` when given (set-based reference checks). ``call(fn)`` queues
+    ``fn(cursor)`` and returns a Future of its result (lookups and id blocks that must wait their
+    turn on the connection). ``close()`` waits for the queue to drain and raises the worker's
+    first exception; after one, queued calls fail with it and copies are skipped.
+    ``timings`` gets seconds per table ("copy.<table>"), in ``after`` ("copy.checks"), in calls
+    ("copy.calls") and the calling thread's waits on a full queue ("copy.wait").
+    """
+
+    def __init__(
+        self, tables: Sequence[tuple[type[Model], Sequence[str]]], *, after: Callable | None = None,
+        timings: dict[str, float] | None = None, depth: int = 4,
+    ):  # fmt: skip
+        self.clock = timings if timings is not None else {}
+        self.labels = [f"copy.{m._meta.db_table}" for m, _ in tables]
+        qn = connection.ops.quote_name
+        self.sqls = [f"COPY {qn(m._meta.db_table)} ({', '.join(map(qn, cols))}) FROM STDIN (FORMAT BINARY)" for m, cols in tables]
+        with connection.cursor() as cur:
+            self.types = [_pg_types(cur, m._meta.db_table, list(cols)) for m, cols in tables]
+        self.after = after
+        self.raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
+        self.todo: queue.Queue = queue.Queue(maxsize=depth)
+        self.failure: list[BaseException] = []
+        self.fmt = self.raw.cursor()  # formats only: no statement runs on it
+        self.payload = _binary_copy_formatter(self.fmt)
+        self.thread = threading.Thread(target=self._work, name="import-copy", daemon=True)
+        self.thread.start()
+
+    def _tick(self, label: str, t0: float) -> None:
+        self.clock[label] = self.clock.get(label, 0.0) + time.perf_counter() - t0
+
+    def _work(self) -> None:
+        with self.raw.cursor() as cur:
+            while (item := self.todo.get()) is not None:
+                kind, what, extra = item
+                if self.failure:
+                    if kind == "call":
+                        extra.set_exception(self.failure[0])
+                    continue  # drain until the end marker
+                try:
+                    t0 = time.perf_counter()
+                    if kind == "call":
+                        extra.set_result(what(cur))
+                        self._tick("copy.calls", t0)
+                        continue
+                    for sql, payload, label in zip(self.sqls, extra, self.labels, strict=True):
+                        if payload is not None:
+                            with cur.copy(sql) as copy:
+                                copy.write(payload)
+                            self._tick(label, t0)
+                            t0 = time.perf_counter()
+                    if self.after is not None:
+                        self.after(cur, what)
+                        self._tick("copy.checks", t0)
+                except BaseException as exc:  # re-raised by the calling thread
+                    self.failure.append(exc)
+                    if kind == "call":
+                        extra.set_exception(exc)
+
+    def _put(self, item: tuple) -> None:
+        t0 = time.perf_counter()
+        self.todo.put(item)
+        self._tick("copy.wait", t0)
+
+    def copy(self, chunk: Sequence[list[tuple]]) -> None:
+        """Format ``chunk`` here and queue its COPY; raises the worker's exception if it failed."""
+        if self.failure:
+            raise self.failure[0]
+        payloads = [self.payload(oids, rows) if rows else None for oids, rows in zip(self.types, chunk, strict=True)]
+        self._put(("copy", chunk, payloads))
+
+    def call(self, fn: Callable) -> concurrent.futures.Future:
+        """Queue ``fn(cursor)`` after what is queued; its result or exception comes in the Future."""
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._put(("call", fn, future))
+        return future
+
+    def close(self) -> None:
+        """Wait for everything queued; raise the worker's first exception."""
+        self.todo.put(None)
+        self.thread.join()
+        self.fmt.close()
+        if self.failure:
+            raise self.failure[0]
+
+
+def _binary_copy_formatter(cur) -> Callable[[Sequence[int], Sequence[tuple]], bytes]:
+    """``payload(type oids, rows)``: the rows as one binary COPY stream (header, rows, trailer),
+    made with psycopg's formatter on ``cur``'s adapters without running anything on it
+    (``psycopg.copy.Copy`` with a ``FileWriter``, as psycopg documents for copying to a file)."""
+    from psycopg.adapt import PyFormat
+    from psycopg.copy import Copy, FileWriter
+
+    # bytea by the dumper of bytes (C in psycopg-binary): the one found by the type's oid is the
+    # DB-API Binary wrapper's, a Python method per value
+    cur.adapters.register_dumper(bytes, cur.adapters.get_dumper(bytes, PyFormat.BINARY))
+
+    def payload(oids: Sequence[int], rows: Sequence[tuple]) -> bytes:
+        out = io.BytesIO()
+        with Copy(cur, binary=True, writer=FileWriter(out)) as copy:
+            copy.set_types(oids)
+            write = copy.write_row
+            for row in rows:
+                write(row)
+        return out.getvalue()
+
+    return payload
+
+
+class _BulkMode:
+    """Interpreter settings for the few seconds of a bulk import, process-wide and shared: the
+    first import in sets them, the last one out restores them (imports may run concurrently in
+    one server process).
+
+    - The thread switch interval drops from 5 ms to 0.5 ms: the COPY worker gives up the GIL at
+      every network write and must get it back from the validating thread; at 5 ms per handoff it
+      fell behind and the validating thread waited ≈0.5 s per 100,000 rows on a full queue.
+    - The cyclic garbage collector pauses: an import holds millions of cells, lists and tuples,
+      and every full collection walked all of them (≈0.5 s per 100,000 rows, for no garbage —
+      the import makes no reference cycles). It runs again when the import ends.
+
+    Figures: bench/README.md, "Fourth look".
+    """
+
+    def __init__(self, interval: float = 0.0005):
+        self.interval, self.lock, self.users = interval, threading.Lock(), 0
+        self.saved_interval, self.gc_was_enabled = 0.0, True
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.users == 0:
+                self.saved_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.interval, self.saved_interval))
+                self.gc_was_enabled = gc.isenabled()
+                gc.disable()
+            self.users += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.users -= 1
+                if self.users == 0:
+                    sys.setswitchinterval(self.saved_interval)
+                    if self.gc_was_enabled:
+                        gc.enable()
+
+
+bulk_mode = _BulkMode()
 
 
 def person_update_values(changes: dict) -> dict:
@@ -911,32 +1282,39 @@ AFFILIATION_COLUMNS = ("id", "member_id", "org_id", "start", "end", "document_no
 _NEW_ROW_TABLES = ((Person, PERSON_COLUMNS), (PartyMember, MEMBER_COLUMNS_DB), (Affiliation, AFFILIATION_COLUMNS))
 
 
-def new_rows(recs: Sequence[MemberRecord], now: dt.datetime) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """Rows of PERSON_COLUMNS, MEMBER_COLUMNS_DB and AFFILIATION_COLUMNS for records with ids assigned.
+def new_rows(
+    recs: Sequence[NewRow | MemberRecord], now: dt.datetime, ids: Sequence[Iterator[int]], name_keys: NameKeys | None = None
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Rows of PERSON_COLUMNS, MEMBER_COLUMNS_DB and AFFILIATION_COLUMNS for new persons (outcome
+    "new") and new members of persons on file ("new_member", which have ``person_id``).
 
-    A record of outcome "new" gives a person; every record a member and its first affiliation
-    (from 入党时间, in the branch of the roster). 身份证号 and phone are encrypted here (AES-GCM).
+    ``ids``: iterators of reserved person, member and affiliation ids, drawn in order. A new person
+    gives a person row; every record a member and its first affiliation (from 入党时间, in the
+    branch of the roster). 身份证号 and phone are encrypted here (AES-GCM). ``name_keys``: the
+    import's memo of name characters (one is made when None).
     """
-    people = [r for r in recs if r.outcome == "new"]
-    id_ciphers = crypto.encrypt_many([r.id_number for r in people], context=ID_CONTEXT)
-    phones = [r.person.get("phone", "") for r in people]
-    phone_ciphers = iter(crypto.encrypt_many([ph for ph in phones if ph], context=PHONE_CONTEXT))
-    persons = []
-    for r, id_cipher, phone in zip(people, id_ciphers, phones, strict=True):
-        p = r.person
-        name = p["name"]
-        persons.append((
-            r.person_id, name, name_initials(name), name_stroke_key(name), id_cipher, r.id_index,
-            mask_id_number(r.id_number), p["gender"], p.get("ethnicity", codes.HAN), p["birth_date"],
-            p.get("native_place", ""), p.get("education", ""), p.get("degree", "0"), p.get("work_start_date"),
-            next(phone_ciphers) if phone else None, now, now,
-        ))  # fmt: skip
-    members, affiliations = [], []
+    keys_of = (name_keys or NameKeys()).keys
+    person_ids, member_ids, aff_ids = ids
+    people, members, affiliations = [], [], []
     for r in recs:
-        m = r.member
-        members.append((r.member_id, r.person_id, r.org_id, m["status"], m["joined_date"], m["confirmed_date"],
-                        m["occupation"], None, now, now))  # fmt: skip
-        affiliations.append((r.affiliation_id, r.member_id, r.org_id, m["joined_date"], None, "", "名册导入"))
+        if r.outcome == "new":
+            pid = next(person_ids)
+            people.append((pid, r))
+        else:
+            pid = r.person_id
+        occupation, org_id, status, joined, confirmed = r.member_values
+        mid = next(member_ids)
+        members.append((mid, pid, org_id, status, joined, confirmed, occupation, None, now, now))
+        affiliations.append((next(aff_ids), mid, org_id, joined, None, "", "名册导入"))
+    id_ciphers = crypto.encrypt_many([r.id_number for _, r in people], context=ID_CONTEXT)
+    phone_ciphers = iter(crypto.encrypt_many([r.values[8] for _, r in people if r.values[8]], context=PHONE_CONTEXT))
+    persons = []
+    for (pid, r), id_cipher in zip(people, id_ciphers, strict=True):
+        name, gender, birth, ethnicity, education, degree, native, work, phone = r.values
+        persons.append((
+            pid, name, *keys_of(name), id_cipher, r.id_index, mask_id_number(r.id_number), gender, ethnicity,
+            birth, native, education, degree, work, next(phone_ciphers) if phone else None, now, now,
+        ))  # fmt: skip
     return persons, members, affiliations
 
 
@@ -944,16 +1322,27 @@ def allocate_id_blocks(counts: Sequence[tuple[type[Model], int]]) -> list[list[i
     """``allocate_ids`` for several models at once (PostgreSQL: one statement for all sequences)."""
     if not _is_pg() or len(counts) < 2:
         return [allocate_ids(m, n) for m, n in counts]
-    n = max(c for _, c in counts)
-    if n == 0:
-        return [[] for _ in counts]
     with connection.cursor() as cur:
-        seqs = [_sequence(cur, model._meta.db_table) for model, _ in counts]
-        cols = ", ".join("CASE WHEN g <= %s THEN nextval(%s::regclass) END" for _ in seqs)
-        params = [x for (_, c), seq in zip(counts, seqs, strict=True) for x in (c, seq)]
-        cur.execute(f"SELECT {cols} FROM generate_series(1, %s) AS g", [*params, n])
+        return _IdBlocks(cur, [m for m, _ in counts]).take(cur, [n for _, n in counts])
+
+
+class _IdBlocks:
+    """PostgreSQL: reserves ids of several models in one statement. The sequences are resolved once
+    (``cur`` of this thread); ``take`` may run on any cursor of any connection (sequence values
+    are not transactional) and returns one list of ids per model."""
+
+    def __init__(self, cur, models: Sequence[type[Model]]):
+        self.seqs = [_sequence(cur, model._meta.db_table) for model in models]
+        cols = ", ".join("CASE WHEN g <= %s THEN nextval(%s::regclass) END" for _ in self.seqs)
+        self.sql = f"SELECT {cols} FROM generate_series(1, %s) AS g"
+
+    def take(self, cur, counts: Sequence[int]) -> list[list[int]]:
+        n = max(counts, default=0)
+        if n == 0:
+            return [[] for _ in counts]
+        cur.execute(self.sql, [*(x for c, seq in zip(counts, self.seqs, strict=True) for x in (c, seq)), n])
         got = cur.fetchall()
-    return [[row[i] for row in got[:c]] for i, (_, c) in enumerate(counts)]
+        return [[row[i] for row in got[:c]] for i, c in enumerate(counts)]
 
 
 def import_members(
@@ -966,56 +1355,146 @@ def import_members(
     and the caller must roll back: new rows of earlier chunks may already be written.
 
     New persons, members and affiliations are written chunk by chunk while the next chunk is
-    validated (PostgreSQL: COPY from a worker thread on this connection; SQLite: executemany);
+    validated (PostgreSQL: ``_stream_members``; SQLite: executemany). With ``good_rows_only`` the
     in-file duplicates and the persons on file are known before the first chunk (``_Run``), so a
-    row that is written is never taken back. Updates, transfers and id gaps follow at the end.
-    Raises whatever the database raises (e.g. IntegrityError when another import wrote the same
-    person meanwhile); the caller's transaction then writes nothing.
+    row that is written is never taken back; otherwise the first error anywhere stops the writing
+    and the caller rolls back. Updates and transfers follow at the end; unused reserved ids are
+    gaps. Raises whatever the database raises (e.g. IntegrityError when another import wrote the
+    same person meanwhile); the caller's transaction then writes nothing.
     """
+    with bulk_mode():
+        return _import_members(rows, scope, today=today, good_rows_only=good_rows_only)
+
+
+def _import_members(
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool
+) -> tuple[Prepared, dict[str, int] | None]:
     t0 = time.perf_counter()
-    run = _Run(rows, scope, today=today, progress=None)
+    streamed = _is_pg() and not good_rows_only  # see _stream_members
+    run = _Run(rows, scope, today=today, progress=None, upfront=not streamed)
     p = run.p
     if p.header_error or (p.error_rows and not good_rows_only):
         for _ in run.chunks():  # report every error; write nothing
             pass
         return run.finish(), None
-    # ids: an upper bound of new persons / members is known from the lookup; unused ids are gaps
-    member_of = len(_PERSON_COMPARE) + 2  # position of the member id in a lookup row (after id, fields, phone)
-    n_persons = max(0, len(run.data) - len(run.found))
-    n_members = n_persons + sum(1 for f in run.found.values() if f[member_of] is None)
-    person_ids, member_ids, aff_ids = map(iter, allocate_id_blocks([(Person, n_persons), (PartyMember, n_members), (Affiliation, n_members)]))
-    now = timezone.now()
-    t_ids = time.perf_counter()
-    p.timings["write.ids"] = t_ids - t0 - p.timings["validate"]
-
-    def chunks() -> Iterator[tuple[list[tuple], ...]]:
-        for recs in run.chunks():
-            if p.error_rows and not good_rows_only:
-                continue  # stop writing, keep validating to report every error; the caller rolls back
-            new = [r for r in recs if r.outcome in ("new", "new_member")]
-            for r in new:
-                if r.outcome == "new":
-                    r.person_id = next(person_ids)
-                r.member_id, r.affiliation_id = next(member_ids), next(aff_ids)
-            if new:
-                yield new_rows(new, now)
-
-    if _is_pg():
-        with connection.cursor() as cur:
-            # foreign keys checked at the end of each COPY, in the server while Python validates the next chunk
-            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        copy_pipelined(_NEW_ROW_TABLES, chunks())
+    now, name_keys = timezone.now(), NameKeys()
+    t_stream = time.perf_counter()
+    if streamed:
+        set_based = bulkload.bulk_load_begin([m for m, _ in _NEW_ROW_TABLES])
+        if not set_based:
+            with connection.cursor() as cur:
+                # foreign keys checked at the end of each COPY, in the server while Python validates the next chunk
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _stream_members(run, now=now, name_keys=name_keys, set_based=set_based)
+        if set_based:
+            bulkload.bulk_load_end()
     else:
-        for chunk in chunks():
-            for (model, cols), rows_ in zip(_NEW_ROW_TABLES, chunk, strict=True):
-                insert_rows(model, cols, rows_)
+        # ids: an upper bound of new persons / members is known from the lookup; unused ids are gaps
+        member_of = len(_PERSON_COMPARE) + 2  # position of the member id in a lookup row (after id, fields, phone)
+        n_persons = max(0, len(run.data) - len(run.found))
+        n_members = n_persons + sum(1 for f in run.found.values() if f[member_of] is None)
+        ids = tuple(map(iter, allocate_id_blocks([(Person, n_persons), (PartyMember, n_members), (Affiliation, n_members)])))
+        p.timings["write.ids"] = time.perf_counter() - t_stream
+
+        def chunks() -> Iterator[tuple[list[tuple], ...]]:
+            for recs in run.chunks():
+                if p.error_rows and not good_rows_only:
+                    continue  # stop writing, keep validating to report every error; the caller rolls back
+                new = [r for r in recs if r.outcome in ("new", "new_member")]
+                if new:
+                    yield new_rows(new, now, ids, name_keys)
+
+        if _is_pg():  # only the good rows: every duplicate and person on file known before writing
+            set_based = bulkload.bulk_load_begin([m for m, _ in _NEW_ROW_TABLES])
+            if not set_based:
+                with connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            copy_pipelined(_NEW_ROW_TABLES, chunks(), after=_chunk_checks() if set_based else None, timings=p.timings)
+            if set_based:
+                bulkload.bulk_load_end()
+        else:
+            for chunk in chunks():
+                for (model, cols), rows_ in zip(_NEW_ROW_TABLES, chunk, strict=True):
+                    insert_rows(model, cols, rows_)
     p = run.finish()
-    p.timings["write.stream"] = time.perf_counter() - t_ids  # chunks validated while earlier ones are written
+    p.timings["write.stream"] = time.perf_counter() - t_stream  # chunks validated while earlier ones are written
     if p.error_count and not good_rows_only:
         return p, None
     counts = write_changes(p, today=today)
     p.timings["write"] = time.perf_counter() - t0 - p.timings["validate"]
     return p, counts
+
+
+def _stream_members(run: _Run, *, now: dt.datetime, name_keys: NameKeys, set_based: bool) -> None:
+    """PostgreSQL, all-or-nothing: key, look up, validate and write the roster chunk by chunk.
+
+    One CopyWorker thread owns the connection; its queue holds, in order, the lookup of the
+    persons on file for chunk k+2 (with the id blocks its new rows may need) behind the COPY of
+    chunk k, so the server writes one chunk while Python keys and validates the next ones and
+    nothing waits for the whole file to be keyed first. A duplicate of a row written in an
+    earlier chunk is an error like any other: writing stops and the caller rolls back.
+    """
+    p, total = run.p, len(run.data)
+    bounds = [(s, min(s + COPY_CHUNK, total)) for s in range(0, total, COPY_CHUNK)]
+    worker = CopyWorker(_NEW_ROW_TABLES, after=_chunk_checks() if set_based else None, timings=p.timings)
+    sql, param = _lookup_query()
+    with connection.cursor() as cur:
+        id_blocks = _IdBlocks(cur, [Person, PartyMember, Affiliation])
+    member_at = len(_PERSON_COMPARE) + 3  # member id in a lookup row (after key, id, fields, phone)
+
+    def look_up(keys: list[str]) -> Callable:
+        def job(cur) -> tuple[list[tuple], list[list[int]]]:
+            found = []
+            for i in range(0, len(keys), LOOKUP_BATCH):
+                cur.execute(sql, [param(keys[i : i + LOOKUP_BATCH])])
+                found += cur.fetchall()
+            n_persons = len(keys) - len(found)
+            n_members = n_persons + sum(1 for f in found if f[member_at] is None)
+            return found, id_blocks.take(cur, [n_persons, n_members, n_members])
+
+        return job
+
+    def prepare(k: int) -> tuple[list[NewRow], concurrent.futures.Future]:
+        start, end = bounds[k]
+        t0 = time.perf_counter()
+        keys = run._id_pass(start, end)
+        p.timings["validate"] += time.perf_counter() - t0
+        return run.validate(start, end), worker.call(look_up(keys))
+
+    try:
+        ahead = collections.deque(prepare(k) for k in range(min(2, len(bounds))))
+        for k in range(len(bounds)):
+            recs, future = ahead.popleft()
+            t0 = time.perf_counter()
+            found, ids = future.result()
+            p.timings["validate.lookup"] += time.perf_counter() - t0
+            run.found.update((f[0], f[1:]) for f in found)
+            recs = run.classify(recs)
+            if not p.error_rows:  # after an error: keep validating to report every error, write nothing
+                new = [r for r in recs if r.outcome in ("new", "new_member")]
+                if new:
+                    worker.copy(new_rows(new, now, tuple(map(iter, ids)), name_keys))
+            if k + 2 < len(bounds):
+                ahead.append(prepare(k + 2))
+    finally:
+        worker.close()
+
+
+def _chunk_checks() -> Callable:
+    """The reference checks of one written chunk after a load with row triggers off
+    (``zugong.core.bulkload``), for the CopyWorker: every member points at a person written in the
+    chunk or on file, every affiliation at a member of the chunk; the branches and the persons on
+    file are locked as the foreign-key triggers would lock them, in one statement. Raises IntegrityError."""
+    lock = bulkload.LockReferenced([(PartyOrganization, "党支部"), (Person, "人员")])
+
+    def check(cur, chunk: tuple[list[tuple], ...]) -> None:
+        person_rows, member_rows, aff_rows = chunk
+        # a member's person was written in this chunk, or was on file before: then it is locked
+        on_file = {m[1] for m in member_rows}.difference(p[0] for p in person_rows)
+        bulkload.check_links("组织关系", (a[1] for a in aff_rows), {m[0] for m in member_rows})
+        lock.run(cur, [{m[2] for m in member_rows}.union(a[2] for a in aff_rows), on_file])
+
+    return check
 
 
 def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:

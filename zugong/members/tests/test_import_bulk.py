@@ -8,7 +8,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.services import PersonData, person_upsert
 from zugong.members import importer
-from zugong.members.models import Affiliation, PartyMember
+from zugong.members.models import Affiliation, ImportJob, PartyMember
 from zugong.members.tests.test_import import ident, media, person_row, run, xlsx  # noqa: F401 (media is an autouse fixture)
 
 
@@ -32,10 +32,10 @@ def test_it_writes_a_roster_spanning_several_chunks(city, monkeypatch):
 def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
     real = importer.new_rows
 
-    def failing(recs, now):
+    def failing(recs, now, ids, name_keys=None):
         if any(r.person["name"] == "张五4" for r in recs):
             raise RuntimeError("boom")
-        return real(recs, now)
+        return real(recs, now, ids, name_keys)
 
     monkeypatch.setattr(importer, "COPY_CHUNK", 2)
     monkeypatch.setattr(importer, "new_rows", failing)
@@ -72,3 +72,71 @@ def test_it_copies_every_column_of_the_new_rows():
     for model, columns in importer._NEW_ROW_TABLES:
         assert sorted(columns) == sorted(f.column for f in model._meta.concrete_fields), model
     assert importer._NEW_ROW_TABLES[0][0] is P
+
+
+def test_it_refuses_a_duplicate_of_a_row_written_in_an_earlier_chunk(city, monkeypatch):
+    from zugong.members.services import ImportRefused
+
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    rows = [person_row(n) for n in range(1, 7)] + [person_row(1, 姓名="又一个")]  # row 8 repeats row 2
+    with pytest.raises(ImportRefused, match="有2行有误"):
+        run(city, xlsx(rows))
+    assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
+    errors = ImportJob.objects.latest("pk").errors  # the report names both rows
+    assert [(e[0], e[3]) for e in errors] == [(2, "身份证号与第8行重复（同一人出现两次）"), (8, "身份证号与第2行重复（同一人出现两次）")]
+
+
+def test_it_finds_persons_on_file_in_every_chunk(city, monkeypatch):
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    actor = Actor(user=city.users["city_admin"])
+    on_file = [person_upsert(actor=actor, data=PersonData(name=f"张{'一二三四五六七八九十'[n % 10]}{n}", id_number=ident(n)))[0]
+               for n in (3, 8, 9)]  # fmt: skip
+    job, _ = run(city, xlsx([person_row(n) for n in range(1, 10)]))
+    assert job.status == "done" and job.created_count == 9
+    assert Person.objects.count() == 9 and PartyMember.objects.count() == 9 == Affiliation.objects.count()
+    assert all(PartyMember.objects.filter(person=p).exists() for p in on_file)
+    job, _ = run(city, xlsx([person_row(n) for n in range(1, 10)] + [person_row(10)]))  # the next import: all found
+    assert (job.created_count, job.unchanged_count) == (1, 9)
+
+
+def test_the_bulk_mode_of_the_interpreter_ends_with_the_import(city):
+    import gc
+    import sys
+
+    before = sys.getswitchinterval()
+    assert gc.isenabled()
+    with importer.bulk_mode():
+        with importer.bulk_mode():  # a second import at the same time
+            assert not gc.isenabled() and sys.getswitchinterval() <= 0.0005
+        assert not gc.isenabled()
+    assert gc.isenabled() and sys.getswitchinterval() == before
+    run(city, xlsx([person_row(1)]))
+    assert gc.isenabled() and sys.getswitchinterval() == before
+
+
+def test_it_validates_cells_of_every_type_by_type(city):
+    """1, 1.0 and True are equal in Python; as cells they are different values (memo keys)."""
+    from zugong.core.scope import scope_for
+    from zugong.members.roster import MEMBER_COLUMNS, map_headers
+
+    from .test_import import HEADERS
+
+    p = importer.Prepared()
+    v = importer._MemberValidator(map_headers(HEADERS, MEMBER_COLUMNS).index, scope_for(city.users["city_admin"]), dt.date(2026, 11, 22), p)
+    rows = []
+    for n, gender in ((2, 1), (3, 1.0), (4, True), (5, "男")):
+        row = person_row(n)
+        row["性别"] = gender
+        rows.append((n, [row.get(h, "") for h in HEADERS]))
+    got = v.rows(rows)
+    assert [r.row for r in got] == [2, 3, 5]
+    assert [(e[0], e[1], e[3]) for e in p.errors] == [(4, "性别", "未知的性别“True”（应为男或女）")]
+
+
+def test_it_applies_the_18th_birthday_of_someone_born_on_29_february(city):
+    from .test_import import error_for
+
+    birth = dt.date(1988, 2, 29)  # 18 on 1 March 2006 (周岁 counts from the birthday; 2006 has no 29 February)
+    bad = error_for(city, birth=birth, 出生年月="1988.02", 入党时间="2006.02.28", 转正时间="2007.03.01")
+    assert bad and bad[0][0] == "入党时间" and "未满18周岁" in bad[0][1]
+    assert error_for(city, birth=birth, 出生年月="1988.02", 入党时间="2006.03.01", 转正时间="2007.03.01") == []
