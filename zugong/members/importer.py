@@ -146,7 +146,6 @@ class BranchResolver:
     branches_in_scope: list[tuple[str, int, str]] = field(default_factory=list)
     branch_names_outside: list[str] = field(default_factory=list)
     paths: dict[int, str] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)
     _cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
     @classmethod
@@ -157,7 +156,6 @@ class BranchResolver:
             key = _compact(name)
             exact[key].append((pk, name, path, kind))
             res.paths[pk] = path
-            res.names[pk] = name
             if kind in BRANCH_KINDS:
                 if path.startswith(scope.org_path):
                     res.branches_in_scope.append((key, pk, name))
@@ -514,7 +512,8 @@ class _Run:
             return None
         branches = self.v.branches
         if not branches.paths.get(morg, "").startswith(scope.org_path):
-            add(rec.row, "身份证号", rec.id_number, f"该党员现在{branches.names.get(morg, '')}，不在您的管理范围内，请办理组织关系转接")
+            # the other branch is not named: its members are not this user's to know about
+            add(rec.row, "身份证号", rec.id_number, "该党员的组织关系不在您的管理范围内，请通过组织关系转接办理")
             return None
         rec.member_id = mid
         old_member = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))

@@ -211,7 +211,8 @@ def test_it_records_a_transfer_when_the_branch_changes(city):
 def test_it_refuses_members_held_outside_the_scope(city):
     run(city, xlsx([person_row(1, 所在党支部="裕安区一村党支部")]), user="neighbour_admin")
     _, prepared = run(city, xlsx([person_row(1)]), commit=False)
-    assert "不在您的管理范围内" in prepared.errors[0][3]
+    assert reasons(prepared) == [(2, "身份证号", "该党员的组织关系不在您的管理范围内，请通过组织关系转接办理")]
+    assert "裕安区" not in prepared.errors[0][3]  # the other county's branch is not named
 
 
 def test_it_offers_an_error_file_with_the_error_column(city):
