@@ -24,6 +24,9 @@ loaded rows itself before the transaction may commit:
   before COMMIT. A dangling reference raises ``IntegrityError`` and the caller's transaction is
   rolled back, as the trigger would have done.
 - ``bulk_load_end`` turns the triggers back on for the rest of the transaction.
+- ``bulk_load`` wraps the two for a ``with`` block and turns the triggers back on however the
+  block ends, so a caller that catches an exception and goes on in the same transaction writes
+  with the triggers on again.
 
 The declared constraints stay as they are: every other write, and every load on a database that
 does not allow this, is checked row by row by PostgreSQL. SQLite has no such triggers cost; its
@@ -32,8 +35,9 @@ foreign keys are checked at COMMIT as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
@@ -75,6 +79,33 @@ def bulk_load_end() -> None:
     """Switch row triggers back on for the rest of the transaction (updates after the load are checked as usual)."""
     with connection.cursor() as cur:
         cur.execute("SET LOCAL session_replication_role = origin")
+
+
+@contextlib.contextmanager
+def bulk_load(models: Sequence[type[Model]]) -> Iterator[bool]:
+    """``with bulk_load(models) as set_based:`` — a load into ``models``' tables inside a transaction.
+
+    ``set_based`` is ``bulk_load_begin``'s answer: True when the row triggers are off for the block
+    (the caller checks the references itself, e.g. ``LockReferenced`` and ``check_links``); False
+    when they stay on, and then, on PostgreSQL, deferred foreign keys are checked at the end of
+    each statement (``SET CONSTRAINTS ALL IMMEDIATE``) so a bad COPY fails while later rows are
+    still being prepared. On leaving the block the triggers are on again (``bulk_load_end``), also
+    when it raises: where the exception has aborted the transaction, its rollback (or the rollback
+    to the enclosing savepoint) undoes ``SET LOCAL`` by itself.
+    """
+    set_based = bulk_load_begin(models)
+    if not set_based and connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    try:
+        yield set_based
+    except BaseException:
+        if set_based:
+            with contextlib.suppress(DatabaseError):  # an aborted transaction refuses the SET; see above
+                bulk_load_end()
+        raise
+    if set_based:
+        bulk_load_end()
 
 
 class LockReferenced:

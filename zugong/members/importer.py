@@ -404,6 +404,7 @@ class _Run:
         self.infos: list[IdNumberInfo | str] = []  # per data row: the parsed 身份证号 or why it is bad
         self.id_keys: list[str | None] = []  # per data row: its blind index (None for a bad number)
         self.seen: dict[str, int] = {}  # blind index → first row with it
+        self.dup_errors: list[list] = []  # the errors "身份证号与第N行重复", listed first among their row's errors
         p.timings["validate.lookup"] = 0.0
         if p.header_error:
             p.error_rows.update(r for r, _ in self.data)
@@ -443,6 +444,7 @@ class _Run:
             else:
                 add(row, "身份证号", number, f"身份证号与第{first}行重复（同一人出现两次）")
                 add(first, "身份证号", number, f"身份证号与第{row}行重复（同一人出现两次）")
+                self.dup_errors += self.p.errors[-2:]
         self.infos.extend(infos)
         self.id_keys.extend(id_keys)
         return new
@@ -528,7 +530,13 @@ class _Run:
         return rec
 
     def finish(self) -> Prepared:
-        """Drop records of rows that got an error after they were classified; sort errors; count outcomes."""
+        """Drop records of rows that got an error after they were classified; sort errors; count outcomes.
+
+        Errors are sorted by row; within a row the duplicate error comes first, then the others in
+        the order of the checks. Chunk by chunk (``_stream_members``), the first of two rows with
+        one 身份证号 is validated and classified before the second is seen, so it may also carry
+        an error of its own that the upfront pass would not have reached (e.g. not in scope).
+        """
         p = self.p
         if any(r.row in p.error_rows for r in p.records):
             p.records = [r for r in p.records if r.row not in p.error_rows]
@@ -536,7 +544,11 @@ class _Run:
         for rec in p.records:
             counts["new" if rec.outcome in ("new", "new_member") else rec.outcome] += 1
         p.counts = counts
-        p.errors.sort(key=lambda e: e[0])
+        if self.dup_errors:
+            first = set(map(id, self.dup_errors))
+            p.errors.sort(key=lambda e: (e[0], id(e) not in first))
+        else:
+            p.errors.sort(key=lambda e: e[0])
         return p
 
 
@@ -545,7 +557,7 @@ class _MemberValidator:
 
     Hot path of the import: ``rows`` takes a chunk of rows and works column by column; codes,
     dates, texts and branch names are memoized by the cell as typed, and only a good row builds
-    its dicts and record.
+    its record (a ``NewRow`` tuple; a ``MemberRecord`` only when its person is on file).
     """
 
     def __init__(self, index: dict[str, int], scope: Scope, today: dt.date, prepared: Prepared):
@@ -617,8 +629,8 @@ class _MemberValidator:
 
         Each column is mapped through a memo of its distinct cells (a roster repeats its codes,
         dates and branch names), then the checks that join columns run row by row. Errors go to
-        ``prepared`` in the order of the checks; ``Prepared.finish`` orders them by row, so a row's
-        errors read in column order as before (姓名, 身份证号, 性别, 出生年月, …).
+        ``prepared`` in the order of the checks; ``_Run.finish`` orders them by row, so a row's
+        errors read in the order of the checks (姓名, 身份证号, 性别, 出生年月, …).
         """
         n = len(items)
         if not n:
@@ -662,7 +674,8 @@ class _MemberValidator:
         g_texts = _mapped(col("gender"), cell_text, texts)
         g_codes = _mapped(g_texts, lambda t: self._code("gender", t), self._codes["gender/"])
         id_genders = [info.gender if info is not None else None for info in infos]
-        if g_codes != id_genders:  # else every row has the gender of its 身份证号
+        # else every row has a good 身份证号 and its gender (a row without one still needs the 性别 check)
+        if g_codes != id_genders or None in id_genders:
             for i, (t, g, info) in enumerate(zip(g_texts, g_codes, infos, strict=True)):
                 if t:
                     if g is None:
@@ -1115,32 +1128,46 @@ class CopyWorker:
         self.clock[label] = self.clock.get(label, 0.0) + time.perf_counter() - t0
 
     def _work(self) -> None:
-        with self.raw.cursor() as cur:
-            while (item := self.todo.get()) is not None:
-                kind, what, extra = item
-                if self.failure:
-                    if kind == "call":
-                        extra.set_exception(self.failure[0])
-                    continue  # drain until the end marker
-                try:
+        item: tuple | None = ()
+        try:
+            with self.raw.cursor() as cur:
+                while (item := self.todo.get()) is not None:
+                    self._run(cur, item)
+        except BaseException as exc:  # outside one item's work (the cursor failed): raised by the calling thread too
+            self.failure.append(exc)
+        finally:
+            # after such a failure, fail the item at hand and keep taking items, so that no caller
+            # waits for ever on a full queue or on the Future of a call
+            while item is not None:
+                if item and item[0] == "call" and not item[2].done():
+                    item[2].set_exception(self.failure[0])
+                item = self.todo.get()
+
+    def _run(self, cur, item: tuple) -> None:
+        kind, what, extra = item
+        if self.failure:
+            if kind == "call":
+                extra.set_exception(self.failure[0])
+            return  # skip copies until the end marker
+        try:
+            t0 = time.perf_counter()
+            if kind == "call":
+                extra.set_result(what(cur))
+                self._tick("copy.calls", t0)
+                return
+            for sql, payload, label in zip(self.sqls, extra, self.labels, strict=True):
+                if payload is not None:
+                    with cur.copy(sql) as copy:
+                        copy.write(payload)
+                    self._tick(label, t0)
                     t0 = time.perf_counter()
-                    if kind == "call":
-                        extra.set_result(what(cur))
-                        self._tick("copy.calls", t0)
-                        continue
-                    for sql, payload, label in zip(self.sqls, extra, self.labels, strict=True):
-                        if payload is not None:
-                            with cur.copy(sql) as copy:
-                                copy.write(payload)
-                            self._tick(label, t0)
-                            t0 = time.perf_counter()
-                    if self.after is not None:
-                        self.after(cur, what)
-                        self._tick("copy.checks", t0)
-                except BaseException as exc:  # re-raised by the calling thread
-                    self.failure.append(exc)
-                    if kind == "call":
-                        extra.set_exception(exc)
+            if self.after is not None:
+                self.after(cur, what)
+                self._tick("copy.checks", t0)
+        except BaseException as exc:  # re-raised by the calling thread
+            self.failure.append(exc)
+            if kind == "call" and not extra.done():
+                extra.set_exception(exc)
 
     def _put(self, item: tuple) -> None:
         t0 = time.perf_counter()
@@ -1203,6 +1230,11 @@ class _BulkMode:
     - The cyclic garbage collector pauses: an import holds millions of cells, lists and tuples,
       and every full collection walked all of them (≈0.5 s per 100,000 rows, for no garbage —
       the import makes no reference cycles). It runs again when the import ends.
+
+    The cost is process-wide: while any import runs, other threads of the process (other
+    requests, and the preview of a roster, ``prepare_members``, which runs in this mode too)
+    collect no cycles either and switch threads more often. Garbage of theirs that needs the
+    cyclic collector waits for the end of the import; a few seconds per 100,000 rows.
 
     Figures: bench/README.md, "Fourth look".
     """
@@ -1354,7 +1386,8 @@ def import_members(
     and the caller must roll back: new rows of earlier chunks may already be written.
 
     New persons, members and affiliations are written chunk by chunk while the next chunk is
-    validated (PostgreSQL: ``_stream_members``; SQLite: executemany). With ``good_rows_only`` the
+    validated (PostgreSQL: ``_stream_members`` for an all-or-nothing import, ``copy_pipelined``
+    after the upfront pass of ``_Run`` with ``good_rows_only``; SQLite: executemany). With ``good_rows_only`` the
     in-file duplicates and the persons on file are known before the first chunk (``_Run``), so a
     row that is written is never taken back; otherwise the first error anywhere stops the writing
     and the caller rolls back. Updates and transfers follow at the end; unused reserved ids are
@@ -1379,14 +1412,8 @@ def _import_members(
     now, name_keys = timezone.now(), NameKeys()
     t_stream = time.perf_counter()
     if streamed:
-        set_based = bulkload.bulk_load_begin([m for m, _ in _NEW_ROW_TABLES])
-        if not set_based:
-            with connection.cursor() as cur:
-                # foreign keys checked at the end of each COPY, in the server while Python validates the next chunk
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        _stream_members(run, now=now, name_keys=name_keys, set_based=set_based)
-        if set_based:
-            bulkload.bulk_load_end()
+        with bulkload.bulk_load([m for m, _ in _NEW_ROW_TABLES]) as set_based:
+            _stream_members(run, now=now, name_keys=name_keys, set_based=set_based)
     else:
         # ids: an upper bound of new persons / members is known from the lookup; unused ids are gaps
         member_of = len(_PERSON_COMPARE) + 2  # position of the member id in a lookup row (after id, fields, phone)
@@ -1404,13 +1431,8 @@ def _import_members(
                     yield new_rows(new, now, ids, name_keys)
 
         if _is_pg():  # only the good rows: every duplicate and person on file known before writing
-            set_based = bulkload.bulk_load_begin([m for m, _ in _NEW_ROW_TABLES])
-            if not set_based:
-                with connection.cursor() as cur:
-                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            copy_pipelined(_NEW_ROW_TABLES, chunks(), after=_chunk_checks() if set_based else None, timings=p.timings)
-            if set_based:
-                bulkload.bulk_load_end()
+            with bulkload.bulk_load([m for m, _ in _NEW_ROW_TABLES]) as set_based:
+                copy_pipelined(_NEW_ROW_TABLES, chunks(), after=_chunk_checks() if set_based else None, timings=p.timings)
         else:
             for chunk in chunks():
                 for (model, cols), rows_ in zip(_NEW_ROW_TABLES, chunk, strict=True):
@@ -1435,16 +1457,16 @@ def _stream_members(run: _Run, *, now: dt.datetime, name_keys: NameKeys, set_bas
     """
     p, total = run.p, len(run.data)
     bounds = [(s, min(s + COPY_CHUNK, total)) for s in range(0, total, COPY_CHUNK)]
-    worker = CopyWorker(_NEW_ROW_TABLES, after=_chunk_checks() if set_based else None, timings=p.timings)
     sql, param = _lookup_query()
     with connection.cursor() as cur:
         id_blocks = _IdBlocks(cur, [Person, PartyMember, Affiliation])
+    checks = _chunk_checks() if set_based else None
     member_at = len(_PERSON_COMPARE) + 3  # member id in a lookup row (after key, id, fields, phone)
 
     def look_up(keys: list[str]) -> Callable:
         def job(cur) -> tuple[list[tuple], list[list[int]]]:
             found = []
-            for i in range(0, len(keys), LOOKUP_BATCH):
+            for i in range(0, len(keys), LOOKUP_BATCH):  # once while COPY_CHUNK <= LOOKUP_BATCH
                 cur.execute(sql, [param(keys[i : i + LOOKUP_BATCH])])
                 found += cur.fetchall()
             n_persons = len(keys) - len(found)
@@ -1460,6 +1482,7 @@ def _stream_members(run: _Run, *, now: dt.datetime, name_keys: NameKeys, set_bas
         p.timings["validate"] += time.perf_counter() - t0
         return run.validate(start, end), worker.call(look_up(keys))
 
+    worker = CopyWorker(_NEW_ROW_TABLES, after=checks, timings=p.timings)  # closed by the finally below
     try:
         ahead = collections.deque(prepare(k) for k in range(min(2, len(bounds))))
         for k in range(len(bounds)):

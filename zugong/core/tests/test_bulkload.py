@@ -2,7 +2,7 @@
 off, and the checks that replace them."""
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from zugong.core import bulkload
 from zugong.core.models import Person
@@ -25,6 +25,34 @@ def test_it_switches_the_row_triggers_off_for_the_load_and_on_again(db):
     assert role() == "replica"
     bulkload.bulk_load_end()
     assert role() == "origin"
+
+
+@pg_only
+def test_the_with_block_turns_the_triggers_on_again_however_it_ends(db):
+    with bulkload.bulk_load(TABLES) as set_based:
+        assert set_based and role() == "replica"
+    assert role() == "origin"
+    with pytest.raises(RuntimeError, match="interrupted"), bulkload.bulk_load(TABLES):
+        raise RuntimeError("interrupted")  # the transaction is still usable: the SET ran
+    assert role() == "origin"
+    # an error of the database aborts the savepoint; the original error is raised, not the refused SET
+    with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+        with bulkload.bulk_load(TABLES), connection.cursor() as cur:
+            cur.execute("SELECT 1 / 0")
+    assert role() == "origin"
+
+
+@pg_only
+def test_without_the_switch_the_block_checks_each_statement(db, monkeypatch):
+    monkeypatch.setenv("ZUGONG_BULK_CHECKS", "0")
+    with bulkload.bulk_load(TABLES) as set_based:
+        assert set_based is False and role() == "origin"
+        # a row pointing nowhere fails at its statement, not at COMMIT
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO members_affiliation (member_id, org_id, start, document_no, reason)"
+                " VALUES (987654, 987654, current_date, '', '')"
+            )
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the other databases")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 
 from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
@@ -86,6 +87,18 @@ def test_it_refuses_a_duplicate_of_a_row_written_in_an_earlier_chunk(city, monke
     assert [(e[0], e[3]) for e in errors] == [(2, "身份证号与第8行重复（同一人出现两次）"), (8, "身份证号与第2行重复（同一人出现两次）")]
 
 
+def test_a_row_with_a_duplicate_in_a_later_chunk_lists_the_duplicate_first(city, monkeypatch):
+    """Chunk by chunk (PostgreSQL) row 2 is validated before row 8 is seen; the report reads as in one pass (SQLite)."""
+    from zugong.members.services import ImportRefused
+
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    rows = [person_row(1, 民族="火星族")] + [person_row(n) for n in range(2, 7)] + [person_row(1, 姓名="又一个")]
+    with pytest.raises(ImportRefused, match="有2行有误"):
+        run(city, xlsx(rows))
+    errors = ImportJob.objects.latest("pk").errors
+    assert [(e[0], e[1]) for e in errors] == [(2, "身份证号"), (2, "民族"), (8, "身份证号")]
+
+
 def test_it_finds_persons_on_file_in_every_chunk(city, monkeypatch):
     monkeypatch.setattr(importer, "COPY_CHUNK", 2)
     actor = Actor(user=city.users["city_admin"])
@@ -140,3 +153,29 @@ def test_it_applies_the_18th_birthday_of_someone_born_on_29_february(city):
     bad = error_for(city, birth=birth, 出生年月="1988.02", 入党时间="2006.02.28", 转正时间="2007.03.01")
     assert bad and bad[0][0] == "入党时间" and "未满18周岁" in bad[0][1]
     assert error_for(city, birth=birth, 出生年月="1988.02", 入党时间="2006.03.01", 转正时间="2007.03.01") == []
+
+
+def test_it_reports_an_unknown_gender_on_a_row_whose_id_number_is_wrong(city):
+    """A bad 身份证号 gives no gender to compare with; the 性别 cell is still checked on its own."""
+    wrong = ident(3)[:-1] + ("0" if ident(3)[-1] != "0" else "1")  # checksum wrong
+    rows = [person_row(1), person_row(2, 身份证号="", 性别="未知"), person_row(3, 身份证号=wrong, 性别="M")]
+    _, prepared = run(city, xlsx(rows), commit=False)
+    assert [(e[0], e[1]) for e in prepared.errors] == [(3, "身份证号"), (3, "性别"), (4, "身份证号"), (4, "性别")]
+    assert prepared.errors[1][3] == "未知的性别“未知”（应为男或女）"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY worker is PostgreSQL's")
+def test_a_copy_worker_that_breaks_down_keeps_no_caller_waiting(db, monkeypatch):
+    """Whatever fails on the worker thread, calls get the exception, a full queue keeps moving, close() raises it."""
+    def broken(self, cur, item):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(importer.CopyWorker, "_run", broken)
+    with transaction.atomic():
+        worker = importer.CopyWorker(importer._NEW_ROW_TABLES, depth=2)
+        futures = [worker.call(lambda cur: 1) for _ in range(6)]  # more than the queue holds
+        for future in futures:
+            with pytest.raises(RuntimeError, match="connection lost"):
+                future.result(timeout=10)
+        with pytest.raises(RuntimeError, match="connection lost"):
+            worker.close()
