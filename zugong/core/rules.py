@@ -112,6 +112,16 @@ def _normalize(raw: str) -> str:
     return "".join(str(raw).split()).translate(_FULL_WIDTH).upper()
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus ``years`` calendar years (negative: back); 29 February becomes 28 February in a
+    common year. The date a period counted in years ends on: turning 18 (入党年龄), one year of
+    probation (《中国共产党章程》第七条), the waiting periods of cadre adjustments."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def age_on(birth: dt.date, on: dt.date) -> int:
     """Return full years of age on date ``on`` (周岁): birthdays count from the birthday itself."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

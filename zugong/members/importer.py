@@ -56,7 +56,7 @@ from django.utils import timezone
 from zugong.core import bulkload, codes, crypto
 from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person
 from zugong.core.names import NameKeys, name_initials, name_stroke_key
-from zugong.core.rules import IdNumberError, IdNumberInfo, age_on, mask_id_number, parse_id_number
+from zugong.core.rules import IdNumberError, IdNumberInfo, add_years, age_on, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index, id_number_indexes
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
@@ -115,14 +115,6 @@ def code_of(table: str, text: str) -> str | None:
     if table == "gender":
         return _GENDER.get(text.strip())
     return codes.code_for_label(table, _norm_label(text)) or codes.code_for_label(table, text)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` plus ``years`` calendar years; 29 February becomes 28 February in common years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -1377,7 +1369,8 @@ class _IdBlocks:
 
 
 def import_members(
-    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool = False
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool = False,
+    progress: ProgressFn | None = None,
 ) -> tuple[Prepared, dict[str, int] | None]:
     """Validate and write a member roster in one pass; the caller holds the transaction.
 
@@ -1393,17 +1386,20 @@ def import_members(
     and the caller rolls back. Updates and transfers follow at the end; unused reserved ids are
     gaps. Raises whatever the database raises (e.g. IntegrityError when another import wrote the
     same person meanwhile); the caller's transaction then writes nothing.
+
+    ``progress(done, total)`` (rows) is called after each chunk is validated and handed to the writer.
     """
     with bulk_mode():
-        return _import_members(rows, scope, today=today, good_rows_only=good_rows_only)
+        return _import_members(rows, scope, today=today, good_rows_only=good_rows_only, progress=progress)
 
 
 def _import_members(
-    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool
+    rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date, good_rows_only: bool,
+    progress: ProgressFn | None,
 ) -> tuple[Prepared, dict[str, int] | None]:
     t0 = time.perf_counter()
     streamed = _is_pg() and not good_rows_only  # see _stream_members
-    run = _Run(rows, scope, today=today, progress=None, upfront=not streamed)
+    run = _Run(rows, scope, today=today, progress=progress, upfront=not streamed)
     p = run.p
     if p.header_error or (p.error_rows and not good_rows_only):
         for _ in run.chunks():  # report every error; write nothing
@@ -1496,6 +1492,8 @@ def _stream_members(run: _Run, *, now: dt.datetime, name_keys: NameKeys, set_bas
                 new = [r for r in recs if r.outcome in ("new", "new_member")]
                 if new:
                     worker.copy(new_rows(new, now, tuple(map(iter, ids)), name_keys))
+            if run.progress is not None:
+                run.progress(bounds[k][1], total)
             if k + 2 < len(bounds):
                 ahead.append(prepare(k + 2))
     finally:

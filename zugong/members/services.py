@@ -15,6 +15,7 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import threading
 import time
@@ -61,7 +62,7 @@ class RosterKind:
     audit_action: str
     label: str
     # One-pass validate-and-write inside the commit's transaction, instead of prepare then write:
-    # (rows, scope, *, today, good_rows_only) -> (Prepared, counts dict or None to roll back)
+    # (rows, scope, *, today, good_rows_only, progress) -> (Prepared, counts dict or None to roll back)
     stream: Callable | None = None
 
 
@@ -122,6 +123,41 @@ def _progress_saver(job: ImportJob) -> Callable[[int, int], None]:
         ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
 
     return save
+
+
+def _progress_note_path(job: ImportJob) -> Path:
+    return _import_dir() / f"{job.stored_name}.progress"
+
+
+def _progress_noter(job: ImportJob) -> Callable[[int, int], None]:
+    """Progress of a commit, ``(rows done, rows in all)``, in a small file beside the upload.
+
+    Not on the job row: the commit writes in one transaction, which no other connection sees until
+    it ends (on SQLite it also holds the only write lock), so an update of the row would show the
+    polling page nothing until the import is over. The note is replaced atomically (``os.replace``)
+    and removed when the commit ends; ``import_job_live`` reads it.
+    """
+    path = _progress_note_path(job)
+    tmp = path.with_name(path.name + ".tmp")
+
+    def note(done: int, total: int) -> None:
+        tmp.write_text(f"{done} {total}", encoding="ascii")
+        os.replace(tmp, path)
+
+    return note
+
+
+def import_job_live(job: ImportJob) -> ImportJob:
+    """``job`` with ``progress_done``/``progress_total`` (rows) taken from its running commit's
+    progress note when there is one (``_progress_noter``); not saved. Returns ``job``."""
+    if job.status == ImportJob.Status.IMPORTING:
+        try:
+            done, total = map(int, _progress_note_path(job).read_text(encoding="ascii").split())
+        except (OSError, ValueError):  # no note yet (reading the file), or gone as the commit ended
+            pass
+        else:
+            job.progress_done, job.progress_total = done, total
+    return job
 
 
 def _read(job: ImportJob, timings: dict) -> list:
@@ -223,9 +259,10 @@ def _commit_streamed(
         raise ImportRefused(str(exc)) from None
     ImportJob.objects.filter(pk=job.pk).update(message="正在校验并写入数据库…")
     t0 = time.perf_counter()
+    progress = _progress_noter(job)
     try:
         with transaction.atomic():
-            prepared, counts = kind.stream(rows, scope, today=today, good_rows_only=good_rows_only)
+            prepared, counts = kind.stream(rows, scope, today=today, good_rows_only=good_rows_only, progress=progress)
             if counts is None:
                 raise _RollBack(prepared)
             prepared.timings.update(timings)
@@ -243,6 +280,8 @@ def _commit_streamed(
             _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
             raise ImportRefused(prepared.header_error) from None
         _refuse(job, prepared)
+    finally:
+        _progress_note_path(job).unlink(missing_ok=True)
     job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
     job.timings["write"] = round(time.perf_counter() - t0 - prepared.timings.get("validate", 0), 3)
     return job

@@ -72,6 +72,7 @@ def import_result(request, job_id: int):
             messages.error(request, str(exc))
         return redirect("members:import_result", job_id=job.pk)
     job.refresh_from_db()
+    services.import_job_live(job)
     context = {"job": job, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN)}
     if request.htmx:
         return render(request, "members/import_status.html", context)

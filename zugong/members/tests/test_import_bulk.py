@@ -47,6 +47,7 @@ def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
 
 
 def test_it_rolls_back_chunks_already_written_when_a_later_row_is_bad(city, monkeypatch):
+    from zugong.members import services
     from zugong.members.services import ImportRefused
 
     monkeypatch.setattr(importer, "COPY_CHUNK", 2)
@@ -55,6 +56,7 @@ def test_it_rolls_back_chunks_already_written_when_a_later_row_is_bad(city, monk
         run(city, xlsx(rows))
     assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
     assert not AuditEvent.objects.filter(action="members.import").exists()
+    assert not list(services._import_dir().glob("*.progress*"))  # nor a progress note
 
 
 def test_it_keeps_neither_copy_of_a_duplicate_person_when_importing_only_good_rows(city, monkeypatch):
@@ -179,3 +181,29 @@ def test_a_copy_worker_that_breaks_down_keeps_no_caller_waiting(db, monkeypatch)
                 future.result(timeout=10)
         with pytest.raises(RuntimeError, match="connection lost"):
             worker.close()
+
+
+def test_the_page_sees_the_progress_of_a_commit_while_its_transaction_runs(city, monkeypatch):
+    from zugong.members import services
+
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    seen = []
+    real = services._progress_noter
+
+    def noter(job):
+        note = real(job)
+
+        def spy(done, total):
+            note(done, total)
+            # what the polling page reads meanwhile: the job row says 0, the note says how far
+            live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
+            seen.append((live.status, live.progress_done, live.progress_total))
+
+        return spy
+
+    monkeypatch.setattr(services, "_progress_noter", noter)
+    job, _ = run(city, xlsx([person_row(n) for n in range(1, 6)]))
+    assert job.status == "done" and job.created_count == 5
+    assert seen == [("importing", 2, 5), ("importing", 4, 5), ("importing", 5, 5)]
+    assert services.import_job_live(job).progress_done == 5  # done: the row's own figures
+    assert not list(services._import_dir().glob("*.progress*"))  # the note is gone
