@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from zugong.core.rules import add_years
+
 # ----------------------------------------------------------------------------------------------
 # Sources
 # ----------------------------------------------------------------------------------------------
@@ -272,14 +274,6 @@ def top_ranking_cut(participants: int, share: Decimal = TOP_RANKING_SHARE) -> in
 # ----------------------------------------------------------------------------------------------
 # Waiting periods after adjustments (选拔任用条例 2019, 能上能下规定 2022)
 # ----------------------------------------------------------------------------------------------
-def add_years(d: dt.date, years: int) -> dt.date:
-    """``d`` plus ``years`` calendar years (29 Feb → 28 Feb)."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
-
-
 @dataclass(frozen=True)
 class WaitingDates:
     """Effective dates of a cadre's latest completed adjustments that start a waiting period (None: none).

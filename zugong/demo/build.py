@@ -520,7 +520,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
                 joined = random_date(rng, add_years(birth, 20), add_years(birth, min(32, age - 2)))
                 d = MemberDraft("", "", gender, "01", birth, county, edu, "0", work,
                                 "05" if seat.unit.kind in _ORGAN_KINDS else "04",
-                                joined, joined + dt.timedelta(days=365 + rng.randint(0, 30)))
+                                joined, add_years(joined, 1) + dt.timedelta(days=rng.randint(0, 30)))
                 writer.member(person_id, d, branch)
                 party_cadres += 1
             if level == ManagementLevel.CITY:

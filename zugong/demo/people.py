@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from zugong.core.rules import make_id_number
+from zugong.core.rules import add_years, make_id_number
 
 #: The demo's "today": every age, joining date and term is computed against it.
 REF_DATE = dt.date(2026, 11, 22)
@@ -157,14 +157,6 @@ def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, span)) if span > 0 else start
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` plus whole years (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def birth_for_age(rng: random.Random, age: int) -> dt.date:
     """A birth date such that the person is ``age`` full years old on REF_DATE."""
     latest = add_years(REF_DATE, -age)
@@ -240,7 +232,7 @@ def draw_member(rng: random.Random, ids: IdNumbers, seg: Segment, county: str) -
         join_age = min(int(rng.triangular(18, 46, 24)), age)
         joined = random_date(rng, add_years(birth, join_age), add_years(birth, join_age + 1))
         joined = min(max(joined, earliest), latest_full)
-        confirmed = joined + dt.timedelta(days=365 + rng.randint(0, 45))
+        confirmed = add_years(joined, 1) + dt.timedelta(days=rng.randint(0, 45))  # a full year: 365 days may not be one
     ethnicity = "01"
     if rng.random() < MINORITY_SHARE:
         ethnicity = rng.choices([c for c, _ in MINORITIES], [w for _, w in MINORITIES])[0]
