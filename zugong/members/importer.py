@@ -71,7 +71,7 @@ from zugong.members.roster import (
     map_headers,
     parse_date,
 )
-from zugong.orgs.models import BRANCH_KINDS, OrgKind, PartyOrganization, Unit
+from zugong.orgs.models import BRANCH_KINDS, STEP, OrgKind, PartyOrganization, Unit
 
 SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
 SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
@@ -131,6 +131,10 @@ class BranchResolver:
 
     Names are compared without blanks. A name known only outside the subtree yields
     ``OUT_OF_SCOPE``; a name that fits several branches yields an 'ambiguous' reason listing them.
+    Where branches share a name (a city has several 太平村党支部), the cell names it with its
+    superior organizations before it, separated by "/": “中共城北乡委员会/太平村党支部”, or
+    shorter “城北乡/太平村党支部” (a qualifier matches an ancestor whose name contains it);
+    ``label`` writes the shortest such name for the export, so an exported list imports again.
     """
 
     scope_path: str
@@ -138,6 +142,7 @@ class BranchResolver:
     branches_in_scope: list[tuple[str, int, str]] = field(default_factory=list)
     branch_names_outside: list[str] = field(default_factory=list)
     paths: dict[int, str] = field(default_factory=dict)
+    names_by_path: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → (compact name, name)
     _cache: dict[str, tuple[int | None, str]] = field(default_factory=dict)
 
     @classmethod
@@ -148,6 +153,7 @@ class BranchResolver:
             key = _compact(name)
             exact[key].append((pk, name, path, kind))
             res.paths[pk] = path
+            res.names_by_path[path] = (key, name)
             if kind in BRANCH_KINDS:
                 if path.startswith(scope.org_path):
                     res.branches_in_scope.append((key, pk, name))
@@ -163,16 +169,32 @@ class BranchResolver:
             hit = self._cache[text] = self._resolve(_compact(text), text)
         return hit
 
-    def _resolve(self, key: str, text: str) -> tuple[int | None, str]:
+    def _ancestor_names(self, path: str) -> list[str]:
+        """Compact names of the organizations above ``path``, nearest first."""
+        return [self.names_by_path.get(path[:n], ("", ""))[0] for n in range(len(path) - STEP, 0, -STEP)]
+
+    def _named(self, key: str) -> tuple[str, bool, list[tuple], list[tuple]]:
+        """For a compact cell: (its last part, whether it has qualifiers, the organizations of that
+        name that fit the qualifiers, those of them in the subtree)."""
+        *qualifiers, key = [part for part in key.split("/") if part] or [""]
         found = self.exact.get(key, [])
-        inside = [f for f in found if f[2].startswith(self.scope_path)]
+        if qualifiers:  # every qualifier names an ancestor, nearest last: "县/乡/支部"
+            found = [f for f in found if self._qualified(f[2], qualifiers)]
+        return key, bool(qualifiers), found, [f for f in found if f[2].startswith(self.scope_path)]
+
+    def _resolve(self, key: str, text: str) -> tuple[int | None, str]:
+        key, qualified, found, inside = self._named(key)
+        if qualified and not found:
+            return None, f"未找到党支部“{text}”"
         if len(inside) == 1:
             pk, name, _, kind = inside[0]
             if kind not in BRANCH_KINDS:
                 return None, f"“{name}”是{OrgKind(kind).label}，党员应编入党支部（联合党支部）"
             return pk, ""
         if len(inside) > 1:
-            return None, f"有{len(inside)}个党组织名为“{text}”，无法确定，请联系管理员区分名称"
+            example = self.label(inside[0][0])
+            return None, (f"有{len(inside)}个党组织名为“{text}”，无法确定，请在名称前写明上级党组织，"
+                          f"用“/”分隔，如“{example}”")  # fmt: skip
         if found:
             return None, OUT_OF_SCOPE
         suffix = [(pk, name) for k, pk, name in self.branches_in_scope if k.endswith(key)]
@@ -186,8 +208,33 @@ class BranchResolver:
         return None, f"未找到党支部“{text}”"
 
 
+    def _qualified(self, path: str, qualifiers: list[str]) -> bool:
+        """True when ``qualifiers`` (outermost first) each fit an ancestor of ``path``, in order."""
+        above = self._ancestor_names(path)  # nearest first
+        i = 0
+        for q in reversed(qualifiers):
+            while i < len(above) and q not in above[i]:
+                i += 1
+            if i == len(above):
+                return False
+            i += 1
+        return True
+
+    def label(self, org_id: int) -> str:
+        """The name to write in 所在党支部 for ``org_id`` (a branch in the subtree): its own name when
+        that resolves to it, else with as many superior organizations before it ("/") as it takes."""
+        path = self.paths[org_id]
+        text = self.names_by_path[path][1]
+        for n in range(len(path) - STEP, 0, -STEP):
+            inside = self._named(_compact(text))[3]
+            if len(inside) == 1 and inside[0][0] == org_id:
+                break
+            text = f"{self.names_by_path.get(path[:n], ('', ''))[1]}/{text}"
+        return text
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）")
+    return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）").replace("／", "/")
 
 
 class NativePlaceResolver:

@@ -439,7 +439,8 @@ def _mask_phone(phone: str) -> str:
 def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None = None) -> bytes:
     """The scoped member list as .xlsx with the import's columns (re-importable).
 
-    身份证号 and 联系电话 are masked unless the scope may view full numbers; every export writes an
+    所在党支部 is the branch's name, with its superior organizations before it ("/") where the
+    name alone is not unique in the scope (``importer.BranchResolver.label``). 身份证号 and 联系电话 are masked unless the scope may view full numbers; every export writes an
     audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
     """
     unmasked = scope.may_view_id_numbers
@@ -448,11 +449,13 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
         "person__name", "person__gender", "person__ethnicity", "person__birth_date",
         "person__id_number_cipher" if unmasked else "person__id_number_masked",
         "person__education", "person__degree", "person__native_place", "person__work_start_date",
-        "org__name", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
+        "org_id", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
     )  # fmt: skip
     from zugong.core.models import ID_CONTEXT
 
     lab = codes.label
+    branches = importer.BranchResolver.build(scope)
+    labels: dict[int, str] = {}
     rows = []
     for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone in qs.iterator(5000):
         if unmasked:
@@ -460,7 +463,7 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
         phone = crypto.decrypt(phone, context=PHONE_CONTEXT) if phone else ""
         rows.append([
             name, lab("gender", g), lab("ethnicity", eth), birth, ident, lab("education", edu), lab("degree", deg),
-            place, work, org, joined, conf, lab("occupation", occ), lab("member_status", status),
+            place, work, labels.get(org) or labels.setdefault(org, branches.label(org)), joined, conf, lab("occupation", occ), lab("member_status", status),
             phone if unmasked else _mask_phone(phone),
         ])  # fmt: skip
     content = rows_to_xlsx("党员名册", [c.header for c in MEMBER_COLUMNS], rows)

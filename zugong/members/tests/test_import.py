@@ -10,7 +10,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.rules import make_id_number
 from zugong.core.scope import scope_for
-from zugong.members import services
+from zugong.members import importer, services
 from zugong.members.models import Affiliation, ImportJob, PartyMember
 
 TODAY = dt.date(2026, 11, 22)
@@ -278,3 +278,28 @@ def test_it_refuses_to_change_a_cadre_of_another_county_who_is_not_a_member(city
     _, prepared = run(city, xlsx([person_row(61, 姓名="改名")]), commit=False)
     assert reasons(prepared) == [(2, "身份证号", "该身份证号的人员不在您的管理范围内")]
     assert Person.objects.get(pk=person.pk).name == "民主党派干部"
+
+
+def test_a_branch_name_shared_in_the_scope_is_named_with_its_superiors(city):
+    from zugong.core.testing import _node
+    from zugong.orgs.models import OrgKind, PartyOrganization
+
+    _node(PartyOrganization, city.orgs["yuan_town"], "金安区一村党支部", 3, kind=OrgKind.BRANCH,
+          unit=city.units["yuan_village"], term_years=5)  # fmt: skip
+    rows = [
+        person_row(1),  # ambiguous for the city
+        person_row(2, 所在党支部="金安区/金安区一镇/金安区一村党支部"),  # qualifiers outermost first, each a part of a name
+        person_row(3, 所在党支部="金安区一镇／金安区一村党支部"),  # full-width slash
+        person_row(4, 所在党支部="金安区一镇/金安区/金安区一村党支部"),  # wrong order
+        person_row(5, 所在党支部="霍山县/金安区一村党支部"),  # no such superior
+    ]
+    _, prepared = run(city, xlsx(rows), user="city_admin", commit=False)
+    assert reasons(prepared) == [
+        (2, "所在党支部", "有2个党组织名为“金安区一村党支部”，无法确定，请在名称前写明上级党组织，用“/”分隔，"
+                          "如“中共金安区一镇委员会/金安区一村党支部”"),
+        (5, "所在党支部", "未找到党支部“金安区一镇/金安区/金安区一村党支部”"),
+        (6, "所在党支部", "未找到党支部“霍山县/金安区一村党支部”"),
+    ]  # fmt: skip
+    # for the county administrator the name alone is unique; the other county's twin is out of scope
+    _, prepared = run(city, xlsx([person_row(1), person_row(2, 所在党支部="裕安区一镇/金安区一村党支部")]), commit=False)
+    assert reasons(prepared) == [(3, "所在党支部", importer.OUT_OF_SCOPE)]

@@ -163,3 +163,33 @@ def test_it_accepts_dates_typed_in_many_forms(city, login):
     job = ImportJob.objects.get()
     assert job.error_rows == 0, job.errors
     assert job.created_count == len(forms)
+
+
+def test_the_city_exports_a_shared_branch_name_with_its_superiors_and_reimports_it_unchanged(city, login):
+    from zugong.core.testing import _node
+    from zugong.orgs.models import OrgKind, PartyOrganization
+
+    # a branch named like 金安区一村党支部 in the other county: the name alone is ambiguous city-wide
+    twin = _node(PartyOrganization, city.orgs["yuan_town"], "金安区一村党支部", 3, kind=OrgKind.BRANCH,
+                 unit=city.units["yuan_village"], term_years=5)  # fmt: skip
+    admin = login(city.users["city_admin"])
+    _import(admin, [person_row(1, 所在党支部="中共金安区一镇委员会/金安区一村党支部"),
+                    person_row(2, 所在党支部="裕安区一镇/金安区一村党支部"),
+                    person_row(3, 所在党支部="金安区二村党支部")])  # fmt: skip
+    assert {m.person.name: m.org for m in PartyMember.objects.select_related("person", "org")} == {
+        "张二1": city.orgs["jinan_branch"], "张三2": twin, "张四3": city.orgs["jinan_branch2"],
+    }  # fmt: skip
+    resp = admin.get(reverse("members:export"))
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    assert {r[0]: r[9] for r in ws.iter_rows(min_row=2, values_only=True)} == {
+        "张二1": "中共金安区一镇委员会/金安区一村党支部",
+        "张三2": "中共裕安区一镇委员会/金安区一村党支部",
+        "张四3": "金安区二村党支部",  # unique: the name alone
+    }  # fmt: skip
+    upload(admin, resp.content, name="导出.xlsx")
+    job = ImportJob.objects.latest("id")
+    assert job.error_rows == 0 and job.unchanged_count == 3
+    # the county sees one 金安区一村党支部 only: its export keeps the name alone
+    county = login(city.users["county_admin"])
+    ws = load_workbook(io.BytesIO(county.get(reverse("members:export")).content)).active
+    assert {r[9] for r in ws.iter_rows(min_row=2, values_only=True)} == {"金安区一村党支部", "金安区二村党支部"}
