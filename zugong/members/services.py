@@ -215,7 +215,7 @@ def import_job_commit(
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0, message="正在读取文件…")
     if kind.stream is not None:
         return _commit_streamed(job, kind, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
     prepared = import_job_validate(job=job, scope=scope, today=today)
