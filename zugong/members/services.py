@@ -410,10 +410,11 @@ def import_template(kind: str, scope: Scope) -> bytes:
         from zugong.cadres.roster import CADRE_COLUMNS, cadre_example_row
 
         return rows_to_xlsx("干部名册", [("*" if c.required else "") + c.header for c in CADRE_COLUMNS], [cadre_example_row(scope)])
-    branch = (
+    branch_id = (
         PartyOrganization.objects.filter(path__startswith=scope.org_path, kind__in=BRANCH_KINDS)
-        .order_by("path").values_list("name", flat=True).first()
-    ) or "××村党支部"  # fmt: skip
+        .order_by("path").values_list("id", flat=True).first()
+    )  # fmt: skip
+    branch = importer.BranchResolver.build(scope).label(branch_id) if branch_id else "××村党支部"
     example = [
         "张三", "男", "汉族", "1985.09", make_id_number("341502", dt.date(1985, 9, 1), 11), "大学本科", "学士",
         "341502", "2007.07", branch, "2010.07.01", "2011.07.01", "农牧渔民", "正式党员", "13800000000",

@@ -193,3 +193,9 @@ def test_the_city_exports_a_shared_branch_name_with_its_superiors_and_reimports_
     county = login(city.users["county_admin"])
     ws = load_workbook(io.BytesIO(county.get(reverse("members:export")).content)).active
     assert {r[9] for r in ws.iter_rows(min_row=2, values_only=True)} == {"金安区一村党支部", "金安区二村党支部"}
+    # the city's template names its example branch so that it imports
+    admin = login(city.users["city_admin"])
+    template = admin.get(reverse("members:import_template")).content
+    assert load_workbook(io.BytesIO(template)).active.cell(row=2, column=10).value == "中共金安区一镇委员会/金安区一村党支部"
+    upload(admin, template)
+    assert ImportJob.objects.latest("id").error_rows == 0
