@@ -25,6 +25,11 @@ from django.http import HttpResponse
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy.mm.dd"
+MAX_ROWS = 1_048_576  # rows of an Excel worksheet (Excel 2007+ specifications and limits)
+
+
+class ExportTooLarge(ValueError):
+    """Raised by ``add_sheet`` when a sheet would pass Excel's row limit; the message is Chinese."""
 
 
 def safe_text(value: str) -> str:
@@ -60,7 +65,8 @@ def add_sheet(
 
     Cells: str (escaped; '' is an empty cell), int/float/Decimal, bool, date or datetime
     (yyyy.mm.dd; a time zone is dropped), None (empty); anything else is written as its text.
-    Sheets are written in order and each row once (constant memory).
+    Sheets are written in order and each row once (constant memory). Texts longer than Excel's
+    32,767 characters are cut there. Raises ExportTooLarge past ``MAX_ROWS`` rows.
     """
     ws = wb.book.add_worksheet(title[:31])
     for i, width in enumerate(widths or [max(10, len(c) * 2 + 4) for c in columns]):
@@ -74,6 +80,8 @@ def add_sheet(
     ws.freeze_panes(top + 1, 0)
     text, number, date, boolean, date_format = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean, wb.date
     for r, row in enumerate(rows, start=top + 1):
+        if r >= MAX_ROWS:  # XlsxWriter would drop the row silently
+            raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
         for c, v in enumerate(row):
             if v is None or v == "":
                 continue

@@ -36,3 +36,14 @@ def test_it_writes_sheets_with_heading_frozen_header_and_typed_cells():
     assert [c.value for c in ws[4]][:5] == ["'-1", 0.25, None, dt.datetime(2026, 1, 2), False]
     assert ws["D3"].number_format == ws["D4"].number_format == "yyyy.mm.dd"
     assert book["第二张"].freeze_panes == "A2" and book["第二张"]["A2"].value == "张三"
+
+
+def test_it_refuses_a_sheet_past_excels_row_limit(monkeypatch):
+    import pytest
+
+    from zugong.core import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    assert xlsx.rows_to_xlsx("名册", ["姓名"], [["张三"], ["李四"]])  # header + 2 rows: rows 0–2
+    with pytest.raises(xlsx.ExportTooLarge, match="超过Excel一张工作表的最大行数"):
+        xlsx.rows_to_xlsx("名册", ["姓名"], [["张三"], ["李四"], ["王五"]])

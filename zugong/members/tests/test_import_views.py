@@ -199,3 +199,14 @@ def test_the_city_exports_a_shared_branch_name_with_its_superiors_and_reimports_
     assert load_workbook(io.BytesIO(template)).active.cell(row=2, column=10).value == "中共金安区一镇委员会/金安区一村党支部"
     upload(admin, template)
     assert ImportJob.objects.latest("id").error_rows == 0
+
+
+def test_an_export_past_excels_row_limit_is_refused_with_a_message(city, login, monkeypatch):
+    from zugong.core import xlsx
+
+    admin = login(city.users["county_admin"])
+    _import(admin, [person_row(1), person_row(2)])
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 2)
+    resp = admin.get(reverse("members:export"), follow=True)
+    assert resp.redirect_chain[-1][0] == reverse("members:list")
+    assert "超过Excel一张工作表的最大行数" in resp.content.decode()
