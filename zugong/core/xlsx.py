@@ -1,8 +1,8 @@
 """Excel export shared by every list: header styling, formula-injection safety, HTTP response.
 
 Written with XlsxWriter in its constant-memory mode (rows go to a temporary file as they come, so a
-city-wide list of 250,000 members does not sit in memory as cells): about 6 times faster than
-openpyxl's write-only mode for the same list (docs/decisions/0008-xlsx-writer.md, bench/README.md).
+city-wide list of 250,000 members does not sit in memory as cells): twice as fast as openpyxl's
+write-only mode for the same list (docs/decisions/0008-xlsx-writer.md, bench/README.md).
 openpyxl still reads every file, and writes the few that change an uploaded workbook (the error
 report of an import) or need its layout features.
 
@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from urllib.parse import quote
 
 import xlsxwriter
 from django.http import HttpResponse
+from django.utils import timezone
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,8 +65,9 @@ def add_sheet(
 ) -> None:
     """Append a sheet: optional heading line, a header row of ``columns`` (frozen), then ``rows``.
 
-    Cells: str (escaped; '' is an empty cell), int/float/Decimal, bool, date or datetime
-    (yyyy.mm.dd; a time zone is dropped), None (empty); anything else is written as its text.
+    Cells: str (escaped; '' is an empty cell), int/float/Decimal (NaN and infinities: empty), bool,
+    date or datetime (yyyy.mm.dd; an aware datetime in the local time zone, settings.TIME_ZONE),
+    None (empty); anything else is written as its text.
     Sheets are written in order and each row once (constant memory). Texts longer than Excel's
     32,767 characters are cut there. Raises ExportTooLarge past ``MAX_ROWS`` rows.
     """
@@ -81,6 +84,7 @@ def add_sheet(
     text, number, date, boolean, date_format = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean, wb.date
     for r, row in enumerate(rows, start=top + 1):
         if r >= MAX_ROWS:  # XlsxWriter would drop the row silently
+            wb.book.close()  # frees its temporary files; the bytes are never used
             raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
         for c, v in enumerate(row):
             if v is None or v == "":
@@ -88,14 +92,17 @@ def add_sheet(
             kind = type(v)
             if kind is str:
                 text(r, c, "'" + v if v.startswith(_DANGEROUS) else v)
-            elif kind is int or kind is float:
+            elif kind is int:
                 number(r, c, v)
             elif isinstance(v, dt.date):
+                if isinstance(v, dt.datetime) and v.tzinfo is not None:
+                    v = timezone.localtime(v).replace(tzinfo=None)
                 date(r, c, v, date_format)
             elif isinstance(v, bool):
                 boolean(r, c, v)
             elif isinstance(v, int | float | Decimal):
-                number(r, c, float(v))
+                if math.isfinite(v):
+                    number(r, c, float(v))
             else:
                 text(r, c, safe_text(str(v)))
 

@@ -175,8 +175,12 @@ class BranchResolver:
 
     def _named(self, key: str) -> tuple[str, bool, list[tuple], list[tuple]]:
         """For a compact cell: (its last part, whether it has qualifiers, the organizations of that
-        name that fit the qualifiers, those of them in the subtree)."""
-        *qualifiers, key = [part for part in key.split("/") if part] or [""]
+        name that fit the qualifiers, those of them in the subtree). A name that itself has a "/"
+        (机关/事业单位联合党支部) is taken whole; a cell of slashes alone names nothing."""
+        parts = [key] if key in self.exact else [part for part in key.split("/") if part]
+        if not parts:
+            return "", False, [], []
+        *qualifiers, key = parts
         found = self.exact.get(key, [])
         if qualifiers:  # every qualifier names an ancestor, nearest last: "县/乡/支部"
             found = [f for f in found if self._qualified(f[2], qualifiers)]
@@ -184,7 +188,7 @@ class BranchResolver:
 
     def _resolve(self, key: str, text: str) -> tuple[int | None, str]:
         key, qualified, found, inside = self._named(key)
-        if qualified and not found:
+        if not key or qualified and not found:
             return None, f"未找到党支部“{text}”"
         if len(inside) == 1:
             pk, name, _, kind = inside[0]
@@ -193,6 +197,8 @@ class BranchResolver:
             return pk, ""
         if len(inside) > 1:
             example = self.label(inside[0][0])
+            if not self._names_only(example, inside[0][0]):  # two of one name under one organization
+                return None, f"有{len(inside)}个党组织名为“{text}”，无法确定，请联系管理员区分名称"
             return None, (f"有{len(inside)}个党组织名为“{text}”，无法确定，请在名称前写明上级党组织，"
                           f"用“/”分隔，如“{example}”")  # fmt: skip
         if found:
@@ -207,7 +213,6 @@ class BranchResolver:
             return None, OUT_OF_SCOPE
         return None, f"未找到党支部“{text}”"
 
-
     def _qualified(self, path: str, qualifiers: list[str]) -> bool:
         """True when ``qualifiers`` (outermost first) each fit an ancestor of ``path``, in order."""
         above = self._ancestor_names(path)  # nearest first
@@ -220,17 +225,23 @@ class BranchResolver:
             i += 1
         return True
 
+    def _names_only(self, text: str, org_id: int) -> bool:
+        """True when ``text`` names ``org_id`` and no other organization in the subtree."""
+        inside = self._named(_compact(text))[3]
+        return len(inside) == 1 and inside[0][0] == org_id
+
     def label(self, org_id: int) -> str:
         """The name to write in 所在党支部 for ``org_id`` (a branch in the subtree): its own name when
-        that resolves to it, else with as many superior organizations before it ("/") as it takes."""
+        that resolves to it, else with as many superior organizations before it ("/") as it takes;
+        its own name again when none does (two branches of one name under one organization: the
+        import then asks to have them told apart)."""
         path = self.paths[org_id]
-        text = self.names_by_path[path][1]
+        own = text = self.names_by_path[path][1]
         for n in range(len(path) - STEP, 0, -STEP):
-            inside = self._named(_compact(text))[3]
-            if len(inside) == 1 and inside[0][0] == org_id:
-                break
+            if self._names_only(text, org_id):
+                return text
             text = f"{self.names_by_path.get(path[:n], ('', ''))[1]}/{text}"
-        return text
+        return text if self._names_only(text, org_id) else own
 
 
 def _compact(text: str) -> str:

@@ -141,8 +141,11 @@ def _progress_noter(job: ImportJob) -> Callable[[int, int], None]:
     tmp = path.with_name(path.name + ".tmp")
 
     def note(done: int, total: int) -> None:
-        tmp.write_text(f"{done} {total}", encoding="ascii")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(f"{done} {total}", encoding="ascii")
+            os.replace(tmp, path)
+        except OSError:  # a progress bar is not worth an import: the page shows the last note
+            pass
 
     return note
 

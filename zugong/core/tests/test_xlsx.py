@@ -22,9 +22,9 @@ def test_it_writes_sheets_with_heading_frozen_header_and_typed_cells():
     from zugong.core.xlsx import add_sheet, new_workbook, workbook_bytes
 
     wb = new_workbook()
-    when = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    when = dt.datetime(2026, 11, 22, 1, 30, tzinfo=dt.UTC)  # 09:30 in 六安 (Asia/Shanghai)
     add_sheet(wb, "讲话数据", ["项目", "数值", "比例", "日期", "是否", "空"],
-              [["市管干部", 12, Decimal("12.5"), when, True, ""], ["-1", 0.25, None, dt.date(2026, 1, 2), False, None]],
+              [["市管干部", 12, Decimal("12.5"), when, True, ""], ["-1", 0.25, float("nan"), dt.date(2026, 1, 2), False, None]],
               heading="六安市讲话数据（2026.11.22）", widths=(30, 8, 8, 12, 6, 6))  # fmt: skip
     add_sheet(wb, "第二张", ["姓名"], [["张三"]])
     book = load_workbook(io.BytesIO(workbook_bytes(wb)))

@@ -303,3 +303,27 @@ def test_a_branch_name_shared_in_the_scope_is_named_with_its_superiors(city):
     # for the county administrator the name alone is unique; the other county's twin is out of scope
     _, prepared = run(city, xlsx([person_row(1), person_row(2, 所在党支部="裕安区一镇/金安区一村党支部")]), commit=False)
     assert reasons(prepared) == [(3, "所在党支部", importer.OUT_OF_SCOPE)]
+
+
+def test_slashes_alone_a_name_with_a_slash_and_twins_under_one_committee(city):
+    from zugong.core.testing import _node
+    from zugong.orgs.models import OrgKind, PartyOrganization
+
+    town, unit = city.orgs["jinan_town"], city.units["jinan_village"]
+    joint = _node(PartyOrganization, town, "机关/事业单位联合党支部", 3, kind=OrgKind.JOINT_BRANCH, unit=unit, term_years=5)
+    twin = _node(PartyOrganization, town, "金安区二村党支部", 4, kind=OrgKind.BRANCH, unit=unit, term_years=5)
+    rows = [
+        person_row(1, 所在党支部="/"),  # typed for "none": names no branch
+        person_row(2, 所在党支部="机关/事业单位联合党支部"),  # a name with a slash is taken whole
+        person_row(3, 所在党支部="金安区二村党支部"),  # two of this name under one committee
+        person_row(4, 所在党支部="中共金安区一镇委员会/金安区二村党支部"),
+    ]
+    _, prepared = run(city, xlsx(rows), commit=False)
+    assert reasons(prepared) == [
+        (2, "所在党支部", "未找到党支部“/”"),
+        (4, "所在党支部", "有2个党组织名为“金安区二村党支部”，无法确定，请联系管理员区分名称"),
+        (5, "所在党支部", "有2个党组织名为“中共金安区一镇委员会/金安区二村党支部”，无法确定，请联系管理员区分名称"),
+    ]
+    labels = importer.BranchResolver.build(scope_for(city.users["county_admin"]))
+    assert labels.label(joint.pk) == "机关/事业单位联合党支部"
+    assert labels.label(twin.pk) == "金安区二村党支部"  # no name tells the twins apart: the import says so

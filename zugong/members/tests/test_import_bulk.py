@@ -56,7 +56,7 @@ def test_it_rolls_back_chunks_already_written_when_a_later_row_is_bad(city, monk
         run(city, xlsx(rows))
     assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
     assert not AuditEvent.objects.filter(action="members.import").exists()
-    assert not list(services._import_dir().glob("*.progress*"))  # nor a progress note
+    assert not services._progress_note_path(ImportJob.objects.get()).exists()  # nor a progress note
 
 
 def test_it_keeps_neither_copy_of_a_duplicate_person_when_importing_only_good_rows(city, monkeypatch):
@@ -196,6 +196,7 @@ def test_the_page_sees_the_progress_of_a_commit_while_its_transaction_runs(city,
         def spy(done, total):
             note(done, total)
             # what the polling page reads meanwhile: the job row says 0, the note says how far
+            assert ImportJob.objects.filter(pk=job.pk).values_list("progress_done", flat=True).get() == 0
             live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
             seen.append((live.status, live.progress_done, live.progress_total))
 
@@ -206,4 +207,4 @@ def test_the_page_sees_the_progress_of_a_commit_while_its_transaction_runs(city,
     assert job.status == "done" and job.created_count == 5
     assert seen == [("importing", 2, 5), ("importing", 4, 5), ("importing", 5, 5)]
     assert services.import_job_live(job).progress_done == 5  # done: the row's own figures
-    assert not list(services._import_dir().glob("*.progress*"))  # the note is gone
+    assert not services._progress_note_path(job).exists()  # the note is gone
