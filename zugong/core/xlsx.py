@@ -47,8 +47,8 @@ class Book:
         self.output = io.BytesIO()
         self.book = xlsxwriter.Workbook(self.output, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "remove_timezone": True,
-        })  # fmt: skip
+            "strings_to_numbers": False,
+        })  # fmt: skip  (aware datetimes: add_sheet converts them to local time)
         self.header = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "align": "center"})
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self.date = self.book.add_format({"num_format": DATE_FORMAT})

@@ -444,8 +444,8 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
     """The scoped member list as .xlsx with the import's columns (re-importable).
 
     所在党支部 is the branch's name, with its superior organizations before it ("/") where the
-    name alone is not unique in the scope (``importer.BranchResolver.label``). 身份证号 and 联系电话 are masked unless the scope may view full numbers; every export writes an
-    audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
+    name alone is not unique in the scope (``importer.BranchResolver.label``). 身份证号 and 联系电话
+    are masked unless the scope may view full numbers; every export writes an audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
     """
     unmasked = scope.may_view_id_numbers
     params = params or {}
@@ -459,7 +459,7 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
 
     lab = codes.label
     branches = importer.BranchResolver.build(scope)
-    labels: dict[int, str] = {}
+    labels: dict[int, str] = {}  # branch id → its 所在党支部 text, once per branch
     rows = []
     for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone in qs.iterator(5000):
         if unmasked:
@@ -467,7 +467,8 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
         phone = crypto.decrypt(phone, context=PHONE_CONTEXT) if phone else ""
         rows.append([
             name, lab("gender", g), lab("ethnicity", eth), birth, ident, lab("education", edu), lab("degree", deg),
-            place, work, labels.get(org) or labels.setdefault(org, branches.label(org)), joined, conf, lab("occupation", occ), lab("member_status", status),
+            place, work, labels[org] if org in labels else labels.setdefault(org, branches.label(org)), joined, conf,
+            lab("occupation", occ), lab("member_status", status),
             phone if unmasked else _mask_phone(phone),
         ])  # fmt: skip
     content = rows_to_xlsx("党员名册", [c.header for c in MEMBER_COLUMNS], rows)
