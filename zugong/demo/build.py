@@ -660,6 +660,12 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         _build_profiles(random.Random(seed + 1))  # own stream: the rest of the demo stays as it was
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))
+        if connection.vendor == "postgresql":
+            # row counts for the planner: tables filled by COPY in one transaction still look empty
+            # to it (autovacuum cannot see uncommitted rows, and may even record 0), and a join it
+            # then plans as nested loops over sequential scans ran for minutes in a CI run
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
         summary.seconds = time.perf_counter() - started
         audit_record(SYSTEM, "demo.build", object_type="Demo", object_id=seed, scope_path=root.path,
                      summary="生成演示数据：" + "；".join(summary.lines()[1:4]),
