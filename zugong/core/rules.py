@@ -69,12 +69,24 @@ def parse_id_number(raw: str) -> IdNumberInfo:
 @functools.lru_cache(maxsize=65536)
 def _birth_part(yyyymmdd: str) -> tuple[dt.date | None, int]:
     """The date of 8 digits YYYYMMDD (None when no such day) and their part of the check sum
-    (memoized: birth dates repeat in a roster)."""
-    total = sum(int(c) * w for c, w in zip(yyyymmdd, _WEIGHTS[6:14], strict=True))
+    (memoized: birth dates repeat in a roster; a new date costs two small memos and the date)."""
+    total = _year_sum(yyyymmdd[:4]) + _month_day_sum(yyyymmdd[4:])
     try:
         return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:])), total
     except ValueError:
         return None, total
+
+
+@functools.lru_cache(maxsize=1024)
+def _year_sum(digits: str) -> int:
+    """The 4 year digits' part of the MOD 11-2 check sum (memoized)."""
+    return sum(int(c) * w for c, w in zip(digits, _WEIGHTS[6:10], strict=True))
+
+
+@functools.lru_cache(maxsize=2048)
+def _month_day_sum(digits: str) -> int:
+    """The 4 month-and-day digits' part of the MOD 11-2 check sum (memoized)."""
+    return sum(int(c) * w for c, w in zip(digits, _WEIGHTS[10:14], strict=True))
 
 
 @functools.lru_cache(maxsize=8192)
