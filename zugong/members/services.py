@@ -152,7 +152,10 @@ def _progress_noter(job: ImportJob) -> Callable[[int, int], None]:
 
 def import_job_live(job: ImportJob) -> ImportJob:
     """``job`` with ``progress_done``/``progress_total`` (rows) taken from its running commit's
-    progress note when there is one (``_progress_noter``); not saved. Returns ``job``."""
+    progress note when there is one (``_progress_noter``); not saved. Returns ``job``.
+
+    When every row is done the commit still writes the updates and transfers and commits (seconds
+    for a large re-import): the message then says so, not the bar's last words."""
     if job.status == ImportJob.Status.IMPORTING:
         try:
             done, total = map(int, _progress_note_path(job).read_text(encoding="ascii").split())
@@ -160,6 +163,8 @@ def import_job_live(job: ImportJob) -> ImportJob:
             pass
         else:
             job.progress_done, job.progress_total = done, total
+            if total and done >= total:
+                job.message = "已全部校验，正在保存更改并提交…"
     return job
 
 
@@ -175,6 +180,11 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
 
     Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
     """
+    return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
+
+
+def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str) -> importer.Prepared:
+    """``import_job_validate``, leaving the job in ``status`` (a commit keeps its claim: 'importing')."""
     kind = roster_kind(job.kind)
     timings: dict = {}
     try:
@@ -184,7 +194,7 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
         raise ImportRefused(str(exc)) from None
     prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
     prepared.timings.update(timings)
-    job.status = ImportJob.Status.VALIDATED
+    job.status = status
     _store_outcome(job, prepared)
     job.save()
     return prepared
@@ -212,16 +222,33 @@ def import_job_commit(
     All or nothing: raises ImportRefused (and writes nothing, no audit) when any row is bad and
     ``good_rows_only`` is False, or when the file has no usable header. With ``good_rows_only``
     the good rows are written, again in one transaction. The job ends 'done' with the counts.
+    Raises ImportRefused too when the job is not 'validated' — of two commits of one job (a double
+    click, two tabs, two server processes) only the first passes (``_claim_commit``).
     """
     require_import(scope, job.kind)
-    if job.status != ImportJob.Status.VALIDATED:  # also refuses a second click while a commit runs
+    _claim_commit(job)
+    return _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
+
+
+def _claim_commit(job: ImportJob) -> None:
+    """Move the job from 'validated' to 'importing' by one conditional UPDATE, so that exactly one
+    of concurrent commits of a job goes on; the others raise ImportRefused with the job's status."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
+        status=ImportJob.Status.IMPORTING, progress_done=0, message="正在读取文件…"
+    )
+    if not claimed:
+        job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
+    job.status = ImportJob.Status.IMPORTING
+
+
+def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
+    """``import_job_commit`` of a job already claimed (status 'importing')."""
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0, message="正在读取文件…")
     if kind.stream is not None:
         return _commit_streamed(job, kind, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
-    prepared = import_job_validate(job=job, scope=scope, today=today)
+    prepared = _validate(job, scope, today, status=ImportJob.Status.IMPORTING)
     if prepared.header_error:
         _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
         raise ImportRefused(prepared.header_error)
@@ -353,6 +380,8 @@ def import_job_start(
         try:
             if phase == "validate":
                 import_job_validate(job=job, scope=scope)
+            elif background:  # claimed below, before the thread starts
+                _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=None)
             else:
                 import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only)
         except ImportRefused:
@@ -365,8 +394,9 @@ def import_job_start(
     if not background:
         run()
         return
-    if phase == "commit":
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, progress_done=0)
+    if phase == "commit":  # in the request, so that a second click is refused on the page
+        require_import(scope_for(user), job.kind)
+        _claim_commit(job)
     else:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
 

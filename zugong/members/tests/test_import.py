@@ -175,6 +175,38 @@ def test_it_writes_nothing_when_any_row_is_bad(city):
     assert ImportJob.objects.get().status == "validated"
 
 
+def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
+    """A double click or two tabs: both requests loaded the job while it was still 'validated'."""
+    u = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1), person_row(2)]), commit=False)
+    first, second = ImportJob.objects.get(pk=job.pk), ImportJob.objects.get(pk=job.pk)
+    services.import_job_commit(job=first, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
+    with pytest.raises(services.ImportRefused, match="当前状态为“导入完成”，不能导入"):
+        services.import_job_commit(job=second, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
+    started = []
+    monkeypatch.setattr(services.threading.Thread, "start", lambda self: started.append(self))
+    with pytest.raises(services.ImportRefused, match="导入完成"):  # the page's background path refuses in the request
+        services.import_job_start(job=second, user=u, phase="commit", background=True)
+    assert not started
+    assert PartyMember.objects.count() == 2 and AuditEvent.objects.filter(action="members.import").count() == 1
+
+
+def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, monkeypatch):
+    u = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    started = []
+    monkeypatch.setattr(services.threading.Thread, "start", lambda self: started.append(self))
+    services.import_job_start(job=job, user=u, phase="commit", background=True)
+    assert ImportJob.objects.get(pk=job.pk).status == "importing" and len(started) == 1
+    with pytest.raises(services.ImportRefused, match="正在导入"):
+        services.import_job_start(job=ImportJob.objects.get(pk=job.pk), user=u, phase="commit", background=True)
+    monkeypatch.setattr(services, "close_old_connections", lambda: None)  # the thread's body, run here
+    monkeypatch.setattr(services.connection, "close", lambda: None)
+    started[0].run()
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == 1 and PartyMember.objects.count() == 1
+
+
 def test_it_imports_only_the_good_rows_when_asked(city):
     job, _ = run(city, xlsx([person_row(1), person_row(2, 民族="火星族"), person_row(3)]), good_rows_only=True)
     assert job.status == "done" and job.created_count == 2 and job.error_rows == 1

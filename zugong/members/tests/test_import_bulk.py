@@ -198,13 +198,14 @@ def test_the_page_sees_the_progress_of_a_commit_while_its_transaction_runs(city,
             # what the polling page reads meanwhile: the job row says 0, the note says how far
             assert ImportJob.objects.filter(pk=job.pk).values_list("progress_done", flat=True).get() == 0
             live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
-            seen.append((live.status, live.progress_done, live.progress_total))
+            seen.append((live.status, live.progress_done, live.progress_total, live.message))
 
         return spy
 
     monkeypatch.setattr(services, "_progress_noter", noter)
     job, _ = run(city, xlsx([person_row(n) for n in range(1, 6)]))
     assert job.status == "done" and job.created_count == 5
-    assert seen == [("importing", 2, 5), ("importing", 4, 5), ("importing", 5, 5)]
+    reading = "正在校验并写入数据库…"
+    assert seen == [("importing", 2, 5, reading), ("importing", 4, 5, reading), ("importing", 5, 5, "已全部校验，正在保存更改并提交…")]
     assert services.import_job_live(job).progress_done == 5  # done: the row's own figures
     assert not services._progress_note_path(job).exists()  # the note is gone
