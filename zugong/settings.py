@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zugong.web.middleware.ExportTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "zugong.urls"
