@@ -82,7 +82,9 @@ class ImportJob(models.Model):
     """导入任务: one uploaded roster (members or cadres), its validation result and its outcome.
 
     Lifecycle: ``validating`` → ``validated`` (counts and ``errors`` known, nothing written) →
-    ``importing`` → ``done`` (or ``failed`` / ``cancelled``). ``errors`` is a list of
+    ``importing`` → ``done`` (or ``failed`` / ``cancelled``); a run whose process died is found by
+    its stopped heartbeat and goes back to ``validated`` (an import) or to ``failed`` (a validation)
+    — ``services.import_job_live``. ``errors`` is a list of
     ``[row, column, value, reason]`` with Excel row numbers; ``progress_done``/``progress_total``
     are rows, polled by the page while a large file is processed in the background.
     """

@@ -10,16 +10,21 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
   Without ``good_rows_only`` nothing is written when any row is bad (ImportRefused).
 - ``import_job_start``: runs validate/commit in a background thread when the file is large
   (``BACKGROUND_MIN_BYTES``), so the page can poll the job's progress; synchronously otherwise.
+  A commit is claimed by one conditional UPDATE: of two commits of one job only the first runs.
+- ``import_job_live``: what the polling page shows — progress from the running commit's note, and
+  a job whose process died (its ``.alive`` heartbeat stopped) put back so that it can be run again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import math
 import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +47,8 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
+HEARTBEAT_SECONDS = 5  # a running validation or commit touches its ``.alive`` file this often
+STALE_SECONDS = 60  # a running job whose file is older than this was interrupted (process gone)
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # not .ods: see roster.read_sheet
 IMPORT_ROLES = {
     ImportJob.Kind.MEMBERS: (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY),
@@ -155,7 +162,13 @@ def import_job_live(job: ImportJob) -> ImportJob:
     progress note when there is one (``_progress_noter``); not saved. Returns ``job``.
 
     When every row is done the commit still writes the updates and transfers and commits (seconds
-    for a large re-import): the message then says so, not the bar's last words."""
+    for a large re-import): the message then says so, not the bar's last words.
+
+    A job that says it runs but whose process no longer beats (``_alive``: a server restart, a
+    killed worker) is put right first (``_recover_interrupted``): a commit's transaction died with
+    its process, so nothing was written and the job may be imported again."""
+    if job.is_running and _interrupted(job):
+        _recover_interrupted(job)
     if job.status == ImportJob.Status.IMPORTING:
         try:
             done, total = map(int, _progress_note_path(job).read_text(encoding="ascii").split())
@@ -166,6 +179,64 @@ def import_job_live(job: ImportJob) -> ImportJob:
             if total and done >= total:
                 job.message = "已全部校验，正在保存更改并提交…"
     return job
+
+
+def _alive_path(job: ImportJob) -> Path:
+    return _import_dir() / f"{job.stored_name}.alive"
+
+
+@contextlib.contextmanager
+def _alive(job: ImportJob) -> Iterator[None]:
+    """While the body runs, a small thread touches the job's ``.alive`` file every HEARTBEAT_SECONDS;
+    the file is removed when the body ends, after its final status is committed.
+
+    A file, not the job row: a commit's own transaction hides its updates of the row from the
+    polling page (and on SQLite holds the only write lock), and a file is shared by every server
+    process on the machine.
+    """
+    path, stop = _alive_path(job), threading.Event()
+
+    def beat() -> None:
+        while True:
+            with contextlib.suppress(OSError):
+                path.touch()
+            if stop.wait(HEARTBEAT_SECONDS):
+                return
+
+    path.touch()
+    beater = threading.Thread(target=beat, name=f"import-{job.pk}-alive", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join()
+        path.unlink(missing_ok=True)
+
+
+def _interrupted(job: ImportJob) -> bool:
+    """Whether a job in a running status has no process behind it: its ``.alive`` file is older than
+    STALE_SECONDS, or missing while the job is older than that (a run removes the file only after
+    committing its final status)."""
+    try:
+        age = time.time() - _alive_path(job).stat().st_mtime
+    except FileNotFoundError:
+        age = math.inf if timezone.now() - job.created_at > dt.timedelta(seconds=STALE_SECONDS) else 0.0
+    return age > STALE_SECONDS
+
+
+def _recover_interrupted(job: ImportJob) -> None:
+    """Move an interrupted job out of its running status (one conditional UPDATE: a run that just
+    ended keeps its own outcome) and reload it: an import back to 'validated' — its transaction was
+    rolled back with its process —, a validation to 'failed' (upload the file again)."""
+    if job.status == ImportJob.Status.IMPORTING:
+        status, message = ImportJob.Status.VALIDATED, "上次导入被中断（服务重启或进程退出），未写入任何数据，可重新导入"
+    else:
+        status, message = ImportJob.Status.FAILED, "校验被中断（服务重启或进程退出），请重新上传文件"
+    ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0)
+    _progress_note_path(job).unlink(missing_ok=True)
+    _alive_path(job).unlink(missing_ok=True)
+    job.refresh_from_db()
 
 
 def _read(job: ImportJob, timings: dict) -> list:
@@ -180,7 +251,8 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
 
     Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
     """
-    return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
+    with _alive(job):
+        return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
 
 
 def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str) -> importer.Prepared:
@@ -227,7 +299,8 @@ def import_job_commit(
     """
     require_import(scope, job.kind)
     _claim_commit(job)
-    return _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
+    with _alive(job):
+        return _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
 
 
 def _claim_commit(job: ImportJob) -> None:
@@ -240,6 +313,7 @@ def _claim_commit(job: ImportJob) -> None:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
     job.status = ImportJob.Status.IMPORTING
+    _alive_path(job).touch()  # claimed and alive until the run's own heartbeat takes over
 
 
 def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
@@ -381,7 +455,8 @@ def import_job_start(
             if phase == "validate":
                 import_job_validate(job=job, scope=scope)
             elif background:  # claimed below, before the thread starts
-                _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=None)
+                with _alive(job):
+                    _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=None)
             else:
                 import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only)
         except ImportRefused:
@@ -399,6 +474,7 @@ def import_job_start(
         _claim_commit(job)
     else:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
+        _alive_path(job).touch()
 
     def thread_main() -> None:
         close_old_connections()

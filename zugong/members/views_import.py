@@ -48,7 +48,7 @@ def import_upload(request):
             else:
                 services.import_job_start(job=job, user=request.user, phase="validate")
                 return redirect("members:import_result", job_id=job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user)[:10]
+    recent = [services.import_job_live(j) for j in ImportJob.objects.filter(created_by=request.user)[:10]]
     return render(request, "members/import.html", {"kind": kind, "kinds": ImportJob.Kind.choices, "recent": recent})
 
 

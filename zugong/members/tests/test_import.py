@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import os
+import time
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -175,6 +177,21 @@ def test_it_writes_nothing_when_any_row_is_bad(city):
     assert ImportJob.objects.get().status == "validated"
 
 
+def hold_back_import_threads(monkeypatch) -> list:
+    """Threads named import-<job id> (the background run) are kept, not started, in the list returned;
+    the others (its heartbeat, the COPY worker) start as usual."""
+    started, start = [], services.threading.Thread.start
+
+    def hold(thread):
+        if thread.name.removeprefix("import-").isdigit():
+            started.append(thread)
+        else:
+            start(thread)
+
+    monkeypatch.setattr(services.threading.Thread, "start", hold)
+    return started
+
+
 def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
     """A double click or two tabs: both requests loaded the job while it was still 'validated'."""
     u = city.users["county_admin"]
@@ -183,8 +200,7 @@ def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
     services.import_job_commit(job=first, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
     with pytest.raises(services.ImportRefused, match="当前状态为“导入完成”，不能导入"):
         services.import_job_commit(job=second, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
-    started = []
-    monkeypatch.setattr(services.threading.Thread, "start", lambda self: started.append(self))
+    started = hold_back_import_threads(monkeypatch)
     with pytest.raises(services.ImportRefused, match="导入完成"):  # the page's background path refuses in the request
         services.import_job_start(job=second, user=u, phase="commit", background=True)
     assert not started
@@ -194,8 +210,7 @@ def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
 def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, monkeypatch):
     u = city.users["county_admin"]
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
-    started = []
-    monkeypatch.setattr(services.threading.Thread, "start", lambda self: started.append(self))
+    started = hold_back_import_threads(monkeypatch)
     services.import_job_start(job=job, user=u, phase="commit", background=True)
     assert ImportJob.objects.get(pk=job.pk).status == "importing" and len(started) == 1
     with pytest.raises(services.ImportRefused, match="正在导入"):
@@ -205,6 +220,55 @@ def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, mo
     started[0].run()
     job.refresh_from_db()
     assert job.status == "done" and job.created_count == 1 and PartyMember.objects.count() == 1
+
+
+def _age(path, seconds):
+    os.utime(path, (time.time() - seconds, time.time() - seconds))
+
+
+def test_an_import_whose_process_died_can_be_imported_again(city):
+    """A server restart kills the import's thread: the job says 正在导入 and its heartbeat stops."""
+    u = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    services._claim_commit(job)  # claimed, then the process is gone: nothing beats any more
+    alive = services._alive_path(job)
+    _age(alive, services.STALE_SECONDS - 5)
+    assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "importing"  # not yet
+    _age(alive, services.STALE_SECONDS + 5)
+    live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
+    assert live.status == "validated" and "上次导入被中断" in live.message and "未写入任何数据" in live.message
+    assert ImportJob.objects.get(pk=job.pk).status == "validated" and not alive.exists()
+    done = services.import_job_commit(job=live, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
+    assert done.status == "done" and PartyMember.objects.count() == 1
+    assert not alive.exists()  # removed when the run ends
+
+
+def test_a_validation_whose_process_died_fails_with_a_message(city):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", created_at=job.created_at - dt.timedelta(minutes=5))
+    live = services.import_job_live(ImportJob.objects.get(pk=job.pk))  # no .alive file at all
+    assert live.status == "failed" and live.message == "校验被中断（服务重启或进程退出），请重新上传文件"
+
+
+def test_a_running_commit_keeps_beating_and_is_left_alone(city, monkeypatch):
+    monkeypatch.setattr(services, "HEARTBEAT_SECONDS", 0.01)
+    seen = []
+
+    def noter(job):
+        alive = services._alive_path(job)
+
+        def note(done, total):
+            _age(alive, 3600)  # as if the last beat were an hour ago …
+            deadline = time.monotonic() + 5
+            while alive.stat().st_mtime < time.time() - 60 and time.monotonic() < deadline:
+                time.sleep(0.01)  # … the next beat comes within HEARTBEAT_SECONDS
+            seen.append(services.import_job_live(ImportJob.objects.get(pk=job.pk)).status)
+
+        return note
+
+    monkeypatch.setattr(services, "_progress_noter", noter)
+    job, _ = run(city, xlsx([person_row(1), person_row(2)]))
+    assert job.status == "done" and seen and set(seen) == {"importing"}
 
 
 def test_it_imports_only_the_good_rows_when_asked(city):
