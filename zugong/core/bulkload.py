@@ -43,6 +43,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
 
 
+class LoadConflict(IntegrityError):
+    """A reference of a bulk load that the switched-off triggers would have refused (a row deleted
+    meanwhile, a stray link); the message is Chinese and names the row. The load's transaction must
+    be rolled back."""
+
+
 def enabled_by_settings() -> bool:
     """False when ``ZUGONG_BULK_CHECKS`` is 0/false/no/off: always load with per-row trigger checks."""
     return os.environ.get("ZUGONG_BULK_CHECKS", "1").strip().lower() not in ("0", "false", "no", "off")
@@ -134,7 +140,7 @@ class LockReferenced:
         for what, want, found in zip(self.names, wanted, cur.fetchone(), strict=True):
             gone = set(want) - set(found or ())
             if gone:
-                raise IntegrityError(f"{what}（id {min(gone)}）在导入过程中已被删除，已撤销整个导入，请重新导入")
+                raise LoadConflict(f"{what}（id {min(gone)}）在导入过程中已被删除，已撤销整个导入，请重新导入")
 
 
 def check_links(what: str, refs: Iterable[int], targets: set[int]) -> None:
@@ -142,4 +148,4 @@ def check_links(what: str, refs: Iterable[int], targets: set[int]) -> None:
     ``targets`` (ids the load wrote, or locked with LockReferenced). IntegrityError otherwise."""
     stray = set(refs) - targets
     if stray:
-        raise IntegrityError(f"批量写入的{what}指向不存在的记录（id {min(stray)}），已撤销整个导入")
+        raise LoadConflict(f"批量写入的{what}指向不存在的记录（id {min(stray)}），已撤销整个导入")

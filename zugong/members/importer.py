@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model
+from django.db.utils import DatabaseErrorWrapper
 from django.utils import timezone
 
 from zugong.core import bulkload, codes, crypto
@@ -1200,24 +1201,28 @@ class CopyWorker:
                 extra.set_exception(self.failure[0])
             return  # skip copies until the end marker
         try:
-            t0 = time.perf_counter()
-            if kind == "call":
-                extra.set_result(what(cur))
-                self._tick("copy.calls", t0)
-                return
-            for sql, payload, label in zip(self.sqls, extra, self.labels, strict=True):
-                if payload is not None:
-                    with cur.copy(sql) as copy:
-                        copy.write(payload)
-                    self._tick(label, t0)
-                    t0 = time.perf_counter()
-            if self.after is not None:
-                self.after(cur, what)
-                self._tick("copy.checks", t0)
+            with DatabaseErrorWrapper(connection):  # psycopg's errors as Django's, as on the main thread
+                self._do(cur, kind, what, extra)
         except BaseException as exc:  # re-raised by the calling thread
             self.failure.append(exc)
             if kind == "call" and not extra.done():
                 extra.set_exception(exc)
+
+    def _do(self, cur, kind: str, what, extra) -> None:
+        t0 = time.perf_counter()
+        if kind == "call":
+            extra.set_result(what(cur))
+            self._tick("copy.calls", t0)
+            return
+        for sql, payload, label in zip(self.sqls, extra, self.labels, strict=True):
+            if payload is not None:
+                with cur.copy(sql) as copy:
+                    copy.write(payload)
+                self._tick(label, t0)
+                t0 = time.perf_counter()
+        if self.after is not None:
+            self.after(cur, what)
+            self._tick("copy.checks", t0)
 
     def _put(self, item: tuple) -> None:
         t0 = time.perf_counter()

@@ -30,11 +30,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zugong.core import codes, crypto
+from zugong.core import bulkload, codes, crypto
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
 from zugong.core.rules import make_id_number
@@ -47,6 +47,7 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
+CONFLICT_MESSAGE = "导入期间，其他操作写入或删除了相关数据（如同一人员正由另一导入任务写入），已撤销整个导入，未写入任何数据，请重新导入"
 HEARTBEAT_SECONDS = 5  # a running validation or commit touches its ``.alive`` file this often
 STALE_SECONDS = 60  # a running job whose file is older than this was interrupted (process gone)
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # not .ods: see roster.read_sheet
@@ -317,7 +318,19 @@ def _claim_commit(job: ImportJob) -> None:
 
 
 def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
-    """``import_job_commit`` of a job already claimed (status 'importing')."""
+    """``import_job_commit`` of a job already claimed (status 'importing'). A conflict with a write
+    that committed meanwhile (IntegrityError: the same person imported by another job, a branch
+    deleted) rolls the import back and leaves the job 'validated' with a Chinese message
+    (ImportRefused): the next try validates against the new state of the database."""
+    try:
+        return _commit_claimed(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
+    except IntegrityError as exc:
+        message = str(exc) if isinstance(exc, bulkload.LoadConflict) else CONFLICT_MESSAGE
+        _fail(job, message, status=ImportJob.Status.VALIDATED)
+        raise ImportRefused(message) from exc
+
+
+def _commit_claimed(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
     if kind.stream is not None:

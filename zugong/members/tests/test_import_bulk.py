@@ -7,8 +7,9 @@ from django.db import connection, transaction
 
 from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
+from zugong.core.scope import scope_for
 from zugong.core.services import PersonData, person_upsert
-from zugong.members import importer
+from zugong.members import importer, services
 from zugong.members.models import Affiliation, ImportJob, PartyMember
 from zugong.members.tests.test_import import ident, media, person_row, run, xlsx  # noqa: F401 (media is an autouse fixture)
 
@@ -44,6 +45,24 @@ def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
         run(city, xlsx([person_row(n) for n in range(1, 8)]))
     assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
     assert not AuditEvent.objects.filter(action="members.import").exists()
+
+
+def test_a_person_written_by_another_import_meanwhile_rolls_back_with_a_chinese_message(city, monkeypatch):
+    """The other import commits between this one's lookup of persons on file and its write: the
+    unique blind index refuses the second copy (on PostgreSQL in the COPY worker's thread)."""
+    run(city, xlsx([person_row(1)]))
+    real = importer._lookup_query
+    monkeypatch.setattr(importer, "_lookup_query", lambda: (real()[0] + " AND 1 = 0", real()[1]))  # finds nobody
+    monkeypatch.setattr(importer, "COPY_CHUNK", 2)
+    with pytest.raises(services.ImportRefused, match="其他操作写入或删除了相关数据.*未写入任何数据"):
+        run(city, xlsx([person_row(n) for n in (2, 3, 4, 1, 5)]))
+    assert Person.objects.count() == PartyMember.objects.count() == Affiliation.objects.count() == 1
+    job = ImportJob.objects.latest("id")
+    assert job.status == "validated" and job.message.startswith("导入期间，其他操作写入或删除了相关数据")
+    monkeypatch.undo()  # the next try validates again: person 1 is found and left as it is
+    done = services.import_job_commit(job=job, actor=Actor(user=city.users["county_admin"]), scope=scope_for(city.users["county_admin"]),
+                                      today=dt.date(2026, 11, 22))  # fmt: skip
+    assert done.status == "done" and (done.created_count, done.unchanged_count) == (4, 1)
 
 
 def test_it_rolls_back_chunks_already_written_when_a_later_row_is_bad(city, monkeypatch):
