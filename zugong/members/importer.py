@@ -49,7 +49,7 @@ from itertools import repeat
 from operator import is_, itemgetter
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from django.db.utils import DatabaseErrorWrapper
 from django.utils import timezone
@@ -1167,6 +1167,7 @@ class CopyWorker:
         with connection.cursor() as cur:
             self.types = [_pg_types(cur, m._meta.db_table, list(cols)) for m, cols in tables]
         self.after = after
+        self.db = connections[DEFAULT_DB_ALIAS]  # the import's Django connection (``connection`` is per thread)
         self.raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
         self.todo: queue.Queue = queue.Queue(maxsize=depth)
         self.failure: list[BaseException] = []
@@ -1201,7 +1202,7 @@ class CopyWorker:
                 extra.set_exception(self.failure[0])
             return  # skip copies until the end marker
         try:
-            with DatabaseErrorWrapper(connection):  # psycopg's errors as Django's, as on the main thread
+            with DatabaseErrorWrapper(self.db):  # psycopg's errors as Django's, flagged on the import's connection
                 self._do(cur, kind, what, extra)
         except BaseException as exc:  # re-raised by the calling thread
             self.failure.append(exc)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import math
 import os
 import secrets
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -47,6 +48,7 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
+logger = logging.getLogger(__name__)
 CONFLICT_MESSAGE = "导入期间，其他操作写入或删除了相关数据（如同一人员正由另一导入任务写入），已撤销整个导入，未写入任何数据，请重新导入"
 HEARTBEAT_SECONDS = 5  # a running validation or commit touches its ``.alive`` file this often
 STALE_SECONDS = 60  # a running job whose file is older than this was interrupted (process gone)
@@ -234,9 +236,12 @@ def _recover_interrupted(job: ImportJob) -> None:
         status, message = ImportJob.Status.VALIDATED, "上次导入被中断（服务重启或进程退出），未写入任何数据，可重新导入"
     else:
         status, message = ImportJob.Status.FAILED, "校验被中断（服务重启或进程退出），请重新上传文件"
-    ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0)
+    try:
+        ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0)
+    except OperationalError:  # SQLite: another import holds the write lock; the next poll tries again
+        return
+    # the .alive file stays: removing it could race with a new claim of the job (a stale file is harmless)
     _progress_note_path(job).unlink(missing_ok=True)
-    _alive_path(job).unlink(missing_ok=True)
     job.refresh_from_db()
 
 
@@ -253,7 +258,14 @@ def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None =
     Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
     """
     with _alive(job):
-        return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
+        try:
+            return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
+        except ImportRefused:
+            raise
+        except Exception as exc:  # recorded while the job still beats, so the page never calls it interrupted
+            logger.exception("import job %s: validation failed", job.pk)
+            _fail(job, f"校验失败：{exc}")
+            raise
 
 
 def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str) -> importer.Prepared:
@@ -306,7 +318,9 @@ def import_job_commit(
 
 def _claim_commit(job: ImportJob) -> None:
     """Move the job from 'validated' to 'importing' by one conditional UPDATE, so that exactly one
-    of concurrent commits of a job goes on; the others raise ImportRefused with the job's status."""
+    of concurrent commits of a job goes on; the others raise ImportRefused with the job's status.
+    The ``.alive`` file is touched first: a poll between the two never sees a claimed job without it."""
+    _alive_path(job).touch()
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
         status=ImportJob.Status.IMPORTING, progress_done=0, message="正在读取文件…"
     )
@@ -314,20 +328,43 @@ def _claim_commit(job: ImportJob) -> None:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
     job.status = ImportJob.Status.IMPORTING
-    _alive_path(job).touch()  # claimed and alive until the run's own heartbeat takes over
 
 
 def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
-    """``import_job_commit`` of a job already claimed (status 'importing'). A conflict with a write
-    that committed meanwhile (IntegrityError: the same person imported by another job, a branch
-    deleted) rolls the import back and leaves the job 'validated' with a Chinese message
-    (ImportRefused): the next try validates against the new state of the database."""
+    """``import_job_commit`` of a job already claimed (status 'importing').
+
+    However the commit fails, its transaction is rolled back and the job goes back to 'validated'
+    with a Chinese message (recorded while the job still beats): a conflict with a write committed
+    meanwhile (``_is_conflict``: the same person imported by another job, a branch deleted) raises
+    ImportRefused — the next try validates against the new state of the database —; any other
+    error is logged and raised as it is.
+    """
     try:
         return _commit_claimed(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
-    except IntegrityError as exc:
-        message = str(exc) if isinstance(exc, bulkload.LoadConflict) else CONFLICT_MESSAGE
-        _fail(job, message, status=ImportJob.Status.VALIDATED)
-        raise ImportRefused(message) from exc
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        if _is_conflict(exc):
+            message = str(exc) if isinstance(exc, bulkload.LoadConflict) else CONFLICT_MESSAGE
+            _fail(job, message, status=ImportJob.Status.VALIDATED)
+            raise ImportRefused(message) from exc
+        logger.exception("import job %s: commit failed", job.pk)
+        _fail(job, f"导入失败，已撤销，未写入任何数据：{exc}", status=ImportJob.Status.VALIDATED)
+        raise
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """Whether ``exc`` is a unique or foreign-key violation (PostgreSQL SQLSTATE 23505/23503, SQLite
+    SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY/FOREIGNKEY) or a ``bulkload.LoadConflict``: another write
+    committed meanwhile. NOT NULL and CHECK violations are bugs of the import, not conflicts."""
+    if isinstance(exc, bulkload.LoadConflict):
+        return True
+    if not isinstance(exc, IntegrityError):
+        return False
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in ("23505", "23503") or getattr(cause, "sqlite_errorname", None) in (
+        "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY",
+    )  # fmt: skip
 
 
 def _commit_claimed(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
@@ -436,12 +473,14 @@ def _finish(
 
 
 def import_job_cancel(*, job: ImportJob) -> None:
-    """Mark a validated job cancelled (nothing was written) and delete its stored file."""
-    if job.status in (ImportJob.Status.DONE, ImportJob.Status.IMPORTING):
-        raise ImportRefused("该导入任务已导入或正在导入，不能取消")
+    """Mark a validated job cancelled (nothing was written) and delete its stored file.
+    Raises ImportRefused for a job that is done or still running (its run would bring it back)."""
+    if job.status == ImportJob.Status.DONE or job.is_running:
+        raise ImportRefused("该导入任务已导入或正在校验、导入，不能取消")
     job.status = ImportJob.Status.CANCELLED
     job.save(update_fields=["status"])
     import_file_path(job).unlink(missing_ok=True)
+    _alive_path(job).unlink(missing_ok=True)
 
 
 def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED) -> None:
@@ -475,7 +514,8 @@ def import_job_start(
         except ImportRefused:
             pass
         except Exception as exc:  # a background failure must show on the page, not vanish
-            _fail(job, f"处理失败：{exc}")
+            if job.is_running:  # the phase did not record it (it records its own failures)
+                _fail(job, f"处理失败：{exc}")
             if not background:
                 raise
 
@@ -486,8 +526,8 @@ def import_job_start(
         require_import(scope_for(user), job.kind)
         _claim_commit(job)
     else:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
         _alive_path(job).touch()
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
 
     def thread_main() -> None:
         close_old_connections()

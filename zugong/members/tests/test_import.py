@@ -237,10 +237,30 @@ def test_an_import_whose_process_died_can_be_imported_again(city):
     _age(alive, services.STALE_SECONDS + 5)
     live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
     assert live.status == "validated" and "上次导入被中断" in live.message and "未写入任何数据" in live.message
-    assert ImportJob.objects.get(pk=job.pk).status == "validated" and not alive.exists()
+    assert ImportJob.objects.get(pk=job.pk).status == "validated"
     done = services.import_job_commit(job=live, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
     assert done.status == "done" and PartyMember.objects.count() == 1
     assert not alive.exists()  # removed when the run ends
+
+
+def test_an_import_claimed_long_ago_without_a_heartbeat_file_is_recovered(city):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", created_at=job.created_at - dt.timedelta(minutes=5))
+    assert not services._alive_path(job).exists()  # e.g. a job of a version without heartbeats
+    assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "validated"
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", created_at=job.created_at)  # just uploaded: wait
+    assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "importing"
+
+
+def test_a_running_job_cannot_be_cancelled(city):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    for status in ("validating", "importing", "done"):
+        ImportJob.objects.filter(pk=job.pk).update(status=status)
+        with pytest.raises(services.ImportRefused, match="不能取消"):
+            services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk))
+    ImportJob.objects.filter(pk=job.pk).update(status="validated")
+    services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk))
+    assert ImportJob.objects.get(pk=job.pk).status == "cancelled" and not services.import_file_path(job).exists()
 
 
 def test_a_validation_whose_process_died_fails_with_a_message(city):

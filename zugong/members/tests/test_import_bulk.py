@@ -45,6 +45,8 @@ def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
         run(city, xlsx([person_row(n) for n in range(1, 8)]))
     assert not Person.objects.exists() and not PartyMember.objects.exists() and not Affiliation.objects.exists()
     assert not AuditEvent.objects.filter(action="members.import").exists()
+    job = ImportJob.objects.get()  # recorded, not left 正在导入; it may be run again
+    assert job.status == "validated" and job.message == "导入失败，已撤销，未写入任何数据：boom"
 
 
 def test_a_person_written_by_another_import_meanwhile_rolls_back_with_a_chinese_message(city, monkeypatch):
