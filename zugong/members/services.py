@@ -322,8 +322,8 @@ def _claim_commit(job: ImportJob) -> None:
     The ``.alive`` file is touched first: a poll between the two never sees a claimed job without it."""
     _alive_path(job).touch()
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
-        status=ImportJob.Status.IMPORTING, progress_done=0, message="正在读取文件…"
-    )
+        status=ImportJob.Status.IMPORTING, progress_done=0, progress_total=0, message="正在读取文件…"
+    )  # no total until the first chunk is done: the page says 正在读取文件…, not 已处理 0 / N
     if not claimed:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")

@@ -212,7 +212,9 @@ def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, mo
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
     started = hold_back_import_threads(monkeypatch)
     services.import_job_start(job=job, user=u, phase="commit", background=True)
-    assert ImportJob.objects.get(pk=job.pk).status == "importing" and len(started) == 1
+    claimed = ImportJob.objects.get(pk=job.pk)
+    assert claimed.status == "importing" and len(started) == 1
+    assert (claimed.progress_done, claimed.progress_total, claimed.message) == (0, 0, "正在读取文件…")
     with pytest.raises(services.ImportRefused, match="正在导入"):
         services.import_job_start(job=ImportJob.objects.get(pk=job.pk), user=u, phase="commit", background=True)
     monkeypatch.setattr(services, "close_old_connections", lambda: None)  # the thread's body, run here
