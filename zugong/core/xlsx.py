@@ -91,7 +91,7 @@ def add_sheet(
                 continue
             kind = type(v)
             if kind is str:
-                text(r, c, "'" + v if v.startswith(_DANGEROUS) else v)
+                text(r, c, safe_text(v))
             elif kind is int:
                 number(r, c, v)
             elif isinstance(v, dt.date):
