@@ -1167,8 +1167,8 @@ class CopyWorker:
         with connection.cursor() as cur:
             self.types = [_pg_types(cur, m._meta.db_table, list(cols)) for m, cols in tables]
         self.after = after
-        self.db = connections[DEFAULT_DB_ALIAS]  # the import's Django connection (``connection`` is per thread)
-        self.raw = connection.connection  # the psycopg connection: Django's wrapper is per thread
+        self.db = connections[DEFAULT_DB_ALIAS]  # the import's Django connection: ``connection`` is per thread
+        self.raw = self.db.connection  # its psycopg connection, shared with the worker thread
         self.todo: queue.Queue = queue.Queue(maxsize=depth)
         self.failure: list[BaseException] = []
         self.fmt = self.raw.cursor()  # formats only: no statement runs on it
