@@ -36,7 +36,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zugong.core import bulkload, codes, crypto
-from zugong.core.audit import Actor, audit_record
+from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
 from zugong.core.rules import make_id_number
 from zugong.core.scope import Scope, scope_for
@@ -237,7 +237,13 @@ def _recover_interrupted(job: ImportJob) -> None:
     else:
         status, message = ImportJob.Status.FAILED, "校验被中断（服务重启或进程退出），请重新上传文件"
     try:
-        ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0)
+        with transaction.atomic():
+            if ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0):
+                audit_record(
+                    SYSTEM, "members.import_interrupted", object_type="ImportJob", object_id=job.pk,
+                    scope_path=job.scope_path, before={"status": job.status}, after={"status": status},
+                    summary=f"导入任务“{job.filename}”被中断（服务重启或进程退出），状态改为“{ImportJob.Status(status).label}”",
+                )  # fmt: skip
     except OperationalError:  # SQLite: another import holds the write lock; the next poll tries again
         return
     # the .alive file stays: removing it could race with a new claim of the job (a stale file is harmless)

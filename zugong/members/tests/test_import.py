@@ -240,6 +240,10 @@ def test_an_import_whose_process_died_can_be_imported_again(city):
     live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
     assert live.status == "validated" and "上次导入被中断" in live.message and "未写入任何数据" in live.message
     assert ImportJob.objects.get(pk=job.pk).status == "validated"
+    event = AuditEvent.objects.get(action="members.import_interrupted")  # a write: audited, once
+    assert (event.object_id, event.before, event.after) == (str(job.pk), {"status": "importing"}, {"status": "validated"})
+    assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "validated"
+    assert AuditEvent.objects.filter(action="members.import_interrupted").count() == 1
     done = services.import_job_commit(job=live, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
     assert done.status == "done" and PartyMember.objects.count() == 1
     assert not alive.exists()  # removed when the run ends
