@@ -54,7 +54,7 @@ def test_a_person_written_by_another_import_meanwhile_rolls_back_with_a_chinese_
     unique blind index refuses the second copy (on PostgreSQL in the COPY worker's thread)."""
     run(city, xlsx([person_row(1)]))
     real = importer._lookup_query
-    monkeypatch.setattr(importer, "_lookup_query", lambda: (real()[0] + " AND 1 = 0", real()[1]))  # finds nobody
+    monkeypatch.setattr(importer, "_lookup_query", lambda: (real()[0], lambda keys: real()[1]([])))  # finds nobody
     monkeypatch.setattr(importer, "COPY_CHUNK", 2)
     with pytest.raises(services.ImportRefused, match="其他操作写入或删除了相关数据.*未写入任何数据"):
         run(city, xlsx([person_row(n) for n in (2, 3, 4, 1, 5)]))
