@@ -122,10 +122,22 @@ def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, c
     if suffix not in ALLOWED_SUFFIXES:
         raise ImportRefused("请上传Excel文件（.xlsx、.xls）")
     stored = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(8)}{suffix}"
-    (_import_dir() / stored).write_bytes(content)
-    return ImportJob.objects.create(
-        kind=kind, created_by=actor.user, scope_path=scope.org_path, filename=Path(filename).name[:200], stored_name=stored
-    )
+    path = _import_dir() / stored
+    path.write_bytes(content)
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                kind=kind, created_by=actor.user, scope_path=scope.org_path, filename=Path(filename).name[:200], stored_name=stored
+            )
+            audit_record(
+                actor, "members.import_uploaded", object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path,
+                after={"file": job.filename, "kind": kind, "bytes": len(content)},
+                summary=f"上传{job.get_kind_display()}“{job.filename}”（{len(content):,}字节），待校验",
+            )  # fmt: skip
+    except BaseException:
+        path.unlink(missing_ok=True)  # no job, no stored file
+        raise
+    return job
 
 
 def _progress_saver(job: ImportJob) -> Callable[[int, int], None]:
@@ -478,13 +490,26 @@ def _finish(
     job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
 
 
-def import_job_cancel(*, job: ImportJob) -> None:
-    """Mark a validated job cancelled (nothing was written) and delete its stored file.
-    Raises ImportRefused for a job that is done or still running (its run would bring it back)."""
-    if job.status == ImportJob.Status.DONE or job.is_running:
-        raise ImportRefused("该导入任务已导入或正在校验、导入，不能取消")
+def import_job_cancel(*, job: ImportJob, actor: Actor) -> None:
+    """Mark a validated or failed job cancelled (nothing was written), audited in the same
+    transaction, and delete its stored file; a job already cancelled stays as it is.
+
+    One conditional UPDATE, like ``_claim_commit``: a cancel racing an import of the same job (two
+    tabs) either wins before the claim or finds the job running. Raises ImportRefused for a job
+    that is done or running (its run would bring it back)."""
+    cancellable = (ImportJob.Status.VALIDATED, ImportJob.Status.FAILED)
+    with transaction.atomic():
+        if not ImportJob.objects.filter(pk=job.pk, status__in=cancellable).update(status=ImportJob.Status.CANCELLED):
+            job.refresh_from_db(fields=["status"])
+            if job.status == ImportJob.Status.CANCELLED:
+                return
+            raise ImportRefused("该导入任务已导入或正在校验、导入，不能取消")
+        audit_record(
+            actor, "members.import_cancelled", object_type="ImportJob", object_id=job.pk, scope_path=job.scope_path,
+            before={"status": job.status}, after={"status": ImportJob.Status.CANCELLED},
+            summary=f"取消导入“{job.filename}”，未写入任何数据",
+        )  # fmt: skip
     job.status = ImportJob.Status.CANCELLED
-    job.save(update_fields=["status"])
     import_file_path(job).unlink(missing_ok=True)
     _alive_path(job).unlink(missing_ok=True)
 

@@ -63,7 +63,7 @@ def import_result(request, job_id: int):
         action = request.POST.get("action")
         try:
             if action == "cancel":
-                services.import_job_cancel(job=job)
+                services.import_job_cancel(job=job, actor=Actor.from_request(request))
                 messages.info(request, "已取消，未导入任何数据")
                 return redirect("members:import")
             if action in ("all", "good"):

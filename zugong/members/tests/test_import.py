@@ -263,10 +263,35 @@ def test_a_running_job_cannot_be_cancelled(city):
     for status in ("validating", "importing", "done"):
         ImportJob.objects.filter(pk=job.pk).update(status=status)
         with pytest.raises(services.ImportRefused, match="不能取消"):
-            services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk))
+            services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk), actor=Actor(user=city.users["county_admin"]))
+    assert not AuditEvent.objects.filter(action="members.import_cancelled").exists()
     ImportJob.objects.filter(pk=job.pk).update(status="validated")
-    services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk))
+    actor = Actor(user=city.users["county_admin"], ip="10.0.0.7")
+    services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk), actor=actor)
     assert ImportJob.objects.get(pk=job.pk).status == "cancelled" and not services.import_file_path(job).exists()
+    event = AuditEvent.objects.get(action="members.import_cancelled")
+    assert (event.object_id, event.ip, event.before, event.after) == (str(job.pk), "10.0.0.7", {"status": "validated"}, {"status": "cancelled"})
+    services.import_job_cancel(job=ImportJob.objects.get(pk=job.pk), actor=actor)  # twice: nothing more happens
+    assert AuditEvent.objects.filter(action="members.import_cancelled").count() == 1
+
+
+def test_an_upload_is_audited_with_the_file_and_a_failed_one_leaves_no_file(city, monkeypatch):
+    admin = city.users["county_admin"]
+    content = xlsx([person_row(1)])
+    job = services.import_job_create(actor=Actor(user=admin, ip="10.0.0.8"), scope=scope_for(admin), kind="members",
+                                     filename="名册.xlsx", content=content)  # fmt: skip
+    event = AuditEvent.objects.get(action="members.import_uploaded")
+    assert (event.object_id, event.ip, event.after) == (str(job.pk), "10.0.0.8", {"file": "名册.xlsx", "kind": "members", "bytes": len(content)})
+    assert services.import_file_path(job).exists()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    before = set(services._import_dir().iterdir())
+    with pytest.raises(RuntimeError):
+        services.import_job_create(actor=Actor(user=admin), scope=scope_for(admin), kind="members", filename="b.xlsx", content=content)
+    assert ImportJob.objects.count() == 1 and set(services._import_dir().iterdir()) == before
 
 
 def test_a_validation_whose_process_died_fails_with_a_message(city):

@@ -63,6 +63,12 @@ def test_it_cancels_without_writing(city, login):
     resp = upload(client, xlsx([person_row(1)]))
     client.post(resp.url, {"action": "cancel"})
     assert ImportJob.objects.get().status == "cancelled" and Person.objects.count() == 0
+    # the upload and the cancel are writes of this user from this address, each audited
+    events = AuditEvent.objects.filter(action__in=("members.import_uploaded", "members.import_cancelled")).order_by("id")
+    assert [(e.action, e.actor, e.ip) for e in events] == [
+        ("members.import_uploaded", city.users["county_admin"], "127.0.0.1"),
+        ("members.import_cancelled", city.users["county_admin"], "127.0.0.1"),
+    ]
 
 
 def test_it_serves_the_template_with_headers_and_an_example(city, login):
