@@ -1,8 +1,17 @@
 """Shared fixtures: the test city with its personas (zugong.core.testing)."""
 
 import pytest
+from django.core.cache import cache
 
 from zugong.core.testing import PASSWORD, build_test_city
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty statistics cache: its keys carry the data version, and on
+    SQLite the ids that make it repeat across rolled-back tests."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -108,6 +108,19 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The statistics bundles (zugong.stats.reports), in files under ZUGONG_HOME shared by the server's
+# worker processes: a dashboard one worker computed (≈1 s cold for the city) is warm for the
+# others. Keys carry the data version; what can change data without a new version — a restore, the
+# demo build and reset, a start of the server after changes made outside it — clears the cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(ZUGONG_HOME / "cache"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -406,7 +407,7 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
     relative path, into a new folder ``media-<time>-<random>`` of the safety folder (newest 3 kept; these
     files are also in the safety backup when the database held data), empty folders are removed, and the
     archive's files are copied in. An archive made without the uploaded files leaves ``MEDIA_ROOT`` alone
-    (a warning says so). Writes a ``restore`` audit event.
+    (a warning says so). Clears the statistics cache. Writes a ``restore`` audit event.
     """
     archive = Path(archive)
     manifest = read_manifest(archive)
@@ -482,6 +483,8 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)  # an older backup: up to this code's schema
+    # cached statistics are keyed by data version, and the restored data may repeat a version of other data
+    cache.clear()
     with transaction.atomic():
         audit_record(
             actor,

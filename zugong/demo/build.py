@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -673,6 +674,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
                             "members": summary.members, "probationary": summary.probationary,
                             "cadres_city": summary.cadres_city, "cadres_county": summary.cadres_county,
                             "accounts": [a[0] for a in summary.accounts]})
+    cache.clear()  # statistics cached by data version: a rebuilt city may repeat a version
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -680,7 +682,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
 def demo_reset() -> dict[str, int]:
     """Delete the demo data: cadres, members, persons, user profiles, demo accounts, both trees.
 
-    Audit events are kept (one ``demo.reset`` event is added). Returns rows deleted by table.
+    Audit events are kept (one ``demo.reset`` event is added); the statistics cache is cleared.
+    Returns rows deleted by table.
     Raises DemoError when other records still point at these rows (nothing is deleted then).
     """
     from django.contrib.auth import get_user_model
@@ -703,4 +706,5 @@ def demo_reset() -> dict[str, int]:
             audit_record(SYSTEM, "demo.reset", object_type="Demo", summary="清除演示数据", after=counts)
     except IntegrityError as exc:
         raise DemoError(f"仍有其他数据引用单位、党组织或人员，未清除任何数据：{exc}") from exc
+    cache.clear()  # statistics cached by data version
     return counts

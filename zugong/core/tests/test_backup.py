@@ -7,6 +7,7 @@ import json
 import tarfile
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -129,8 +130,10 @@ def test_it_restores_the_database_and_the_uploaded_files(city, media, tmp_path):
     make_person("赵敏", 9, birth=dt.date(1990, 1, 1))  # written after the backup: gone after the restore
     (media / "work" / "plan.txt").unlink()
     assert Person.objects.count() == before + 1
+    cache.set("zugong.stats:overview:x", "figures of the data before")
     result = backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
     assert Person.objects.count() == before == result.counts["core_person"]
+    assert cache.get("zugong.stats:overview:x") is None  # data versions may repeat: cached statistics are gone
     [safety] = (tmp_path / "safety").glob("zugong-backup-*.tar.gz")  # the state before, kept
     assert result.warnings == [f"恢复前的数据已另存为 {safety}"]
     assert read_manifest(safety)["counts"]["core_person"] == before + 1

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
 from zugong.core.models import Person
@@ -25,8 +26,10 @@ def _fingerprint():
 def test_it_is_deterministic_and_resets():
     build_demo(scale=0.002, seed=5)
     first = _fingerprint()
+    cache.set("zugong.stats:overview:x", "old figures")
     counts = demo_reset()
     assert counts["core.Person"] == len(first)
+    assert cache.get("zugong.stats:overview:x") is None  # cached statistics go with the data
     assert not Unit.objects.exists() and not get_user_model().objects.filter(username="admin").exists()
     build_demo(scale=0.002, seed=5)
     assert _fingerprint() == first

@@ -1,21 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from zugong.core.testing import _node
 from zugong.orgs.models import OrgKind, PartyOrganization
 from zugong.stats.tests import factories as f
 
 AS_OF = dt.date(2023, 6, 30)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Statistics are cached by data version; ids repeat across rolled-back tests on SQLite."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,11 +1,17 @@
-"""The cache key of the statistics: what changes the data version and what does not."""
+"""The cache of the statistics: what changes the data version and what does not; one cache for all
+the server's worker processes."""
+
+import pytest
+from django.core.cache import caches
 
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Person
 from zugong.core.scope import scope_for
 from zugong.core.services import PersonData, person_reveal_id_number, person_upsert
 from zugong.core.testing import test_id_number
+from zugong.stats import reports
 from zugong.stats.reports import data_version
+from zugong.stats.selectors import resolve_target
 
 
 def test_reads_leave_the_data_version_and_writes_change_it(city):
@@ -19,3 +25,19 @@ def test_reads_leave_the_data_version_and_writes_change_it(city):
     assert data_version() == before  # exports and a view of a full 身份证号 change no figure
     person_upsert(actor=actor, data=PersonData(name="张三", id_number=test_id_number(1), phone="13800000000"))
     assert data_version() != before  # an edit is audited: the version moves
+
+
+def test_a_dashboard_one_worker_computed_is_warm_for_the_other_workers(city, monkeypatch):
+    target = resolve_target(scope_for(city.users["city_admin"]))
+    first = reports.overview(target)  # computed by this worker, stored in the shared folder
+    monkeypatch.setattr(reports, "cache", caches.create_connection("default"))  # another worker's cache object
+
+    def no_query(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(reports.s, "member_counts_by_child", no_query)
+    assert reports.overview(target)["counts"] == first["counts"]
+    monkeypatch.setattr(reports, "cache", caches.create_connection("default"))
+    person_upsert(actor=Actor(user=city.users["city_admin"]), data=PersonData(name="李四", id_number=test_id_number(2)))
+    with pytest.raises(AssertionError, match="computed again"):  # a write: a new version, computed anew
+        reports.overview(target)

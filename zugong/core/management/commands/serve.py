@@ -1,4 +1,5 @@
-"""``zugong serve``: migrate, build the demo city on first start, collect static files, run gunicorn."""
+"""``zugong serve``: migrate, build the demo city on first start, empty the statistics cache, collect
+static files, run gunicorn."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import sys
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -31,6 +33,9 @@ class Command(BaseCommand):
             call_command("demo", scale=scale, stdout=self.stdout)
         else:
             self._print_accounts()
+        # the statistics cache outlives the server (files shared by its workers); data may have been
+        # changed meanwhile by other means than the server (a restore, SQL by hand): start it empty
+        cache.clear()
         manifest = settings.STATIC_ROOT / "staticfiles.json"
         if not manifest.exists() or _static_changed(manifest):
             call_command("collectstatic", interactive=False, verbosity=0)
