@@ -1,6 +1,6 @@
 """Django settings for Zugong. Everything that differs between machines comes from the environment.
 
-- ``ZUGONG_HOME``: folder for the SQLite database, uploaded files and keys (default ``./var``).
+- ``ZUGONG_HOME``: folder for the SQLite database, uploaded files, keys and the statistics cache (default ``./var``).
 - ``DATABASE_URL``: ``postgres://user:pass@host:5432/db`` switches to PostgreSQL; unset means SQLite.
 - ``ZUGONG_SECRET_KEY``, ``ZUGONG_FIELD_KEYS``, ``ZUGONG_BLIND_INDEX_KEY``: secrets; in DEBUG or
   when unset, ``zugong.core.crypto`` creates development keys under ``ZUGONG_HOME``.
