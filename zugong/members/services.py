@@ -521,19 +521,20 @@ def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED
 
 
 def import_job_start(
-    *, job: ImportJob, user, phase: str, good_rows_only: bool = False, background: bool | None = None
+    *, job: ImportJob, actor: Actor, phase: str, good_rows_only: bool = False, background: bool | None = None
 ) -> None:
-    """Run ``phase`` ('validate' or 'commit') of ``job`` for ``user``: in a thread for large files.
+    """Run ``phase`` ('validate' or 'commit') of ``job`` for ``actor`` (a user and the address the
+    request came from, both in the import's audit event): in a thread for large files.
 
     ``background=None`` decides by file size (BACKGROUND_MIN_BYTES). Errors end in the job's
     status and message; the page polls the job.
     """
     if background is None:
         background = import_file_path(job).stat().st_size >= BACKGROUND_MIN_BYTES
+    user = actor.user
 
     def run() -> None:
         scope = scope_for(user)
-        actor = Actor(user=user)
         try:
             if phase == "validate":
                 import_job_validate(job=job, scope=scope)

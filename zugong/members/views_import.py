@@ -46,7 +46,7 @@ def import_upload(request):
             except services.ImportRefused as exc:
                 messages.error(request, str(exc))
             else:
-                services.import_job_start(job=job, user=request.user, phase="validate")
+                services.import_job_start(job=job, actor=Actor.from_request(request), phase="validate")
                 return redirect("members:import_result", job_id=job.pk)
     recent = [services.import_job_live(j) for j in ImportJob.objects.filter(created_by=request.user)[:10]]
     return render(request, "members/import.html", {"kind": kind, "kinds": ImportJob.Kind.choices, "recent": recent})
@@ -67,7 +67,9 @@ def import_result(request, job_id: int):
                 messages.info(request, "已取消，未导入任何数据")
                 return redirect("members:import")
             if action in ("all", "good"):
-                services.import_job_start(job=job, user=request.user, phase="commit", good_rows_only=action == "good")
+                services.import_job_start(
+                    job=job, actor=Actor.from_request(request), phase="commit", good_rows_only=action == "good"
+                )
         except services.ImportRefused as exc:
             messages.error(request, str(exc))
         return redirect("members:import_result", job_id=job.pk)

@@ -202,7 +202,7 @@ def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
         services.import_job_commit(job=second, actor=Actor(user=u), scope=scope_for(u), today=TODAY)
     started = hold_back_import_threads(monkeypatch)
     with pytest.raises(services.ImportRefused, match="导入完成"):  # the page's background path refuses in the request
-        services.import_job_start(job=second, user=u, phase="commit", background=True)
+        services.import_job_start(job=second, actor=Actor(user=u), phase="commit", background=True)
     assert not started
     assert PartyMember.objects.count() == 2 and AuditEvent.objects.filter(action="members.import").count() == 1
 
@@ -211,12 +211,12 @@ def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, mo
     u = city.users["county_admin"]
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
     started = hold_back_import_threads(monkeypatch)
-    services.import_job_start(job=job, user=u, phase="commit", background=True)
+    services.import_job_start(job=job, actor=Actor(user=u), phase="commit", background=True)
     claimed = ImportJob.objects.get(pk=job.pk)
     assert claimed.status == "importing" and len(started) == 1
     assert (claimed.progress_done, claimed.progress_total, claimed.message) == (0, 0, "正在读取文件…")
     with pytest.raises(services.ImportRefused, match="正在导入"):
-        services.import_job_start(job=ImportJob.objects.get(pk=job.pk), user=u, phase="commit", background=True)
+        services.import_job_start(job=ImportJob.objects.get(pk=job.pk), actor=Actor(user=u), phase="commit", background=True)
     monkeypatch.setattr(services, "close_old_connections", lambda: None)  # the thread's body, run here
     monkeypatch.setattr(services.connection, "close", lambda: None)
     started[0].run()

@@ -45,8 +45,10 @@ def test_it_offers_import_all_when_there_are_no_errors(city, login):
     resp = upload(client, xlsx([person_row(1)]))
     page = client.get(resp.url).content.decode()
     assert "全部导入" in page and "只导入无误的行" not in page
-    client.post(resp.url, {"action": "all"})
+    client.post(resp.url, {"action": "all"}, REMOTE_ADDR="10.1.2.3")
     assert PartyMember.objects.count() == 1
+    event = AuditEvent.objects.get(action="members.import")  # who, and from which address
+    assert (event.actor, event.ip) == (city.users["branch_secretary"], "10.1.2.3")
 
 
 def test_it_polls_progress_with_htmx_while_running(city, login):
