@@ -130,7 +130,7 @@ def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, c
                 kind=kind, created_by=actor.user, scope_path=scope.org_path, filename=Path(filename).name[:200], stored_name=stored
             )
             audit_record(
-                actor, "members.import_uploaded", object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path,
+                actor, f"{roster_kind(kind).audit_action}_uploaded", object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path,
                 after={"file": job.filename, "kind": kind, "bytes": len(content)},
                 summary=f"上传{job.get_kind_display()}“{job.filename}”（{len(content):,}字节），待校验",
             )  # fmt: skip
@@ -252,7 +252,7 @@ def _recover_interrupted(job: ImportJob) -> None:
         with transaction.atomic():
             if ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=status, message=message, progress_done=0):
                 audit_record(
-                    SYSTEM, "members.import_interrupted", object_type="ImportJob", object_id=job.pk,
+                    SYSTEM, f"{roster_kind(job.kind).audit_action}_interrupted", object_type="ImportJob", object_id=job.pk,
                     scope_path=job.scope_path, before={"status": job.status}, after={"status": status},
                     summary=f"导入任务“{job.filename}”被中断（服务重启或进程退出），状态改为“{ImportJob.Status(status).label}”",
                 )  # fmt: skip
@@ -494,19 +494,24 @@ def import_job_cancel(*, job: ImportJob, actor: Actor) -> None:
     """Mark a validated or failed job cancelled (nothing was written), audited in the same
     transaction, and delete its stored file; a job already cancelled stays as it is.
 
-    One conditional UPDATE, like ``_claim_commit``: a cancel racing an import of the same job (two
-    tabs) either wins before the claim or finds the job running. Raises ImportRefused for a job
-    that is done or running (its run would bring it back)."""
+    The job's row is locked while its status is read and changed: a cancel racing an import of the
+    same job (two tabs) either wins before the claim (``_claim_commit``'s conditional UPDATE then
+    finds it cancelled) or finds it running. Raises ImportRefused for a job that is done or running
+    (its run would bring it back)."""
     cancellable = (ImportJob.Status.VALIDATED, ImportJob.Status.FAILED)
     with transaction.atomic():
-        if not ImportJob.objects.filter(pk=job.pk, status__in=cancellable).update(status=ImportJob.Status.CANCELLED):
-            job.refresh_from_db(fields=["status"])
-            if job.status == ImportJob.Status.CANCELLED:
-                return
+        # the row locked (SQLite: the write lock of the transaction) to record the status it had
+        current = ImportJob.objects.select_for_update().values_list("status", flat=True).get(pk=job.pk)
+        if current == ImportJob.Status.CANCELLED:
+            job.status = current
+            return
+        if current not in cancellable:
+            job.status = current
             raise ImportRefused("该导入任务已导入或正在校验、导入，不能取消")
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CANCELLED)
         audit_record(
-            actor, "members.import_cancelled", object_type="ImportJob", object_id=job.pk, scope_path=job.scope_path,
-            before={"status": job.status}, after={"status": ImportJob.Status.CANCELLED},
+            actor, f"{roster_kind(job.kind).audit_action}_cancelled", object_type="ImportJob", object_id=job.pk,
+            scope_path=job.scope_path, before={"status": current}, after={"status": ImportJob.Status.CANCELLED},
             summary=f"取消导入“{job.filename}”，未写入任何数据",
         )  # fmt: skip
     job.status = ImportJob.Status.CANCELLED

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from zugong.cadres.models import Appointment
 from zugong.core import xlsx
@@ -25,19 +25,22 @@ CACHE_SECONDS = 600
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 
 
-#: Audited actions that only read — every export ("….export", "…_export") and the view of a full
-#: 身份证号 — and so leave the statistics as they are.
+#: Audited actions that leave the statistics as they are: reads — every export ("….export",
+#: "…_export", by suffix) and the view of a full 身份证号 — and the bookkeeping of a roster import
+#: (its upload, cancel or interruption write the import job only; the import itself counts).
 READ_ACTIONS = ("person.reveal_id_number",)
+UNCOUNTED_SUFFIXES = ("export", ".import_uploaded", ".import_cancelled", ".import_interrupted")
 
 
 def data_version() -> str:
     """A string that changes whenever statistics could change: the id of the last audit event of a
-    write (not of a read, ``READ_ACTIONS``) and the max ids of the fact tables. Each is one indexed
-    query (the audit log is read backwards along its primary key to the first write)."""
-    last_write = (
-        AuditEvent.objects.exclude(action__endswith="export").exclude(action__in=READ_ACTIONS)
-        .order_by("-id").values_list("id", flat=True).first()
-    )  # fmt: skip
+    write (not of a read or an import's bookkeeping: ``READ_ACTIONS``, ``UNCOUNTED_SUFFIXES``) and
+    the max ids of the fact tables. Each is one indexed query (the audit log is read backwards along
+    its primary key to the first counted write)."""
+    uncounted = Q(action__in=READ_ACTIONS)
+    for suffix in UNCOUNTED_SUFFIXES:
+        uncounted |= Q(action__endswith=suffix)
+    last_write = AuditEvent.objects.exclude(uncounted).order_by("-id").values_list("id", flat=True).first()
     parts = [last_write or 0] + [
         m.objects.aggregate(v=Max("id"))["v"] or 0 for m in (Affiliation, PartyMember, Appointment, PartyOrganization)
     ]

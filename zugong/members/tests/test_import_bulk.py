@@ -135,6 +135,17 @@ def test_it_finds_persons_on_file_in_every_chunk(city, monkeypatch):
     assert (job.created_count, job.unchanged_count) == (1, 9)
 
 
+def test_the_lookup_gives_one_row_per_person_on_file(city):
+    """Keys repeated or unknown: one row for each person found, with member, affiliation and cadre columns."""
+    actor = Actor(user=city.users["city_admin"])
+    people = [person_upsert(actor=actor, data=PersonData(name=f"王{n}", id_number=ident(n)))[0] for n in (1, 2)]
+    keys = [p.id_number_index for p in people]
+    rows = importer._lookup_persons([*keys, *keys, "0" * 64])
+    assert sorted(r[0] for r in rows) == sorted(keys)
+    assert all(len(r) == len(importer._PERSON_COMPARE) + 13 and r[-10:] == (None,) * 10 for r in rows)  # no membership yet
+    assert importer._lookup_persons([]) == []
+
+
 def test_the_bulk_mode_of_the_interpreter_ends_with_the_import(city):
     import gc
     import sys
