@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -110,13 +111,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The statistics bundles (zugong.stats.reports), in files under ZUGONG_HOME shared by the server's
 # worker processes: a dashboard one worker computed (≈1 s cold for the city) is warm for the
-# others. Keys carry the data version; what can change data without a new version — a restore, the
-# demo build and reset, a start of the server after changes made outside it — clears the cache.
+# others. Keys carry the data version and, in their prefix, the database (one ZUGONG_HOME may serve
+# SQLite and, with DATABASE_URL, PostgreSQL: equal versions of different data); what can change data
+# without a new version — a restore, the demo build and reset, a start of the server after changes
+# made outside it — clears the cache.
+_db = DATABASES["default"]
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(ZUGONG_HOME / "cache"),
         "TIMEOUT": 600,
+        "KEY_PREFIX": hashlib.sha256(
+            "|".join(str(_db.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+        ).hexdigest()[:16],
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
