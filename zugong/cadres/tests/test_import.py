@@ -70,6 +70,14 @@ def test_it_imports_cadres_with_post_and_appointment(city):
     assert (a.post.title, a.start, a.document_no, a.end) == ("镇长", dt.date(2021, 6, 1), "金组〔2021〕3号", None)
     assert Post.objects.filter(unit=city.units["jinan_town"]).count() == 2
     assert AuditEvent.objects.filter(action="cadres.import").count() == 1
+    assert AuditEvent.objects.filter(action="cadres.import_uploaded", object_id=str(job.pk)).count() == 1
+
+
+def test_a_cancelled_cadre_roster_is_audited_under_its_kind(city):
+    job, _ = run(city, xlsx([row(1)]), commit=False)
+    services.import_job_cancel(job=job, actor=Actor(user=city.users["county_admin"]))
+    assert AuditEvent.objects.filter(action="cadres.import_cancelled", object_id=str(job.pk)).count() == 1
+    assert not Cadre.objects.exists()
 
 
 def test_it_reimports_as_unchanged_and_records_a_new_post(city):
