@@ -31,6 +31,19 @@ def test_it_writes_a_roster_spanning_several_chunks(city, monkeypatch):
     assert job.unchanged_count == 10 and PartyMember.objects.count() == 10
 
 
+@pytest.mark.parametrize("chunk", [5000, 3, 2, 1])
+def test_chunks_cover_the_roster_in_order_the_first_and_last_ones_smaller(chunk, monkeypatch):
+    monkeypatch.setattr(importer, "COPY_CHUNK", chunk)
+    for total in (0, 1, 2, 7, 10, 4999, 5000, 11999, 12000, 12001, 13001, 100000, 123457):
+        bounds = importer.chunk_bounds(total)
+        cuts = [0, *(e for _, e in bounds)]  # each chunk starts where the one before ended
+        assert [s for s, _ in bounds] == cuts[:-1] and cuts[-1] == total
+        assert all(0 < e - s <= chunk for s, e in bounds), (total, bounds)
+    sizes = [e - s for s, e in importer.chunk_bounds(100000)]
+    if chunk == 5000:  # the server starts after 1,000 rows are validated and has 1,000 left after the last
+        assert sizes[:2] == [1000, 2500] and sizes[-2:] == [2500, 1000] and len(sizes) == 23
+
+
 def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
     real = importer.new_rows
 
