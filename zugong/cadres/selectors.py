@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Max, Min, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel
 from zugong.core import codes
+from zugong.core.dbfunctions import age_expr
 from zugong.core.rules import age_on
 from zugong.core.scope import Scope
 from zugong.members.selectors import search_condition, years_before
@@ -25,20 +25,6 @@ from zugong.orgs.selectors import unit_get
 PAGE_SIZE = 50
 #: 年轻干部 threshold used on the teams page: under 40 full years.
 YOUNG_AGE = 40
-
-
-def age_expression(field: str, on: dt.date):
-    """A database expression for full years of age (周岁) on ``on`` of the birth-date ``field``.
-
-    Portable (SQLite and PostgreSQL): year difference minus one when the birthday of that year
-    falls after ``on``.
-    """
-    before_birthday = Q(**{f"{field}__month__gt": on.month}) | Q(**{f"{field}__month": on.month, f"{field}__day__gt": on.day})
-    return (
-        Value(on.year)
-        - ExtractYear(field)
-        - Case(When(before_birthday, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
 
 
 @dataclass(frozen=True)
@@ -129,7 +115,7 @@ def teams_with_figures(scope: Scope, on: dt.date | None = None) -> QuerySet[Lead
         teams_in_scope(scope)
         .annotate(
             size=Count("posts__appointments__cadre", filter=current, distinct=True),
-            avg_age=Avg(age_expression(birth, on), filter=current),
+            avg_age=Avg(age_expr(birth, on), filter=current),
             women=Count("posts__appointments__cadre", filter=current & Q(posts__appointments__cadre__person__gender="2"), distinct=True),
             young=Count("posts__appointments__cadre", filter=current & Q(**{f"{birth}__gt": years_before(on, YOUNG_AGE)}), distinct=True),
             youngest_birth=Max(birth, filter=current),
@@ -153,7 +139,7 @@ def team_members(team: LeadershipTeam, on: dt.date | None = None) -> QuerySet[Ap
     return (
         Appointment.objects.filter(post__team=team, end__isnull=True)
         .select_related("post", "cadre", "cadre__person")
-        .annotate(age=age_expression("cadre__person__birth_date", on))
+        .annotate(age=age_expr("cadre__person__birth_date", on))
         .order_by("post__sort", "post_id", F("cadre__person__stroke_key").asc(), "id")
     )
 
@@ -197,7 +183,7 @@ def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -
     from django.db.models.functions import Coalesce
 
     from zugong.cadres.models import Post, PostQuota
-    from zugong.stats.selectors import CADRE_AGE_BANDS, age_expr, age_q
+    from zugong.stats.selectors import CADRE_AGE_BANDS, age_q
 
     a = "posts__appointments__"
     birth = f"{a}cadre__person__birth_date"
@@ -237,7 +223,7 @@ def structure_totals(scope: Scope, on: dt.date, *, unit_path: str | None = None)
     """
     from django.db.models import Exists, OuterRef
 
-    from zugong.stats.selectors import CADRE_AGE_BANDS, age_expr, age_q
+    from zugong.stats.selectors import CADRE_AGE_BANDS, age_q
 
     path = unit_path or scope.unit_path
     appts = Appointment.objects.filter(_running(on, ""), post__team__isnull=False, post__unit__path__startswith=path,
@@ -297,7 +283,7 @@ def team_members_on(team: LeadershipTeam, on: dt.date) -> QuerySet[Appointment]:
     return (
         Appointment.objects.filter(_running(on, ""), post__team=team)
         .select_related("post", "cadre", "cadre__person")
-        .annotate(age=age_expression("cadre__person__birth_date", on), rank=Subquery(rank))
+        .annotate(age=age_expr("cadre__person__birth_date", on), rank=Subquery(rank))
         .order_by("post__sort", "post_id", F("cadre__person__stroke_key").asc(), "id")
     )
 

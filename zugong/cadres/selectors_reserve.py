@@ -26,6 +26,7 @@ from zugong.cadres.models import (
 )
 from zugong.cadres.selectors import young_q
 from zugong.core import codes
+from zugong.core.dbfunctions import age_expr
 from zugong.core.scope import Scope
 
 ACTIVE = (ReserveStatus.IN_POOL, ReserveStatus.UNDER_INSPECTION)
@@ -69,8 +70,6 @@ def pool(scope: Scope, f: PoolFilters | None = None) -> QuerySet[ReserveEntry]:
 def pool_structure(qs: QuerySet[ReserveEntry], on: dt.date) -> dict:
     """Structure of (active) pool entries in ``qs`` on ``on``: count, average age, women, 研究生,
     大学本科, young (by the threshold of the entry's category), and per-category / per-sector counts."""
-    from zugong.stats.selectors import age_expr
-
     active = qs.filter(status__in=ACTIVE)
     birth = "cadre__person__birth_date"
     agg = active.aggregate(
@@ -250,7 +249,6 @@ def gap_candidates(scope: Scope, team: LeadershipTeam, on: dt.date, limit: int =
     lacks a woman — either suffices when it lacks both. Youngest first; ``age`` set on each.
     """
     from zugong.orgs.models import STEP
-    from zugong.stats.selectors import age_expr
 
     county = team.unit.path[: 2 * STEP]
     birth = "cadre__person__birth_date"

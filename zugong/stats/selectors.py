@@ -13,8 +13,8 @@ Dating (decision 2):
 
 Ages are full years (周岁, ``zugong.core.rules.age_on``). Conditions "age ≥ N on d" are written as
 ``birth_date ≤ d shifted back N years`` (exact, and the birth_date index can serve it); averages
-use :func:`age_expr`, the same full-year age computed in SQL (year difference minus one when the
-birthday has not come yet), which gives identical results on SQLite and PostgreSQL.
+use ``zugong.core.dbfunctions.age_expr``, the same full-year age computed in SQL (from the dates as
+YYYYMMDD numbers, without per-row Python calls on SQLite), identical on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,22 +23,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from zugong.cadres.models import Appointment, ManagementLevel
 from zugong.core import codes
+from zugong.core.dbfunctions import age_expr
 from zugong.core.scope import Scope
 from zugong.members.models import Affiliation
 from zugong.orgs.models import GRASSROOTS_GROUPS, STEP, OrgKind, PartyOrganization, Unit, UnitKind
@@ -123,18 +114,6 @@ def age_q(birth_field: str, on: dt.date, lo: int | None = None, hi: int | None =
     if hi is not None:
         q &= Q(**{f"{birth_field}__gt": years_before(on, hi + 1)})
     return q
-
-
-def age_expr(birth_field: str, on: dt.date):
-    """SQL expression: full years of age (周岁) on ``on`` of the date column ``birth_field``."""
-    not_yet = Q(**{f"{birth_field}__month__gt": on.month}) | Q(
-        **{f"{birth_field}__month": on.month, f"{birth_field}__day__gt": on.day}
-    )
-    return (
-        Value(on.year)
-        - ExtractYear(birth_field)
-        - Case(When(not_yet, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
 
 
 def percent(numerator: int | float | None, denominator: int | None) -> Decimal | None:
@@ -484,7 +463,7 @@ def team_ages(target: Target, *, order: str = "-avg") -> list[dict]:
         .filter(post__team__isnull=False)
         .order_by()
         .values("post__team", "post__team__name", "post__team__management_level", "post__team__unit__path")
-        .annotate(size=Count("id"), age_sum=Sum(age_expr(_B, d)), avg=Avg(age_expr(_B, d)))
+        .annotate(size=Count("id"), age_sum=Sum(age_expr(_B, d)))
     )
     out = [
         {

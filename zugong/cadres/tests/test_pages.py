@@ -108,15 +108,3 @@ def test_it_shows_a_team_with_its_members(city, login, teams):
     assert {a.age for a in response.context["rows"]} == {
         age_on(dt.date(1980, 5, 17), dt.date.today()), age_on(dt.date(1988, 11, 11), dt.date.today())
     }
-
-
-def test_it_computes_ages_in_the_database_like_the_python_rule(db):
-    from zugong.core.models import Person
-    from zugong.orgs.tests.people import make_person
-
-    births = [dt.date(1980, 2, 27), dt.date(1980, 2, 28), dt.date(1980, 2, 29), dt.date(1980, 3, 1), dt.date(1979, 12, 31)]
-    for n, birth in enumerate(births):
-        make_person(f"甲{n}", 200 + n, birth=birth)
-    for on in (dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2028, 2, 29), dt.date(2026, 1, 1)):
-        got = dict(Person.objects.annotate(age=selectors.age_expression("birth_date", on)).values_list("birth_date", "age"))
-        assert got == {b: age_on(b, on) for b in births}, on
