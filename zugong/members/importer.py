@@ -431,8 +431,8 @@ class _Run:
 
     1. The header is mapped. 2. Every 身份证号 is parsed, keyed (HMAC blind index) and checked for
     duplicates in the file. 3. The persons already on file are read by blind index, one query per
-    LOOKUP_BATCH keys, with membership, open affiliation and cadre unit. 4. ``chunks()`` validates COPY_CHUNK rows at a
-    time and yields each chunk's good records with their outcome (new / new_member / update /
+    LOOKUP_BATCH keys, with membership, open affiliation and cadre unit. 4. ``chunks()`` validates the rows chunk by
+    chunk (``chunk_bounds``) and yields each chunk's good records with their outcome (new / new_member / update /
     transfer / unchanged). ``finish()`` sorts the errors and counts the outcomes.
 
     Steps 2 and 3 run for the whole file before the first chunk (``upfront``), so a duplicate is
@@ -502,12 +502,11 @@ class _Run:
         return new
 
     def chunks(self) -> Iterator[list[NewRow | MemberRecord]]:
-        """Validate and classify the rows, COPY_CHUNK at a time; yield each chunk's good records."""
+        """Validate and classify the rows chunk by chunk (``chunk_bounds``); yield each chunk's good records."""
         if self.v is None:
             return
         total = len(self.data)
-        for start in range(0, total, COPY_CHUNK):
-            end = min(start + COPY_CHUNK, total)
+        for start, end in chunk_bounds(total):
             good = self.classify(self.validate(start, end))
             if self.progress is not None:
                 self.progress(end, total)
@@ -1146,7 +1145,7 @@ COPY_CHUNK = 5000
 
 
 def chunk_bounds(total: int) -> list[tuple[int, int]]:
-    """``[start, end)`` of the chunks ``_stream_members`` writes: COPY_CHUNK rows each, except that
+    """``[start, end)`` of the chunks an import validates and writes: COPY_CHUNK rows each, except that
     the first two and the last two are smaller (a fifth and a half of COPY_CHUNK) when the roster
     is long enough, so the server starts writing after a fifth of a chunk is validated instead of
     two chunks, and has a fifth of a chunk left to write when the last row is validated.
