@@ -51,7 +51,8 @@ class Command(BaseCommand):
         os.execv(sys.executable, argv)
 
     def _print_accounts(self) -> None:
-        """List the demo accounts that still exist (later starts print them too)."""
+        """List the demo accounts that still exist, as the first start listed them (管理范围 = the
+        account's party organization, as ``build_demo`` reports it)."""
         from zugong.core.management.commands.demo import write_accounts
         from zugong.core.models import UserProfile
         from zugong.demo import DEMO_PASSWORD, demo_usernames
@@ -59,9 +60,9 @@ class Command(BaseCommand):
         names = demo_usernames()
         profiles = {
             p.user.username: p
-            for p in UserProfile.objects.filter(user__username__in=names).select_related("user", "unit")
+            for p in UserProfile.objects.filter(user__username__in=names).select_related("user", "party_org")
         }
-        rows = [(n, profiles[n].get_role_display(), profiles[n].unit.name) for n in names if n in profiles]
+        rows = [(n, profiles[n].get_role_display(), profiles[n].party_org.name) for n in names if n in profiles]
         write_accounts(self.stdout, rows, DEMO_PASSWORD)
 
 
