@@ -3,15 +3,19 @@
 The dashboard bundle of a target is cached under (target subtree, sub-node, date, data version);
 the data version is the tuple of the highest primary keys of the audit log and of the dated fact
 tables (cheap indexed MAX queries), so any write — every write is audited — starts a new version
-and stale numbers are never served.
+and stale numbers are never served. On PostgreSQL ids are drawn before commit, so a transaction
+can commit an id below one already visible; the write transactions still running are therefore
+part of the version too (``_running_writes``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max, Q
 
 from zugong.cadres.models import Appointment
@@ -35,8 +39,11 @@ UNCOUNTED_SUFFIXES = ("export", ".import_uploaded", ".import_cancelled", ".impor
 def data_version() -> str:
     """A string that changes whenever statistics could change: the id of the last audit event of a
     write (not of a read or an import's bookkeeping: ``READ_ACTIONS``, ``UNCOUNTED_SUFFIXES``) and
-    the max ids of the fact tables. Each is one indexed query (the audit log is read backwards along
-    its primary key to the first counted write)."""
+    the max ids of the fact tables, and on PostgreSQL the write transactions in progress. Each is
+    one indexed query (the audit log is read backwards along its primary key to the first counted
+    write)."""
+    # first: a transaction that ends between the two reads then leaves a version never seen again
+    running = _running_writes()
     uncounted = Q(action__in=READ_ACTIONS)
     for suffix in UNCOUNTED_SUFFIXES:
         uncounted |= Q(action__endswith=suffix)
@@ -44,7 +51,30 @@ def data_version() -> str:
     parts = [last_write or 0] + [
         m.objects.aggregate(v=Max("id"))["v"] or 0 for m in (Affiliation, PartyMember, Appointment, PartyOrganization)
     ]
-    return ".".join(str(p) for p in parts)
+    return ".".join(str(p) for p in parts) + running
+
+
+def _running_writes() -> str:
+    """PostgreSQL: ``":<12 hex>"`` naming the write transactions in progress, ``""`` when there are
+    none; always ``""`` on SQLite, whose one writer at a time draws and commits ids in order.
+
+    Why: a long transaction (a roster import that only updates persons) draws its audit id, then
+    a short one draws a higher id and commits first. Figures computed in between are stored under
+    the short one's id, and when the long one commits no max id moves: without this part they
+    would be served until the cache forgets them (CACHE_SECONDS). A transaction that has written
+    holds the lock of its own transaction id until it ends, and ``pg_locks`` lists those for every
+    role (the snapshot's list of running ids leaves out the newest ones, and its bounds move with
+    every commit, reads' audit events included). Read-only transactions have no id.
+    """
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT string_agg(transactionid::text, ',' ORDER BY transactionid::text) FROM pg_locks "
+            "WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted"
+        )
+        running = cur.fetchone()[0]
+    return ":" + hashlib.sha256(running.encode()).hexdigest()[:12] if running else ""
 
 
 def _cached(name: str, target: s.Target, compute):

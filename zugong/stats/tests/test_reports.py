@@ -3,6 +3,7 @@ the server's worker processes."""
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Person
@@ -28,6 +29,25 @@ def test_reads_leave_the_data_version_and_writes_change_it(city):
     assert data_version() == before  # nor does an import's bookkeeping
     person_upsert(actor=actor, data=PersonData(name="张三", id_number=test_id_number(1), phone="13800000000"))
     assert data_version() != before  # an edit is audited: the version moves
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_figures_read_while_a_transaction_runs_are_not_served_after_it_commits(city):
+    """A write transaction that commits after a later one (ids drawn out of commit order) still
+    starts a new version: while it runs, the version names it."""
+    import psycopg
+
+    other = psycopg.connect(**connection.get_connection_params())  # another session on the test database
+    try:
+        idle = data_version()
+        other.execute("SELECT pg_current_xact_id()")  # a write transaction: it has drawn its id
+        running = data_version()
+        assert running != idle  # figures computed now are stored under a version of their own
+        assert data_version() == running  # and served again while nothing changes
+        other.commit()
+        assert data_version() == idle  # nothing was written: the version it had before
+    finally:
+        other.close()
 
 
 def test_a_dashboard_one_worker_computed_is_warm_for_the_other_workers(city, monkeypatch):
