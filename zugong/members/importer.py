@@ -539,18 +539,17 @@ class _Run:
         found = self.found.get(rec.id_index)
         if found is None:
             return rec  # outcome "new"
-        pid, *rest = found
-        rec.person_id = pid
-        n = len(_PERSON_COMPARE)
-        old = dict(zip(_PERSON_COMPARE, rest[:n], strict=True))
-        phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft, aff_id, aff_start, cadre_unit_path = rest[n:]
-        changes = {}
-        for k, v in rec.person.items():
-            if k == "phone":
+        n = len(_PERSON_COMPARE) + 1
+        rec.person_id, old = found[0], found[1:n]  # old: the compared person fields, _PERSON_COMPARE order
+        phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft, aff_id, aff_start, cadre_unit_path = found[n:]
+        values, changes = rec.values, {}
+        for i in rec.present:  # the roster's columns, PERSON_FIELDS order
+            v, at = values[i], _OLD_AT[i]
+            if at is None:  # the phone, kept encrypted: compared in clear
                 if (crypto.decrypt(phone_cipher, context=PHONE_CONTEXT) if phone_cipher else "") != v:
-                    changes[k] = v
-            elif old[k] != v:
-                changes[k] = v
+                    changes["phone"] = v
+            elif old[at] != v:
+                changes[PERSON_FIELDS[i]] = v
         rec.person_changes = changes
         add, scope = self.p.add_error, self.scope
         if mid is None:
@@ -569,8 +568,10 @@ class _Run:
             add(rec.row, "身份证号", rec.id_number, "该党员的组织关系不在您的管理范围内，请通过组织关系转接办理")
             return None
         rec.member_id = mid
-        old_member = dict(zip(_MEMBER_COMPARE, (morg, mstatus, mjoined, mconf, mocc), strict=True))
-        rec.member_changes = {k: v for k, v in rec.member.items() if old_member[k] != v}
+        on_file = (morg, mstatus, mjoined, mconf, mocc)  # _MEMBER_COMPARE order
+        on_file = tuple(on_file[j] for j in _MEMBER_OLD_AT)  # MEMBER_FIELDS order, as member_values
+        mv = rec.member_values
+        rec.member_changes = {} if mv == on_file else {f: v for f, v, o in zip(MEMBER_FIELDS, mv, on_file, strict=True) if o != v}
         if "org_id" in rec.member_changes:
             rec.outcome = "transfer"
             rec.open_affiliation = (aff_id, aff_start) if aff_id is not None else None
@@ -958,6 +959,10 @@ def _mapped(column: Sequence[object], fn: Callable[[object], object], memo: dict
 
 _PERSON_COMPARE = ("name", "gender", "ethnicity", "birth_date", "native_place", "education", "degree", "work_start_date")
 _MEMBER_COMPARE = ("org_id", "status", "joined_date", "confirmed_date", "occupation")
+#: per PERSON_FIELDS index, where its value on file is among the compared fields (None: the phone)
+_OLD_AT = tuple(None if f == "phone" else _PERSON_COMPARE.index(f) for f in PERSON_FIELDS)
+#: per MEMBER_FIELDS index, where its value on file is among _MEMBER_COMPARE
+_MEMBER_OLD_AT = tuple(_MEMBER_COMPARE.index(f) for f in MEMBER_FIELDS)
 
 
 def _lookup_persons(indexes: list[str]) -> list[tuple]:
