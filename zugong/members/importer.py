@@ -36,7 +36,6 @@ import datetime as dt
 import functools
 import gc
 import io
-import itertools
 import json
 import queue
 import re
@@ -46,7 +45,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import is_, itemgetter
 from typing import NamedTuple
 
@@ -568,8 +567,8 @@ class _Run:
             add(rec.row, "身份证号", rec.id_number, "该党员的组织关系不在您的管理范围内，请通过组织关系转接办理")
             return None
         rec.member_id = mid
-        on_file = (morg, mstatus, mjoined, mconf, mocc)  # _MEMBER_COMPARE order
-        on_file = tuple(on_file[j] for j in _MEMBER_OLD_AT)  # MEMBER_FIELDS order, as member_values
+        compared = (morg, mstatus, mjoined, mconf, mocc)  # _MEMBER_COMPARE order
+        on_file = tuple(compared[j] for j in _MEMBER_OLD_AT)  # MEMBER_FIELDS order, as member_values
         mv = rec.member_values
         rec.member_changes = {} if mv == on_file else {f: v for f, v, o in zip(MEMBER_FIELDS, mv, on_file, strict=True) if o != v}
         if "org_id" in rec.member_changes:
@@ -1162,7 +1161,7 @@ def chunk_bounds(total: int) -> list[tuple[int, int]]:
     middle = total - 2 * b
     n = -(-middle // COPY_CHUNK)  # ceil: chunks of at most COPY_CHUNK, evenly spread
     cuts = [0, a, *(b + middle * i // n for i in range(n + 1)), total - a, total]
-    return list(itertools.pairwise(cuts))
+    return list(pairwise(cuts))
 
 
 def copy_pipelined(
