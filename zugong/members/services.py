@@ -11,6 +11,9 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
 - ``import_job_start``: runs validate/commit in a background thread when the file is large
   (``BACKGROUND_MIN_BYTES``), so the page can poll the job's progress; synchronously otherwise.
   A commit is claimed by one conditional UPDATE: of two commits of one job only the first runs.
+- Audited besides the import itself, each in the transaction of its change of the job: the upload
+  (``…import_uploaded``), the start of a commit (``…import_started``), a validation or commit that
+  ends without writing (``…import_failed``, with the reason), a cancel and an interruption.
 - ``import_job_live``: what the polling page shows — progress from the running commit's note, and
   a job whose process died (its ``.alive`` heartbeat stopped) put back so that it can be run again.
 """
@@ -270,30 +273,33 @@ def _read(job: ImportJob, timings: dict) -> list:
     return rows
 
 
-def import_job_validate(*, job: ImportJob, scope: Scope, today: dt.date | None = None) -> importer.Prepared:
+def import_job_validate(
+    *, job: ImportJob, scope: Scope, today: dt.date | None = None, actor: Actor = SYSTEM
+) -> importer.Prepared:
     """Read and validate the job's file; store counts, expected outcomes and errors on the job.
 
-    Nothing but the job row is written. Returns the Prepared result (errors, records, counts, timings).
+    Nothing but the job row is written; a validation that fails (an unreadable file) is audited
+    for ``actor`` (``_fail``). Returns the Prepared result (errors, records, counts, timings).
     """
     with _alive(job):
         try:
-            return _validate(job, scope, today, status=ImportJob.Status.VALIDATED)
+            return _validate(job, scope, today, status=ImportJob.Status.VALIDATED, actor=actor)
         except ImportRefused:
             raise
         except Exception as exc:  # recorded while the job still beats, so the page never calls it interrupted
             logger.exception("import job %s: validation failed", job.pk)
-            _fail(job, f"校验失败：{exc}")
+            _fail(job, f"校验失败：{exc}", actor=actor)
             raise
 
 
-def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str) -> importer.Prepared:
+def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str, actor: Actor) -> importer.Prepared:
     """``import_job_validate``, leaving the job in ``status`` (a commit keeps its claim: 'importing')."""
     kind = roster_kind(job.kind)
     timings: dict = {}
     try:
         rows = _read(job, timings)
     except ValueError as exc:
-        _fail(job, str(exc))
+        _fail(job, str(exc), actor=actor)
         raise ImportRefused(str(exc)) from None
     prepared = kind.prepare(rows, scope, today=today, progress=_progress_saver(job))
     prepared.timings.update(timings)
@@ -329,19 +335,29 @@ def import_job_commit(
     click, two tabs, two server processes) only the first passes (``_claim_commit``).
     """
     require_import(scope, job.kind)
-    _claim_commit(job)
+    _claim_commit(job, actor=actor, good_rows_only=good_rows_only)
     with _alive(job):
         return _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
 
 
-def _claim_commit(job: ImportJob) -> None:
+def _claim_commit(job: ImportJob, *, actor: Actor, good_rows_only: bool) -> None:
     """Move the job from 'validated' to 'importing' by one conditional UPDATE, so that exactly one
     of concurrent commits of a job goes on; the others raise ImportRefused with the job's status.
+    The claim is audited in its transaction (``…import_started``: who started which file, from where;
+    the import's own event follows when it is written, ``…_failed`` when it is not).
     The ``.alive`` file is touched first: a poll between the two never sees a claimed job without it."""
     _alive_path(job).touch()
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
-        status=ImportJob.Status.IMPORTING, progress_done=0, progress_total=0, message="正在读取文件…"
-    )  # no total until the first chunk is done: the page says 正在读取文件…, not 已处理 0 / N
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
+            status=ImportJob.Status.IMPORTING, progress_done=0, progress_total=0, message="正在读取文件…"
+        )  # no total until the first chunk is done: the page says 正在读取文件…, not 已处理 0 / N
+        if claimed:
+            audit_record(
+                actor, f"{roster_kind(job.kind).audit_action}_started", object_type="ImportJob", object_id=job.pk,
+                scope_path=job.scope_path, before={"status": ImportJob.Status.VALIDATED},
+                after={"status": ImportJob.Status.IMPORTING, "good_rows_only": good_rows_only},
+                summary=f"开始导入“{job.filename}”" + ("（只导入无误的行）" if good_rows_only else ""),
+            )  # fmt: skip
     if not claimed:
         job.refresh_from_db(fields=["status"])
         raise ImportRefused(f"该导入任务当前状态为“{job.get_status_display()}”，不能导入")
@@ -364,10 +380,10 @@ def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool,
     except Exception as exc:
         if _is_conflict(exc):
             message = str(exc) if isinstance(exc, bulkload.LoadConflict) else CONFLICT_MESSAGE
-            _fail(job, message, status=ImportJob.Status.VALIDATED)
+            _fail(job, message, status=ImportJob.Status.VALIDATED, actor=actor)
             raise ImportRefused(message) from exc
         logger.exception("import job %s: commit failed", job.pk)
-        _fail(job, f"导入失败，已撤销，未写入任何数据：{exc}", status=ImportJob.Status.VALIDATED)
+        _fail(job, f"导入失败，已撤销，未写入任何数据：{exc}", status=ImportJob.Status.VALIDATED, actor=actor)
         raise
 
 
@@ -390,12 +406,12 @@ def _commit_claimed(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_onl
     kind = roster_kind(job.kind)
     if kind.stream is not None:
         return _commit_streamed(job, kind, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
-    prepared = _validate(job, scope, today, status=ImportJob.Status.IMPORTING)
+    prepared = _validate(job, scope, today, status=ImportJob.Status.IMPORTING, actor=actor)
     if prepared.header_error:
-        _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
+        _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED, actor=actor)
         raise ImportRefused(prepared.header_error)
     if prepared.error_count and not good_rows_only:
-        _refuse(job, prepared)
+        _refuse(job, prepared, actor=actor)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
     t0 = time.perf_counter()
     with transaction.atomic():
@@ -427,7 +443,7 @@ def _commit_streamed(
     try:
         rows = _read(job, timings)
     except ValueError as exc:
-        _fail(job, str(exc), status=ImportJob.Status.VALIDATED)
+        _fail(job, str(exc), status=ImportJob.Status.VALIDATED, actor=actor)
         raise ImportRefused(str(exc)) from None
     ImportJob.objects.filter(pk=job.pk).update(message="正在校验并写入数据库…")
     t0 = time.perf_counter()
@@ -445,13 +461,12 @@ def _commit_streamed(
     except _RollBack as rb:
         prepared = rb.prepared
         prepared.timings.update(timings)
-        job.status = ImportJob.Status.VALIDATED
         _store_outcome(job, prepared)
-        job.save()
+        job.save()  # still 'importing': _fail puts it back to 'validated' with its audit event
         if prepared.header_error:
-            _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED)
+            _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED, actor=actor)
             raise ImportRefused(prepared.header_error) from None
-        _refuse(job, prepared)
+        _refuse(job, prepared, actor=actor)
     finally:
         _progress_note_path(job).unlink(missing_ok=True)
     job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
@@ -459,9 +474,9 @@ def _commit_streamed(
     return job
 
 
-def _refuse(job: ImportJob, prepared: importer.Prepared) -> None:
+def _refuse(job: ImportJob, prepared: importer.Prepared, *, actor: Actor) -> None:
     """Record that rows with errors stopped an all-or-nothing import, and raise ImportRefused."""
-    _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED)
+    _fail(job, f"有{prepared.error_count}行有误，未导入任何数据", status=ImportJob.Status.VALIDATED, actor=actor)
     raise ImportRefused(job.message + "：" + "；".join(f"第{e[0]}行{e[1]}：{e[3]}" for e in prepared.errors[:3]))
 
 
@@ -519,10 +534,21 @@ def import_job_cancel(*, job: ImportJob, actor: Actor) -> None:
     _alive_path(job).unlink(missing_ok=True)
 
 
-def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED) -> None:
+def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED, actor: Actor = SYSTEM) -> None:
+    """Put ``job`` in ``status`` ('failed' after a validation, 'validated' after an import that wrote
+    nothing) with ``message`` (at most 300 characters), audited in the same transaction
+    (``…import_failed``: the status it had, the new one and the message, for ``actor``)."""
     job.status = status
     job.message = message[:300]
-    ImportJob.objects.filter(pk=job.pk).update(status=status, message=job.message)
+    with transaction.atomic():
+        # the row locked (SQLite: the write lock of the transaction) to record the status it had
+        before = ImportJob.objects.select_for_update().values_list("status", flat=True).get(pk=job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(status=status, message=job.message)
+        audit_record(
+            actor, f"{roster_kind(job.kind).audit_action}_failed", object_type="ImportJob", object_id=job.pk,
+            scope_path=job.scope_path, before={"status": before}, after={"status": status, "message": job.message},
+            summary=f"{'校验' if before == ImportJob.Status.VALIDATING else '导入'}“{job.filename}”未完成：{job.message}",
+        )  # fmt: skip
 
 
 def import_job_start(
@@ -542,7 +568,7 @@ def import_job_start(
         scope = scope_for(user)
         try:
             if phase == "validate":
-                import_job_validate(job=job, scope=scope)
+                import_job_validate(job=job, scope=scope, actor=actor)
             elif background:  # claimed below, before the thread starts
                 with _alive(job):
                     _commit(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=None)
@@ -552,7 +578,7 @@ def import_job_start(
             pass
         except Exception as exc:  # a background failure must show on the page, not vanish
             if job.is_running:  # the phase did not record it (it records its own failures)
-                _fail(job, f"处理失败：{exc}")
+                _fail(job, f"处理失败：{exc}", actor=actor)
             if not background:
                 raise
 
@@ -561,7 +587,7 @@ def import_job_start(
         return
     if phase == "commit":  # in the request, so that a second click is refused on the page
         require_import(scope_for(user), job.kind)
-        _claim_commit(job)
+        _claim_commit(job, actor=actor, good_rows_only=good_rows_only)
     else:
         _alive_path(job).touch()
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
@@ -584,7 +610,7 @@ def import_file(
     Returns the job; raises ImportRefused when rows are bad and not ``good_rows_only``.
     """
     job = import_job_create(actor=actor, scope=scope, kind=kind, filename=path.name, content=path.read_bytes())
-    prepared = import_job_validate(job=job, scope=scope)
+    prepared = import_job_validate(job=job, scope=scope, actor=actor)
     if dry_run:
         return job, prepared
     return import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only), prepared

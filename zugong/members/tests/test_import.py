@@ -177,6 +177,50 @@ def test_it_writes_nothing_when_any_row_is_bad(city):
     assert ImportJob.objects.get().status == "validated"
 
 
+def test_the_start_and_the_refusal_of_an_import_are_audited_with_the_address(city):
+    """Starting an import is a write of the job, as is its refusal: who started which file, from
+    where, and why nothing was written."""
+    admin = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1), person_row(2, 民族="火星族")]), commit=False)
+    actor = Actor(user=admin, ip="10.0.0.9")
+    with pytest.raises(services.ImportRefused):
+        services.import_job_commit(job=job, actor=actor, scope=scope_for(admin), today=TODAY)
+    started, failed = AuditEvent.objects.filter(action__in=("members.import_started", "members.import_failed")).order_by("id")
+    assert (started.action, started.actor, started.ip, started.object_id) == ("members.import_started", admin, "10.0.0.9", str(job.pk))
+    assert (started.before, started.after) == ({"status": "validated"}, {"status": "importing", "good_rows_only": False})
+    assert started.summary == "开始导入“名册.xlsx”"
+    assert (failed.action, failed.actor, failed.ip) == ("members.import_failed", admin, "10.0.0.9")
+    assert failed.before == {"status": "importing"}
+    assert failed.after == {"status": "validated", "message": "有1行有误，未导入任何数据"}
+    assert failed.summary == "导入“名册.xlsx”未完成：有1行有误，未导入任何数据"
+    assert failed.scope_path == job.scope_path
+    job.refresh_from_db()
+    assert job.status == "validated" and job.error_rows == 1 and job.errors  # the report stays for the user
+    services.import_job_commit(job=job, actor=actor, scope=scope_for(admin), good_rows_only=True, today=TODAY)
+    last = AuditEvent.objects.filter(action__startswith="members.import").order_by("-id")[:2]
+    assert [e.action for e in last] == ["members.import", "members.import_started"]
+    assert last[1].after == {"status": "importing", "good_rows_only": True} and last[1].summary.endswith("（只导入无误的行）")
+
+
+def test_a_refused_second_commit_and_a_failed_validation_are_audited_as_such(city):
+    admin = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1)]))
+    assert AuditEvent.objects.filter(action="members.import_started").count() == 1
+    with pytest.raises(services.ImportRefused, match="导入完成"):  # not claimed: nothing started, nothing audited
+        services.import_job_commit(job=ImportJob.objects.get(pk=job.pk), actor=Actor(user=admin), scope=scope_for(admin))
+    assert AuditEvent.objects.filter(action="members.import_started").count() == 1
+    assert not AuditEvent.objects.filter(action="members.import_failed").exists()
+    broken = services.import_job_create(
+        actor=Actor(user=admin), scope=scope_for(admin), kind="members", filename="坏.xlsx", content=b"not a workbook"
+    )
+    with pytest.raises(services.ImportRefused, match="无法读取Excel文件"):
+        services.import_job_validate(job=broken, scope=scope_for(admin), actor=Actor(user=admin, ip="10.0.0.10"))
+    failed = AuditEvent.objects.get(action="members.import_failed")
+    assert (failed.actor, failed.ip, failed.object_id) == (admin, "10.0.0.10", str(broken.pk))
+    assert failed.before == {"status": "validating"} and failed.after["status"] == "failed"
+    assert failed.summary.startswith("校验“坏.xlsx”未完成：无法读取Excel文件")
+
+
 def hold_back_import_threads(monkeypatch) -> list:
     """Threads named import-<job id> (the background run) are kept, not started, in the list returned;
     the others (its heartbeat, the COPY worker) start as usual."""
@@ -232,7 +276,7 @@ def test_an_import_whose_process_died_can_be_imported_again(city):
     """A server restart kills the import's thread: the job says 正在导入 and its heartbeat stops."""
     u = city.users["county_admin"]
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
-    services._claim_commit(job)  # claimed, then the process is gone: nothing beats any more
+    services._claim_commit(job, actor=Actor(user=u), good_rows_only=False)  # claimed, then the process is gone
     alive = services._alive_path(job)
     _age(alive, services.STALE_SECONDS - 5)
     assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "importing"  # not yet

@@ -24,7 +24,10 @@ def test_reads_leave_the_data_version_and_writes_change_it(city):
     audit_record(actor, "members.export", object_type="PartyMember", summary="导出党员名册1人")
     audit_record(actor, "cadres.lrmx_export", object_type="Cadre", summary="导出任免审批表")
     assert data_version() == before  # exports and a view of a full 身份证号 change no figure
-    for action in ("members.import_uploaded", "cadres.import_cancelled", "members.import_interrupted"):
+    for action in (
+        "members.import_uploaded", "members.import_started", "cadres.import_cancelled", "members.import_failed",
+        "members.import_interrupted",
+    ):  # fmt: skip
         audit_record(actor, action, object_type="ImportJob", summary="导入任务")
     assert data_version() == before  # nor does an import's bookkeeping
     person_upsert(actor=actor, data=PersonData(name="张三", id_number=test_id_number(1), phone="13800000000"))
