@@ -81,3 +81,71 @@ def test_it_keeps_unit_tree_events_apart_from_party_tree_events(city, login):
     assert "裕安党组织事件" not in body  # party-tree event outside its party root
     body = login(city.users["neighbour_admin"]).get("/audit/").content.decode()
     assert "裕安区新单位" in body and "裕安党组织事件" in body
+
+
+def test_it_names_actions_objects_and_changes_in_chinese(city, login):
+    AuditEvent.objects.create(
+        actor_name="county_admin", action="person.update", object_type="Person", object_id="5", summary="张三",
+        before={"name": "张三", "gender": "1"}, after={"name": "张三丰", "gender": "1"}, scope_path=city.orgs["jinan_branch"].path,
+    )  # fmt: skip
+    body = login(city.users["county_admin"]).get(URL).content.decode()
+    assert "修改人员信息" in body and "人员 5" in body and "张三 → 张三丰" in body
+    assert 'title="person.update"' in body and "性别" not in body.split("<tbody>")[1]  # unchanged fields are not listed
+
+
+def test_it_filters_by_kind_of_action_operator_and_dates(city, login, events):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    o = city.orgs
+    AuditEvent.objects.create(actor_name="county_admin", action="cadres.appointment_create", summary="任命事件", scope_path=o["jinan_branch"].path)
+    AuditEvent.objects.filter(summary="金安区事件").update(at=timezone.make_aware(dt.datetime(2026, 3, 1, 23, 30)))
+    c = login(city.users["city_admin"])
+    assert summaries(c.get(URL, {"group": "cadres"})) == {"任命事件"}
+    assert summaries(c.get(URL, {"group": "system"})) == {"系统事件"}
+    assert summaries(c.get(URL, {"actor": "neighbour"})) == {"裕安区事件"}
+    assert summaries(c.get(URL, {"from": "2026-03-01", "to": "2026-03-01"})) == {"金安区事件"}  # 23:30 Beijing time is that day
+    assert summaries(c.get(URL, {"to": "2026-02-28"})) == set()
+    assert "金安区事件" not in summaries(c.get(URL, {"from": "2026-03-02"}))
+    assert len(summaries(c.get(URL, {"from": "3月", "group": "nonsense"}))) == 4  # not a date, not a group: ignored
+    page = c.get(URL, {"group": "cadres", "actor": "county"})
+    assert 'href="/audit/export.xlsx?group=cadres&amp;actor=county"' in page.content.decode()
+
+
+def test_the_export_holds_the_filtered_events_of_the_scope_and_is_audited(city, login, events):
+    import io
+
+    from openpyxl import load_workbook
+
+    admin = city.users["county_admin"]
+    AuditEvent.objects.filter(summary="金安区事件").update(before={"name": "张三"}, after={"name": "张三丰"}, object_type="Person")
+    response = login(admin).get(reverse("web:audit_export"), {"group": "members"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["时间", "操作人", "来源地址", "操作", "对象", "摘要", "变更"]
+    assert [r[1:] for r in rows[1:]] == [["county_admin", None, "修改人员信息", "人员", "金安区事件", "姓名：张三→张三丰"]]
+    event = AuditEvent.objects.get(action="audit.export")
+    assert (event.actor, event.ip, event.scope_path) == (admin, "127.0.0.1", city.orgs["jinan"].path)
+    assert event.after == {"count": 1, "filters": {"group": "members"}}
+    assert event.summary == "导出审计日志1条"
+
+
+@pytest.mark.parametrize("persona", ["outsider", "leader", "branch_secretary"])
+def test_the_export_refuses_non_administrators(city, login, events, persona):
+    assert login(city.users[persona]).get(reverse("web:audit_export")).status_code == 403
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+def test_the_export_stops_at_its_limit_and_says_so(city, login, events, monkeypatch):
+    import io
+
+    from openpyxl import load_workbook
+
+    from zugong.web import services
+
+    monkeypatch.setattr(services, "MAX_EXPORT_ROWS", 2)
+    response = login(city.users["city_admin"]).get(reverse("web:audit_export"))
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert rows[0][0].startswith("审计日志（最近的2条") and len(rows) == 2 + 2  # heading, header, two events

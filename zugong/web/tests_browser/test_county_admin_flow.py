@@ -103,3 +103,9 @@ def test_it_runs_a_county_administrators_import_from_errors_to_success(live_serv
     assert row.count() == 1
     assert "********" in row.inner_text()
     shot(page, "flow-4-member-list")
+
+    # The audit log tells the administrator the story in words: two uploads, the start, the import.
+    page.goto(f"{base}/audit/?group=members")
+    actions = page.locator("table.list.audit tbody tr td:nth-child(4)").all_inner_texts()
+    assert actions[:2] == ["导入党员名册", "开始导入党员名册"] and actions.count("上传党员名册") == 2
+    assert "导入任务" in page.locator("table.list.audit tbody tr").first.inner_text()

@@ -1,0 +1,120 @@
+"""How the 审计日志 shows an event: the action's Chinese name, the object's, and what changed.
+
+The stored event keeps codes (``members.import``, ``ImportJob``, field names, status codes); the
+page and its Excel export put them in the words of the model's labels (``verbose_name``, choices).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.urls import reverse
+
+from zugong.core.audit import action_label
+from zugong.core.models import AuditEvent
+
+#: Objects of events that are not a model's rows.
+_OBJECT_LABELS = {"Demo": "演示数据", "backup": "备份"}
+#: before/after keys that are not fields of the event's model (import and export summaries).
+_KEY_LABELS = {
+    "status": "状态", "message": "说明", "file": "文件", "kind": "类别", "bytes": "字节数", "job": "导入任务",
+    "rows": "行数", "error_rows": "有误行数", "good_rows_only": "只导入无误的行", "created": "新增",
+    "updated": "更新", "unchanged": "未变", "transferred": "转入", "count": "条数", "filters": "筛选条件",
+    "unmasked": "含完整身份证号",
+}  # fmt: skip
+_ABSENT = object()
+#: Objects with a page of their own (the page checks the viewer's scope itself).
+_OBJECT_PAGES = {"Person": "members:person", "ImportJob": "members:import_result", "Cadre": "cadres:record"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an event's before/after, in words: ``before`` is '' when the event created it."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An AuditEvent as the page shows it."""
+
+    event: AuditEvent
+    action: str  # 操作, e.g. 导入党员名册
+    object: str  # 对象, e.g. 导入任务 12
+    changes: list[Change]
+    url: str = ""  # the object's page, when it has one
+
+
+def view(event: AuditEvent) -> EventView:
+    """The page's words for ``event`` (``action_label``, the model's verbose name and its fields')."""
+    obj = object_label(event.object_type)
+    page = _OBJECT_PAGES.get(event.object_type)
+    url = reverse(page, args=[int(event.object_id)]) if page and event.object_id.isdigit() else ""
+    return EventView(event, action_label(event.action), f"{obj} {event.object_id}".strip(), changes(event), url)
+
+
+@functools.cache
+def _models() -> dict[str, type[Model]]:
+    return {m.__name__: m for m in apps.get_models()}
+
+
+def object_label(object_type: str) -> str:
+    """The verbose name of the model called ``object_type`` (人员 for Person); other names as they are."""
+    model = _models().get(object_type)
+    return str(model._meta.verbose_name) if model is not None else _OBJECT_LABELS.get(object_type, object_type)
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """The keys of ``event.before``/``after`` whose values differ, in the order they were written
+    (before's keys, then after's new ones); all of after's when the event created something."""
+    before, after = event.before, event.after
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        return [Change("", _text(None, "", before), _text(None, "", after))]
+    before, after = before or {}, after or {}
+    model = _models().get(event.object_type)
+    keys = [*before, *(k for k in after if k not in before)]
+    return [
+        Change(_field_label(model, k), _text(model, k, before.get(k, _ABSENT)), _text(model, k, after.get(k, _ABSENT)))
+        for k in keys
+        if before.get(k, _ABSENT) != after.get(k, _ABSENT)
+    ]
+
+
+def _field(model: type[Model] | None, key: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(model: type[Model] | None, key: str) -> str:
+    field = _field(model, key)
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    return _KEY_LABELS.get(key, key)
+
+
+def _text(model: type[Model] | None, key: str, value: Any) -> str:
+    if value is _ABSENT:
+        return ""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    field = _field(model, key)
+    if field is not None and getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list | dict):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 200 else text[:199] + "…"
+    return str(value)

@@ -1,0 +1,48 @@
+"""The 审计日志's words for stored codes: actions, objects, fields, choices."""
+
+from zugong.core.models import AuditEvent
+from zugong.web.audit_display import Change, changes, object_label, view
+
+
+def event(**kw):
+    return AuditEvent(actor_name="county_admin", **kw)  # not saved: the display reads fields only
+
+
+def test_a_person_update_shows_only_the_changed_fields_by_their_labels_and_codes_by_their_names():
+    e = event(
+        action="person.update", object_type="Person", object_id="7",
+        before={"name": "张三", "gender": "1", "ethnicity": "01", "education": "20"},
+        after={"name": "张三丰", "gender": "1", "ethnicity": "03", "education": "20"},
+    )  # fmt: skip
+    assert changes(e) == [Change("姓名", "张三", "张三丰"), Change("民族", "汉族", "回族")]
+    v = view(e)
+    assert (v.action, v.object, v.url) == ("修改人员信息", "人员 7", "/members/person/7/")
+
+
+def test_an_import_job_event_names_its_statuses_and_summary_keys():
+    e = event(
+        action="members.import_failed", object_type="ImportJob", object_id="12", before={"status": "importing"},
+        after={"status": "validated", "message": "有1行有误，未导入任何数据"},
+    )  # fmt: skip
+    assert changes(e) == [Change("状态", "正在导入", "校验完成"), Change("说明", "", "有1行有误，未导入任何数据")]
+    started = event(action="members.import_started", object_type="ImportJob", object_id="12",
+                    before={"status": "validated"}, after={"status": "importing", "good_rows_only": False})  # fmt: skip
+    assert changes(started)[1] == Change("只导入无误的行", "", "否")
+    v = view(started)
+    assert (v.action, v.object, v.url) == ("开始导入党员名册", "导入任务 12", "/members/import/12/")
+
+
+def test_a_creation_lists_what_was_written_and_a_removal_what_was_there():
+    upload = event(action="members.import_uploaded", object_type="ImportJob", after={"file": "名册.xlsx", "kind": "members", "bytes": 9})
+    assert changes(upload) == [Change("文件", "", "名册.xlsx"), Change("名册类别", "", "党员名册"), Change("字节数", "", "9")]
+    removal = event(action="cadres.family_remove", object_type="FamilyMember", before={"name": "李四", "note": None})
+    assert changes(removal) == [Change("姓名", "李四", ""), Change("note", "（空）", "")]
+
+
+def test_long_values_are_cut_and_other_objects_keep_their_names():
+    e = event(action="members.export", object_type="PartyMember", after={"filters": {"q": "张" * 300}})
+    (c,) = changes(e)
+    assert c.field == "筛选条件" and len(c.after) == 200 and c.after.endswith("…")
+    assert object_label("Demo") == "演示数据" and object_label("Nothing") == "Nothing"
+    assert view(e).url == ""  # no id, no page
+    assert changes(event(action="x", before=None, after=None)) == []
