@@ -161,4 +161,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"zugong.stats.warm": {"level": "INFO"}},  # one line per warm-up: what and how long
 }

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import time
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -24,8 +26,10 @@ from zugong.core.models import AuditEvent
 from zugong.members.models import Affiliation, PartyMember
 from zugong.orgs.models import PartyOrganization
 from zugong.stats import selectors as s
+from zugong.stats import warm
 
 CACHE_SECONDS = 600
+COMPUTE_SECONDS = 10  # a cold computation waited for by others at most this long
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 
 
@@ -36,6 +40,11 @@ READ_ACTIONS = ("person.reveal_id_number",)
 UNCOUNTED_SUFFIXES = (
     "export", ".import_uploaded", ".import_started", ".import_cancelled", ".import_failed", ".import_interrupted",
 )
+
+
+def counts_as_write(action: str) -> bool:
+    """Whether an audited ``action`` may change a statistic (not a read, not an import's bookkeeping)."""
+    return action not in READ_ACTIONS and not action.endswith(UNCOUNTED_SUFFIXES)
 
 
 def data_version() -> str:
@@ -82,23 +91,57 @@ def _running_writes() -> str:
     return ":" + hashlib.sha256(running.encode()).hexdigest()[:12] if running else ""
 
 
+def _key(name: str, target: s.Target) -> str:
+    return f"zugong.stats:{name}:{target.key}:{data_version()}"
+
+
+def is_cached(name: str, target: s.Target) -> bool:
+    """Whether ``name`` ('overview') of ``target`` is cached under the current data version."""
+    return cache.has_key(_key(name, target))
+
+
 def _cached(name: str, target: s.Target, compute):
-    key = f"zugong.stats:{name}:{target.key}:{data_version()}"
+    """The cached value of ``name`` for ``target`` under the current data version, computed once:
+    while one thread or worker computes it (a marker in the shared cache), the others wait for its
+    result (polling every 50 ms, at most COMPUTE_SECONDS) instead of computing it again — a
+    dashboard viewed while the server warms it after a write waits for the warm-up."""
+    key = _key(name, target)
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    marker = key + ":computing"
+    owner = cache.add(marker, os.getpid(), COMPUTE_SECONDS)
+    if not owner:
+        deadline = time.monotonic() + COMPUTE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache.get(key)
+            if value is not None:
+                return value
+            if not cache.has_key(marker):  # the other gave up (an error): compute it here
+                break
+    try:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
+    finally:
+        if owner:
+            cache.delete(marker)
     return value
 
 
-def overview(target: s.Target, *, use_cache: bool = True) -> dict:
+def overview(target: s.Target, *, use_cache: bool = True, viewed: bool = True) -> dict:
     """Everything the dashboard shows for ``target``.
 
     Keys: counts (member_counts), members (member_sections), orgs (org_sections), cadre_counts,
     cadres (cadre_section), teams (team_ages, oldest first), team_total, figures (list[Figure]),
     children (figures_by_child), kpis (list of (label, value, note)).
+
+    ``use_cache``: the shared cache under the data version (``_cached``); ``viewed``: noted for
+    warming after writes (``zugong.stats.warm``; False for the warm-up itself).
     """
     if use_cache:
+        if viewed:  # shown to someone: warmed again after writes (zugong.stats.warm; a server only)
+            warm.note_viewed(target)
         return _cached("overview", target, lambda: overview(target, use_cache=False))
     counts, member_children = s.member_counts_by_child(target)
     cadre_counts = s.cadre_counts(target)
