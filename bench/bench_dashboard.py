@@ -95,6 +95,7 @@ def worker(scale: float, seed: int) -> None:
         ccold, _ = _timed(lambda: c2.get("/"))
         cwarm, _ = _timed(lambda: c2.get("/"), repeat=3)
         print(f"GET / (county dashboard) as {county.user.username}: cold {ccold * 1000:.0f} ms, warm {cwarm * 1000:.0f} ms")
+        after_a_write(client, c2)
 
     print("\nstatistic queries (city, no cache, best of 3):")
     queries = {
@@ -125,6 +126,34 @@ def worker(scale: float, seed: int) -> None:
     print("\nspeech figures (city, today):")
     for f in figs:
         print("  " + f.sentence("全市"))
+
+
+def after_a_write(city_client, county_client) -> None:
+    """What a server does after a write (``zugong.stats.warm``): the overviews viewed are computed
+    again in the background; the next GET / is served from the cache. Prints the warm-up's time
+    and CPU and the GET / that follows."""
+    from django.core.cache import cache
+
+    from zugong.core.audit import SYSTEM
+    from zugong.core.services import PersonData, person_upsert
+    from zugong.core.testing import test_id_number
+    from zugong.stats import warm as warming
+
+    warming._enabled = True  # as in a server process (notes the views), without its thread
+    try:
+        cache.clear()
+        city_client.get("/")
+        county_client.get("/")  # both viewed: noted for warming
+        person_upsert(actor=SYSTEM, data=PersonData(name="张暖", id_number=test_id_number(7)))  # a counted write
+        targets = warming.viewed_targets()
+        t0, c0 = time.perf_counter(), time.process_time()
+        n = warming.warm(targets)
+        t_warm, c_warm = time.perf_counter() - t0, time.process_time() - c0
+        after, _ = _timed(lambda: city_client.get("/"))
+    finally:
+        warming._enabled = False
+    print(f"after a write, as a server does: warm-up of {n} viewed overviews {t_warm * 1000:.0f} ms in the background "
+          f"({c_warm:.2f} CPU-s in this process); GET / (city) then {after * 1000:.0f} ms")
 
 
 def naive_member_counts(target) -> dict[str, int]:
