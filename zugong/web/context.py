@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from zugong.core.scope import scope_for
+from zugong.core.models import Role
+from zugong.core.scope import Scope, scope_for
 
-#: (pillar, [(label, url name)]) — left navigation: 组织 / 干部 / 人才 / 工作落实 / 统计.
+_ADMINS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+_WRITERS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY)
+
+#: (pillar, [(label, url name[, roles that may open it])]) — left navigation: 组织 / 干部 / 人才 /
+#: 工作落实 / 统计 / 系统. An item without roles is for every role; the page checks the role itself.
 NAVIGATION = (
-    ("组织", (("组织树", "orgs:tree"), ("党员名册", "members:list"), ("导入名册", "members:import"))),
+    ("组织", (("组织树", "orgs:tree"), ("党员名册", "members:list"), ("导入名册", "members:import", _WRITERS))),
     (
         "干部",
         (
@@ -24,8 +29,19 @@ NAVIGATION = (
     ("人才", ()),
     ("工作落实", (("文件与任务", "work:documents"), ("本单位任务", "work:my_unit"), ("季末评议", "work:review"), ("预警天数", "work:thresholds"))),
     ("统计", (("统计总览", "web:dashboard"), ("讲话数据", "stats:figures"), ("统计报表", "stats:tables"))),
-    ("系统", (("审计日志", "web:audit"),)),
+    ("系统", (("审计日志", "web:audit", _ADMINS),)),
 )
+
+
+def navigation_for(scope: Scope) -> list[tuple[str, list[tuple[str, str]]]]:
+    """NAVIGATION as ``(pillar, [(label, url name)])`` without the items ``scope``'s role may not open
+    (a pillar left empty stays: 人才 says 后续建设; one emptied by the role is dropped)."""
+    out = []
+    for pillar, items in NAVIGATION:
+        kept = [(item[0], item[1]) for item in items if len(item) < 3 or scope.role in item[2]]
+        if kept or not items:
+            out.append((pillar, kept))
+    return out
 
 
 def navigation(request) -> dict:
@@ -36,4 +52,4 @@ def navigation(request) -> dict:
             scope = scope_for(request.user)
         except PermissionDenied:
             scope = None
-    return {"nav": NAVIGATION, "scope": scope}
+    return {"nav": navigation_for(scope) if scope is not None else [], "scope": scope}
