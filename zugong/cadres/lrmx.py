@@ -74,6 +74,7 @@ from zugong.cadres.models import FamilyMember as FamilyMemberModel
 from zugong.cadres.selectors_record import resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
+from zugong.orgs.selectors import division_name
 
 #: Version string written to ``<Version>`` (the value seen in a public writer of the format).
 LRMX_VERSION = "3.2.1.6"
@@ -182,17 +183,6 @@ def rewards_text(cadre: Cadre) -> str:
     return "\n".join(lines) or "无"
 
 
-def place_name(code: str) -> str:
-    """The name of a 行政区划代码 (6/9/12 digits) from the unit tree; the code itself when unknown."""
-    from zugong.orgs.models import Unit
-
-    if not code:
-        return ""
-    full = code.ljust(12, "0")
-    name = Unit.objects.filter(division_code=full).order_by("depth").values_list("name", flat=True).first()
-    return name or code
-
-
 def current_post_text(cadre: Cadre, on: dt.date) -> str:
     """现任职务: the posts held on ``on`` as "单位职务", main posts first, joined by "、"."""
     appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
@@ -224,8 +214,8 @@ def approval_form(
     blocks = bool(prof.fulltime_education or prof.inservice_education)
     return ApprovalForm(
         name=p.name, gender=p.gender_label, birth=ym(p.birth_date), age=_age_on(p.birth_date, age_on), age_on=age_on,
-        ethnicity=p.ethnicity_label, native_place=place_name(p.native_place), party_date=party, work_date=ym(p.work_start_date),
-        birthplace=prof.birthplace or place_name(prof.birthplace_code), health=prof.health, tech_title=prof.tech_title,
+        ethnicity=p.ethnicity_label, native_place=division_name(p.native_place), party_date=party, work_date=ym(p.work_start_date),
+        birthplace=prof.birthplace or division_name(prof.birthplace_code), health=prof.health, tech_title=prof.tech_title,
         specialty=prof.specialty,
         fulltime_education=codes.label("education", prof.fulltime_education) if blocks else p.education_label,
         fulltime_degree=degree_name(prof.fulltime_degree if blocks else p.degree), fulltime_school=prof.fulltime_school,

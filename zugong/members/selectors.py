@@ -233,12 +233,14 @@ class PersonProfile:
     age: int
     party_years: int | None
     org_in_scope: bool = False
+    native_place_name: str = ""  # 籍贯 in words (六安市金安区), '' when none or unknown to the unit tree
 
 
 def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> PersonProfile:
     """Everything the person page shows, in a fixed handful of queries; Http404 outside the scope."""
     from zugong.cadres.models import Appointment, Cadre
     from zugong.core.rules import age_on
+    from zugong.orgs.selectors import division_name
 
     on = on or dt.date.today()
     person = person_get(scope, person_id)
@@ -268,6 +270,7 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
         age=age_on(person.birth_date, on),
         party_years=age_on(member.joined_date, on) if member else None,
         org_in_scope=member is not None and scope.has_org_path(member.org.path),
+        native_place_name=place if (place := division_name(person.native_place, full=True)) != person.native_place else "",
     )
 
 

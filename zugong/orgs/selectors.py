@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from zugong.core.scope import Scope
-from zugong.orgs.models import PartyOrganization, Unit
+from zugong.orgs.models import STEP, PartyOrganization, Unit
 
 
 def units_in_scope(scope: Scope) -> QuerySet[Unit]:
@@ -41,3 +41,20 @@ def org_children(scope: Scope, parent_id: int | None) -> QuerySet[PartyOrganizat
         return PartyOrganization.objects.filter(pk=scope.org_id)
     parent = party_org_get(scope, parent_id)
     return PartyOrganization.objects.filter(parent=parent).order_by("path")
+
+
+def division_name(code: str, *, full: bool = False) -> str:
+    """The name of a 行政区划代码 (6/9/12 digits, e.g. a 籍贯) from the unit tree: 金安区 for 341502,
+    or with ``full`` the names of its division-coded ancestors before it (六安市金安区); the code
+    itself when the tree has no such division (a place outside the city), '' for ''."""
+    if not code:
+        return ""
+    unit = Unit.objects.filter(division_code=code.ljust(12, "0")).order_by("depth").values_list("name", "path").first()
+    if unit is None:
+        return code
+    name, path = unit
+    if not full:
+        return name
+    above = [path[:n] for n in range(STEP, len(path), STEP)]
+    names = dict(Unit.objects.filter(path__in=above).exclude(division_code="").values_list("path", "name"))
+    return "".join(names[p] for p in above if p in names) + name

@@ -86,9 +86,9 @@ def _clean_profile(data: ProfileData) -> dict:
 
         values["birthplace_code"] = NativePlaceResolver().resolve(values["birthplace"]) or ""
     if code and not values["birthplace"]:
-        from zugong.cadres.lrmx import place_name
+        from zugong.orgs.selectors import division_name
 
-        values["birthplace"] = place_name(code)[:60]
+        values["birthplace"] = division_name(code)[:60]
     for prefix, label in (("fulltime", "全日制教育"), ("inservice", "在职教育")):
         edu, deg = values[f"{prefix}_education"], values[f"{prefix}_degree"]
         if edu and not codes.is_code("education", edu):

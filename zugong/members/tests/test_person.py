@@ -100,3 +100,15 @@ def test_it_links_only_to_organizations_and_teams_in_scope(city, login, people):
     assert "金安区一镇领导班子" in text  # the post is shown …
     team = people["张晓明"].cadre.appointments.get().post.team
     assert reverse("cadres:team", args=[team.id]) not in text  # … but not linked: outside the secretary's units
+
+
+def test_it_names_the_native_place_and_keeps_its_code(city, login, people):
+    from zugong.core.models import Person
+
+    person = people["张晓明"]
+    Person.objects.filter(pk=person.pk).update(native_place="341502")
+    body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
+    assert "六安市金安区" in body and "341502" in body
+    Person.objects.filter(pk=person.pk).update(native_place="110101")  # outside the city's tree: the code
+    body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
+    assert "110101" in body and "六安市金安区 " not in body
