@@ -13,9 +13,13 @@ called by ``zugong.wsgi``):
   for QUIET_SECONDS, the overviews viewed in the last VIEWED_SECONDS for today, newest first, at most
   MAX_TARGETS — each about one cold path of server CPU per burst of writes.
 
+- every POLL_SECONDS the thread also compares the data version with the one it last warmed, and
+  warms the viewed overviews when it moved without a write of this process: a write by another
+  process (``zugong import`` on the command line, another worker that has no viewed targets,
+  SQL by hand). Such a write's next view may still be cold if it comes within POLL_SECONDS.
+
 One worker warms at a time (a lock in the shared cache); the others find the results in it.
-Writes made by other processes (``zugong import`` on the command line, SQL by hand) are not seen:
-their next view is cold, as before. Management commands and tests never call ``enable``.
+Management commands and tests never call ``enable``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ MAX_TARGETS = 8
 VIEWED_KEY = "zugong.stats:viewed"
 LOCK_KEY = "zugong.stats:warming"
 LOCK_SECONDS = 60  # a worker killed while warming blocks the others at most this long
+POLL_SECONDS = 30.0  # how often the data version is compared with the one last warmed
+WARMED_KEY = "zugong.stats:warmed-version"
 _NOTE_EVERY = 60.0  # seconds: a view refreshes its note at most this often (one cache write)
 
 _enabled = False
@@ -116,10 +122,11 @@ def _on_audit_event(sender, instance, created, **kwargs) -> None:
 
 class Warmer:
     """One daemon thread per process that warms after a burst of requests has been quiet for ``quiet``
-    seconds; ``job(roots)`` does the work (``_warm_job``) and returns False to be run again later."""
+    seconds, and checks every ``poll`` seconds without a request; ``job(roots, polled)`` does the
+    work (``_warm_job``) and returns False to be run again later."""
 
-    def __init__(self, job, *, quiet: float = QUIET_SECONDS):
-        self.job, self.quiet = job, quiet
+    def __init__(self, job, *, quiet: float = QUIET_SECONDS, poll: float = POLL_SECONDS):
+        self.job, self.quiet, self.poll = job, quiet, poll
         self._lock, self._wake = threading.Lock(), threading.Event()
         self._last, self._roots, self._thread = 0.0, False, None
 
@@ -135,14 +142,14 @@ class Warmer:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait()
+            polled = not self._wake.wait(self.poll)
             while (pause := self._last + self.quiet - time.monotonic()) > 0:
                 time.sleep(pause)
             with self._lock:
                 self._wake.clear()
                 roots, self._roots = self._roots, False
             try:
-                done = self.job(roots)
+                done = self.job(roots, polled)
             except Exception:  # a failed warm-up costs a cold view, never a request
                 logger.exception("warming the statistics failed")
                 done = True
@@ -150,21 +157,30 @@ class Warmer:
                 self.request(roots=roots)
 
 
-def _warm_job(roots: bool) -> bool:
-    """Warm the viewed targets (and the roots); False when another worker holds the lock."""
+def _warm_job(roots: bool, polled: bool = False) -> bool:
+    """Warm the viewed targets (and the roots); when ``polled``, only if the data version moved since
+    the last warm-up. False when another worker holds the lock."""
+    from zugong.stats.reports import data_version
+
     close_old_connections()
-    if not cache.add(LOCK_KEY, os.getpid(), LOCK_SECONDS):
-        return False
     try:
-        t0 = time.perf_counter()
         targets = viewed_targets()
-        if roots:
-            targets += [t for t in root_targets() if t.key not in {v.key for v in targets}]
-        n = warm(targets)
-        logger.info("warmed %d of %d statistics overviews in %.2f s", n, len(targets), time.perf_counter() - t0)
-        return True
+        if polled and (not targets or cache.get(WARMED_KEY) == data_version()):
+            return True
+        if not cache.add(LOCK_KEY, os.getpid(), LOCK_SECONDS):
+            return False
+        try:
+            t0 = time.perf_counter()
+            version = data_version()  # before computing: a write meanwhile is warmed by the next round
+            if roots:
+                targets += [t for t in root_targets() if t.key not in {v.key for v in targets}]
+            n = warm(targets)
+            cache.set(WARMED_KEY, version, None)
+            logger.info("warmed %d of %d statistics overviews in %.2f s", n, len(targets), time.perf_counter() - t0)
+            return True
+        finally:
+            cache.delete(LOCK_KEY)
     finally:
-        cache.delete(LOCK_KEY)
         connection.close()
 
 

@@ -93,13 +93,14 @@ def test_the_thread_warms_once_per_burst_and_again_when_another_worker_held_the_
     runs, done = [], threading.Event()
     answers = iter([False, True])
 
-    def job(roots):
+    def job(roots, polled):
+        assert not polled
         runs.append(roots)
         if len(runs) == 2:
             done.set()
         return next(answers)
 
-    w = warm.Warmer(job, quiet=0.05)
+    w = warm.Warmer(job, quiet=0.05, poll=60)
     w.request(roots=True)
     for _ in range(5):  # a burst: one warm-up after it
         w.request()
@@ -134,3 +135,23 @@ def test_a_computation_given_up_elsewhere_is_done_here(city, monkeypatch):
     threading.Timer(0.2, cache.delete, args=(key + ":computing",)).start()  # it failed: marker gone, no value
     assert reports.overview(target)["counts"]["total"] >= 0
     assert cache.has_key(key) and cache.has_key(key + ":computing") is False
+
+
+def test_without_requests_the_thread_checks_now_and_then():
+    polls = threading.Event()
+    w = warm.Warmer(lambda roots, polled: polls.set() or polled, quiet=0.01, poll=0.05)
+    w.request()  # starts the thread; after that run, it polls
+    assert polls.wait(5)
+
+
+def test_a_polled_round_warms_only_when_another_process_wrote(city, warming, monkeypatch):
+    target = resolve_target(scope_for(city.users["county_admin"]))
+    reports.overview(target)
+    monkeypatch.setattr(warm.connection, "close", lambda: None)  # the test's connection holds its transaction
+    computed = []
+    monkeypatch.setattr(warm, "warm", lambda targets: computed.append(len(targets)) or len(targets))
+    assert warm._warm_job(False) and computed == [1]  # a requested round warms and records the version
+    assert warm._warm_job(False, polled=True) and computed == [1]  # nothing moved: nothing done
+    write(city)  # as another process would: no request to this thread
+    assert warm._warm_job(False, polled=True) and computed == [1, 1]
+    assert warm._warm_job(False, polled=True) and computed == [1, 1]
