@@ -287,6 +287,44 @@ class RestoreResult:
     warnings: list[str]
 
 
+def _schema_access(cur) -> tuple[str, list[str]]:
+    """PostgreSQL: the owner of the ``public`` schema and its access privileges (aclitem texts such
+    as ``=U/pg_database_owner`` or ``reader=U/owner``), read before the restore recreates it."""
+    cur.execute("SELECT pg_get_userbyid(nspowner), COALESCE(nspacl::text[], '{}') FROM pg_namespace WHERE nspname = 'public'")
+    owner, acl = cur.fetchone()
+    return owner, list(acl)
+
+
+_SCHEMA_PRIVILEGES = {"U": "USAGE", "C": "CREATE"}
+
+
+def _give_schema_access_back(cur, owner: str, acl: list[str]) -> list[str]:
+    """Give the recreated ``public`` schema its owner and privileges again (PostgreSQL 15 makes it
+    ``pg_database_owner``'s with USAGE for PUBLIC; other roles — a reporting account — may have
+    been granted more). ``pg_restore --no-privileges`` restores neither. Returns a Chinese warning
+    for each that this role may not give back (the schema then keeps this role as owner)."""
+    from django.db import DatabaseError
+
+    qn = connection.ops.quote_name
+    statements = [f"ALTER SCHEMA public OWNER TO {qn(owner)}"]
+    for item in acl:
+        grantee, _, rest = item.partition("=")
+        grantee = grantee.strip('"').replace('""', '"')
+        privileges, _, _grantor = rest.partition("/")
+        for letter, name in _SCHEMA_PRIVILEGES.items():
+            if letter in privileges:
+                option = " WITH GRANT OPTION" if f"{letter}*" in privileges else ""
+                statements.append(f"GRANT {name} ON SCHEMA public TO {qn(grantee) if grantee else 'PUBLIC'}{option}")
+    warnings = []
+    for sql in statements:
+        try:
+            with transaction.atomic():
+                cur.execute(sql)
+        except DatabaseError as exc:
+            warnings.append(f"未能恢复 public 模式的所有者或权限（{sql}）：{str(exc).strip()}")
+    return warnings
+
+
 def _has_data() -> bool:
     """True when the database holds people, units or user accounts (an empty or unmigrated one: False)."""
     try:
@@ -400,7 +438,7 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
     fingerprints), unless ``ignore_keys``. Before overwriting data, a safety backup of the current
     state is written to ``safety_dir`` (default ``ZUGONG_HOME/backups/pre-restore``, newest 3 kept).
     Stop the server first: SQLite is overwritten through its backup API; on PostgreSQL the ``public``
-    schema is dropped and recreated, then ``pg_restore --single-transaction`` runs (a failure leaves
+    schema is dropped and recreated with its owner and privileges given back (``_give_schema_access_back``), then ``pg_restore --single-transaction`` runs (a failure leaves
     an empty schema — the safety backup restores it). When the archive holds the uploaded files,
     ``MEDIA_ROOT`` is left holding exactly them: every current file that is not in the archive or differs
     from it (files uploaded after the backup point to nothing in the restored database) is moved, with its
@@ -459,8 +497,10 @@ def backup_restore(*, actor: Actor, archive: Path, force: bool = False, ignore_k
                 src.close()
         else:
             with connection.cursor() as cur:
+                owner, acl = _schema_access(cur)
                 # objects of newer migrations would survive pg_restore --clean and break migrate
                 cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                warnings += _give_schema_access_back(cur, owner, acl)
             connection.close()
             env = pg_environment(connection.settings_dict)
             try:

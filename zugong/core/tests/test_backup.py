@@ -258,3 +258,39 @@ def test_it_puts_no_connection_settings_on_the_pg_dump_and_pg_restore_command_li
         assert connection.settings_dict["NAME"] not in cmd
         assert env["PGDATABASE"] == connection.settings_dict["NAME"] and env["PGAPPNAME"] == "zugong-backup-test"
     assert calls[-1][0][-3:-1] == ["--dbname", "postgresql://"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="schemas and roles are PostgreSQL's")
+def test_a_restore_gives_the_public_schema_its_owner_and_privileges_back(city, media, tmp_path):
+    """Another role (a reporting account) granted USAGE keeps it; the owner stays who it was."""
+    role = "zugong_test_reader"
+
+    def access():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")
+            owner = cur.fetchone()[0]
+            cur.execute("SELECT has_schema_privilege(%s, 'public', 'USAGE'), has_schema_privilege(%s, 'public', 'CREATE')", [role, role])
+            return owner, cur.fetchone()
+
+    with connection.cursor() as cur:
+        cur.execute(f"DROP ROLE IF EXISTS {role}")
+        cur.execute(f"CREATE ROLE {role} NOLOGIN")
+        cur.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+    try:
+        before = access()
+        assert before[1] == (True, False)
+        archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+        result = backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
+        assert access() == before
+        assert not [w for w in result.warnings if "public 模式" in w]
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"REVOKE ALL ON SCHEMA public FROM {role}")
+            cur.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="schemas and roles are PostgreSQL's")
+def test_privileges_that_cannot_be_given_back_are_reported_not_fatal():
+    with connection.cursor() as cur:
+        warnings = backup._give_schema_access_back(cur, "no_such_role_zugong", ['no_such_role_zugong=U/x', "=U/x"])
+    assert len(warnings) == 2 and all("未能恢复 public 模式" in w for w in warnings)  # owner, and the role's USAGE
