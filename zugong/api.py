@@ -17,11 +17,13 @@ def _register_routers() -> None:
     from zugong.members.api import router as members_router
     from zugong.orgs.api import router as orgs_router
     from zugong.stats.api import router as stats_router
+    from zugong.web.api import router as audit_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/members", members_router)
     api.add_router("/cadres", cadres_router)
     api.add_router("/stats", stats_router)
+    api.add_router("/audit", audit_router)
 
 
 _register_routers()
