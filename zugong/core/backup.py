@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -303,8 +303,6 @@ def _give_schema_access_back(cur, owner: str, acl: list[str]) -> list[str]:
     ``pg_database_owner``'s with USAGE for PUBLIC; other roles — a reporting account — may have
     been granted more). ``pg_restore --no-privileges`` restores neither. Returns a Chinese warning
     for each that this role may not give back (the schema then keeps this role as owner)."""
-    from django.db import DatabaseError
-
     qn = connection.ops.quote_name
     statements = [f"ALTER SCHEMA public OWNER TO {qn(owner)}"]
     for item in acl:

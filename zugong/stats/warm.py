@@ -173,7 +173,8 @@ def _warm_job(roots: bool, polled: bool = False) -> bool:
             t0 = time.perf_counter()
             version = data_version()  # before computing: a write meanwhile is warmed by the next round
             if roots:
-                targets += [t for t in root_targets() if t.key not in {v.key for v in targets}]
+                viewed = {t.key for t in targets}
+                targets += [t for t in root_targets() if t.key not in viewed]
             n = warm(targets)
             cache.set(WARMED_KEY, version, None)
             logger.info("warmed %d of %d statistics overviews in %.2f s", n, len(targets), time.perf_counter() - t0)
