@@ -44,6 +44,8 @@ ACTION_LABELS: dict[str, str] = {
     "person.create": "新增人员", "person.update": "修改人员信息", "person.reveal_id_number": "查看完整身份证号",
     "unit.create": "新增单位", "party_org.create": "新增党组织",
     "members.export": "导出党员名册", "cadres.export": "导出干部名册",
+    "members.transfer": "组织关系转接", "members.confirm": "预备党员转正", "members.leave": "党员减少",
+    "members.leave_undo": "撤销党员减少",
     "cadres.appointment_create": "任职", "cadres.appointment_end": "免职", "cadres.rank_grant": "确定职级",
     "cadres.post_quota_set": "核定职数", "cadres.young_threshold_set": "设定年轻干部年龄上限",
     "cadres.team_roster_export": "导出领导班子成员名册",
@@ -85,6 +87,8 @@ ACTION_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def action_label(action: str) -> str:
     """The Chinese name of an audited action (``ACTION_LABELS``); an unknown code as it is."""
     return ACTION_LABELS.get(action, action)
+
+
 #: Marks an AuditEvent.scope_path taken from the unit tree (paths themselves are [0-9A-Z]).
 UNIT_SCOPE_PREFIX = "u:"
 

@@ -559,7 +559,7 @@ class _Run:
             rec.outcome = "new_member"
             return rec
         if mleft is not None:
-            add(rec.row, "身份证号", rec.id_number, "该人员已出党（停止党籍），不能通过名册导入恢复")
+            add(rec.row, "身份证号", rec.id_number, "该党员已减少（死亡、出党、停止党籍或转出本市），不能通过名册导入恢复；如系误办，请在人员页撤销减少")
             return None
         branches = self.v.branches
         if not branches.paths.get(morg, "").startswith(scope.org_path):

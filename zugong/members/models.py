@@ -12,6 +12,20 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", "预备党员"
 
 
+class LeaveReason(models.TextChoices):
+    """Why a membership ended (党员减少): 死亡; 出党 as 《中国共产党章程》 names its forms (开除党籍,
+    除名, 退党 — 第九条, 第四十条); 停止党籍 (《中国共产党党员教育管理工作条例》, 2019: out of touch six months or
+    more, or abroad five years or more); and the city's own 组织关系转出本市 (the member
+    continues in a branch outside the city)."""
+
+    DEATH = "death", "死亡"
+    EXPELLED = "expelled", "开除党籍"
+    REMOVED = "removed", "除名"
+    WITHDRAWN = "withdrawn", "退党"
+    STOPPED = "stopped", "停止党籍"
+    TRANSFERRED_OUT = "transferred_out", "组织关系转出本市"
+
+
 class PartyMember(models.Model):
     """The membership record of one Person.
 
@@ -26,7 +40,9 @@ class PartyMember(models.Model):
     joined_date = models.DateField("入党时间", db_index=True)
     confirmed_date = models.DateField("转正时间", null=True, blank=True)
     occupation = models.CharField("人员类别（职业）", max_length=2, choices=codes.OCCUPATION)
-    left_date = models.DateField("出党（停止党籍）日期", null=True, blank=True)
+    left_date = models.DateField("减少日期", null=True, blank=True)
+    left_reason = models.CharField("减少原因", max_length=16, choices=LeaveReason.choices, blank=True, default="", db_default="")
+    left_note = models.CharField("减少说明", max_length=100, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -42,6 +58,10 @@ class PartyMember(models.Model):
                 name="member_confirmed_after_joined",
             ),
             models.CheckConstraint(condition=models.Q(occupation__in=[c for c, _ in codes.OCCUPATION]), name="member_occupation_code"),
+            models.CheckConstraint(
+                condition=models.Q(left_date__isnull=True, left_reason="") | models.Q(left_date__gt=models.F("joined_date"), left_reason__in=LeaveReason.values),
+                name="member_left_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:

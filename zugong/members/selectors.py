@@ -19,7 +19,7 @@ from django.http import Http404
 
 from zugong.core import codes
 from zugong.core.models import Person
-from zugong.core.rules import IdNumberError, parse_id_number
+from zugong.core.rules import IdNumberError, add_years, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
@@ -221,7 +221,8 @@ def person_get(scope: Scope, person_id: int) -> Person:
 class PersonProfile:
     """What the person page shows: the Person, its membership with branch (or None), its dated
     affiliations (组织关系, oldest first), its cadre record (or None) with current appointments,
-    ages in full years on ``on`` and 党龄 (years since 入党时间). ``org_in_scope`` says whether the
+    ages in full years on ``on`` and 党龄 (years since 入党时间); the membership may have ended
+    (``member.left_date``). ``org_in_scope`` says whether the
     branch lies in the user's subtree (for links); each appointment has ``team_in_scope``."""
 
     person: Person
@@ -234,6 +235,13 @@ class PersonProfile:
     party_years: int | None
     org_in_scope: bool = False
     native_place_name: str = ""  # 籍贯 in words (六安市金安区), '' when none or unknown to the unit tree
+
+    @property
+    def probation_end(self) -> dt.date | None:
+        """The day a probationary member's one-year 预备期 ends (earliest 转正时间); None otherwise."""
+        if self.member is None or self.member.status != MemberStatus.PROBATIONARY:
+            return None
+        return add_years(self.member.joined_date, 1)
 
 
 def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> PersonProfile:
@@ -275,3 +283,29 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
 
 
 STATUS_LABELS = dict(MemberStatus.choices)
+
+
+def member_of_person(scope: Scope, person_id: int) -> PartyMember | None:
+    """The membership (current or ended) of person ``person_id`` when its branch lies in the scope; else None."""
+    return (
+        PartyMember.objects.select_related("org", "person")
+        .filter(person_id=person_id, org__path__startswith=scope.org_path)
+        .first()
+    )
+
+
+def member_get(scope: Scope, member_id: int) -> PartyMember:
+    """The membership ``member_id`` (current or ended) if its branch lies in the scope; Http404 otherwise."""
+    try:
+        return PartyMember.objects.get(pk=member_id, org__path__startswith=scope.org_path)
+    except (PartyMember.DoesNotExist, ValueError, TypeError):
+        raise Http404("党员不存在或不在管理范围内") from None
+
+
+def branch_names(scope: Scope) -> list[str]:
+    """The 党支部/联合党支部 of the scope, in tree order, each by the shortest name the roster import
+    and the transfer form resolve to it (“城北乡/太平村党支部” where names repeat)."""
+    from zugong.members.importer import BranchResolver
+
+    resolver = BranchResolver.build(scope)
+    return [resolver.label(pk) for pk in sorted((pk for _, pk, _ in resolver.branches_in_scope), key=resolver.paths.__getitem__)]

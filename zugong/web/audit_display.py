@@ -26,11 +26,13 @@ _KEY_LABELS = {
     "status": "状态", "message": "说明", "file": "文件", "kind": "类别", "bytes": "字节数", "job": "导入任务",
     "rows": "行数", "error_rows": "有误行数", "good_rows_only": "只导入无误的行", "created": "新增",
     "updated": "更新", "unchanged": "未变", "transferred": "转入", "count": "条数", "filters": "筛选条件",
-    "unmasked": "含完整身份证号",
+    "unmasked": "含完整身份证号", "transfer_date": "转接日期", "letter_no": "介绍信编号", "reason": "原因",
 }  # fmt: skip
 _ABSENT = object()
 #: Objects with a page of their own (the page checks the viewer's scope itself).
-_OBJECT_PAGES = {"Person": "members:person", "ImportJob": "members:import_result", "Cadre": "cadres:record"}
+_OBJECT_PAGES = {
+    "Person": "members:person", "PartyMember": "members:member", "ImportJob": "members:import_result", "Cadre": "cadres:record",
+}
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_it_computes_age_bands_as_full_years():
 
 
 def test_it_excludes_members_who_left(city, login, people):
-    PartyMember.objects.filter(person=people["王刚"]).update(left_date=dt.date(2025, 1, 1))
+    PartyMember.objects.filter(person=people["王刚"]).update(left_date=dt.date(2025, 1, 1), left_reason="death")
     assert "王刚" not in names(login(city.users["county_admin"]).get(URL))
 
 

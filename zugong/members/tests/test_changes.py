@@ -1,0 +1,271 @@
+"""Membership changes of the person page (zugong.members.changes and their views): 组织关系转接,
+预备党员转正, 党员减少 and 撤销减少 — rules, scope, audit, and what lists and statistics then show."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.scope import scope_for
+from zugong.members import changes, selectors
+from zugong.members.models import Affiliation, LeaveReason, MemberStatus, PartyMember
+from zugong.orgs.tests.people import populate
+from zugong.stats import selectors as stats
+
+D = dt.date
+TODAY = D(2026, 12, 7)
+
+
+@pytest.fixture
+def people(city):
+    return populate(city)
+
+
+def member(people, name):
+    return PartyMember.objects.get(person=people[name])
+
+
+def actor(city, who):
+    return Actor(user=city.users[who], ip="10.0.0.8")
+
+
+def scope(city, who):
+    return scope_for(city.users[who])
+
+
+def members_on(city, on):
+    """Member total of the city on ``on``, as the statistics count it."""
+    return stats.member_counts(stats.resolve_target(scope(city, "city_admin"), on=on))["total"]
+
+
+def branch_total(city, key, on):
+    target = stats.resolve_target(scope(city, "city_admin"), org_id=city.orgs[key].pk, on=on)
+    return stats.member_counts(target)["total"]
+
+
+# ----------------------------------------------------------------------------- 组织关系转接
+
+
+def test_a_transfer_closes_the_open_relation_opens_one_in_the_new_branch_and_is_audited(city, people):
+    m = member(people, "王刚")  # 金安区二村党支部 since 1985
+    aff = changes.member_transfer(
+        actor=actor(city, "county_admin"), scope=scope(city, "county_admin"), member=m, org=city.orgs["jinan_branch"],
+        on=D(2026, 3, 1), document_no="金组转〔2026〕5号", today=TODAY,
+    )
+    m.refresh_from_db()
+    assert m.org == city.orgs["jinan_branch"] and aff.org == city.orgs["jinan_branch"]
+    history = list(Affiliation.objects.filter(member=m).order_by("start").values_list("org__name", "start", "end", "document_no", "reason"))
+    assert history == [
+        ("金安区二村党支部", D(1985, 7, 1), D(2026, 3, 1), "金组转〔2020〕1号", ""),
+        ("金安区一村党支部", D(2026, 3, 1), None, "金组转〔2026〕5号", "组织关系转接"),
+    ]
+    event = AuditEvent.objects.get(action="members.transfer")
+    assert event.actor_name == "county_admin" and event.ip == "10.0.0.8" and event.object_id == str(m.pk)
+    assert event.before == {"org": "金安区二村党支部"}
+    assert event.after["org"] == "金安区一村党支部" and event.after["transfer_date"] == "2026-03-01"
+    assert event.scope_path == city.orgs["jinan_branch"].path
+    # the statistics count the member in the old branch the day before and in the new one from that day
+    assert branch_total(city, "jinan_branch2", D(2026, 2, 28)) == 1 and branch_total(city, "jinan_branch2", D(2026, 3, 1)) == 0
+    assert branch_total(city, "jinan_branch", D(2026, 3, 1)) == 3
+
+
+def test_a_transfer_dated_the_day_the_relation_began_corrects_its_branch_in_place(city, people):
+    m = member(people, "王刚")
+    a = actor(city, "county_admin")
+    s = scope(city, "county_admin")
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch"], on=D(2026, 3, 1), today=TODAY)
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch2"], on=D(2026, 3, 1), today=TODAY)
+    assert Affiliation.objects.filter(member=m).count() == 2
+    assert Affiliation.objects.get(member=m, end__isnull=True).org == city.orgs["jinan_branch2"]
+
+
+@pytest.mark.parametrize(
+    ("org_key", "on", "reason"),
+    [
+        ("jinan_town", D(2026, 3, 1), "“中共金安区一镇委员会”是党委，党员应编入党支部（联合党支部）"),
+        ("jinan_branch2", D(2026, 3, 1), "该党员已在金安区二村党支部"),
+        ("jinan_branch", D(1985, 6, 30), "转接日期应不早于现组织关系的转入日期1985.07.01"),
+        ("jinan_branch", D(2026, 12, 8), "日期不能晚于今天"),
+    ],
+)
+def test_a_transfer_is_refused_with_the_reason(city, people, org_key, on, reason):
+    with pytest.raises(changes.ChangeRefused) as exc:
+        changes.member_transfer(actor=actor(city, "county_admin"), scope=scope(city, "county_admin"), member=member(people, "王刚"),
+                                org=city.orgs[org_key], on=on, today=TODAY)  # fmt: skip
+    assert str(exc.value) == reason
+    assert not AuditEvent.objects.filter(action="members.transfer").exists()
+
+
+def test_a_transfer_outside_the_subtree_is_refused_to_the_county_and_the_secretary_and_done_by_the_city(city, people):
+    m = member(people, "张晓明")
+    for who, org in (("county_admin", "yuan_branch"), ("branch_secretary", "jinan_branch2"), ("leader", "jinan_branch2"),
+                     ("neighbour_admin", "yuan_branch")):  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            changes.member_transfer(actor=actor(city, who), scope=scope(city, who), member=m, org=city.orgs[org], on=D(2026, 3, 1), today=TODAY)
+    changes.member_transfer(actor=actor(city, "city_admin"), scope=scope(city, "city_admin"), member=m, org=city.orgs["yuan_branch"],
+                            on=D(2026, 3, 1), today=TODAY)  # fmt: skip
+    assert member(people, "张晓明").org == city.orgs["yuan_branch"]
+    assert people["张晓明"].pk not in selectors.members_in_scope(scope(city, "county_admin")).values_list("person_id", flat=True)
+
+
+# ----------------------------------------------------------------------------- 预备党员转正
+
+
+def test_a_probationary_member_is_confirmed_after_one_year_by_the_branch_secretary(city, people):
+    m = member(people, "李红")  # 预备, joined 2024-06-30
+    with pytest.raises(changes.ChangeRefused) as exc:
+        changes.member_confirm(actor=actor(city, "branch_secretary"), scope=scope(city, "branch_secretary"), member=m, on=D(2025, 6, 29), today=TODAY)
+    assert "预备期不足一年：入党时间2024.06.30，最早2025.06.30转正" in str(exc.value) and "第七条" in str(exc.value)
+    changes.member_confirm(actor=actor(city, "branch_secretary"), scope=scope(city, "branch_secretary"), member=m, on=D(2025, 6, 30), today=TODAY)
+    m.refresh_from_db()
+    assert (m.status, m.confirmed_date) == (MemberStatus.FULL, D(2025, 6, 30))
+    event = AuditEvent.objects.get(action="members.confirm")
+    assert event.before == {"status": "probationary", "confirmed_date": None} and event.after == {"status": "full", "confirmed_date": "2025-06-30"}
+    with pytest.raises(changes.ChangeRefused, match="已是正式党员（转正时间2025.06.30）"):
+        changes.member_confirm(actor=actor(city, "county_admin"), scope=scope(city, "county_admin"), member=m, on=D(2025, 7, 1), today=TODAY)
+
+
+def test_the_confirmation_is_refused_to_another_branch_and_county_and_to_the_leader(city, people):
+    m = member(people, "李红")
+    member(people, "王刚")
+    for who in ("neighbour_admin", "leader"):
+        with pytest.raises(PermissionDenied):
+            changes.member_confirm(actor=actor(city, who), scope=scope(city, who), member=m, on=D(2025, 7, 1), today=TODAY)
+    assert member(people, "李红").status == MemberStatus.PROBATIONARY
+
+
+# ----------------------------------------------------------------------------- 党员减少
+
+
+def test_a_member_who_leaves_drops_out_of_the_lists_and_of_the_statistics_from_that_day(city, people):
+    m = member(people, "王刚")
+    before = members_on(city, D(2026, 4, 30))
+    changes.member_leave(actor=actor(city, "county_admin"), scope=scope(city, "county_admin"), member=m, on=D(2026, 5, 1),
+                         reason=LeaveReason.DEATH, note="5月1日病故", today=TODAY)  # fmt: skip
+    m.refresh_from_db()
+    assert (m.left_date, m.left_reason, m.left_note) == (D(2026, 5, 1), "death", "5月1日病故")
+    assert Affiliation.objects.get(member=m).end == D(2026, 5, 1)
+    assert m not in selectors.members_in_scope(scope(city, "county_admin"))
+    assert members_on(city, D(2026, 4, 30)) == before and members_on(city, D(2026, 5, 1)) == before - 1
+    event = AuditEvent.objects.get(action="members.leave")
+    assert event.after == {"left_date": "2026-05-01", "left_reason": "death", "left_note": "5月1日病故"}
+    # nothing more can be done to the membership until the leave is undone
+    with pytest.raises(changes.ChangeRefused, match="已于2026.05.01减少（死亡）"):
+        changes.member_transfer(actor=actor(city, "county_admin"), scope=scope(city, "county_admin"), member=m,
+                                org=city.orgs["jinan_branch"], on=D(2026, 6, 1), today=TODAY)  # fmt: skip
+
+
+def test_a_leave_is_for_the_organization_department_and_checks_its_reason_and_date(city, people):
+    m = member(people, "李红")
+    with pytest.raises(PermissionDenied, match="党员减少由组织部门办理"):
+        changes.member_leave(actor=actor(city, "branch_secretary"), scope=scope(city, "branch_secretary"), member=m,
+                             on=D(2026, 5, 1), reason="death", today=TODAY)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        changes.member_leave(actor=actor(city, "neighbour_admin"), scope=scope(city, "neighbour_admin"), member=m,
+                             on=D(2026, 5, 1), reason="death", today=TODAY)  # fmt: skip
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    with pytest.raises(changes.ChangeRefused, match="请选择减少原因"):
+        changes.member_leave(actor=a, scope=s, member=m, on=D(2026, 5, 1), reason="moved", today=TODAY)
+    with pytest.raises(changes.ChangeRefused, match="减少日期应晚于现组织关系的转入日期2024.06.30"):
+        changes.member_leave(actor=a, scope=s, member=m, on=D(2024, 6, 30), reason="stopped", today=TODAY)
+    assert PartyMember.objects.filter(left_date__isnull=False).count() == 0
+
+
+def test_undoing_a_leave_reopens_the_relation_and_is_audited(city, people):
+    m = member(people, "王刚")
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    changes.member_leave(actor=a, scope=s, member=m, on=D(2026, 5, 1), reason=LeaveReason.STOPPED, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        changes.member_leave_undo(actor=actor(city, "branch_secretary"), scope=scope(city, "branch_secretary"), member=m)
+    changes.member_leave_undo(actor=a, scope=s, member=m)
+    m.refresh_from_db()
+    assert (m.left_date, m.left_reason) == (None, "")
+    assert Affiliation.objects.get(member=m).end is None
+    assert m in selectors.members_in_scope(s)
+    assert AuditEvent.objects.get(action="members.leave_undo").before["left_reason"] == "stopped"
+    with pytest.raises(changes.ChangeRefused, match="该党员未办理减少"):
+        changes.member_leave_undo(actor=a, scope=s, member=m)
+
+
+def test_the_database_refuses_a_leave_date_without_a_reason(city, people):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartyMember.objects.filter(person=people["王刚"]).update(left_date=D(2026, 5, 1))
+
+
+# ----------------------------------------------------------------------------- the pages
+
+
+def person_url(person, name=""):
+    return reverse(f"members:{name}" if name else "members:person", args=[person.id])
+
+
+def test_the_person_page_offers_the_changes_by_role(city, login, people):
+    text = login(city.users["county_admin"]).get(person_url(people["李红"])).content.decode()
+    assert "组织关系转接" in text and "预备党员转正" in text and "党员减少" in text and "2025.06.30期满" in text
+    text = login(city.users["branch_secretary"]).get(person_url(people["李红"])).content.decode()
+    assert "预备党员转正" in text and "党员减少" not in text
+    text = login(city.users["leader"]).get(person_url(people["李红"])).content.decode()
+    assert "办理" not in text and "组织关系转接" not in text
+    text = login(city.users["county_admin"]).get(person_url(people["王刚"])).content.decode()
+    assert "预备党员转正" not in text and "组织关系转接" in text  # a full member
+    text = login(city.users["branch_secretary"]).get(person_url(people["张晓明"])).content.decode()
+    assert "<h2>办理</h2>" not in text  # a full member: nothing for the secretary to do here
+
+
+def test_the_transfer_form_takes_the_branch_by_name_and_reports_refusals_in_chinese(city, login, people):
+    c = login(city.users["county_admin"])
+    url = person_url(people["王刚"], "transfer")
+    response = c.post(url, {"org": "一村党支部", "on": "2026-03-01", "document_no": "金组转〔2026〕5号"}, REMOTE_ADDR="10.2.3.4", follow=True)
+    assert response.redirect_chain[-1][0] == person_url(people["王刚"])
+    assert "已办理组织关系转接" in response.content.decode()
+    assert member(people, "王刚").org == city.orgs["jinan_branch"]
+    assert AuditEvent.objects.get(action="members.transfer").ip == "10.2.3.4"
+    text = c.post(url, {"org": "裕安区一村党支部", "on": "2026-04-01"}, follow=True).content.decode()
+    assert "所在党支部不在您的管理范围内" in text
+    text = c.post(url, {"org": "太平村党支部", "on": "2026-04-01"}, follow=True).content.decode()
+    assert "未找到党支部“太平村党支部”" in text
+    text = c.post(url, {"org": "二村党支部"}, follow=True).content.decode()
+    assert "请填写转入党支部和转接日期" in text
+    assert AuditEvent.objects.filter(action="members.transfer").count() == 1
+
+
+def test_the_change_urls_refuse_strangers_and_other_counties(city, login, client, people):
+    urls = [person_url(people["李红"], name) for name in ("transfer", "confirm", "leave", "leave_undo")]
+    for url in urls:
+        assert client.post(url).status_code == 302  # to the login page
+    c = login(city.users["neighbour_admin"])
+    for url in urls:
+        assert c.post(url, {"on": "2025-07-01", "org": "裕安区一村党支部", "reason": "death"}).status_code == 404
+    c = login(city.users["leader"])
+    assert c.post(urls[1], {"on": "2025-07-01"}).status_code == 403
+    assert c.get(reverse("members:transfer", args=[people["李红"].id])).status_code == 405
+    assert member(people, "李红").status == MemberStatus.PROBATIONARY and not AuditEvent.objects.filter(action__startswith="members.").exists()
+
+
+def test_the_leave_and_undo_forms_work_for_the_county_and_the_page_says_so(city, login, people):
+    c = login(city.users["county_admin"])
+    response = c.post(person_url(people["王刚"], "leave"), {"on": "2026-05-01", "reason": "transferred_out", "note": "转往合肥市"}, follow=True)
+    text = response.content.decode()
+    assert "已减少（组织关系转出本市）" in text and "转往合肥市" in text and "撤销减少" in text
+    assert "王刚" not in c.get(reverse("members:list")).content.decode()
+    c.post(person_url(people["王刚"], "leave_undo"))
+    assert member(people, "王刚").left_date is None
+
+
+def test_the_branch_options_list_the_branches_of_the_scope_only(city, login, people):
+    text = login(city.users["county_admin"]).get(reverse("members:branch_options")).content.decode()
+    assert "金安区一村党支部" in text and "金安区二村党支部" in text and "裕安区" not in text and "委员会" not in text
+
+
+def test_the_audit_log_names_the_changes_and_links_the_member(city, login, people):
+    c = login(city.users["county_admin"])
+    c.post(person_url(people["王刚"], "transfer"), {"org": "金安区一村党支部", "on": "2026-03-01", "document_no": "金组转〔2026〕5号"})
+    text = c.get(reverse("web:audit")).content.decode()
+    assert "组织关系转接" in text and "所在党支部" in text and "介绍信编号" in text
+    m = member(people, "王刚")
+    assert c.get(reverse("members:member", args=[m.pk])).url == person_url(people["王刚"])
+    assert login(city.users["neighbour_admin"]).get(reverse("members:member", args=[m.pk])).status_code == 404
