@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zugong.cadres import rules, selectors
-from zugong.cadres.access import cadre_get
+from zugong.cadres.access import cadre_get, may_manage_team, require_manage_team
 from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
 from zugong.cadres.models import Appointment, ReserveEntry, ReserveStatus, TeamScorePart, YoungThreshold
 from zugong.cadres.selectors_appraisal import team_score
@@ -124,7 +124,7 @@ def team_detail(request, team_id: int):
     return render(request, "cadres/team.html", {
         "team": team, "on": on, "figures": figures, "gaps": selectors.gap_reasons(figures) if figures.size else [],
         "rows": selectors.team_members_on(team, on), "posts": team.posts.all(),
-        "can_write": scope.is_admin and (team.management_level != "city" or scope.role == Role.CITY_ADMIN),
+        "can_write": may_manage_team(scope, team),
         "kinds": rules.POST_KINDS, "today": timezone.localdate(), "rank_labels": rules.RANK_LABELS,
         "quotas": {q.kind: q for q in team.quotas.all()},
         "score": team_score(team, _year(request), scope), "score_parts": TeamScorePart.objects.all(),
@@ -141,6 +141,7 @@ def team_appoint(request, team_id: int):
     team = selectors.team_get(scope, team_id)
     if not scope.is_admin:
         raise PermissionDenied("当前角色为只读")
+    require_manage_team(scope, team)  # a 市管 team: the city administrator's (checked again by the service)
     form = AppointmentForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():
@@ -161,6 +162,7 @@ def team_remove(request, team_id: int):
     """免职 of a running appointment to a post of the team."""
     scope = scope_for(request.user)
     team = selectors.team_get(scope, team_id)
+    require_manage_team(scope, team)  # a 市管 team: the city administrator's (checked again by the service)
     form = RemovalForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():

@@ -25,11 +25,12 @@ from zugong.cadres.forms import (
     ReserveStatusForm,
     ToleranceForm,
 )
-from zugong.cadres.models import Evidence, Post, ReserveStatus, Sector
+from zugong.cadres.models import Evidence, ManagementLevel, Post, ReserveStatus, Sector
 from zugong.cadres.services import reserve
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
+from zugong.core.models import Role
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
 from zugong.orgs.models import STEP
@@ -167,7 +168,10 @@ def case_detail(request, case_id: int):
     scope = scope_for(request.user)
     case = sr.case_get(scope, case_id)
     county = case.cadre.unit.path[: 2 * STEP]
-    posts = Post.objects.filter(unit__path__startswith=county).filter(unit__path__startswith=scope.unit_path).select_related("unit")[:400]
+    posts = Post.objects.filter(unit__path__startswith=county).filter(unit__path__startswith=scope.unit_path).select_related("unit")
+    if scope.role != Role.CITY_ADMIN:  # the seats of 市管 teams are the city administrator's (access.require_manage_post)
+        posts = posts.exclude(team__management_level=ManagementLevel.CITY)
+    posts = posts[:400]
     labels = dict(rules.CIRCUMSTANCES)
     steps = list(case.steps.order_by("sort", "on", "id"))
     proc = procedures.procedure_by_key(case.procedure)

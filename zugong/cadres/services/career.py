@@ -2,7 +2,9 @@
 
 Every function is one transaction that also writes its audit event. Rule violations raise
 ``zugong.cadres.rules.RuleViolation`` (Chinese reason with citation); writes outside the scope
-raise Http404, by read-only roles PermissionDenied (see ``zugong.cadres.access``).
+raise Http404, by read-only roles PermissionDenied (see ``zugong.cadres.access``). Appointments to and
+removals from the posts of a 市管 leadership team are the city administrator's (PermissionDenied for a
+county administrator, ``access.require_manage_post``), as are the 市管 cadres themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from zugong.cadres import rules
-from zugong.cadres.access import require_admin_of, require_manage
+from zugong.cadres.access import require_admin_of, require_manage, require_manage_post
 from zugong.cadres.models import (
     AdjustmentCase,
     Appointment,
@@ -93,15 +95,17 @@ def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, 
     (超职数, waiting period, already holds), Http404 / PermissionDenied per ``access``.
     """
     require_manage(scope, cadre)
-    post = Post.objects.select_related("unit", "team").get(pk=post.pk)
+    post = Post.objects.select_related("unit", "team__unit").get(pk=post.pk)
     if not post.unit.path.startswith(scope.unit_path):
         raise Http404("职务不在管理范围内")
+    require_manage_post(scope, post)  # a 市管 team's seat: the city administrator's
     if not document_no.strip():
         raise rules.RuleViolation("请填写任职文号")
     check_appointment(cadre, post, start)
     ended = []
     if not is_concurrent:
-        for a in Appointment.objects.filter(running_on(start), cadre=cadre, is_concurrent=False).select_related("post"):
+        for a in Appointment.objects.filter(running_on(start), cadre=cadre, is_concurrent=False).select_related("post__unit", "post__team__unit"):
+            require_manage_post(scope, a.post)  # 免去原职 is a removal from that post too
             if a.start >= start:
                 raise rules.RuleViolation(f"现任{a.post.title}的任职时间{a.start:%Y.%m.%d}不早于新任职时间")
             a.end, a.removal_document_no = start, a.removal_document_no or document_no
@@ -123,8 +127,10 @@ def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, 
 def appointment_end(*, actor: Actor, scope: Scope, appointment: Appointment, end: dt.date, removal_document_no: str) -> Appointment:
     """免职: end ``appointment`` on ``end`` (exclusive) with 免职文号. RuleViolation when already ended or
     ``end`` is not after the start."""
+    # (post.team is loaded apart: the nullable side of an outer join cannot be locked FOR UPDATE)
     appt = Appointment.objects.select_related("cadre__person", "cadre__unit", "post__unit").select_for_update().get(pk=appointment.pk)
     require_manage(scope, appt.cadre)
+    require_manage_post(scope, appt.post)  # a 市管 team's seat: the city administrator's
     if appt.end is not None:
         raise rules.RuleViolation(f"该任职已于{appt.end:%Y.%m.%d}免去")
     if end <= appt.start:

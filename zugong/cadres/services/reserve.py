@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zugong.cadres import procedures, rules
-from zugong.cadres.access import require_admin_of, require_manage
+from zugong.cadres.access import require_admin_of, require_manage, require_manage_post
 from zugong.cadres.models import (
     AdjustmentCase,
     Appointment,
@@ -274,10 +274,16 @@ def case_complete(*, actor: Actor, scope: Scope, case: AdjustmentCase, effective
     decision to 责令辞职), and ``effective_on`` not before the last step's date. The pending 宣布/执行 step is done
     with ``effective_on`` and the document. Sets ``effective_on``: removals and demotions start the
     waiting periods.
+
+    The posts it appoints to and removes from follow ``career`` (a 市管 team's seats are the city
+    administrator's: PermissionDenied for a county administrator, and nothing is written).
     """
     case = _case(case)
     cadre = case.cadre
     require_manage(scope, cadre)
+    if new_post is not None:
+        new_post = Post.objects.select_related("unit", "team__unit").get(pk=new_post.pk)
+        require_manage_post(scope, new_post)
     if case.status != CaseStatus.OPEN:
         raise rules.RuleViolation("该调整已办结")
     decided = case.steps.filter(step=CaseStep.Step.DECISION, on__isnull=False).order_by("-on").first()

@@ -5,6 +5,10 @@ A cadre roster row creates or updates the Person (by 身份证号 blind index), 
 工作单位 (the Post is created when the unit has none of that title), dated 任职时间 with 任职文号.
 When the row names a different post than the cadre's open appointments, those are closed on
 the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
+
+A county administrator's roster writes 县管 cadres only (``access``, as the LRMX import): a row
+that makes a cadre 市管, or names a person who is a 市管 cadre already, is an error of that row; so
+is a row that would appoint to or end a post of a 市管 leadership team (``access.may_manage_post``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from zugong.cadres.access import may_manage
 from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
 from zugong.cadres.roster import CADRE_COLUMNS
 from zugong.core import codes, crypto
@@ -206,6 +211,35 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     )  # fmt: skip
 
 
+#: Why a county administrator's row may not touch a 市管 cadre (the LRMX import refuses the same).
+CITY_CADRE_REASON = "市管干部由市委组织部管理，不能通过县区名册导入修改"
+
+
+class _CityTeamSeats:
+    """For a county administrator: the seats of 市管 leadership teams a row would appoint to or end."""
+
+    def __init__(self, recs: list[CadreRecord], cadres: dict[int, Cadre]):
+        self.posts: dict[tuple[int, str], Post] = {}  # (unit, title) → the post write_cadres would use
+        for post in Post.objects.filter(unit_id__in={r.unit_id for r in recs}).select_related("team").order_by("-id"):
+            self.posts[(post.unit_id, post.title)] = post  # lowest id last: the one write_cadres picks
+        self.held: dict[int, list[Appointment]] = {}  # cadre → open main appointments to 市管 team seats
+        city_seats = Appointment.objects.filter(cadre__in=cadres.values(), end__isnull=True, is_concurrent=False,
+                                                post__team__management_level=ManagementLevel.CITY)  # fmt: skip
+        for a in city_seats.select_related("post__unit", "post__team"):
+            self.held.setdefault(a.cadre_id, []).append(a)
+
+    def refusal(self, rec: CadreRecord, cadre: Cadre | None, same_post: bool) -> str:
+        """The reason the row may not be written, or ""."""
+        post = self.posts.get((rec.unit_id, rec.post_title))
+        if post is not None and post.team is not None and post.team.management_level == ManagementLevel.CITY and not same_post:
+            return f"“{rec.post_title}”是市管领导班子“{post.team.name}”的职务，其任免由市委组织部办理"
+        for a in self.held.get(cadre.pk, []) if cadre is not None else []:
+            if a.post_id != (post.pk if post is not None else None):
+                return (f"该干部现任{a.post.unit.name}{a.post.title}，属市管领导班子“{a.post.team.name}”，"
+                        "其免职由市委组织部办理，不能通过县区名册导入免去")  # fmt: skip
+        return ""
+
+
 def _classify(prepared: Prepared, scope: Scope) -> None:
     counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
     recs = prepared.records
@@ -213,11 +247,17 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
     # party members who are not cadres yet: one of another county must not be changed (nor become ours)
     member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))
+    seats = _CityTeamSeats(recs, cadres) if scope.role != Role.CITY_ADMIN else None
     bad = set()
     for rec in recs:
         person = persons.get(rec.id_index)
         rec.person_obj = person
         if person is None:
+            reason = seats.refusal(rec, None, same_post=False) if seats else ""
+            if reason:
+                prepared.add_error(rec.row, "现任职务", rec.post_title, reason)
+                bad.add(rec.row)
+                continue
             counts["new"] += 1
             continue
         cadre = cadres.get(person.pk)
@@ -228,6 +268,11 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             prepared.add_error(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
             bad.add(rec.row)
             continue
+        if cadre is not None and not may_manage(scope, cadre):
+            # a 市管 cadre: not the county's to update, nor to turn into a 县管 cadre (as the LRMX import)
+            prepared.add_error(rec.row, "身份证号", rec.id_number, CITY_CADRE_REASON)
+            bad.add(rec.row)
+            continue
         rec.extra["cadre"] = cadre
         same_person = all(getattr(person, k) == v for k, v in rec.person.items())
         same_cadre = cadre is not None and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
@@ -235,6 +280,11 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             cadre=cadre, end__isnull=True, post__unit_id=rec.unit_id, post__title=rec.post_title,
             start=rec.start, document_no=rec.document_no,
         ).exists()  # fmt: skip
+        reason = seats.refusal(rec, cadre, same_post) if seats else ""
+        if reason:
+            prepared.add_error(rec.row, "现任职务", rec.post_title, reason)
+            bad.add(rec.row)
+            continue
         rec.outcome = "unchanged" if same_person and same_cadre and same_post else ("update" if cadre else "new")
         counts["new" if rec.outcome == "new" else rec.outcome] += 1
     prepared.records = [r for r in recs if r.row not in bad]

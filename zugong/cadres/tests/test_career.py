@@ -139,3 +139,75 @@ def test_it_posts_the_team_forms_and_shows_the_refusal(city, login, team, people
     assert login(city.users["leader"]).post(reverse("cadres:team_appoint", args=[team.id]), {}).status_code == 403
     assert login(city.users["neighbour_admin"]).post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 3}).status_code == 404
     assert login(city.users["outsider"]).post(reverse("cadres:team_remove", args=[team.id]), {}).status_code == 403
+
+
+# ------------------------------------------------------------------------------------------------
+# 市管 leadership teams: appointments to and removals from their posts are the city administrator's
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture
+def city_team(city):
+    """金安区委领导班子 (市管) with a seat 区委常委、组织部部长 in 金安区."""
+    team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
+    post = Post.objects.create(unit=city.units["jinan"], team=team, title="区委常委、组织部部长", post_level="32")
+    return team, post
+
+
+def test_a_county_admin_may_not_appoint_a_county_cadre_to_a_city_team_post(city, people, city_team):
+    _, post = city_team
+    cadre = Cadre.objects.get(person=people["张晓明"])  # 县管, 金安区
+    a, s = actor(city)
+    with pytest.raises(PermissionDenied, match="市管领导班子"):
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2025, 3, 1), document_no="金组〔2025〕1号",
+                                  is_concurrent=True)  # fmt: skip
+    assert not Appointment.objects.filter(post=post).exists()
+    assert not AuditEvent.objects.filter(action="cadres.appointment_create").exists()
+    # the city administrator may
+    a, s = actor(city, "city_admin")
+    appt = career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2025, 3, 1), document_no="六组干〔2025〕1号",
+                                     is_concurrent=True)  # fmt: skip
+    assert appt.pk
+
+
+def test_a_county_admin_may_not_remove_a_county_cadre_from_a_city_team_post(city, people, city_team):
+    _, post = city_team
+    cadre = Cadre.objects.get(person=people["张晓明"])
+    held = Appointment.objects.create(cadre=cadre, post=post, start=D(2024, 1, 1), document_no="六组干〔2024〕1号", is_concurrent=True)
+    a, s = actor(city)
+    with pytest.raises(PermissionDenied, match="市管领导班子"):
+        career.appointment_end(actor=a, scope=s, appointment=held, end=D(2025, 3, 1), removal_document_no="金组〔2025〕2号")
+    held.refresh_from_db()
+    assert held.end is None and not AuditEvent.objects.filter(action="cadres.appointment_end").exists()
+    a, s = actor(city, "city_admin")
+    career.appointment_end(actor=a, scope=s, appointment=held, end=D(2025, 3, 1), removal_document_no="六组干〔2025〕2号")
+    held.refresh_from_db()
+    assert held.end == D(2025, 3, 1)
+
+
+def test_a_county_admin_may_not_appoint_a_city_cadre_to_a_county_post(city, people, team):
+    post = Post.objects.create(unit=team.unit, team=team, title="党委副书记", post_level="42")
+    cadre = new_cadre(city, "周平", 30, management="city")
+    a, s = actor(city)
+    with pytest.raises(PermissionDenied, match="市管干部由市委组织部管理"):
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2025, 3, 1), document_no="金组〔2025〕1号")
+    assert not Appointment.objects.filter(cadre=cadre).exists()
+
+
+def test_the_team_forms_refuse_a_county_admin_on_a_city_team(city, login, people, city_team):
+    team, post = city_team
+    cadre = Cadre.objects.get(person=people["张晓明"])
+    c = login(city.users["county_admin"])
+    r = c.post(reverse("cadres:team_appoint", args=[team.id]), {"post": post.id, "cadre": cadre.id, "start": "2025-03-01",
+                                                                "document_no": "金组〔2025〕1号", "is_concurrent": "on"})  # fmt: skip
+    assert r.status_code == 403 and not Appointment.objects.filter(post=post).exists()
+    held = Appointment.objects.create(cadre=cadre, post=post, start=D(2024, 1, 1), document_no="六组干〔2024〕1号", is_concurrent=True)
+    r = c.post(reverse("cadres:team_remove", args=[team.id]), {"appointment": held.id, "end": "2025-03-01", "removal_document_no": "金组〔2025〕2号"})
+    assert r.status_code == 403 and Appointment.objects.get(pk=held.pk).end is None
+    assert not AuditEvent.objects.filter(action__in=["cadres.appointment_create", "cadres.appointment_end"]).exists()
+    # the city administrator removes and appoints through the same forms
+    c = login(city.users["city_admin"])
+    r = c.post(reverse("cadres:team_remove", args=[team.id]), {"appointment": held.id, "end": "2025-03-01", "removal_document_no": "六组干〔2025〕2号"})
+    assert r.status_code == 302 and Appointment.objects.get(pk=held.pk).end == D(2025, 3, 1)
+    other = Cadre.objects.get(person=people["孙丽"])
+    r = c.post(reverse("cadres:team_appoint", args=[team.id]), {"post": post.id, "cadre": other.id, "start": "2025-03-01",
+                                                                "document_no": "六组干〔2025〕3号", "is_concurrent": "on"})  # fmt: skip
+    assert r.status_code == 302 and Appointment.objects.filter(post=post, cadre=other, end__isnull=True).exists()

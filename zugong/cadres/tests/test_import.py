@@ -148,3 +148,58 @@ def test_it_leaves_a_member_of_another_county_alone_and_names_no_unit(city):
                       commit=False)  # fmt: skip
     assert [(e[1], e[3]) for e in prepared.errors] == [("身份证号", "该身份证号的人员不在您的管理范围内")]
     assert Person.objects.get(pk=member.pk).name == "王五" and not Cadre.objects.filter(person=member).exists()
+
+
+CITY_CADRE_REASON = "市管干部由市委组织部管理，不能通过县区名册导入修改"
+
+
+def test_a_county_admin_may_not_turn_a_city_cadre_into_a_county_cadre(city):
+    run(city, xlsx([row(1, 管理权限="市管")]), user="city_admin")
+    cadre = Cadre.objects.get(person__name="李1")
+    assert cadre.management_level == "city"
+    job, p = run(city, xlsx([row(1, 管理权限="县管", 姓名="李一")]), commit=False)
+    assert [(e[0], e[1], e[3]) for e in p.errors] == [(2, "身份证号", CITY_CADRE_REASON)]
+    assert job.error_rows == 1 and p.counts["update"] == 0
+    from zugong.members.services import ImportRefused
+
+    with pytest.raises(ImportRefused):
+        services.import_job_commit(job=job, actor=Actor(user=city.users["county_admin"]), scope=scope_for(city.users["county_admin"]),
+                                   today=TODAY)  # fmt: skip
+    cadre.refresh_from_db()
+    assert cadre.management_level == "city" and cadre.person.name == "李1"
+    # an unchanged row for the city cadre is refused too (管理权限 市管 is not the county's to write)
+    _, p = run(city, xlsx([row(1, 管理权限="市管")]), commit=False)
+    assert p.error_count == 1 and not p.records
+    # the city administrator may change it
+    job, _ = run(city, xlsx([row(1, 管理权限="县管")]), user="city_admin")
+    assert job.updated_count == 1 and Cadre.objects.get(pk=cadre.pk).management_level == "county"
+
+
+def test_a_county_admin_may_not_create_a_city_cadre(city):
+    job, p = run(city, xlsx([row(1), row(2, 管理权限="市管干部")]), commit=False)
+    assert [(e[0], e[1], e[2]) for e in p.errors] == [(3, "管理权限", "市管干部")]
+    assert "市委组织部" in p.errors[0][3]
+    services.import_job_commit(job=job, actor=Actor(user=city.users["county_admin"]), scope=scope_for(city.users["county_admin"]),
+                               good_rows_only=True, today=TODAY)  # fmt: skip
+    assert list(Cadre.objects.values_list("person__name", "management_level")) == [("李1", "county")]
+
+
+def test_a_county_admin_may_not_import_a_county_cadre_into_a_city_team_post(city):
+    from zugong.cadres.models import LeadershipTeam
+
+    team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
+    post = Post.objects.create(unit=city.units["jinan"], team=team, title="区委常委、组织部部长", post_level="32")
+    _, p = run(city, xlsx([row(1, 工作单位="金安区", 现任职务="区委常委、组织部部长", 职务级别="县处级副职")]), commit=False)
+    assert [(e[0], e[1]) for e in p.errors] == [(2, "现任职务")] and "金安区委领导班子" in p.errors[0][3]
+    assert not Appointment.objects.filter(post=post).exists()
+    # nor end such a post by importing another one for its (县管) holder
+    run(city, xlsx([row(1)]))
+    cadre = Cadre.objects.get(person__name="李1")
+    Appointment.objects.filter(cadre=cadre).delete()
+    held = Appointment.objects.create(cadre=cadre, post=post, start=dt.date(2022, 1, 1), document_no="六组干〔2022〕1号")
+    _, p = run(city, xlsx([row(1, 任职时间="2024.01")]), commit=False)
+    assert [(e[0], e[1]) for e in p.errors] == [(2, "现任职务")] and "金安区委领导班子" in p.errors[0][3]
+    assert Appointment.objects.get(pk=held.pk).end is None
+    # the city administrator may
+    job, _ = run(city, xlsx([row(1, 任职时间="2024.01")]), user="city_admin")
+    assert job.updated_count == 1 and Appointment.objects.get(pk=held.pk).end == dt.date(2024, 1, 1)
