@@ -46,7 +46,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zugong.cadres import lrmx, rules
-from zugong.cadres.access import may_manage
+from zugong.cadres.access import city_team_refusal, may_manage, team_is_city
 from zugong.cadres.models import (
     POLITICAL_STATUS_BY_TEXT,
     Appointment,
@@ -510,7 +510,7 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
     try:
         with transaction.atomic():
             for rec in records:
-                outcome = _write(rec, actor=actor, defaults=defaults, today=today, written_files=written_files)
+                outcome = _write(rec, actor=actor, scope=scope, defaults=defaults, today=today, written_files=written_files)
                 setattr(result, outcome, getattr(result, outcome) + 1)
             audit_record(
                 actor, "cadres.lrmx_import_batch", object_type="Cadre", scope_unit_path=scope.unit_path,
@@ -533,7 +533,8 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
 _PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")
 
 
-def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: dt.date, written_files: list[str]) -> str:
+def _write(rec: _Record, *, actor: Actor, scope: Scope, defaults: LrmxDefaults | None, today: dt.date,
+           written_files: list[str]) -> str:  # fmt: skip
     """Write one validated file; returns "created", "updated" or "unchanged"."""
     person = rec.person_obj
     before: dict = {}
@@ -561,7 +562,7 @@ def _write(rec: _Record, *, actor: Actor, defaults: LrmxDefaults | None, today: 
     if created:
         cadre = Cadre.objects.create(person=person, unit=defaults.unit, post_level=defaults.post_level,
                                      management_level=defaults.management_level)  # fmt: skip
-    facts = _write_resume(rec, cadre)
+    facts = _write_resume(rec, cadre, scope)
     prof_before, prof_after = _write_profile(rec, cadre, written_files)
     if prof_after:
         before.update(prof_before)
@@ -625,32 +626,41 @@ class _ResumeRefused(Exception):
         self.filename, self.message = filename, message
 
 
-def _write_resume(rec: _Record, cadre: Cadre) -> list[str]:
+def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
     """Appointments and ranks from the résumé lines not yet recorded; returns what was added or closed.
 
     A current post (an open line) passes the same rules as an appointment made on the page
     (``career.check_appointment``: 职数, waiting periods) — raises _ResumeRefused otherwise; it ends the
     open main posts that began before it. A rank line ends the running rank that began before it, so a
-    cadre never holds two running ranks (as ``career.rank_grant``).
+    cadre never holds two running ranks (as ``career.rank_grant``). For a county administrator, a line
+    that would record, or end, a post of a 市管 leadership team raises _ResumeRefused (those are the
+    city administrator's, ``access.require_manage_post``).
     """
     from zugong.cadres.services import career
 
+    def city_seat(post: Post, text: str) -> None:
+        if team_is_city(post.team) and scope.role != Role.CITY_ADMIN:
+            raise _ResumeRefused(rec.filename, f"简历“{text}”：{city_team_refusal(post.team)}")
+
     facts: list[str] = []
-    appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post", "post__unit"))
+    appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post", "post__unit", "post__team"))
     for line, unit_id, title in rec.appointments:
         match = next((a for a in appts if a.post.unit_id == unit_id and a.post.title == title and _same_month(a.start, line.start)), None)
         if match is not None:
             if match.end is None and line.end is not None and line.end > match.start:
+                city_seat(match.post, line.text)
                 match.end = line.end
                 match.save(update_fields=["end"])
                 facts.append(f"{line.text}：免职时间{line.end:%Y.%m}")
             continue
-        post = Post.objects.filter(unit_id=unit_id, title=title).order_by("id").first()
+        post = Post.objects.filter(unit_id=unit_id, title=title).select_related("team").order_by("id").first()
         if post is None:
             post = Post.objects.create(unit_id=unit_id, title=title, post_level=cadre.post_level if line.end is None else "99")
+        city_seat(post, line.text)
         if line.end is None:  # a new current post ends the open main posts that began before it
             for a in appts:
                 if a.end is None and a.start < line.start:
+                    city_seat(a.post, f"{a.post.unit.name}{a.post.title}")
                     a.end = line.start
                     a.save(update_fields=["end"])
                     facts.append(f"免职：{a.post.unit.name}{a.post.title}（{line.start:%Y.%m}）")

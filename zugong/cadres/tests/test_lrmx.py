@@ -20,6 +20,7 @@ from zugong.cadres.models import (
     CadreRank,
     Evidence,
     FamilyMember,
+    LeadershipTeam,
     Post,
     RoundStatus,
 )
@@ -422,6 +423,23 @@ def test_it_keeps_city_managed_cadres_to_the_city(city, login, people):
     r = _upload(login(city.users["county_admin"]), ("张晓明.lrmx", content))
     assert r.context["result"].errors[0].message == "市管干部由市委组织部导入"
     assert _upload(login(city.users["city_admin"]), ("张晓明.lrmx", content)).context["result"].unchanged == 1
+
+
+@pytest.mark.parametrize("line", ["2026.01--         金安区区委常委", "2012.01--2015.09  金安区区委常委"])
+def test_it_keeps_the_seats_of_city_managed_teams_to_the_city(city, login, people, line):
+    """A county administrator's résumé line may not record (nor end) a post of a 市管 team."""
+    team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
+    Post.objects.create(unit=city.units["jinan"], team=team, title="区委常委", post_level="41")
+    cadre = _cadre(people)  # 县管
+    content = login(city.users["county_admin"]).post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    edited = content.replace(b"<JianLi>", f"<JianLi>{line}\r\n".encode())
+    result = _upload(login(city.users["county_admin"]), ("张晓明.lrmx", edited)).context["result"]
+    assert [(e.field, e.message) for e in result.errors] == [
+        ("简历", "简历“金安区区委常委”：金安区委领导班子为市管领导班子，其成员任免由市委组织部办理")]
+    assert not Appointment.objects.filter(post__team=team).exists()
+    assert not AuditEvent.objects.filter(action="cadres.lrmx_import").exists()
+    result = _upload(login(city.users["city_admin"]), ("张晓明.lrmx", edited)).context["result"]
+    assert (result.errors, result.updated) == ([], 1) and Appointment.objects.filter(post__team=team, cadre=cadre).exists()
 
 
 # ------------------------------------------------------------------------------------------------
