@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel
@@ -96,6 +96,27 @@ def cadre_rows_with_age(cadres, on: dt.date | None = None):
     return cadres
 
 
+def member_average_age(appointments: QuerySet[Appointment], on: dt.date) -> Subquery:
+    """Subquery for a LeadershipTeam queryset: the average 周岁 age on ``on`` (float years, NULL
+    without members) of the team's members among ``appointments``, each cadre once per team.
+
+    ``appointments`` (no ``OuterRef``) says which appointments make a member (current ones, or
+    running on a date); a cadre holding two posts of the team counts once
+    (``stats.selectors.once_per_team_member``), so the average matches the distinct ``size``.
+    """
+    from zugong.stats.selectors import once_per_team_member
+
+    rows = (
+        once_per_team_member(appointments)
+        .filter(post__team=OuterRef("pk"))
+        .order_by()
+        .values("post__team")
+        .annotate(avg=Avg(age_expr("cadre__person__birth_date", on)))
+        .values("avg")
+    )
+    return Subquery(rows, output_field=FloatField())
+
+
 def teams_in_scope(scope: Scope) -> QuerySet[LeadershipTeam]:
     """Leadership teams whose unit lies in the scope's unit subtree, in tree order."""
     return LeadershipTeam.objects.filter(unit__path__startswith=scope.unit_path).select_related("unit")
@@ -104,7 +125,8 @@ def teams_in_scope(scope: Scope) -> QuerySet[LeadershipTeam]:
 def teams_with_figures(scope: Scope, on: dt.date | None = None) -> QuerySet[LeadershipTeam]:
     """Teams in scope, each annotated (one GROUP BY query over current appointments) with:
 
-    ``size`` (cadres holding a post of the team), ``avg_age`` (average 周岁, float or None),
+    ``size`` (int, distinct cadres holding a current post of the team), ``avg_age`` (float years
+    or None: the average 周岁 on ``on`` of those same cadres, each once, one correlated subquery),
     ``women``, ``young`` (under :data:`YOUNG_AGE`), ``youngest_birth`` / ``oldest_birth``
     (dates; the youngest and oldest member's birth dates).
     """
@@ -115,7 +137,7 @@ def teams_with_figures(scope: Scope, on: dt.date | None = None) -> QuerySet[Lead
         teams_in_scope(scope)
         .annotate(
             size=Count("posts__appointments__cadre", filter=current, distinct=True),
-            avg_age=Avg(age_expr(birth, on), filter=current),
+            avg_age=member_average_age(Appointment.objects.filter(end__isnull=True), on),
             women=Count("posts__appointments__cadre", filter=current & Q(posts__appointments__cadre__person__gender="2"), distinct=True),
             young=Count("posts__appointments__cadre", filter=current & Q(**{f"{birth}__gt": years_before(on, YOUNG_AGE)}), distinct=True),
             youngest_birth=Max(birth, filter=current),
@@ -173,7 +195,9 @@ def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -
     """Teams in scope (optionally below ``unit_path``) annotated with their structure on ``on``.
 
     Members are cadres with an appointment to a post of the team running on ``on`` (start ≤ on <
-    end). Annotations: ``size``, ``avg_age`` (周岁 per appointment, like the statistics' definition),
+    end). Annotations: ``size`` (int, distinct cadres), ``avg_age`` (float years or None: average
+    周岁 of those cadres, each once however many posts of the team he holds, like the statistics'
+    领导班子平均年龄),
     ``band_<i>`` per ``stats.selectors.CADRE_AGE_BANDS``, ``young`` (age ≤ YoungThreshold of the
     post's 职务级别), ``women``, ``non_party``, ``graduate`` (研究生), ``bachelor`` (大学本科),
     ``chief_holders`` / ``deputy_holders`` (x1 / x2 post levels), ``chief_quota`` / ``deputy_quota``
@@ -199,7 +223,7 @@ def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -
               .annotate(n=Count("pk")).values("n"))  # fmt: skip
     return qs.annotate(
         size=Count(who, filter=run, distinct=True),
-        avg_age=Avg(age_expr(birth, on), filter=run),
+        avg_age=member_average_age(Appointment.objects.filter(_running(on, "")), on),
         young=Count(who, filter=run & young_q(on, birth, "posts__post_level"), distinct=True),
         women=Count(who, filter=run & Q(**{f"{a}cadre__person__gender": "2"}), distinct=True),
         non_party=Count(who, filter=run & Q(**{f"{a}cadre__is_party_member": False}), distinct=True),

@@ -29,6 +29,9 @@ from zugong.stats import selectors as s
 from zugong.stats import warm
 
 CACHE_SECONDS = 600
+#: Part of every cache key: raise it when a computation changes (a cached overview of the old code is
+#: then not served after a deploy). 2: team average age counts each member once per team.
+FORMULAS = 2
 COMPUTE_SECONDS = 10  # a cold computation waited for by others at most this long
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 
@@ -92,7 +95,7 @@ def _running_writes() -> str:
 
 
 def _key(name: str, target: s.Target) -> str:
-    return f"zugong.stats:{name}:{target.key}:{data_version()}"
+    return f"zugong.stats:f{FORMULAS}:{name}:{target.key}:{data_version()}"
 
 
 def is_cached(name: str, target: s.Target) -> bool:

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -88,7 +88,8 @@ FIGURE_DEFINITIONS = {
     "city_cadres_55_58": "市管干部：在统计日有任职（任职起始日≤统计日<免职日）、职务所在单位属于本范围、管理权限为市管的干部（同一人多个职务只计一次）。"
     "55–58周岁：统计日周岁年龄满55周岁、不满58周岁（即55、56、57周岁），与“58周岁及以上”互不重叠。",
     "city_cadres_58_plus": "58周岁及以上：统计日周岁年龄满58周岁（含58周岁）。分母为本范围全部市管干部。",
-    "team_average_age": "领导班子平均年龄：本范围内各领导班子在统计日在任成员周岁年龄之和 ÷ 在任成员人次（同一人在同一班子任多个职务按人次计）。分子为年龄之和（岁），分母为人数。",
+    "team_average_age": "领导班子平均年龄：本范围内各领导班子在统计日在任成员周岁年龄之和 ÷ 在任成员人数"
+    "（同一人在同一班子任多个职务只计一次；在不同班子任职的分别计入各班子）。分子为年龄之和（岁），分母为人数（人）。",
     "rural_members_60_plus": "农村党员：统计日所在党支部设在“村”类单位（不含社区）的党员。60岁及以上：统计日满60周岁（含60周岁）。",
     "rural_members_junior_high": "初中及以下学历：学历代码为初中、小学、其他（GB/T 4658）；未填学历者计入分母、不计入分子。",
 }
@@ -228,6 +229,27 @@ def appointments_on(target: Target) -> QuerySet[Appointment]:
     return Appointment.objects.filter(
         Q(end__isnull=True) | Q(end__gt=d), start__lte=d, post__unit__path__startswith=target.cadre_unit_path
     )
+
+
+def once_per_team_member(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    """Of ``appointments``, those to a post of a team, one row per (team, cadre): the lowest id.
+
+    A cadre holding several posts of one team (e.g. 办事处主任 and 党工委副书记) is one member of
+    it, so counting the rows counts persons per team (人) and summing the ages counts each person
+    once per team; a cadre in two different teams keeps one row in each. ``appointments`` must
+    not refer to an outer query (no ``OuterRef``): it is also the set the duplicates are looked
+    up in (an anti-join ``NOT EXISTS`` on the cadre index, the same SQL on SQLite and PostgreSQL);
+    narrow the result afterwards, e.g. ``.filter(post__team=OuterRef("pk"))``.
+    """
+    teams = appointments.filter(post__team__isnull=False)
+    earlier = teams.filter(cadre=OuterRef("cadre"), post__team=OuterRef("post__team"), pk__lt=OuterRef("pk"))
+    return teams.filter(~Exists(earlier))
+
+
+def team_memberships_on(target: Target) -> QuerySet[Appointment]:
+    """Team membership of the target on its date: ``appointments_on`` to team posts, one row per
+    (team, cadre) (:func:`once_per_team_member`)."""
+    return once_per_team_member(appointments_on(target))
 
 
 # --------------------------------------------------------------------------------------------
@@ -453,14 +475,15 @@ def cadre_section(counts: dict[str, dict[str, int]]) -> list[dict]:
 def team_ages(target: Target, *, order: str = "-avg") -> list[dict]:
     """Average age of each leadership team of the target on its date; one GROUP BY.
 
-    Returns [{id, name, management_level, size, age_sum, avg}] where size counts running
-    appointments to the team's posts (人次), ``avg`` is Decimal years to 1 decimal. ``order``:
-    avg, -avg, size, -size, name.
+    Returns [{id, name, management_level, unit_path, size, age_sum, avg}], one per team with a
+    member: ``size`` (int, 人) the distinct cadres holding a running appointment to a post of the
+    team on the date (a cadre with two posts of the team counts once), ``age_sum`` (int, 岁) the
+    sum of their full-year ages (周岁), each member once, ``avg`` = age_sum ÷ size as Decimal
+    years to 1 decimal. ``order``: avg, -avg, size, -size, name.
     """
     d = target.on
     rows = (
-        appointments_on(target)
-        .filter(post__team__isnull=False)
+        team_memberships_on(target)
         .order_by()
         .values("post__team", "post__team__name", "post__team__management_level", "post__team__unit__path")
         .annotate(size=Count("id"), age_sum=Sum(age_expr(_B, d)))
@@ -487,10 +510,15 @@ def team_ages(target: Target, *, order: str = "-avg") -> list[dict]:
 
 
 def team_age_total(target: Target) -> dict[str, int]:
-    """Pooled team membership on the date: {'size': 人次, 'age_sum': sum of full-year ages}; one query."""
+    """Pooled team membership of the target on its date, summed over its teams; one query.
+
+    Returns {'size': int, 人, 'age_sum': int, 岁}: ``size`` the team members counted once per
+    team (the sum of the ``team_ages`` sizes: a cadre with two posts in one team counts once, a
+    cadre in two different teams counts once in each, as a member of each), ``age_sum`` the sum
+    of their full-year ages (周岁) counted the same way. age_sum ÷ size is the 领导班子平均年龄.
+    """
     row = (
-        appointments_on(target)
-        .filter(post__team__isnull=False)
+        team_memberships_on(target)
         .aggregate(size=Count("id"), age_sum=Sum(age_expr(_B, target.on)))
     )
     return {"size": int(row["size"] or 0), "age_sum": int(row["age_sum"] or 0)}
@@ -576,7 +604,8 @@ def figures_by_child(target: Target, members: dict[str, dict[str, int]] | None =
     ``members`` is the per-child part of ``member_counts_by_child`` when the caller has it
     already (the dashboard does: one member scan for everything); otherwise it is computed.
     Cadres and teams take 2 GROUP BY queries. Members are attributed to the child whose subtree
-    holds their branch's unit; cadres to the child holding their post's unit.
+    holds their branch's unit; cadres to the child holding their post's unit; team members (each
+    once per team, like ``team_age_total``) to the child holding the unit of their post.
     Returns [{unit, figures: [Figure]}] in tree order.
     """
     children = breakdown_units(target)
@@ -602,8 +631,7 @@ def figures_by_child(target: Target, members: dict[str, dict[str, int]] | None =
     )
     cadres = {r["k"]: r for r in cadre_rows}
     team_rows = (
-        appointments_on(target)
-        .filter(post__team__isnull=False)
+        team_memberships_on(target)
         .annotate(k=Substr("post__unit__path", 1, width))
         .filter(k__in=paths)
         .order_by()

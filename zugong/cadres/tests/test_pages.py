@@ -93,6 +93,20 @@ def test_it_computes_team_figures_in_the_database(city, login, teams):
     assert team.youngest_birth == dt.date(1988, 11, 11) and team.oldest_birth == dt.date(1980, 5, 17)
 
 
+def test_it_averages_a_member_with_two_posts_of_the_team_once(city, teams, people):
+    from zugong.cadres.models import Cadre, Post
+    from zugong.core.scope import scope_for
+
+    on = dt.date(2026, 6, 1)
+    team = teams["金安区"]
+    zhang = Cadre.objects.get(person=people["张晓明"])
+    for title in ("人大主席团主席", "党委委员"):
+        post = Post.objects.create(unit=team.unit, team=team, title=title, post_level="42")
+        Appointment.objects.create(cadre=zhang, post=post, start=dt.date(2022, 1, 1), is_concurrent=True)
+    row = selectors.teams_with_figures(scope_for(city.users["county_admin"]), on).get()
+    assert row.size == 2 and row.avg_age == pytest.approx((46 + 37) / 2)  # not (46 × 3 + 37) / 4
+
+
 def test_it_ignores_ended_appointments_in_teams(city, login, teams, people):
     Appointment.objects.filter(cadre__person=people["孙丽"]).update(end=dt.date(2025, 1, 1))
     response = login(city.users["county_admin"]).get(TEAMS)

@@ -48,6 +48,25 @@ def test_it_computes_structure_as_of_any_date(city, people):
     assert team.band_3 == 0 and sum(getattr(team, f"band_{i}") for i in range(7)) == 1
 
 
+def test_it_averages_each_team_member_once(city, people):
+    """张晓明 (46) also holds a second post of his team and one of 金安区委领导班子: one member of each."""
+    team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    other = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
+    zhang, sun = (Cadre.objects.get(person=people[n]) for n in ("张晓明", "孙丽"))
+    for t, title in ((team, "人大主席团主席"), (other, "区委委员")):
+        post = Post.objects.create(unit=t.unit, team=t, title=title, post_level="42")
+        Appointment.objects.create(cadre=zhang, post=post, start=D(2022, 1, 1), is_concurrent=True)
+    # 孙丽 (37): her first post ended; two later posts of the team still run on ON
+    Appointment.objects.filter(cadre=sun).update(end=D(2023, 1, 1))
+    for title in ("副镇长", "党委委员"):
+        post = Post.objects.create(unit=team.unit, team=team, title=title, post_level="42")
+        Appointment.objects.create(cadre=sun, post=post, start=D(2023, 1, 1))
+    rows = {t.name: t for t in selectors.team_structure(scope(city), ON)}
+    assert (rows["金安区一镇领导班子"].size, rows["金安区一镇领导班子"].avg_age) == (2, pytest.approx((46 + 37) / 2))
+    assert (rows["金安区委领导班子"].size, rows["金安区委领导班子"].avg_age) == (1, pytest.approx(46))
+    assert selectors.team_structure(scope(city), D(2022, 6, 1)).get(pk=team.pk).avg_age == pytest.approx((42 + 33) / 2)
+
+
 def test_it_totals_the_subtree_counting_each_cadre_once(city, people):
     team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
     other = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, Post
 from zugong.core.rules import age_on
 from zugong.core.scope import scope_for
 from zugong.stats import selectors as s
@@ -48,6 +49,36 @@ def test_it_averages_team_ages_in_full_years(stats_city):
     assert teams["金安区委领导班子"]["avg"] == Decimal("54.5") and teams["金安区委领导班子"]["size"] == 2
     assert teams["金安区政府领导班子"]["avg"] == Decimal("57.5")
     assert [t["name"] for t in s.team_ages(target, order="avg")] == ["金安区委领导班子", "金安区政府领导班子"]
+
+
+def _second_post(cadre, team, title, start=dt.date(2021, 1, 1), end=None):
+    post = Post.objects.create(unit=team.unit, team=team, title=title, post_level="32")
+    return Appointment.objects.create(cadre=cadre, post=post, start=start, end=end, is_concurrent=True)
+
+
+def test_it_counts_a_cadre_once_per_team_however_many_posts_he_holds(stats_city):
+    """Team averages are per person: two posts in one team count once, posts in two teams once in each."""
+    target = _target(stats_city)
+    team_a, team_b = (LeadershipTeam.objects.get(name=n) for n in ("金安区委领导班子", "金安区政府领导班子"))
+    c55 = Cadre.objects.get(person__birth_date=dt.date(1968, 6, 30))  # team A, 55
+    c54 = Cadre.objects.get(person__birth_date=dt.date(1968, 7, 1))  # team A, 54
+    _second_post(c55, team_a, "党工委副书记")  # a second post in the same team
+    _second_post(c55, team_b, "副区长")  # and a post in the other team
+    # 54's own post ended before the date; he now holds two other posts of team A (and one not yet begun)
+    Appointment.objects.filter(cadre=c54).update(end=dt.date(2023, 1, 1))
+    _second_post(c54, team_a, "党委委员", start=dt.date(2023, 1, 1))
+    _second_post(c54, team_a, "办事处主任", start=dt.date(2023, 1, 1))
+    _second_post(c54, team_a, "纪委书记", start=AS_OF + dt.timedelta(days=1))
+    teams = {t["name"]: t for t in s.team_ages(target)}
+    assert [teams["金安区委领导班子"][k] for k in ("size", "age_sum", "avg")] == [2, 55 + 54, Decimal("54.5")]
+    assert [teams["金安区政府领导班子"][k] for k in ("size", "age_sum", "avg")] == [3, 58 + 57 + 55, Decimal("56.7")]
+    assert s.team_age_total(target) == {"size": 5, "age_sum": 109 + 170}  # 55 is a member of both teams
+    f = _figs(target)["team_average_age"]
+    assert (f.numerator, f.denominator, f.value) == (279, 5, Decimal("55.8"))  # per appointment it was 388/7
+    assert "只计一次" in f.definition and "人次" not in f.definition
+    jinan = {f.key: f for f in s.figures_by_child(target)[0]["figures"]}["team_average_age"]
+    assert (jinan.numerator, jinan.denominator) == (279, 5)
+    assert [t["name"] for t in s.team_ages(target, order="-size")] == ["金安区政府领导班子", "金安区委领导班子"]
 
 
 def test_it_counts_rural_members_by_village_branch(stats_city):
