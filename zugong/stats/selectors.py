@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -299,7 +299,6 @@ def _member_aggregates(d: dt.date) -> dict:
         "women": Count("id", filter=Q(**{f"{_P}gender": "2"})),
         "minority": Count("id", filter=~Q(**{f"{_P}ethnicity": codes.HAN})),
         "college": Count("id", filter=Q(**{f"{_P}education__in": codes.COLLEGE_OR_ABOVE})),
-        "new_this_year": Count("id", filter=Q(member__joined_date__gte=dt.date(d.year, 1, 1))),
         "edu_blank": Count("id", filter=Q(**{f"{_P}education": ""})),
     }
     for code, _label in codes.EDUCATION:
@@ -322,13 +321,35 @@ def _member_aggregates(d: dt.date) -> dict:
     return agg
 
 
+def admissions_in_year(target: Target) -> QuerySet[Affiliation]:
+    """今年发展党员 of the target: the members admitted (入党时间) from 1 January of ``target.on``'s
+    year up to that date by a branch of the target, one 组织关系 row each — the one running on the
+    day of admission. A flow, as 党内统计 counts 发展党员 by the admitting organization: a member
+    admitted here and since transferred away or left still counts here, one admitted elsewhere and
+    transferred in does not (its first 组织关系 here begins after its 入党时间)."""
+    d = target.on
+    joined = F("member__joined_date")
+    qs = Affiliation.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=joined),
+        start__lte=joined,
+        member__joined_date__gte=dt.date(d.year, 1, 1),
+        member__joined_date__lte=d,
+        org__path__startswith=target.org_path,
+    )
+    if target.member_unit_path is not None:
+        qs = qs.filter(org__unit__path__startswith=target.member_unit_path)
+    return qs
+
+
 def member_counts(target: Target) -> dict[str, int]:
-    """Raw counts of the member structure of ``target`` on its date: one SQL query.
+    """Raw counts of the member structure of ``target`` on its date: one SQL query over the
+    members, and one over the year's admissions (``new_this_year``, :func:`admissions_in_year`).
 
     Keys: total, full, women, minority, college, new_this_year, edu_<code>, edu_blank, age_<i>
     (MEMBER_AGE_BANDS index), occ_<code>, join_<i> (JOINING_PERIODS index), rural, rural_60, rural_jh.
     """
     row = memberships_on(target).aggregate(**_member_aggregates(target.on))
+    row["new_this_year"] = admissions_in_year(target).count()
     return _finish_counts(row)
 
 
@@ -353,9 +374,17 @@ def member_counts_by_child(target: Target) -> tuple[dict[str, int], dict[str, di
     rows = list(
         memberships_on(target).annotate(k=Substr("org__unit__path", 1, width)).order_by().values("k").annotate(**agg)
     )
+    admitted = dict(
+        admissions_in_year(target).annotate(k=Substr("org__unit__path", 1, width)).order_by().values("k")
+        .annotate(n=Count("id")).values_list("k", "n")
+    )  # fmt: skip
     totals = {name: sum(int(r[name] or 0) for r in rows) for name in agg}
+    totals["new_this_year"] = sum(admitted.values())
     wanted = {c.path for c in children}
-    by_child = {r["k"]: _finish_counts({name: r[name] for name in agg}) for r in rows if r["k"] in wanted}
+    by_child = {
+        r["k"]: _finish_counts({**{name: r[name] for name in agg}, "new_this_year": admitted.get(r["k"], 0)})
+        for r in rows if r["k"] in wanted
+    }  # fmt: skip
     return _finish_counts(totals), by_child
 
 

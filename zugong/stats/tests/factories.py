@@ -43,7 +43,7 @@ def member(
         confirmed = joined.replace(year=joined.year + 1)
     m = PartyMember.objects.create(
         person=p, org=org, status="full", joined_date=joined, confirmed_date=confirmed,
-        occupation=occupation, left_date=left,
+        occupation=occupation, left_date=left, left_reason="death" if left else "",
     )
     Affiliation.objects.create(member=m, org=org, start=start or joined)
     return m

@@ -159,3 +159,36 @@ def test_it_labels_the_open_ended_team_histogram_bins():
     assert bins["40岁以下"] == 1
     assert bins["55岁及以上"] == 1
     assert sum(bins.values()) == 2
+
+
+def test_new_members_of_the_year_are_counted_by_the_branch_that_admitted_them(city):
+    """今年发展党员 is a flow (admissions_in_year): transferred away or left since still counts where
+    admitted; admitted elsewhere and transferred in does not."""
+    from zugong.core.scope import scope_for
+    from zugong.members.models import Affiliation
+    from zugong.stats.tests.factories import member
+
+    D = dt.date
+    jinan, yuan = city.orgs["jinan_branch"], city.orgs["yuan_branch"]
+    member(jinan, joined=D(2026, 3, 1))  # admitted in 金安, still there
+    moved = member(jinan, joined=D(2026, 4, 1))  # admitted in 金安, transferred to 裕安
+    Affiliation.objects.filter(member=moved).update(end=D(2026, 6, 1))
+    Affiliation.objects.create(member=moved, org=yuan, start=D(2026, 6, 1))
+    moved.org = yuan
+    moved.save()
+    member(yuan, joined=D(2026, 2, 1), start=D(2026, 5, 1))  # admitted outside the city, transferred in
+    gone = member(jinan, joined=D(2026, 5, 1), left=D(2026, 8, 1))  # admitted, then died
+    Affiliation.objects.filter(member=gone).update(end=D(2026, 8, 1))
+    member(jinan, joined=D(2025, 12, 31))  # last year
+    scope = scope_for(city.users["city_admin"])
+
+    def new(on, **node):
+        return s.member_counts(s.resolve_target(scope, on=on, **node))["new_this_year"]
+
+    assert new(D(2026, 11, 30), unit_id=city.units["jinan"].pk) == 3
+    assert new(D(2026, 11, 30), unit_id=city.units["yuan"].pk) == 0
+    assert new(D(2026, 11, 30)) == 3 and new(D(2026, 3, 31)) == 1 and new(D(2025, 12, 31)) == 1
+    totals, by_child = s.member_counts_by_child(s.resolve_target(scope, on=D(2026, 11, 30)))
+    assert totals["new_this_year"] == 3 and by_child[city.units["jinan"].path]["new_this_year"] == 3
+    assert by_child[city.units["yuan"].path]["new_this_year"] == 0
+    assert totals["total"] == 4  # the stock: 金安 one + last year's, 裕安 the two transferred in
