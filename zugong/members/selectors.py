@@ -89,11 +89,18 @@ def search_condition(q: str, prefix: str = "") -> Q | None:
     return Q(**{f"{prefix}name__contains": q})
 
 
+#: The 党员类别 filter of the 党员名册: the MemberStatus values, and LEFT for the members who left
+#: (党员减少), who are otherwise not listed.
+LEFT = "left"
+STATUS_CHOICES = (*codes.MEMBER_STATUS, (LEFT, "已减少党员"))
+
+
 @dataclass(frozen=True)
 class MemberFilters:
     """Filters of the 党员名册 (all optional; '' or None means no filter).
 
-    ``org``: party organization id (its subtree); ``status``: MemberStatus value; ``gender``,
+    ``org``: party organization id (its subtree); ``status``: MemberStatus value, or LEFT (the
+    members who left instead of the current ones); ``gender``,
     ``education``, ``occupation``: codes of GB/T 2261.1, GB/T 4658 and the bulletin's occupation
     table; ``age_band``: a key of :data:`AGE_BANDS`; ``sort``: 'stroke' (姓氏笔画) or 'joined'
     (入党时间); ``on``: the date ages are computed for (today when None).
@@ -126,7 +133,7 @@ class MemberFilters:
         return cls(
             q=(params.get("q") or "").strip()[:60],
             org=org,
-            status=code("status", codes.MEMBER_STATUS),
+            status=code("status", STATUS_CHOICES),
             gender=code("gender", codes.GENDER),
             education=code("education", codes.EDUCATION),
             occupation=code("occupation", codes.OCCUPATION),
@@ -139,7 +146,7 @@ _LIST_FIELDS = (
     "id", "status", "joined_date", "occupation", "org_id", "person_id",
     "org__id", "org__name",
     "person__id", "person__name", "person__gender", "person__ethnicity", "person__birth_date",
-    "person__id_number_masked", "person__education", "person__stroke_key",
+    "person__id_number_masked", "person__education", "person__stroke_key", "left_date", "left_reason",
 )
 
 
@@ -149,19 +156,23 @@ def members_in_scope(scope: Scope) -> QuerySet[PartyMember]:
 
 
 def members_search(scope: Scope, filters: MemberFilters) -> QuerySet[PartyMember]:
-    """Members in scope matching ``filters``, with Person and branch loaded (only the list columns).
+    """Members in scope matching ``filters`` (current ones; those who left with ``status`` LEFT),
+    with Person and branch loaded (only the list columns).
 
     Sorted by 姓氏笔画 (Person.stroke_key, then name) or by 入党时间. Raises Http404 when
     ``filters.org`` is outside the scope.
     """
-    qs = members_in_scope(scope)
+    if filters.status == LEFT:
+        qs = PartyMember.objects.filter(org__path__startswith=scope.org_path, left_date__isnull=False)
+    else:
+        qs = members_in_scope(scope)
     if filters.org is not None:
         org = party_org_get(scope, filters.org)
         qs = qs.filter(org__path__startswith=org.path)
     cond = search_condition(filters.q, "person__")
     if cond is not None:
         qs = qs.filter(cond)
-    if filters.status:
+    if filters.status and filters.status != LEFT:
         qs = qs.filter(status=filters.status)
     if filters.gender:
         qs = qs.filter(person__gender=filters.gender)

@@ -43,7 +43,7 @@ def member_list(request):
         "org": party_org_get(scope, filters.org) if filters.org else None,
         "query": query_without_page(request),
         "choices": {
-            "status": codes.MEMBER_STATUS,
+            "status": selectors.STATUS_CHOICES,
             "gender": codes.GENDER[1:3],
             "education": codes.EDUCATION,
             "occupation": codes.OCCUPATION,

@@ -252,8 +252,12 @@ def test_the_leave_and_undo_forms_work_for_the_county_and_the_page_says_so(city,
     text = response.content.decode()
     assert "已减少（组织关系转出本市）" in text and "转往合肥市" in text and "撤销减少" in text
     assert "王刚" not in c.get(reverse("members:list")).content.decode()
+    listed = c.get(reverse("members:list"), {"status": "left"}).content.decode()
+    assert "王刚" in listed and "已减少（组织关系转出本市，2026.05.01）" in listed and "张晓明" not in listed
     c.post(person_url(people["王刚"], "leave_undo"))
     assert member(people, "王刚").left_date is None
+    c.post(person_url(people["王刚"], "leave"), {"on": "2026-05-01", "reason": "death"})
+    assert "王刚" not in login(city.users["neighbour_admin"]).get(reverse("members:list"), {"status": "left"}).content.decode()
 
 
 def test_the_branch_options_list_the_branches_of_the_scope_only(city, login, people):
