@@ -36,9 +36,13 @@ _THIN = Side(style="thin", color="999999")
 
 
 def progress_line(task: Task) -> str:
-    """进展情况 cell: derived status, then the reports ("2024.03.20 金安区：……")."""
+    """进展情况 cell: derived status, then the reports ("2024.03.20 金安区：……").
+
+    ``task`` comes from :func:`selectors.document_tasks`: the status and ``visible_reports`` are
+    those of the exporting user's subtree (another county's progress never enters the cell).
+    """
     lines = [selectors.STATUS_LABELS.get(getattr(task, "status", ""), "")]
-    for r in task.reports.all():
+    for r in task.visible_reports:
         lines.append(f"{r.date:%Y.%m.%d} {r.unit.name}：{r.text}")
     return "\n".join(x for x in lines if x)
 

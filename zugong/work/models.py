@@ -215,26 +215,26 @@ class Task(models.Model):
         value = getattr(self, "status", None)
         return Status(value).label if value else ""
 
-    def last_report(self) -> ProgressReport | None:
-        """The latest progress report (uses the prefetched ``reports`` when present)."""
-        reports = sorted(self.reports.all(), key=lambda r: (r.date, r.pk))
-        return reports[-1] if reports else None
-
     def goal_text(self) -> str:
         """具体目标 as one line ("选聘客座教授30名左右；新增20%以上")."""
         return "；".join(t.label() for t in self.targets.all())
 
-    def status_on(self, today: dt.date | None = None, thresholds: Thresholds | None = None) -> str:
+    def status_on(self, today: dt.date | None = None, thresholds: Thresholds | None = None, *, within: str = "") -> str:
         """Derived :class:`Status` value on ``today`` by :func:`status_rule` (one task; lists use the selector).
 
-        ``thresholds`` default to the configured ones (:meth:`Thresholds.current`).
+        ``thresholds`` default to the configured ones (:meth:`Thresholds.current`). ``within`` (a
+        unit path prefix, "" = every unit): the status as that subtree sees the task — only its
+        units' reports count, and its responsible (else lead) units must complete; the same as
+        ``selectors.with_status(..., scope=...)``.
         """
         today = today or dt.date.today()
         th = thresholds or Thresholds.current()
-        reports = list(self.reports.order_by("date").values_list("date", "completes", "unit_id"))
+        reports = list(
+            self.reports.filter(unit__path__startswith=within).order_by("date").values_list("date", "completes", "unit_id")
+        )
         completed = {u for _, c, u in reports if c}
-        required = set(self.responsible_units.values_list("pk", flat=True))
-        if not required and self.lead_unit_id:
+        required = set(self.responsible_units.filter(path__startswith=within).values_list("pk", flat=True))
+        if not required and self.lead_unit_id and (not within or self.lead_unit.path.startswith(within)):
             required = {self.lead_unit_id}
         if (required and required <= completed) or (not required and completed):
             return Status.DONE

@@ -218,7 +218,7 @@ def review_docx(scope: Scope, year: int, quarter: int, *, today: dt.date | None 
         cell.text = label
     for i, t in enumerate(tasks, start=1):
         progress = []
-        for rep in t.reports.all():
+        for rep in t.visible_reports:  # the scope's reports only (selectors.quarter_tasks)
             files = "、".join(e.name for e in rep.evidence.all())
             progress.append(f"{rep.date:%m.%d} {rep.unit.name}：{rep.text}" + (f"（佐证：{files}）" if files else ""))
         units = [t.lead_unit.name] if t.lead_unit_id else []

@@ -6,6 +6,13 @@ document's owner, its lead unit or one of its responsible units lies in the subt
 else is 404. Writes to a document and its 任务分解表 need the owner unit in the subtree
 (:func:`document_writable`); progress is reported by the task's units (services).
 
+Progress reports and their evidence belong to the reporting unit: a report is visible when its
+task is visible and its unit lies in the user's subtree (:func:`reports_in_scope`). City
+administrators and city-level leaders see every county's reports; a county its own and its
+subordinates'; a branch secretary its own unit's. Every read of reports — the task page, evidence
+downloads, the 任务分解表 and its .xlsx, the 季末评议 page and .docx, and the derived status — goes
+through that filter; nothing reads ``task.reports`` unfiltered.
+
 Status is derived in SQL by :func:`with_status` (rule: ``zugong.work.models.status_rule``, with the
 configured day counts of :func:`status_thresholds`).
 """
@@ -24,6 +31,7 @@ from django.db.models import (
     DateField,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -35,7 +43,7 @@ from django.http import Http404
 
 from zugong.core.scope import Scope
 from zugong.orgs.models import Unit
-from zugong.work.models import ProgressReport, Status, Task, TaskKind, Thresholds, WorkDocument
+from zugong.work.models import EvidenceFile, ProgressReport, Status, Task, TaskKind, Thresholds, WorkDocument
 
 STATUS_LABELS = dict(Status.choices)
 
@@ -85,13 +93,61 @@ def task_get(scope: Scope, task_id: int) -> Task:
         raise Http404("任务不存在或不在管理范围内") from None
 
 
+def task_with_status(scope: Scope, task_id: int, *, thresholds: Thresholds | None = None) -> Task:
+    """The task if visible (Http404 otherwise), with the status as the scope sees it (:func:`with_status`)."""
+    qs = with_status(tasks_in_scope(scope), thresholds=thresholds, scope=scope)
+    try:
+        return qs.select_related("document", "document__owner_unit", "lead_unit").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("任务不存在或不在管理范围内") from None
+
+
+def reports_in_scope(scope: Scope) -> QuerySet[ProgressReport]:
+    """Progress reports the scope sees: on a visible task, by a unit in the subtree (one prefix condition)."""
+    return ProgressReport.objects.filter(
+        _unit_in_scope(scope, "unit__"), task_id__in=tasks_in_scope(scope).values("pk")
+    )
+
+
+def task_reports(scope: Scope, task: Task) -> QuerySet[ProgressReport]:
+    """The reports on ``task`` the scope sees, newest first, with unit and evidence."""
+    return (
+        reports_in_scope(scope).filter(task=task).select_related("unit").prefetch_related("evidence")
+        .order_by("-date", "-id")
+    )
+
+
+def _visible_reports(scope: Scope) -> Prefetch:
+    """Prefetch the scope's reports (oldest first, with unit and evidence) of each task as ``visible_reports``.
+
+    The task queryset it is applied to is already scoped, so only the reporting unit is checked here.
+    ``to_attr`` keeps ``task.reports`` (all units) out of templates and exports.
+    """
+    qs = (
+        ProgressReport.objects.filter(_unit_in_scope(scope, "unit__")).select_related("unit")
+        .prefetch_related("evidence").order_by("date", "id")
+    )
+    return Prefetch("reports", queryset=qs, to_attr="visible_reports")
+
+
+def evidence_get(scope: Scope, evidence_id: int) -> EvidenceFile:
+    """A 佐证材料 file of a report the scope sees (:func:`reports_in_scope`); Http404 otherwise."""
+    try:
+        return EvidenceFile.objects.select_related("report").get(
+            pk=evidence_id, report__in=reports_in_scope(scope).values("pk")
+        )
+    except (EvidenceFile.DoesNotExist, ValueError, TypeError):
+        raise Http404("佐证材料不存在或不在管理范围内") from None
+
+
 def status_thresholds() -> Thresholds:
     """The status rule's day counts in force (city-wide standard, not scoped): configured
     ``StatusThreshold`` rows, shipped defaults (30 / 90 days) for missing ones. One query."""
     return Thresholds.current()
 
 
-def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Thresholds | None = None) -> QuerySet[Task]:
+def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Thresholds | None = None, *,
+                scope: Scope | None = None) -> QuerySet[Task]:
     """Annotate ``done_on``, ``last_report_on`` and ``status`` (a :class:`Status` value) in SQL.
 
     Done: every responsible unit has reported completion (without responsible units: the lead
@@ -99,17 +155,27 @@ def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Th
     The CASE mirrors :meth:`Task.status_on`: 已完成 → 未完成 (due passed) →
     滞后 (due within ``at_risk_days``, or nothing reported for ``stale_days``, both inclusive) →
     推进中 (reports) → 未开始. ``thresholds`` default to :func:`status_thresholds` (read once, here).
+
+    ``scope`` (every selector passes it): the status as the scope sees the task — only reports of
+    units in the subtree count, and the units that must complete are the responsible (else lead)
+    units in the subtree. For a city task seen by 金安区 that is 金安区's own status ("done for
+    金安区 when 金安区 reported it done", decision 0004), and another county's report neither shows
+    as progress nor as its date. The city's scope holds every unit, so it gets the overall status.
+    ``scope=None`` counts all reports (the city-wide rule; tests and internal checks).
     """
     today = today or dt.date.today()
     th = thresholds or status_thresholds()
-    reports = ProgressReport.objects.filter(task_id=OuterRef("pk")).order_by()
+    within = _unit_in_scope(scope, "unit__") if scope else Q()
+    lead_within = _unit_in_scope(scope, "lead_unit__") if scope else Q()
+    reports = ProgressReport.objects.filter(within, task_id=OuterRef("pk")).order_by()
     through = Task.responsible_units.through
+    required = through.objects.filter(within, task_id=OuterRef("pk"))
     unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True)
-    missing = through.objects.filter(task_id=OuterRef("pk")).exclude(Exists(unit_done))
+    missing = required.exclude(Exists(unit_done))
     qs = qs.annotate(
         is_done=Case(
-            When(Exists(through.objects.filter(task_id=OuterRef("pk"))), then=~Exists(missing)),
-            When(lead_unit__isnull=False,
+            When(Exists(required), then=~Exists(missing)),
+            When(Q(lead_unit__isnull=False) & lead_within,
                  then=Exists(reports.filter(unit_id=OuterRef("lead_unit_id"), completes=True))),
             default=Exists(reports.filter(completes=True)),
             output_field=BooleanField(),
@@ -146,9 +212,9 @@ def document_tasks(scope: Scope, document: WorkDocument, *, include_guidance: bo
     if not include_guidance:
         qs = qs.filter(kind=TaskKind.TASK)
     return (
-        with_status(qs, today)
+        with_status(qs, today, scope=scope)
         .select_related("lead_unit")
-        .prefetch_related("targets", "responsible_units", "reports__evidence", "reports__unit")
+        .prefetch_related("targets", "responsible_units", _visible_reports(scope))
         .order_by("seq")
     )
 
@@ -162,13 +228,14 @@ def unit_task_list(scope: Scope, unit: Unit, today: dt.date | None = None) -> Qu
     """Tasks (kind task) where ``unit`` or a unit below it is lead or responsible, with status."""
     responsible = Task.responsible_units.through.objects.filter(task_id=OuterRef("pk"), unit__path__startswith=unit.path)
     qs = tasks_in_scope(scope).filter(kind=TaskKind.TASK).filter(Q(lead_unit__path__startswith=unit.path) | Exists(responsible))
-    return with_status(qs, today).select_related("document", "lead_unit").order_by("due", "document_id", "seq")
+    return with_status(qs, today, scope=scope).select_related("document", "lead_unit").order_by("due", "document_id", "seq")
 
 
 def flagged_tasks(scope: Scope, unit: Unit | None = None, today: dt.date | None = None) -> QuerySet[Task]:
     """Overdue (未完成) and at-risk (滞后) tasks of ``unit`` (default: the scope's own unit subtree)."""
     if unit is None:
-        qs = with_status(tasks_in_scope(scope).filter(kind=TaskKind.TASK), today).select_related("document", "lead_unit")
+        qs = with_status(tasks_in_scope(scope).filter(kind=TaskKind.TASK), today, scope=scope).select_related(
+            "document", "lead_unit")
     else:
         qs = unit_task_list(scope, unit, today)
     return qs.filter(status__in=(Status.OVERDUE, Status.AT_RISK)).order_by("due", "seq")
@@ -301,13 +368,14 @@ def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth:
 
 
 def quarter_tasks(scope: Scope, year: int, quarter: int) -> QuerySet[Task]:
-    """Tasks (kind task) due within the quarter that the scope sees, with their reports and evidence."""
+    """Tasks (kind task) due within the quarter that the scope sees, with the scope's reports and
+    evidence (``visible_reports``) and the status as the scope sees it on the quarter's last day."""
     q_start, q_end = quarter_bounds(year, quarter)
     qs = tasks_in_scope(scope).filter(kind=TaskKind.TASK, due__gte=q_start, due__lte=q_end)
     return (
-        with_status(qs, q_end)
+        with_status(qs, q_end, scope=scope)
         .select_related("document", "lead_unit")
-        .prefetch_related("responsible_units", "targets", "reports__evidence", "reports__unit")
+        .prefetch_related("responsible_units", "targets", _visible_reports(scope))
         .order_by("due", "document_id", "seq")
     )
 

@@ -25,7 +25,6 @@ from zugong.work.html import Span, flat_outline, highlight
 from zugong.work.models import (
     THRESHOLD_RANGE,
     DocumentKind,
-    EvidenceFile,
     StatusThreshold,
     TaskKind,
     status_rule,
@@ -226,24 +225,18 @@ def document_original(request, document_id: int):
 
 @login_required
 def evidence_download(request, evidence_id: int):
-    """A 佐证材料 file of a report on a task the user sees."""
-    scope = scope_for(request.user)
-    try:
-        ev = EvidenceFile.objects.select_related("report").get(pk=evidence_id)
-    except EvidenceFile.DoesNotExist:
-        raise Http404("佐证材料不存在") from None
-    selectors.task_get(scope, ev.report.task_id)
+    """A 佐证材料 file of a report the user sees (its reporting unit in the user's subtree; 404 otherwise)."""
+    ev = selectors.evidence_get(scope_for(request.user), evidence_id)
     return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
 
 
 @login_required
 def task_detail(request, task_id: int):
-    """任务: its fields, the reports with evidence, and the progress form for the units that may report."""
+    """任务: its fields, the reports with evidence (the user's subtree's), and the progress form for the
+    units that may report."""
     scope = scope_for(request.user)
-    task = selectors.task_get(scope, task_id)
     thresholds = selectors.status_thresholds()
-    task = selectors.with_status(selectors.tasks_in_scope(scope).filter(pk=task.pk), thresholds=thresholds).select_related(
-        "document", "lead_unit").get()
+    task = selectors.task_with_status(scope, task_id, thresholds=thresholds)
     units = services.reporting_units(scope, task) if scope.can_write and task.kind == TaskKind.TASK else []
     errors = []
     if request.method == "POST":
@@ -267,9 +260,8 @@ def task_detail(request, task_id: int):
         else:
             messages.success(request, "进展已报告")
             return redirect("work:task", task.pk)
-    reports = task.reports.select_related("unit").prefetch_related("evidence").order_by("-date", "-id")
     return render(request, "work/task.html", {
-        "task": task, "reports": reports, "units": units, "errors": errors, "today": dt.date.today(),
+        "task": task, "reports": selectors.task_reports(scope, task), "units": units, "errors": errors, "today": dt.date.today(),
         "targets": task.targets.all(), "responsible": task.responsible_units.all(),
         "status_label": selectors.STATUS_LABELS[task.status], "rule": status_rule(thresholds),
     }, status=400 if errors else 200)

@@ -352,3 +352,66 @@ def test_it_uploads_a_task_table_with_wrapped_cells_and_standing_deadlines(city,
     assert doc.analysed_text[second.deadline_start:second.deadline_end] == "持续推进"
     assert set(second.responsible_units.all()) == {city.units["jinan"], city.units["yuan"]}
     assert [p["role"] for p in second.parties] == ["lead", "responsible"]
+
+
+# ----------------------------------------------------------------------------- reports belong to the reporting unit
+
+
+def test_it_shows_a_report_only_within_the_reporting_units_subtree(city, plan, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    t = plan.tasks.get(seq=2)
+    t.responsible_units.set([city.units["jinan"], city.units["jinan_village"], city.units["yuan"]])
+    made = {}
+    for key in ("jinan", "jinan_village", "yuan"):
+        rep = ProgressReport.objects.create(task=t, unit=city.units[key], date=dt.date(2024, 5, 1), text=key)
+        made[key] = rep
+    actor, yuan = act(city.users["neighbour_admin"])
+    made["yuan2"] = services.progress_report_create(
+        actor=actor, scope=yuan, task=t, unit=city.units["yuan"], date=dt.date(2024, 5, 2), text="有佐证",
+        evidence=[services.EvidenceUpload("佐证.txt", b"x")])
+    ev = made["yuan2"].evidence.get()
+    expected = {
+        "city_admin": {"jinan", "jinan_village", "yuan", "yuan2"},
+        "leader": {"jinan", "jinan_village", "yuan", "yuan2"},
+        "county_admin": {"jinan", "jinan_village"},  # its own and its subordinates'
+        "neighbour_admin": {"yuan", "yuan2"},
+        "branch_secretary": {"jinan_village"},  # its own unit's only
+    }
+    for name, keys in expected.items():
+        scope = scope_for(city.users[name])
+        want = {made[k].pk for k in keys}
+        assert {r.pk for r in selectors.task_reports(scope, t)} == want, name
+        rows = selectors.document_tasks(scope, plan).filter(pk=t.pk)
+        assert {r.pk for r in rows.get().visible_reports} == want, name
+        assert {r.pk for r in selectors.quarter_tasks(scope, 2024, 4).get(pk=t.pk).visible_reports} == want, name
+        if "yuan2" in keys:
+            assert selectors.evidence_get(scope, ev.pk) == ev
+        else:
+            with pytest.raises(Http404):
+                selectors.evidence_get(scope, ev.pk)
+
+
+def test_it_derives_a_countys_status_from_its_own_reports_only(city, plan):
+    """A county's view of a city task counts only its subtree's reports: the neighbour's report neither
+    makes it 推进中 nor, when it completes, counts towards 金安区's completion."""
+    t = plan.tasks.get(seq=2)  # 金安区 and 裕安区 responsible, due 2024-12-31
+    today = dt.date(2024, 11, 10)
+    ProgressReport.objects.create(task=t, unit=city.units["yuan"], date=dt.date(2024, 11, 5), text="x", completes=True)
+    jinan, yuan, city_scope = (scope_for(city.users[n]) for n in ("county_admin", "neighbour_admin", "city_admin"))
+
+    def status(scope):
+        sql = selectors.with_status(Task.objects.filter(pk=t.pk), today, scope=scope).get().status
+        assert t.status_on(today, within=scope.unit_path) == sql
+        return sql
+
+    assert status(city_scope) == Status.IN_PROGRESS  # the city's task: 金安区 has not finished
+    assert status(yuan) == Status.DONE  # done for 裕安区
+    assert status(jinan) == Status.AT_RISK  # nothing reported by 金安区 for 90 days since the document date
+    assert selectors.document_tasks(jinan, plan, today=today).get(pk=t.pk).status == Status.AT_RISK
+    assert selectors.quarter_tasks(jinan, 2024, 4).get(pk=t.pk).status == Status.AT_RISK  # due on the quarter's end
+    assert selectors.quarter_tasks(yuan, 2024, 4).get(pk=t.pk).status == Status.DONE
+    ProgressReport.objects.create(task=t, unit=city.units["jinan_town"], date=dt.date(2024, 11, 6), text="y")
+    assert status(jinan) == Status.IN_PROGRESS  # a subordinate's report is 金安区's own
+    ProgressReport.objects.create(task=t, unit=city.units["jinan"], date=dt.date(2024, 11, 7), text="z", completes=True)
+    assert status(jinan) == Status.DONE
+    assert status(city_scope) == Status.DONE

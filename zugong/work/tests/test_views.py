@@ -233,8 +233,12 @@ def test_it_takes_a_progress_report_with_evidence(city, plan, login, media):
     ev = rep.evidence.get()
     assert c.get(reverse("work:evidence", args=[ev.pk])).status_code == 200
     n = login(city.users["neighbour_admin"])
-    # 裕安区 is responsible too, so it sees the task but not 金安区's unit in its form; evidence is visible
-    assert n.get(reverse("work:evidence", args=[ev.pk])).status_code == 200
+    # 裕安区 is responsible too, so it sees the task but neither 金安区's unit in its form nor 金安区's
+    # report and evidence (they belong to the reporting unit)
+    assert n.get(reverse("work:evidence", args=[ev.pk])).status_code == 404
+    assert "已建成15个" not in n.get(reverse("work:task", args=[t.pk])).content.decode()
+    assert login(city.users["city_admin"]).get(reverse("work:evidence", args=[ev.pk])).status_code == 200
+    n = login(city.users["neighbour_admin"])
     r = n.post(reverse("work:task", args=[t.pk]), {"unit": city.units["jinan"].pk, "date": "2024-02-01", "text": "x"})
     assert r.status_code == 400
     o = login(city.users["outsider"])
@@ -316,3 +320,81 @@ def test_it_falls_back_to_a_plain_post_and_redirect_without_javascript(city, pla
     assert r["Location"] == reverse("work:cleaning", args=[plan.pk]) + f"#edit-{edit['id']}"
     plan.refresh_from_db()
     assert plan.undone == [] and plan.cleaned_text == plan.analysed_text
+
+
+# ----------------------------------------------------------------------------- reports belong to the reporting unit
+
+YUAN_TEXT = "裕安区已建成9个示范点"
+YUAN_FILE = "裕安区佐证材料.txt"
+
+
+@pytest.fixture
+def yuan_report(city, plan, media):
+    """裕安区 reports progress with evidence on task 2 of the city plan (金安区 and 裕安区 responsible)."""
+    user = city.users["neighbour_admin"]
+    return services.progress_report_create(
+        actor=Actor(user=user), scope=scope_for(user), task=plan.tasks.get(seq=2), unit=city.units["yuan"],
+        date=dt.date(2024, 11, 5), text=YUAN_TEXT, evidence=[services.EvidenceUpload(YUAN_FILE, b"yuan evidence")],
+    )
+
+
+def test_it_hides_the_neighbours_report_and_evidence_on_the_task_page(city, plan, yuan_report, login):
+    t = plan.tasks.get(seq=2)
+    ev = yuan_report.evidence.get()
+    c = login(city.users["county_admin"])
+    r = c.get(reverse("work:task", args=[t.pk]))
+    assert r.status_code == 200  # the task is 金安区's too
+    page = r.content.decode()
+    assert YUAN_TEXT not in page and YUAN_FILE not in page and "尚未报告进展" in page
+    assert c.get(reverse("work:evidence", args=[ev.pk])).status_code == 404
+    for url in (reverse("work:document", args=[plan.pk]), reverse("work:table", args=[plan.pk]),
+                reverse("work:task_row", args=[t.pk]), reverse("work:my_unit")):
+        assert YUAN_TEXT not in c.get(url).content.decode(), url
+    # the branch secretary of a 金安区 village sees nothing of it either (no task of its own: 404)
+    b = login(city.users["branch_secretary"])
+    assert b.get(reverse("work:evidence", args=[ev.pk])).status_code == 404
+    # the reporting county and the city see both
+    for name in ("neighbour_admin", "city_admin", "leader"):
+        u = login(city.users[name])
+        page = u.get(reverse("work:task", args=[t.pk])).content.decode()
+        assert YUAN_TEXT in page and YUAN_FILE in page, name
+        r = u.get(reverse("work:evidence", args=[ev.pk]))
+        assert r.status_code == 200 and b"".join(r.streaming_content) == b"yuan evidence", name
+        assert YUAN_TEXT in u.get(reverse("work:table", args=[plan.pk])).content.decode(), name
+
+
+def xlsx_text(content: bytes) -> str:
+    ws = load_workbook(io.BytesIO(content)).active
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+def test_it_leaves_the_neighbours_report_out_of_the_breakdown_xlsx(city, plan, yuan_report, login):
+    c = login(city.users["county_admin"])
+    r = c.get(reverse("work:export", args=[plan.pk]))
+    assert r.status_code == 200
+    text = xlsx_text(r.content)
+    assert "建成15个党群服务示范点" in text  # 金安区's row is there …
+    assert YUAN_TEXT not in text and "裕安区：" not in text  # … without 裕安区's progress
+    city_text = xlsx_text(login(city.users["city_admin"]).get(reverse("work:export", args=[plan.pk])).content)
+    assert f"2024.11.05 裕安区：{YUAN_TEXT}" in city_text
+
+
+def docx_text(content: bytes) -> str:
+    d = Document(io.BytesIO(content))
+    cells = [cell.text for table in d.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+def test_it_leaves_the_neighbours_report_out_of_the_quarter_review(city, plan, yuan_report, login):
+    query = "?year=2024&quarter=4"
+    c = login(city.users["county_admin"])
+    html = c.get(reverse("work:review") + query).content.decode()
+    assert "建成15个党群服务示范点" in html
+    assert YUAN_TEXT not in html and YUAN_FILE not in html
+    doc = docx_text(c.get(reverse("work:review_docx") + query).content)
+    assert "建成15个党群服务示范点" in doc
+    assert YUAN_TEXT not in doc and YUAN_FILE not in doc
+    a = login(city.users["city_admin"])
+    assert YUAN_TEXT in a.get(reverse("work:review") + query).content.decode()
+    doc = docx_text(a.get(reverse("work:review_docx") + query).content)
+    assert YUAN_TEXT in doc and YUAN_FILE in doc
