@@ -245,6 +245,7 @@ class PersonProfile:
     age: int
     party_years: int | None
     org_in_scope: bool = False
+    cadre_in_scope: bool = False  # the cadre's unit lies in the user's subtree (its 干部信息页 opens)
     native_place_name: str = ""  # 籍贯 in words (六安市金安区), '' when none or unknown to the unit tree
 
     @property
@@ -289,6 +290,7 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
         age=age_on(person.birth_date, on),
         party_years=age_on(member.joined_date, on) if member else None,
         org_in_scope=member is not None and scope.has_org_path(member.org.path),
+        cadre_in_scope=cadre is not None and scope.has_unit_path(cadre.unit.path),
         native_place_name=place if (place := division_name(person.native_place, full=True)) != person.native_place else "",
     )
 

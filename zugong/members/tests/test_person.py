@@ -63,6 +63,11 @@ def test_it_shows_membership_history_posts_and_ages(city, login, people):
 def test_it_shows_cadre_only_persons_to_the_county_admin(city, login, people):
     text = login(city.users["county_admin"]).get(person_url(people["孙丽"])).content.decode()
     assert "副镇长" in text and "党员信息" not in text
+    from zugong.cadres.models import Cadre
+
+    record = reverse("cadres:record", args=[Cadre.objects.get(person=people["孙丽"]).pk])
+    assert f'href="{record}"' in text  # the 干部信息页, and back from it
+    assert f'href="{person_url(people["孙丽"])}"' in login(city.users["county_admin"]).get(record).content.decode()
 
 
 def test_it_limits_the_branch_secretary_and_lets_the_leader_read(city, login, people):
