@@ -203,11 +203,13 @@ def _rows(section: s.Section, *, prefix: str = "") -> list[list]:
 
 
 COLUMNS = ("项目", "人数", "占比(%)")
+ORG_COLUMNS = ("项目", "个数", "占比(%)")
 
 
 def tables_xlsx(target: s.Target, data: dict) -> bytes:
     """The structure tables laid out like the bulletin's: sheets 党员基本情况 (性别/民族/学历/年龄),
-    党员职业, 入党时间, 基层党组织; columns 项目 / 人数 / 占比(%); a title row naming the scope and date."""
+    党员职业, 入党时间 (columns 项目 / 人数 / 占比(%)), 基层党组织 (项目 / 个数 / 占比(%)) and 干部年龄结构
+    (per management level: 人数, then each age band's 人数 and 占比(%)); a title row naming the scope and date."""
     m, o = data["members"], data["orgs"]
     when = as_of_text(target.on)
     wb = xlsx.new_workbook()
@@ -220,7 +222,13 @@ def tables_xlsx(target: s.Target, data: dict) -> bytes:
     xlsx.add_sheet(wb, "入党时间", COLUMNS, [["党员总数", m["basic"].base, 100.0 if m["basic"].base else None], *_rows(m["joining"])],
                    heading=f"{target.name}党员入党时间（{when}）", widths=(44, 12, 12))
     orgs = _rows(o["by_kind"]) + [["按单位类别", None, None]] + _rows(o["by_unit"], prefix="　")
-    xlsx.add_sheet(wb, "基层党组织", COLUMNS, orgs, heading=f"{target.name}基层党组织情况（{when}）", widths=(44, 12, 12))
+    xlsx.add_sheet(wb, "基层党组织", ORG_COLUMNS, orgs, heading=f"{target.name}基层党组织情况（{when}）", widths=(44, 12, 12))
+    cadres = data["cadres"]
+    bands = [b.label for b in cadres[0]["bands"]] if cadres else []
+    columns = ("管理权限", "人数", *(f"{b}{what}" for b in bands for what in ("人数", "占比(%)")))
+    rows = [[c["label"], c["total"], *(v for b in c["bands"] for v in (b.count, _num(b.share)))] for c in cadres]
+    xlsx.add_sheet(wb, "干部年龄结构", columns, rows, heading=f"{target.name}干部年龄结构（{when}）",
+                   widths=(14, 10, *(12 for _ in range(2 * len(bands)))))  # fmt: skip
     return xlsx.workbook_bytes(wb)
 
 

@@ -89,7 +89,7 @@ def test_it_exports_the_figures_as_xlsx(stats_city, login):
 def test_it_exports_the_structure_tables_like_the_bulletin(stats_city, login):
     r = login(stats_city.users["county_admin"]).get(f"/stats/tables.xlsx?{D}")
     wb = load_workbook(io.BytesIO(r.content), read_only=True)
-    assert wb.sheetnames == ["党员基本情况", "党员职业", "入党时间", "基层党组织"]
+    assert wb.sheetnames == ["党员基本情况", "党员职业", "入党时间", "基层党组织", "干部年龄结构"]
     basic = _sheet_rows(r.content, "党员基本情况")
     assert basic[0][0] == "金安区党员基本情况（截至2023年6月30日）"
     assert basic[1] == ("项目", "人数", "占比(%)")
@@ -100,7 +100,11 @@ def test_it_exports_the_structure_tables_like_the_bulletin(stats_city, login):
     occ = _sheet_rows(r.content, "党员职业")
     assert [row[0] for row in occ[3:]][:2] == ["工人（工勤技能人员）", "农牧渔民"]
     orgs = _sheet_rows(r.content, "基层党组织")
-    assert orgs[2][:2] == ("基层党组织总数", 4)
+    assert orgs[1] == ("项目", "个数", "占比(%)") and orgs[2][:2] == ("基层党组织总数", 4)
+    cadres = _sheet_rows(r.content, "干部年龄结构")
+    assert cadres[1][:4] == ("管理权限", "人数", "35岁及以下人数", "35岁及以下占比(%)")
+    assert [row[0] for row in cadres[2:]] == ["市管", "县管", "合计"]
+    assert cadres[4][1] == sum(row[1] for row in cadres[2:4])
     joining = _sheet_rows(r.content, "入党时间")
     assert joining[3][0] == "新中国成立前入党的"
 
