@@ -7,7 +7,6 @@ page and its Excel export put them in the words of the model's labels (``verbose
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,13 @@ _KEY_LABELS = {
     "rows": "行数", "error_rows": "有误行数", "good_rows_only": "只导入无误的行", "created": "新增",
     "updated": "更新", "unchanged": "未变", "transferred": "转入", "count": "条数", "filters": "筛选条件",
     "unmasked": "含完整身份证号", "transfer_date": "转接日期", "letter_no": "介绍信编号", "reason": "原因",
+    "on": "日期", "seed": "随机种子", "scale": "规模倍数", "units": "单位数", "party_orgs": "党组织数",
+    "members": "党员数", "probationary": "预备党员数", "cadres_city": "市管干部数", "cadres_county": "县管干部数",
+    "accounts": "演示账号",
+    # the filters of an export (list pages and the 审计日志 itself)
+    "q": "检索", "group": "操作类别", "actor": "操作人", "from": "起始日期", "to": "截止日期", "org": "党组织",
+    "unit": "单位", "gender": "性别", "education": "学历", "occupation": "人员类别", "age_band": "年龄段",
+    "sort": "排序", "team": "领导班子", "level": "级别",
 }  # fmt: skip
 _ABSENT = object()
 #: Objects with a page of their own (the page checks the viewer's scope itself).
@@ -116,7 +122,10 @@ def _text(model: type[Model] | None, key: str, value: Any) -> str:
     field = _field(model, key)
     if field is not None and getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, list | dict):
-        text = json.dumps(value, ensure_ascii=False)
-        return text if len(text) <= 200 else text[:199] + "…"
-    return str(value)
+    if isinstance(value, dict):  # e.g. an export's filters: 操作类别：members；起始日期：2026-12-07
+        text = "；".join(f"{_KEY_LABELS.get(str(k), k)}：{_text(None, '', v)}" for k, v in value.items())
+    elif isinstance(value, list):
+        text = "、".join(_text(None, "", v) if isinstance(v, list | dict) else str(v) for v in value)
+    else:
+        return str(value)
+    return text if len(text) <= 200 else text[:199] + "…"

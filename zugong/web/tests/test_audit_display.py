@@ -46,3 +46,12 @@ def test_long_values_are_cut_and_other_objects_keep_their_names():
     assert object_label("Demo") == "演示数据" and object_label("Nothing") == "Nothing"
     assert view(e).url == ""  # no id, no page
     assert changes(event(action="x", before=None, after=None)) == []
+
+
+def test_filters_and_lists_read_as_words_not_json():
+    e = event(action="audit.export", object_type="", after={"count": 3, "filters": {"group": "members", "from": "2026-12-07"}})
+    assert changes(e)[1] == Change("筛选条件", "", "操作类别：members；起始日期：2026-12-07")
+    demo = event(action="demo.build", object_type="Demo", after={"seed": 1, "accounts": ["admin", "jinan"], "cadres_city": 3000})
+    assert changes(demo) == [Change("随机种子", "", "1"), Change("演示账号", "", "admin、jinan"), Change("市管干部数", "", "3000")]
+    team = event(action="cadres.team_roster_export", object_type="", after={"count": 9, "on": "2026-12-07"})
+    assert changes(team)[1] == Change("日期", "", "2026-12-07")
