@@ -72,11 +72,13 @@ def team_list(request):
 
 @login_required
 def team_export(request):
-    """班子成员名册 (.xlsx, 姓氏笔画) of the teams page's selection (``on``, ``unit``) or one ``team``."""
+    """班子成员名册 (.xlsx; in team and post order, ``sort=stroke``: 姓氏笔画) of the teams page's
+    selection (``on``, ``unit``) or one ``team``."""
     scope = scope_for(request.user)
     on, unit = as_of(request), _unit(request, scope)
     team = selectors.team_get(scope, request.GET["team"]) if request.GET.get("team") else None
-    content = career.team_roster_export(actor=Actor.from_request(request), scope=scope, on=on, unit_path=unit.path if unit else None, team=team)
+    content = career.team_roster_export(actor=Actor.from_request(request), scope=scope, on=on, unit_path=unit.path if unit else None,
+                                        team=team, by_strokes=request.GET.get("sort") == "stroke")  # fmt: skip
     return xlsx_response(content, f"{team.name if team else '领导班子'}成员名册.xlsx")
 
 

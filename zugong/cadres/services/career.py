@@ -220,9 +220,11 @@ __all__ = ["appointment_create", "appointment_end", "rank_grant", "post_quota_se
 
 
 def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: str | None = None,
-                       team: LeadershipTeam | None = None) -> bytes:
-    """班子成员名册 (.xlsx): members of the teams in scope (below ``unit_path``, or one ``team``) on ``on``,
-    sorted by 姓氏笔画; one row per post held. Audited (``cadres.team_roster_export``)."""
+                       team: LeadershipTeam | None = None, by_strokes: bool = False) -> bytes:
+    """班子成员名册 (.xlsx): members of the teams in scope (below ``unit_path``, or one ``team``) on ``on``;
+    one row per post held. Teams in tree order and each team's members in post order (书记, 副书记 …,
+    as the team page lists them), or with ``by_strokes`` all rows by 姓氏笔画. Audited
+    (``cadres.team_roster_export``)."""
     from django.db.models import OuterRef, Subquery
 
     from zugong.core.rules import age_on
@@ -235,7 +237,10 @@ def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: st
         qs = qs.filter(post__team__unit__path__startswith=unit_path)
     if team is not None:
         qs = qs.filter(post__team=team)
-    qs = qs.order_by("cadre__person__stroke_key", "cadre__person__name", "cadre_id", "post__sort", "id")
+    if by_strokes:
+        qs = qs.order_by("cadre__person__stroke_key", "cadre__person__name", "cadre_id", "post__sort", "id")
+    else:
+        qs = qs.order_by("post__team__unit__path", "post__team_id", "post__sort", "post_id", "cadre__person__stroke_key", "id")
     rows = []
     for i, a in enumerate(qs, start=1):
         p = a.cadre.person
@@ -244,7 +249,7 @@ def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: st
                      a.post.title + ("（兼）" if a.is_concurrent else ""), a.post.get_post_level_display(),
                      rules.RANK_LABELS.get(a.rank or "", ""), a.start.strftime("%Y.%m"), a.document_no])  # fmt: skip
     columns = ["序号", "姓名", "性别", "民族", "出生年月", "年龄", "学历", "政治面貌", "领导班子", "职务", "职务级别", "职级", "任职时间", "任职文号"]
-    content = rows_to_xlsx("班子成员名册", columns, rows, heading=f"领导班子成员名册（截至{on:%Y年%m月%d日}）")
+    content = rows_to_xlsx("班子成员名册", columns, rows, heading=f"领导班子成员名册（截至{on.year}年{on.month}月{on.day}日）")
     with transaction.atomic():
         audit_record(actor, "cadres.team_roster_export", object_type="LeadershipTeam", object_id=team.pk if team else "",
                      scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows)}条",

@@ -44,14 +44,18 @@ def test_it_shows_a_printable_record_page(city, login, people):
         assert part in text
 
 
-def test_it_exports_team_rosters_sorted_by_surname_strokes(city, login, people):
+def test_it_exports_team_rosters_in_post_order_or_by_surname_strokes(city, login, people):
     c = login(city.users["county_admin"])
     r = c.get(reverse("cadres:team_export"), {"on": "2026-06-01"})
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "领导班子成员名册（截至2026年6月1日）"
     assert rows[1][:3] == ("序号", "姓名", "性别")
+    assert [(row[1], row[9]) for row in rows[2:]] == [("张晓明", "党委书记"), ("孙丽", "副镇长")]  # the team page's order
+    r = c.get(reverse("cadres:team_export"), {"on": "2026-06-01", "sort": "stroke"})
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert [row[1] for row in rows[2:]] == ["孙丽", "张晓明"]  # 孙 (6 strokes) before 张 (7)
-    assert AuditEvent.objects.filter(action="cadres.team_roster_export").count() == 1
+    assert AuditEvent.objects.filter(action="cadres.team_roster_export").count() == 2
     team = LeadershipTeam.objects.get(name="裕安区一镇领导班子")
     assert c.get(reverse("cadres:team_export"), {"team": team.id}).status_code == 404
     assert login(city.users["outsider"]).get(reverse("cadres:team_export")).status_code == 403
