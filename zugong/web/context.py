@@ -9,6 +9,9 @@ from zugong.core.scope import Scope, scope_for
 
 _ADMINS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN)
 _WRITERS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY)
+#: The 干部 pages: a branch's subtree (a village or an organ's branch) holds no cadres of the city's
+#: or counties' management, so a branch secretary is not offered them (they would be empty).
+_CADRE_READERS = (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.LEADER)
 
 #: (pillar, [(label, url name[, roles that may open it])]) — left navigation: 组织 / 干部 / 人才 /
 #: 工作落实 / 统计 / 系统. An item without roles is for every role; the page checks the role itself.
@@ -17,13 +20,13 @@ NAVIGATION = (
     (
         "干部",
         (
-            ("干部名册", "cadres:list"),
-            ("领导班子", "cadres:teams"),
-            ("缺配年轻干部", "cadres:gaps"),
-            ("年度考核", "cadres:rounds"),
-            ("优先使用干部", "cadres:incentives"),
-            ("后备干部库", "cadres:pool"),
-            ("能上能下", "cadres:cases"),
+            ("干部名册", "cadres:list", _CADRE_READERS),
+            ("领导班子", "cadres:teams", _CADRE_READERS),
+            ("缺配年轻干部", "cadres:gaps", _CADRE_READERS),
+            ("年度考核", "cadres:rounds", _CADRE_READERS),
+            ("优先使用干部", "cadres:incentives", _CADRE_READERS),
+            ("后备干部库", "cadres:pool", _CADRE_READERS),
+            ("能上能下", "cadres:cases", _CADRE_READERS),
         ),
     ),
     ("人才", ()),

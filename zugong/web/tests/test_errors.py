@@ -31,7 +31,10 @@ def test_a_missing_record_says_so_without_telling_whether_it_exists_elsewhere(ci
 
 @pytest.mark.parametrize(
     ("persona", "missing"),
-    [("city_admin", set()), ("county_admin", set()), ("branch_secretary", {"审计日志"}), ("leader", {"导入名册", "审计日志"})],
+    [
+        ("city_admin", set()), ("county_admin", set()), ("leader", {"导入名册", "审计日志"}),
+        ("branch_secretary", {"审计日志", "干部名册", "领导班子", "缺配年轻干部", "年度考核", "优先使用干部", "后备干部库", "能上能下"}),
+    ],
 )
 def test_the_navigation_offers_only_the_pages_the_role_may_open(city, login, persona, missing):
     client = login(city.users[persona])
