@@ -31,8 +31,8 @@ from zugong.stats import warm
 CACHE_SECONDS = 600
 #: Part of every cache key: raise it when a computation changes (a cached overview of the old code is
 #: then not served after a deploy). 2: team average age counts each member once per team; 3: 今年发展党员
-#: counted by the admitting branch.
-FORMULAS = 3
+#: counted by the admitting branch; 4: team histogram labels 40至不满45岁.
+FORMULAS = 4
 COMPUTE_SECONDS = 10  # a cold computation waited for by others at most this long
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 
@@ -180,10 +180,11 @@ def overview(target: s.Target, *, use_cache: bool = True, viewed: bool = True) -
 
 
 def team_histogram(teams: list[dict]) -> list[tuple[str, int]]:
-    """Number of teams per average-age bin (bins of TEAM_HISTOGRAM), from ``team_ages`` rows."""
+    """Number of teams per average-age bin (bins of TEAM_HISTOGRAM, lower bound included, upper bound
+    not: 不满40岁, 40至不满45岁 … 55岁及以上), from ``team_ages`` rows."""
     out = []
     for lo, hi in TEAM_HISTOGRAM:
-        label = f"{hi}岁以下" if lo is None else (f"{lo}岁及以上" if hi is None else f"{lo}–{hi}岁")
+        label = f"不满{hi}岁" if lo is None else (f"{lo}岁及以上" if hi is None else f"{lo}至不满{hi}岁")
         n = sum(1 for t in teams if t["avg"] is not None and (lo is None or t["avg"] >= lo) and (hi is None or t["avg"] < hi))
         out.append((label, n))
     return out

@@ -155,10 +155,11 @@ def test_it_labels_the_open_ended_team_histogram_bins():
 
     from zugong.stats.reports import team_histogram
 
-    bins = dict(team_histogram([{"avg": Decimal("39.9")}, {"avg": Decimal("55.0")}, {"avg": None}]))
-    assert bins["40岁以下"] == 1
+    bins = dict(team_histogram([{"avg": Decimal("39.9")}, {"avg": Decimal("45.0")}, {"avg": Decimal("55.0")}, {"avg": None}]))
+    assert bins["不满40岁"] == 1
+    assert bins["45至不满48岁"] == 1 and bins["40至不满45岁"] == 0  # an average of 45.0 is not in 40–45
     assert bins["55岁及以上"] == 1
-    assert sum(bins.values()) == 2
+    assert sum(bins.values()) == 3
 
 
 def test_new_members_of_the_year_are_counted_by_the_branch_that_admitted_them(city):
