@@ -93,7 +93,8 @@ def gap_list(request):
     for t in page.object_list:
         t.gaps = selectors.gap_reasons(t)
         t.candidates = gap_candidates(scope, t, on) if pool_open else []  # one query per team on the page (≤ 50)
-    return render(request, "cadres/gaps.html", {"teams": page, "page": page, "on": on, "unit": unit, "query": query_without_page(request)})
+    return render(request, "cadres/gaps.html", {"teams": page, "page": page, "on": on, "unit": unit, "query": query_without_page(request),
+                                                "pool_open": pool_open})  # fmt: skip
 
 
 @login_required
