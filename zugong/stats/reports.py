@@ -31,8 +31,9 @@ from zugong.stats import warm
 CACHE_SECONDS = 600
 #: Part of every cache key: raise it when a computation changes (a cached overview of the old code is
 #: then not served after a deploy). 2: team average age counts each member once per team; 3: 今年发展党员
-#: counted by the admitting branch; 4: team histogram labels 40至不满45岁.
-FORMULAS = 4
+#: counted by the admitting branch; 4: team histogram labels 40至不满45岁; 5: the working committees
+#: of a city or county unit (机关工委, 两新工委) are not 基层党委.
+FORMULAS = 5
 COMPUTE_SECONDS = 10  # a cold computation waited for by others at most this long
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 

@@ -428,13 +428,15 @@ def grassroots_orgs(target: Target) -> QuerySet[PartyOrganization]:
     """Grassroots organizations of the target on its date (GRASSROOTS_GROUPS kinds, established ≤ date).
 
     Committees of a city or county unit are local committees (地方委员会), not grassroots, and
-    are left out.
+    are left out; so are the working committees of a city or county unit (直属机关工委, 两新工委:
+    派出机关 of the local committee, not grassroots organizations), unlike a 街道党工委, whose unit
+    is the 街道.
     """
     kinds = [k for _label, group in GRASSROOTS_GROUPS for k in group]
     qs = PartyOrganization.objects.filter(path__startswith=target.org_path, kind__in=kinds).filter(
         Q(established__isnull=True) | Q(established__lte=target.on)
     )
-    qs = qs.exclude(kind=OrgKind.COMMITTEE, unit__kind__in=LOCAL_COMMITTEE_UNIT_KINDS)
+    qs = qs.exclude(kind__in=(OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE), unit__kind__in=LOCAL_COMMITTEE_UNIT_KINDS)
     if target.member_unit_path is not None:
         qs = qs.filter(unit__path__startswith=target.member_unit_path)
     return qs

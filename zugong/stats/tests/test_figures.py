@@ -129,6 +129,16 @@ def test_it_uses_the_bulletin_categories_in_order(stats_city):
 def test_it_counts_grassroots_organizations_without_local_committees(stats_city):
     orgs = s.org_sections(_target(stats_city))
     assert [(r.label, r.count) for r in orgs["by_kind"].rows] == [("基层党组织总数", 7), ("基层党委", 2), ("总支部", 0), ("支部", 5)]
+    # a county's 直属机关工委 is sent out by the county committee: not grassroots; its branches are
+    from zugong.core.testing import _node
+    from zugong.orgs.models import OrgKind, PartyOrganization
+
+    jinan = stats_city.orgs["jinan"]
+    organs = _node(PartyOrganization, jinan, "中共金安区直属机关工作委员会", 9, kind=OrgKind.WORKING_COMMITTEE,
+                   unit=stats_city.units["jinan"])  # fmt: skip
+    _node(PartyOrganization, organs, "金安区财政局机关党支部", 1, kind=OrgKind.BRANCH, unit=stats_city.units["jinan"])
+    orgs = s.org_sections(_target(stats_city))
+    assert [(r.label, r.count) for r in orgs["by_kind"].rows] == [("基层党组织总数", 8), ("基层党委", 2), ("总支部", 0), ("支部", 6)]
 
 
 def test_it_breaks_figures_down_by_county(stats_city):
