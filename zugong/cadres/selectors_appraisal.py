@@ -4,7 +4,10 @@ team "1+N" scores with the formula, incentive flags. Source: 《公务员考核�
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -20,6 +23,8 @@ from zugong.cadres.models import (
     TeamScorePart,
 )
 from zugong.core.scope import Scope
+from zugong.members.selectors import search_condition
+from zugong.orgs.models import Unit
 
 
 def rounds_in_scope(scope: Scope) -> QuerySet[AppraisalRound]:
@@ -60,10 +65,88 @@ def round_figures(rnd: AppraisalRound) -> dict:
     return agg
 
 
-def round_entries(rnd: AppraisalRound) -> QuerySet[AppraisalEntry]:
-    """Participants of a round in 姓氏笔画 order with cadre, person and unit."""
-    return (AppraisalEntry.objects.filter(round=rnd).select_related("cadre__person", "cadre__unit")
-            .order_by("cadre__person__stroke_key", "cadre__person__name", "id"))  # fmt: skip
+#: Rows a page of a round's participants (a district round has thousands).
+ROUND_PAGE_SIZE = 50
+UNGRADED, NOT_GRADED = "ungraded", "not_graded"
+#: The 等次 filter of a round page: still to grade, each grade, not graded (不定等次).
+GRADE_FILTERS = ((UNGRADED, "未定等次"), *rules.GRADES, (NOT_GRADED, "不定等次"))
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    """Filters of a round's participants (all optional): ``q`` 姓名 or pinyin initials (as the 名册),
+    ``unit`` a unit id (that unit and below), ``grade`` a key of :data:`GRADE_FILTERS`."""
+
+    q: str = ""
+    unit: int | None = None
+    grade: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> EntryFilters:
+        unit = str(params.get("unit") or "")
+        grade = params.get("grade") or ""
+        return cls(q=(params.get("q") or "").strip()[:40], unit=int(unit) if unit.isdigit() else None,
+                   grade=grade if grade in dict(GRADE_FILTERS) else "")  # fmt: skip
+
+    def query(self, page: int | None = None) -> str:
+        """The filters (and ``page``) as a query string, without empty values."""
+        pairs = {"q": self.q, "unit": self.unit or "", "grade": self.grade, "page": page if page and page > 1 else ""}
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def round_entries(rnd: AppraisalRound, filters: EntryFilters | None = None) -> QuerySet[AppraisalEntry]:
+    """Participants of a round in 姓氏笔画 order with cadre, person and unit, narrowed by ``filters``."""
+    qs = AppraisalEntry.objects.filter(round=rnd).select_related("cadre__person", "cadre__unit")
+    if filters is not None:
+        qs = _filter_entries(rnd, qs, filters)
+    return qs.order_by("cadre__person__stroke_key", "cadre__person__name", "id")
+
+
+def _filter_entries(rnd: AppraisalRound, qs: QuerySet[AppraisalEntry], f: EntryFilters) -> QuerySet[AppraisalEntry]:
+    cond = search_condition(f.q, "cadre__person__")
+    if cond is not None:
+        qs = qs.filter(cond)
+    if f.unit:
+        path = Unit.objects.filter(pk=f.unit, path__startswith=rnd.unit.path).values_list("path", flat=True).first()
+        qs = qs.filter(cadre__unit__path__startswith=path) if path else qs.none()
+    if f.grade == UNGRADED:
+        qs = qs.filter(grade="", not_graded="")
+    elif f.grade == NOT_GRADED:
+        qs = qs.exclude(not_graded="")
+    elif f.grade:
+        qs = qs.filter(grade=f.grade)
+    return qs
+
+
+def grade_filter_choices(figures: dict) -> list[tuple[str, str, int]]:
+    """The 等次 filter as (key, label, count) from a round's ``figures`` (no further query)."""
+    counts = {UNGRADED: figures["ungraded"], NOT_GRADED: figures["not_graded"]}
+    return [(key, label, counts.get(key, figures.get(key, 0))) for key, label in GRADE_FILTERS]
+
+
+def round_units(rnd: AppraisalRound) -> list[dict]:
+    """The units of a round's participants (one GROUP BY), in tree order: ``id``, ``name``, ``n``."""
+    rows = (AppraisalEntry.objects.filter(round=rnd).order_by().values("cadre__unit_id", "cadre__unit__name", "cadre__unit__path")
+            .annotate(n=Count("pk")).order_by("cadre__unit__path"))  # fmt: skip
+    return [{"id": r["cadre__unit_id"], "name": r["cadre__unit__name"], "n": r["n"]} for r in rows]
+
+
+def entry_get(rnd: AppraisalRound, entry_id) -> AppraisalEntry:
+    """The participant ``entry_id`` of ``rnd`` with cadre, person and unit; Http404 otherwise."""
+    try:
+        return AppraisalEntry.objects.select_related("cadre__person", "cadre__unit").get(pk=entry_id, round=rnd)
+    except (AppraisalEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404("参加考核人员不存在") from None
+
+
+def quota_warning(figures: dict) -> str:
+    """The 优秀 share-limit message for a round's ``figures`` (those of :func:`round_figures`) when the
+    number of 优秀 exceeds the quota ('' otherwise): the very text ``round_close`` refuses with."""
+    try:
+        rules.check_round_closable(excellent=figures["excellent"], quota=figures["quota"], ungraded=0)
+    except rules.RuleViolation as exc:
+        return str(exc)
+    return ""
 
 
 def annual_grades(cadre: Cadre) -> dict[int, str]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from zugong.cadres import rules, selectors
 from zugong.cadres import selectors_appraisal as sa
 from zugong.cadres.access import cadre_get
 from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
-from zugong.cadres.models import AppraisalEntry, NotGraded, TeamScorePart, UnitCategory
+from zugong.cadres.models import NotGraded, TeamScorePart, UnitCategory
 from zugong.cadres.services import appraisal, evidence
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core.audit import Actor
@@ -50,22 +51,44 @@ def round_list(request):
     })  # fmt: skip
 
 
+def _round_context(scope, rnd, f: dict | None = None) -> dict:
+    """What every rendering of a round (page, graded row) needs: figures, choices, the quota message."""
+    f = f or sa.round_figures(rnd)
+    return {
+        "round": rnd, "f": f, "grades": rules.GRADES, "not_graded": NotGraded.choices, "source": rules.SOURCE_APPRAISAL_QUOTA,
+        "can_write": scope.is_admin and rnd.status == "open", "ratio_percent": rnd.excellent_ratio * 100,
+        "excellent_share": f["excellent"] * 100 / f["graded_base"] if f["graded_base"] else None, "warning": sa.quota_warning(f),
+    }  # fmt: skip
+
+
+def _back(rnd, raw: str) -> str:
+    """The round page with the filters and page of ``raw`` (a query string), rebuilt from known keys only."""
+    params = QueryDict(raw)
+    page = params.get("page", "")
+    query = sa.EntryFilters.from_params(params).query(int(page) if page.isdigit() else None)
+    return reverse("cadres:round", args=[rnd.pk]) + (f"?{query}" if query else "")
+
+
 @login_required
 def round_detail(request, round_id: int):
-    """A round: the theoretical and actual number of 优秀, participants with their grades."""
+    """A round: the theoretical and actual number of 优秀, and one page of participants (filtered by
+    name or pinyin initials, unit and 等次) with their grades."""
     scope = scope_for(request.user)
     rnd = sa.round_get(scope, round_id)
+    filters = sa.EntryFilters.from_params(request.GET)
+    page = Paginator(sa.round_entries(rnd, filters), sa.ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = _round_context(scope, rnd)
     return render(request, "cadres/round.html", {
-        "round": rnd, "f": sa.round_figures(rnd), "entries": sa.round_entries(rnd),
-        "grades": rules.GRADES, "not_graded": NotGraded.choices, "can_write": scope.is_admin and rnd.status == "open",
-        "ratio_percent": rnd.excellent_ratio * 100, "source": rules.SOURCE_APPRAISAL_QUOTA,
+        **ctx, "page": page, "page_size": sa.ROUND_PAGE_SIZE, "filters": filters, "query": filters.query(),
+        "back": filters.query(page.number), "units": sa.round_units(rnd), "grade_filters": sa.grade_filter_choices(ctx["f"]),
     })  # fmt: skip
 
 
 @login_required
 @require_POST
 def round_add(request, round_id: int):
-    """Add every manageable cadre of the round's unit subtree who is not yet appraised that year."""
+    """Add the round's candidates (领导班子: the teams' members; otherwise every cadre of the unit subtree)
+    that the user manages and that are not yet appraised that year."""
     scope = scope_for(request.user)
     rnd = sa.round_get(scope, round_id)
     target = f"/cadres/appraisal/{rnd.pk}/"
@@ -75,19 +98,39 @@ def round_add(request, round_id: int):
 @login_required
 @require_POST
 def round_grade(request, round_id: int):
-    """Set one participant's grade / not-graded reason / ranking."""
+    """Set one participant's grade / not-graded reason / ranking. htmx gets the row back with the
+    figures and the message (out of band); a plain form post goes back to the same page and filters."""
     scope = scope_for(request.user)
     rnd = sa.round_get(scope, round_id)
+    entry = sa.entry_get(rnd, request.POST.get("entry"))
     form = GradeForm(request.POST)
-    target = f"/cadres/appraisal/{rnd.pk}/"
-    if not form.is_valid():
-        return invalid(request, target, "等次不正确")
-    d = form.cleaned_data
-    entry = AppraisalEntry.objects.filter(pk=d["entry"], round=rnd).first()
-    if entry is None:
-        raise Http404("参加考核人员不存在")
-    return post_back(request, target, lambda: appraisal.entry_grade(actor=Actor.from_request(request), scope=scope, entry=entry,
-                                                                grade=d["grade"], not_graded=d["not_graded"], ranking=d["ranking"]))  # fmt: skip
+    error = "" if form.is_valid() else "等次不正确"
+    if not error:
+        d = form.cleaned_data
+        try:
+            appraisal.entry_grade(actor=Actor.from_request(request), scope=scope, entry=entry, grade=d["grade"],
+                                  not_graded=d["not_graded"], ranking=d["ranking"])  # fmt: skip
+        except rules.RuleViolation as exc:
+            error = str(exc)
+    return _graded(request, scope, rnd, entry, error)
+
+
+def _graded(request, scope, rnd, entry, error: str):
+    """The answer to a grading POST: the row and figures (htmx), or messages and a redirect back."""
+    entry.refresh_from_db(fields=["grade", "not_graded", "ranking"])
+    ctx = _round_context(scope, rnd)
+    back = _back(rnd, request.POST.get("back", ""))
+    if request.htmx:
+        n = request.POST.get("n", "")
+        return render(request, "cadres/_round_graded.html", {**ctx, "e": entry, "error": error, "saved": not error, "oob": True,
+                                                             "n": int(n) if n.isdigit() else None, "back": back.partition("?")[2]})  # fmt: skip
+    if error:
+        messages.error(request, f"{entry.cadre.person.name}：{error}")
+    else:
+        messages.success(request, f"已保存：{entry.cadre.person.name}")
+    if ctx["warning"]:
+        messages.warning(request, ctx["warning"])
+    return redirect(f"{back}#entry-{entry.pk}")
 
 
 @login_required

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
 
 from zugong.cadres import rules
 from zugong.cadres.access import may_manage, require_admin_of, require_manage
@@ -27,6 +28,7 @@ from zugong.cadres.models import (
     RoutineAppraisal,
     TeamScore,
     TeamScorePart,
+    UnitCategory,
 )
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Role
@@ -73,18 +75,44 @@ def round_open(*, actor: Actor, scope: Scope, unit: Unit, year: int, category: s
     return rnd
 
 
+def team_reference_date(year: int, today: dt.date | None = None) -> dt.date:
+    """The day on which team membership is read for a 领导班子 round of ``year``: 31 December of the
+    year, or today while the year is still running."""
+    return min(dt.date(year, 12, 31), today or timezone.localdate())
+
+
+def round_candidates(rnd: AppraisalRound, *, today: dt.date | None = None) -> QuerySet[Cadre]:
+    """Who 添加本单位干部 proposes for ``rnd`` (before the scope and one-grade-a-year checks), by category:
+
+    - 领导班子 (team): each cadre holding, on :func:`team_reference_date`, a running appointment to a
+      post of a leadership team whose unit lies in the round's unit subtree — once, however many
+      team posts they hold (main or concurrent). Staff without a team post are not team members.
+    - 机关 / 基层单位 / 事业单位: every cadre whose unit lies in the round's unit subtree. These
+      categories name the kind of body being appraised (the base of its 优秀 ratio), not a subset of
+      its people, so the whole body takes part, as before.
+    """
+    qs = Cadre.objects.filter(unit__path__startswith=rnd.unit.path)
+    if rnd.category != UnitCategory.TEAM:
+        return qs
+    on = team_reference_date(rnd.year, today)
+    held = Appointment.objects.filter(post__team__unit__path__startswith=rnd.unit.path, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gt=on))
+    return Cadre.objects.filter(pk__in=held.values("cadre_id")).order_by("pk")
+
+
 @transaction.atomic
 def round_add_participants(*, actor: Actor, scope: Scope, round: AppraisalRound, cadres: Iterable[Cadre] | None = None) -> int:
-    """Add participants: ``cadres``, or (None) every cadre of the round's unit subtree the scope manages
-    who is not yet appraised that year. Cadres whose service began after 1 July of the year are marked
-    not graded (任职不满半年). Returns the number added. A cadre already in another round of the year
-    is skipped (one annual grade per year)."""
+    """Add participants: ``cadres``, or (None) the round's candidates (:func:`round_candidates`: for a
+    领导班子 round the members of the subtree's leadership teams, otherwise every cadre of the round's
+    unit subtree) that the scope manages and that are not yet appraised that year. Cadres whose
+    service began after 1 July of the year are marked not graded (任职不满半年). Returns the number
+    added. A cadre already in another round of the year is skipped (one annual grade per year)."""
     rnd = _round_for_update(round)
     require_admin_of(scope, rnd.unit.path)
     _require_open(rnd)
     taken = set(AppraisalEntry.objects.filter(year=rnd.year).values_list("cadre_id", flat=True))
     if cadres is None:
-        everyone = Cadre.objects.filter(unit__path__startswith=rnd.unit.path).select_related("unit", "person")
+        everyone = round_candidates(rnd).select_related("unit", "person")
         chosen = [c for c in everyone if c.pk not in taken and may_manage(scope, c)]
     else:
         chosen = [c for c in cadres if c.pk not in taken]
@@ -100,7 +128,7 @@ def round_add_participants(*, actor: Actor, scope: Scope, round: AppraisalRound,
     AppraisalEntry.objects.bulk_create(entries)
     audit_record(actor, "cadres.round_add", object_type="AppraisalRound", object_id=rnd.pk, scope_unit_path=rnd.unit.path,
                  summary=f"{rnd}添加参加考核人员{len(entries)}名",
-                 after={"cadres": [c.pk for c in chosen], "short_service": [e.cadre_id for e in entries if e.not_graded]})  # fmt: skip
+                 after={"category": rnd.category, "cadres": [c.pk for c in chosen], "short_service": [e.cadre_id for e in entries if e.not_graded]})  # fmt: skip
     return len(entries)
 
 

@@ -260,3 +260,155 @@ def test_it_serves_the_appraisal_pages_to_the_right_people(city, login, people):
     assert rnd.unit.name not in n.get(urls[0]).content.decode().split("<table")[1]
     o = login(city.users["outsider"])
     assert {o.get(u).status_code for u in urls} == {403}
+
+
+# ------------------------------------------------------------------------------------------------
+# Who a round adds, by category
+# ------------------------------------------------------------------------------------------------
+START_2021 = D(2021, 6, 1)
+
+
+def team_member(city, name: str, *, start=START_2021, end=None, team=None, unit="jinan_town", level="42",
+                management="county", concurrent_in=None) -> Cadre:
+    """A cadre holding a post of ``team`` (default 金安区一镇领导班子) from ``start`` to ``end``;
+    ``concurrent_in``: a second team whose post the cadre also holds (兼任)."""
+    team = team or LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    i = next(_serial)
+    c = Cadre.objects.create(person=make_person(name, 300 + i, birth=D(1980, 1, 1)), management_level=management,
+                             post_level=level, unit=city.units[unit])  # fmt: skip
+    post = Post.objects.create(unit=team.unit, team=team, title=f"副职{i}", post_level=level)
+    Appointment.objects.create(cadre=c, post=post, start=start, end=end)
+    if concurrent_in:
+        extra = Post.objects.create(unit=concurrent_in.unit, team=concurrent_in, title=f"兼职{i}", post_level=level)
+        Appointment.objects.create(cadre=c, post=extra, start=start, is_concurrent=True)
+    return c
+
+
+def test_it_adds_each_running_member_of_the_leadership_teams_once_to_a_team_round(city, people):
+    jinan_team = LeadershipTeam.objects.get(name="金安区一镇领导班子")
+    district_team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区政府领导班子", management_level="county")
+    city_team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
+    twice = team_member(city, "兼任甲", concurrent_in=district_team)  # two team posts: added once
+    district = team_member(city, "区长乙", team=district_team, unit="jinan", level="41")
+    late = team_member(city, "新任丙", start=D(2025, 8, 1))  # joined the team after 1 July: 任职不满半年
+    team_member(city, "离任丁", start=D(2019, 1, 1), end=D(2025, 10, 1))  # left the team before year end
+    team_member(city, "明年戊", start=D(2026, 1, 5))  # appointed after the appraisal year
+    team_member(city, "市管己", team=city_team, unit="jinan", level="41", management="city")  # not the county's to appraise
+    staff(city, 3)  # 科员 without a team post
+    a, s = who(city)
+    rnd = appraisal.round_open(actor=a, scope=s, unit=city.units["jinan"], year=2025, category="team")
+    assert appraisal.round_add_participants(actor=a, scope=s, round=rnd) == 5
+    added = dict(AppraisalEntry.objects.filter(round=rnd).values_list("cadre__person__name", "not_graded"))
+    assert added == {"张晓明": "", "孙丽": "", "兼任甲": "", "区长乙": "", "新任丙": "short_service"}  # not 钱明 (裕安区)
+    assert {twice.pk, district.pk, late.pk} <= set(AuditEvent.objects.get(action="cadres.round_add").after["cadres"])
+    assert jinan_team.posts.count() == 6
+    assert appraisal.round_add_participants(actor=a, scope=s, round=rnd) == 0  # each once, also when added again
+
+
+def test_it_reads_team_membership_on_the_last_day_of_the_year_or_today(city, people):
+    team_member(city, "五月任", start=D(2026, 5, 1))
+    a, s = who(city)
+    rnd = appraisal.round_open(actor=a, scope=s, unit=city.units["jinan_town"], year=2026, category="team")
+    assert appraisal.team_reference_date(2026, D(2026, 3, 1)) == D(2026, 3, 1)
+    assert appraisal.team_reference_date(2025, D(2026, 3, 1)) == D(2025, 12, 31)
+    assert {c.person.name for c in appraisal.round_candidates(rnd, today=D(2026, 3, 1))} == {"张晓明", "孙丽"}
+    assert {c.person.name for c in appraisal.round_candidates(rnd, today=D(2027, 1, 2))} == {"张晓明", "孙丽", "五月任"}
+
+
+@pytest.mark.parametrize("category", ["organ", "grassroots", "institution"])
+def test_it_adds_every_cadre_of_the_unit_subtree_to_the_other_categories(city, people, category):
+    staff(city, 3)
+    team_member(city, "离任丁", start=D(2019, 1, 1), end=D(2025, 10, 1))
+    a, s = who(city)
+    rnd = appraisal.round_open(actor=a, scope=s, unit=city.units["jinan_town"], year=2025, category=category)
+    assert appraisal.round_add_participants(actor=a, scope=s, round=rnd) == 6  # 3 staff + 张晓明 + 孙丽 + 离任丁
+
+
+# ------------------------------------------------------------------------------------------------
+# The round page at size: paging, filters, grading a row through htmx or a plain form
+# ------------------------------------------------------------------------------------------------
+def big_round(city, n=60):
+    staff(city, n)
+    village = Cadre.objects.create(person=make_person("村干部", 299, birth=D(1990, 1, 1)), management_level="county",
+                                   post_level="50", unit=city.units["jinan_village"])  # fmt: skip
+    Appointment.objects.create(cadre=village, post=Post.objects.create(unit=city.units["jinan_village"], title="文书", post_level="50"),
+                               start=START_2020)  # fmt: skip
+    a, s = who(city)
+    rnd = appraisal.round_open(actor=a, scope=s, unit=city.units["jinan"], year=2025, category="organ")
+    appraisal.round_add_participants(actor=a, scope=s, round=rnd)
+    return rnd
+
+
+def rows(response) -> list[str]:
+    import re
+
+    return re.findall(r'<tr id="entry-\d+" data-name="([^"]+)"', response.content.decode())
+
+
+def test_it_pages_the_participants_and_filters_them_by_name_initials_unit_and_grade(city, login, people):
+    rnd = big_round(city)  # 60 staff + 村干部 + 张晓明 + 孙丽 = 63
+    a, s = who(city)
+    appraisal.entry_grade(actor=a, scope=s, entry=AppraisalEntry.objects.get(round=rnd, cadre__person__name="孙丽"), grade=E)
+    c = login(city.users["county_admin"])
+    url = reverse("cadres:round", args=[rnd.id])
+    first = c.get(url)
+    assert len(rows(first)) == sa.ROUND_PAGE_SIZE == 50 and "共 63 人" in first.content.decode()
+    assert "第 1 / 2 页" in first.content.decode() and 'value="page=2"' not in first.content.decode()
+    assert len(rows(c.get(url, {"page": 2}))) == 13
+    assert rows(c.get(url, {"q": "zxm"})) == ["张晓明"]  # pinyin initials, as in the 名册
+    assert len(rows(c.get(url, {"q": "干部0"}))) == 10
+    assert rows(c.get(url, {"unit": city.units["jinan_village"].id})) == ["村干部"]
+    assert rows(c.get(url, {"unit": city.units["yuan_town"].id})) == []  # a unit outside the round
+    assert rows(c.get(url, {"grade": E})) == ["孙丽"]
+    assert len(rows(c.get(url, {"grade": "ungraded"}))) == 50 and "未定等次（62）" in first.content.decode()
+    page2 = c.get(url, {"q": "干部", "page": 2}).content.decode()
+    assert 'name="back" value="q=%E5%B9%B2%E9%83%A8&amp;page=2"' in page2  # rows post back to this page and filter
+
+
+def test_it_grades_a_row_through_htmx_and_returns_the_row_and_the_figures(city, login, people):
+    staff(city, 3)
+    rnd = open_round(city)
+    a, s = who(city)
+    appraisal.round_add_participants(actor=a, scope=s, round=rnd)  # 5: quota 5 × 20% = 1
+    entries = {e.cadre.person.name: e for e in AppraisalEntry.objects.filter(round=rnd).select_related("cadre__person")}
+    c = login(city.users["county_admin"])
+    url = reverse("cadres:round_grade", args=[rnd.id])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    r = c.post(url, {"entry": entries["干部00"].id, "grade": E, "not_graded": "", "ranking": "1", "n": "3", "back": "page=1"}, **htmx)
+    body = r.content.decode()
+    assert r.status_code == 200 and body.lstrip().startswith(f'<tr id="entry-{entries["干部00"].id}"')
+    assert 'id="figures" hx-swap-oob="true"' in body and '<div class="v" id="actual">1</div>' in body
+    assert "已保存：干部00 优秀" in body and "超过比例限额" not in body and "<html" not in body
+    r = c.post(url, {"entry": entries["干部01"].id, "grade": E, "not_graded": "", "ranking": ""}, **htmx)
+    body = r.content.decode()
+    assert "超出 1 名" in body and "优秀等次2名，超过比例限额1名，不能结束考核" in body and "公务员考核规定" in body
+    assert AppraisalEntry.objects.get(pk=entries["干部01"].id).grade == E  # grading is allowed; closing is refused
+    r = c.post(url, {"entry": entries["干部02"].id, "grade": C, "not_graded": "other", "ranking": ""}, **htmx)
+    body = r.content.decode()
+    assert "确定等次与不定等次只能选择其一" in body and "row-error" in body
+    assert AppraisalEntry.objects.get(pk=entries["干部02"].id).grade == ""
+    assert AuditEvent.objects.filter(action="cadres.entry_grade").count() == 2
+
+
+def test_it_keeps_a_plain_form_post_that_goes_back_to_the_same_page_and_filter(city, login, people):
+    staff(city, 3)
+    rnd = open_round(city)
+    a, s = who(city)
+    appraisal.round_add_participants(actor=a, scope=s, round=rnd)
+    appraisal.entry_grade(actor=a, scope=s, entry=AppraisalEntry.objects.get(round=rnd, cadre__person__name="孙丽"), grade=E)
+    entry = AppraisalEntry.objects.get(round=rnd, cadre__person__name="干部01")
+    c = login(city.users["county_admin"])
+    url = reverse("cadres:round_grade", args=[rnd.id])
+    r = c.post(url, {"entry": entry.id, "grade": E, "not_graded": "", "ranking": "", "back": "q=gb&grade=ungraded&page=2&next=//evil.example"})
+    assert r.status_code == 302
+    assert r["Location"] == f"/cadres/appraisal/{rnd.id}/?q=gb&grade=ungraded&page=2#entry-{entry.id}"
+    page = c.get(r["Location"].split("#")[0]).content.decode()
+    assert "已保存：干部01" in page and "优秀等次2名，超过比例限额1名，不能结束考核" in page
+    r = c.post(url, {"entry": entry.id, "grade": "best", "back": ""}, follow=True)
+    assert "等次不正确" in r.content.decode() and r.redirect_chain[-1][0] == f"/cadres/appraisal/{rnd.id}/#entry-{entry.id}"
+    assert c.post(url, {"entry": 999999, "grade": C}).status_code == 404
+    leader = login(city.users["leader"])
+    assert leader.post(url, {"entry": entry.id, "grade": C}, HTTP_HX_REQUEST="true").status_code == 403
+    n = login(city.users["neighbour_admin"])
+    assert n.post(url, {"entry": entry.id, "grade": C}).status_code == 404
+    assert AppraisalEntry.objects.get(pk=entry.id).grade == E

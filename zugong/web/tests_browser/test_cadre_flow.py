@@ -44,6 +44,7 @@ def test_it_runs_an_appraisal_round_and_an_adjustment_case(live_server, city, pa
     for name in ("刘三", "陈四", "周五", "张晓明", "孙丽"):
         grade(page, name, "称职")
     assert page.inner_text("#quota") == "1" and page.inner_text("#actual") == "2"
+    page.on("dialog", lambda dialog: dialog.accept())  # 结束考核 asks for confirmation
     page.click("#close-round")
     page.wait_for_selector(".messages .error")
     assert "优秀等次2名，超过比例限额1名，不能结束考核" in page.inner_text(".messages")
