@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -108,6 +109,26 @@ def post_kind(post_level: str) -> str | None:
     if len(post_level) == 2 and post_level[0] in "234":
         return {"1": CHIEF, "2": DEPUTY}.get(post_level[1])
     return None
+
+
+#: 党内职务 are held by members of the Party: the Party's committees, 党组 and discipline inspection
+#: committees are made up of members (only members elect and may be elected).
+SOURCE_PARTY_POST = "《中国共产党章程》（条款号未核实）：党的委员会、党组和纪律检查委员会由党员组成，党内职务由中共党员担任"
+#: Words that make a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 党委委员、组织委员, 支部书记 …).
+_PARTY_POST = re.compile(r"党委|党组|党工委|党总支|党支部|纪委|纪工委|纪检|书记(?!员)|委常委|组织委员|宣传委员|统战委员")
+
+
+def is_party_post(title: str) -> bool:
+    """Whether the post ``title`` is (or includes) a 党内职务: 党委/党组/党工委/纪委 posts, 书记 and
+    副书记 (not 书记员, a court clerk), X委常委, 组织/宣传/统战委员; e.g. "党委书记、董事长" is one,
+    "副镇长" and "局长" are not."""
+    return bool(_PARTY_POST.search(title))
+
+
+def check_party_post(*, name: str, title: str, is_party_member: bool) -> None:
+    """Refuse a 党内职务 for a cadre who is not a member of the Party (RuleViolation, SOURCE_PARTY_POST)."""
+    if not is_party_member and is_party_post(title):
+        raise RuleViolation(f"“{title}”是党内职务，{name}不是中共党员，不能担任", SOURCE_PARTY_POST)
 
 
 def check_post_quota(*, team_name: str, kind: str, quota: int | None, holders: int) -> None:

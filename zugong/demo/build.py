@@ -29,6 +29,7 @@ from zugong.cadres.models import (
     ManagementLevel,
     Post,
 )
+from zugong.cadres.rules import is_party_post
 from zugong.core.audit import SYSTEM, audit_record
 from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
@@ -510,7 +511,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
                 name=person_name(rng, gender, birth.year), id_number=ids.make(county, birth, gender), gender=gender,
                 birth_date=birth, native_place=county, education=edu,
                 degree={"10": "3", "20": "4", "30": "0"}[edu], work_start_date=work))
-            is_member = rng.random() >= 0.05
+            is_member = rng.random() >= 0.05 or is_party_post(post.title)  # a 党内职务 needs a member
             cadre = Cadre(person_id=person_id, management_level=level, post_level=seat.post_level, unit=seat.unit,
                           is_party_member=is_member)
             cadres.append(cadre)
@@ -539,6 +540,8 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     for seat, post in posts:
         a = first_holder.get(id(post))
         if a is None or seat.tier != 0 or seat.title in ("党委书记", "党工委书记") or seat.title.endswith("委书记"):
+            continue
+        if not a.cadre.is_party_member:  # the concurrent 副书记 is a 党内职务
             continue
         if seat.team.endswith("政府领导班子"):
             team = teams[(id(seat.unit), seat.team.replace("政府领导班子", "委领导班子"))]

@@ -71,7 +71,9 @@ def waiting_dates(cadre: Cadre) -> rules.WaitingDates:
 
 def check_appointment(cadre: Cadre, post: Post, start: dt.date) -> None:
     """All rules an appointment of ``cadre`` to ``post`` from ``start`` must pass (RuleViolation otherwise):
-    no second running appointment to the same post; 职数 of the team; waiting periods."""
+    a 党内职务 only for a member of the Party; no second running appointment to the same post; 职数 of
+    the team; waiting periods."""
+    rules.check_party_post(name=cadre.person.name, title=post.title, is_party_member=cadre.is_party_member)
     if Appointment.objects.filter(running_on(start), cadre=cadre, post=post).exists():
         raise rules.RuleViolation(f"{cadre.person.name}在{start:%Y.%m.%d}已担任{post.title}")
     kind = rules.post_kind(post.post_level)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from zugong.cadres.access import may_manage
 from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
 from zugong.cadres.roster import CADRE_COLUMNS
+from zugong.cadres.rules import SOURCE_PARTY_POST, is_party_post
 from zugong.core import codes, crypto
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import ID_CONTEXT, Person, Role
@@ -203,6 +204,8 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
             if flag is None:
                 p.add_error(row, "是否中共党员", text, "是否中共党员应填是或否")
             cadre["is_party_member"] = flag
+            if flag is False and post and is_party_post(post):
+                p.add_error(row, "是否中共党员", text, f"现任职务“{post}”是党内职务，非中共党员不能担任（{SOURCE_PARTY_POST}）")
     if len(p.errors) != before:
         return None
     return CadreRecord(

@@ -59,6 +59,21 @@ def test_it_refuses_an_appointment_beyond_the_quota_and_accepts_it_at_the_quota(
     assert AuditEvent.objects.get(action="cadres.appointment_create").after["document_no"] == "金组〔2025〕1号"
 
 
+@pytest.mark.parametrize("title", ["党委副书记", "党委委员、组织委员", "纪委书记", "县委常委"])
+def test_it_refuses_a_party_post_to_a_cadre_who_is_not_a_party_member(city, team, title):
+    a, s = actor(city)
+    cadre = new_cadre(city, "钱民", 60)
+    Cadre.objects.filter(pk=cadre.pk).update(is_party_member=False)
+    cadre.refresh_from_db()
+    post = Post.objects.create(unit=city.units["jinan_town"], team=team, title=title, post_level="42")
+    with pytest.raises(rules.RuleViolation) as exc:
+        career.appointment_create(actor=a, scope=s, cadre=cadre, post=post, start=D(2026, 1, 5), document_no="金组〔2026〕2号")
+    assert str(exc.value).startswith(f"“{title}”是党内职务，钱民不是中共党员，不能担任（依据：《中国共产党章程》（条款号未核实）")
+    deputy = Post.objects.create(unit=city.units["jinan_town"], team=team, title="副镇长", post_level="42")
+    career.appointment_create(actor=a, scope=s, cadre=cadre, post=deputy, start=D(2026, 1, 5), document_no="金组〔2026〕2号")
+    assert [t for t in ("书记员", "局长", "办事处主任", "党委书记、董事长") if rules.is_party_post(t)] == ["党委书记、董事长"]
+
+
 def test_it_frees_the_quota_after_a_removal_and_counts_a_holder_once(city, team, people):
     a, s = actor(city)
     career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=1)

@@ -61,6 +61,13 @@ def run(city, content, user="county_admin", commit=True):
     return job, prepared
 
 
+def test_it_refuses_a_party_post_for_a_cadre_who_is_not_a_party_member(city):
+    job, prepared = run(city, xlsx([row(1, 现任职务="党委副书记", 职务级别="乡科级副职", 是否中共党员="否"),
+                                    row(2, 现任职务="副镇长", 职务级别="乡科级副职", 是否中共党员="否")]), commit=False)  # fmt: skip
+    assert [(e[0], e[1]) for e in prepared.errors] == [(2, "是否中共党员")]
+    assert "现任职务“党委副书记”是党内职务，非中共党员不能担任" in prepared.errors[0][3]
+
+
 def test_it_imports_cadres_with_post_and_appointment(city):
     job, _ = run(city, xlsx([row(1), row(2, 现任职务="副镇长", 职务级别="乡科级副职")]))
     assert job.status == "done" and job.created_count == 2

@@ -167,6 +167,11 @@ def test_it_builds_cadres_in_leadership_teams(demo):
         assert main.document_no.endswith("号") and "组干〔" in main.document_no
         assert main.start <= REF_DATE and age_on(c.person.birth_date, main.start) >= 25
         assert hasattr(c.person, "membership") == c.is_party_member
+    from zugong.cadres.rules import is_party_post
+
+    held = Appointment.objects.filter(cadre__is_party_member=False).values_list("post__title", flat=True)
+    assert held and not [t for t in held if is_party_post(t)]  # a 党内职务 only for a member of the Party
+    assert Cadre.objects.filter(is_party_member=False).exists()
     assert Appointment.objects.filter(post__title="区委书记", post__team__name="金安区委领导班子").exists()
     assert Appointment.objects.filter(is_concurrent=True).exists()
 
