@@ -114,15 +114,18 @@ def post_kind(post_level: str) -> str | None:
 #: 党内职务 are held by members of the Party: the Party's committees, 党组 and discipline inspection
 #: committees are made up of members (only members elect and may be elected).
 SOURCE_PARTY_POST = "《中国共产党章程》（条款号未核实）：党的委员会、党组和纪律检查委员会由党员组成，党内职务由中共党员担任"
-#: Words that make a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 党委委员、组织委员, 支部书记 …).
-_PARTY_POST = re.compile(r"党委|党组|党工委|党总支|党支部|纪委|纪工委|纪检|书记(?!员)|委常委|组织委员|宣传委员|统战委员")
+#: Words that make a part of a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 组织委员,
+#: 支部书记 …); a part naming the Communist Youth League (团委书记, 团支部书记) is not one.
+_PARTY_POST = re.compile(r"党委|党组|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|书记(?!员)|委常委|组织委员|宣传委员|统战委员")
+_YOUTH_LEAGUE = re.compile(r"共青团|团(?:中央|省委|市委|县委|区委|委|工委|总支|支部)")
+_TITLE_PARTS = re.compile(r"[、，,；;/（）()\s]+")
 
 
 def is_party_post(title: str) -> bool:
     """Whether the post ``title`` is (or includes) a 党内职务: 党委/党组/党工委/纪委 posts, 书记 and
-    副书记 (not 书记员, a court clerk), X委常委, 组织/宣传/统战委员; e.g. "党委书记、董事长" is one,
-    "副镇长" and "局长" are not."""
-    return bool(_PARTY_POST.search(title))
+    副书记 (not 书记员, a court clerk, nor a Youth League 团委书记), X委常委, 组织/宣传/统战委员; each
+    part of a combined title counts ("党委书记、董事长" is one; "副镇长", "局长", "团县委书记" are not)."""
+    return any(_PARTY_POST.search(part) and not _YOUTH_LEAGUE.search(part) for part in _TITLE_PARTS.split(title) if part)
 
 
 def check_party_post(*, name: str, title: str, is_party_member: bool) -> None:
