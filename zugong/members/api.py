@@ -18,7 +18,7 @@ class MemberQuery(PageQuery):
 
     q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀，如 zxm）或完整18位身份证号（精确）")
     org: int | None = Field(None, description="党组织编号（含下级组织）")
-    status: str = Field("", description="党员类别：full 正式党员、probationary 预备党员")
+    status: str = Field("", description="党员类别：full 正式党员、probationary 预备党员；left 已减少党员（代替现有党员）")
     gender: str = Field("", description="性别代码（GB/T 2261.1）：1 男、2 女")
     education: str = Field("", description="学历代码（GB/T 4658）")
     occupation: str = Field("", description="人员类别代码（党内统计公报职业分类）")
@@ -57,6 +57,7 @@ class AffiliationOut(Schema):
     start: dt.date = Field(description="转入日期")
     end: dt.date | None = Field(description="转出日期（空为至今）")
     document_no: str = Field(description="介绍信编号")
+    reason: str = Field(description="原因（如 组织关系转接、入党）")
 
 
 class MembershipOut(Schema):
@@ -69,6 +70,8 @@ class MembershipOut(Schema):
     confirmed_date: dt.date | None = Field(description="转正时间")
     occupation: str = Field(description="人员类别")
     party_years: int = Field(description="党龄（年）")
+    left_date: dt.date | None = Field(description="减少日期（空为现有党员）")
+    left_reason: str = Field(description="减少原因：死亡、开除党籍、除名、退党、停止党籍、组织关系转出本市；现有党员为空")
     affiliations: list[AffiliationOut] = Field(description="组织关系历史（按时间先后）")
 
 
@@ -141,9 +144,9 @@ def person_detail(request, person_id: int):
         "membership": None if m is None else {
             "status": m.get_status_display(), "org_id": m.org_id, "org_name": m.org.name,
             "joined_date": m.joined_date, "confirmed_date": m.confirmed_date, "occupation": m.occupation_label,
-            "party_years": prof.party_years,
+            "party_years": prof.party_years, "left_date": m.left_date, "left_reason": m.get_left_reason_display(),
             "affiliations": [{"org_id": a.org_id, "org_name": a.org.name, "start": a.start, "end": a.end,
-                              "document_no": a.document_no} for a in prof.affiliations],
+                              "document_no": a.document_no, "reason": a.reason} for a in prof.affiliations],
         },
         "cadre": None if c is None else {
             "unit_name": c.unit.name, "management_level": c.get_management_level_display(),

@@ -64,3 +64,20 @@ def test_it_returns_a_person_with_history_and_posts(city, login, people):
     assert [a["org_name"] for a in data["membership"]["affiliations"]] == ["金安区二村党支部", "金安区一村党支部"]
     assert data["cadre"]["posts"][0]["title"] == "党委书记"
     assert data["age"] == people["张晓明"].age_on(dt.date.today())
+
+
+def test_it_shows_a_member_who_left_and_lists_them_apart(city, login, people):
+    from zugong.core.audit import Actor
+    from zugong.core.scope import scope_for
+    from zugong.members import changes
+    from zugong.members.models import PartyMember
+
+    admin = city.users["county_admin"]
+    changes.member_leave(actor=Actor(user=admin), scope=scope_for(admin), member=PartyMember.objects.get(person=people["王刚"]),
+                         on=dt.date(2026, 5, 1), reason="death")  # fmt: skip
+    c = login(admin)
+    data = c.get(f"/api/members/{people['王刚'].id}").json()["membership"]
+    assert (data["left_date"], data["left_reason"]) == ("2026-05-01", "死亡")
+    assert data["affiliations"][-1]["end"] == "2026-05-01" and data["affiliations"][-1]["reason"] == ""
+    assert [r["name"] for r in c.get("/api/members/", {"status": "left"}).json()["items"]] == ["王刚"]
+    assert "王刚" not in [r["name"] for r in c.get("/api/members/").json()["items"]]
