@@ -116,9 +116,11 @@ def post_kind(post_level: str) -> str | None:
 SOURCE_PARTY_POST = "《中国共产党章程》（条款号未核实）：党的委员会、党组和纪律检查委员会由党员组成，党内职务由中共党员担任"
 #: Words that make a part of a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 组织委员,
 #: 支部书记 …); a part naming the Communist Youth League (团委书记, 团支部书记) is not one.
-_PARTY_POST = re.compile(r"党委|党组|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|书记(?!员)|委常委|组织委员|宣传委员|统战委员")
+_PARTY_POST = re.compile(
+    r"党委|党组(?!织)|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|纪律检查委员|书记(?!员)|委常委|组织委员|宣传委员|统战委员|支部委员|支委"
+)
 _YOUTH_LEAGUE = re.compile(r"共青团|团(?:中央|省委|市委|县委|区委|委|工委|总支|支部)")
-_TITLE_PARTS = re.compile(r"[、，,；;/（）()\s]+")
+_TITLE_PARTS = re.compile(r"[、，,；;/（）()\s]+|兼任?")
 
 
 def is_party_post(title: str) -> bool:

@@ -29,7 +29,8 @@ What a file writes (element names in ``zugong.cadres.lrmx``):
   written by a failed import are deleted.
 
 Not imported: 奖惩情况, 年度考核结果 (appraisals are rounds, not text), 入党时间 (the members app owns
-memberships), 现任/拟任/拟免职务, 任免理由, 呈报单位, 填表人/填表时间.
+memberships; a new cadre is recorded as a Party member unless it reads 群众 or names another party),
+现任/拟任/拟免职务, 任免理由, 呈报单位, 填表人/填表时间.
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ class _Record:
     cadre_obj: Cadre | None = None
     appointments: list = field(default_factory=list)  # (line, unit_id, title)
     ranks: list = field(default_factory=list)  # (line, rank code)
+    is_party_member: bool = True  # from 入党时间: a date, or empty, is a member; 群众 or a democratic party not
 
 
 @dataclass
@@ -325,8 +327,10 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
             resume = []
     if len(errors) != before:
         return None
+    party = re.sub(r"\s", "", d.get("RuDangShiJian", ""))
     rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume,
-                  profile=profile, family=family, photo=photo, photo_sha256=photo_sha)  # fmt: skip
+                  profile=profile, family=family, photo=photo, photo_sha256=photo_sha,
+                  is_party_member=not party or party[0].isdigit())  # fmt: skip
     for line in resume:
         if line.end is not None and line.end == line.start:
             notes.append((filename, f"简历第{line.line}行起止为同一月份，未生成任职记录"))
@@ -561,7 +565,7 @@ def _write(rec: _Record, *, actor: Actor, scope: Scope, defaults: LrmxDefaults |
     created = cadre is None
     if created:
         cadre = Cadre.objects.create(person=person, unit=defaults.unit, post_level=defaults.post_level,
-                                     management_level=defaults.management_level)  # fmt: skip
+                                     management_level=defaults.management_level, is_party_member=rec.is_party_member)  # fmt: skip
     facts = _write_resume(rec, cadre, scope)
     prof_before, prof_after = _write_profile(rec, cadre, written_files)
     if prof_after:

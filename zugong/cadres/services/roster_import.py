@@ -243,6 +243,22 @@ class _CityTeamSeats:
         return ""
 
 
+def _party_post_refusal(rec: CadreRecord, cadre: Cadre | None) -> tuple[str, str, str] | None:
+    """(column, value, reason) when the row would leave a non-member in a 党内职务: its 现任职务 for a
+    cadre recorded as not a member (the row's 是否中共党员 empty or absent; a row saying 否 is refused
+    in ``_cadre_row``), or a kept concurrent 党内职务 when the row makes the cadre a non-member."""
+    flag = rec.cadre.get("is_party_member")
+    if cadre is None or (flag if flag is not None else cadre.is_party_member):
+        return None
+    if flag is None and is_party_post(rec.post_title):
+        return "现任职务", rec.post_title, f"现任职务“{rec.post_title}”是党内职务，该干部不是中共党员，不能担任（{SOURCE_PARTY_POST}）"
+    kept = Appointment.objects.filter(cadre=cadre, end__isnull=True, is_concurrent=True).values_list("post__title", flat=True)
+    party = [t for t in kept if is_party_post(t)]
+    if party:
+        return "是否中共党员", "否", f"该干部兼任党内职务“{'、'.join(party)}”，非中共党员不能担任，请先办理免职（{SOURCE_PARTY_POST}）"
+    return None
+
+
 def _classify(prepared: Prepared, scope: Scope) -> None:
     counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
     recs = prepared.records
@@ -277,6 +293,11 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             bad.add(rec.row)
             continue
         rec.extra["cadre"] = cadre
+        reason = _party_post_refusal(rec, cadre)
+        if reason:
+            prepared.add_error(rec.row, reason[0], reason[1], reason[2])
+            bad.add(rec.row)
+            continue
         same_person = all(getattr(person, k) == v for k, v in rec.person.items())
         same_cadre = cadre is not None and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
         same_post = cadre is not None and Appointment.objects.filter(

@@ -72,8 +72,9 @@ def test_it_refuses_a_party_post_to_a_cadre_who_is_not_a_party_member(city, team
     deputy = Post.objects.create(unit=city.units["jinan_town"], team=team, title="副镇长", post_level="42")
     career.appointment_create(actor=a, scope=s, cadre=cadre, post=deputy, start=D(2026, 1, 5), document_no="金组〔2026〕2号")
     titles = ("书记员", "局长", "办事处主任", "党委书记、董事长", "团县委书记", "共青团金安区委书记", "团支部书记、党支部委员",
-              "人大常委会主任", "政协党组成员", "秘书长")  # fmt: skip
-    assert [t for t in titles if rules.is_party_post(t)] == ["党委书记、董事长", "团支部书记、党支部委员", "政协党组成员"]
+              "人大常委会主任", "政协党组成员", "秘书长", "党委副书记兼团委书记", "党组织服务中心主任", "纪律检查委员")  # fmt: skip
+    assert [t for t in titles if rules.is_party_post(t)] == [
+        "党委书记、董事长", "团支部书记、党支部委员", "政协党组成员", "党委副书记兼团委书记", "纪律检查委员"]
 
 
 def test_it_frees_the_quota_after_a_removal_and_counts_a_holder_once(city, team, people):

@@ -68,6 +68,20 @@ def test_it_refuses_a_party_post_for_a_cadre_who_is_not_a_party_member(city):
     assert "现任职务“党委副书记”是党内职务，非中共党员不能担任" in prepared.errors[0][3]
 
 
+def test_it_keeps_a_non_member_out_of_party_posts_when_the_row_leaves_the_flag_out_or_keeps_a_concurrent_one(city):
+    job, _ = run(city, xlsx([row(3, 现任职务="副镇长", 职务级别="乡科级副职", 是否中共党员="否")]))
+    assert job.status == "done" and not Cadre.objects.get(person__name="李3").is_party_member
+    _, prepared = run(city, xlsx([row(3, 现任职务="党委书记", 是否中共党员="")]), commit=False)
+    assert [(e[0], e[1]) for e in prepared.errors] == [(2, "现任职务")] and "不是中共党员" in prepared.errors[0][3]
+    member = run(city, xlsx([row(4, 现任职务="镇长")]))[0]
+    assert member.status == "done"
+    cadre = Cadre.objects.get(person__name="李4")
+    deputy = Post.objects.create(unit=city.units["jinan_town"], title="党委副书记", post_level="42")
+    Appointment.objects.create(cadre=cadre, post=deputy, start=dt.date(2021, 6, 1), is_concurrent=True)
+    _, prepared = run(city, xlsx([row(4, 现任职务="镇长", 是否中共党员="否")]), commit=False)
+    assert [(e[0], e[1]) for e in prepared.errors] == [(2, "是否中共党员")] and "兼任党内职务“党委副书记”" in prepared.errors[0][3]
+
+
 def test_it_imports_cadres_with_post_and_appointment(city):
     job, _ = run(city, xlsx([row(1), row(2, 现任职务="副镇长", 职务级别="乡科级副职")]))
     assert job.status == "done" and job.created_count == 2

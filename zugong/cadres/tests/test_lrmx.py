@@ -223,6 +223,17 @@ def test_it_round_trips_export_then_import(city, login, people):
     assert AuditEvent.objects.filter(action="cadres.lrmx_import_batch").count() == 2
 
 
+def test_a_new_cadre_whose_form_reads_qunzhong_is_not_a_party_member_nor_given_a_party_post(city, login, people):
+    client = login(city.users["county_admin"])
+    unit = dict(unit=str(city.units["jinan_town"].id), post_level="42", management_level="county")
+    r = _upload(client, ("周新.lrmx", _new_person_lrmx(40, party_date="群众")), **unit)  # its résumé: 党委委员、组织委员
+    [(field, message)] = [(e.field, e.message) for e in r.context["result"].errors]
+    assert field == "简历" and "是党内职务，周新不是中共党员，不能担任" in message
+    assert not Cadre.objects.filter(person__name="周新").exists()
+    r = _upload(client, ("周新.lrmx", _new_person_lrmx(40, party_date="群众", jianli=["2010.07--  金安区一镇副镇长"])), **unit)
+    assert r.context["result"].created == 1 and not Cadre.objects.get(person__name="周新").is_party_member
+
+
 def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, people):
     client = login(city.users["county_admin"])
     buf = io.BytesIO()
