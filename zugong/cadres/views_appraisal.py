@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zugong.cadres import rules, selectors
 from zugong.cadres import selectors_appraisal as sa
-from zugong.cadres.access import cadre_get
+from zugong.cadres.access import cadre_get, may_manage
 from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
 from zugong.cadres.models import NotGraded, TeamScorePart, UnitCategory
 from zugong.cadres.services import appraisal, evidence
@@ -77,6 +77,8 @@ def round_detail(request, round_id: int):
     rnd = sa.round_get(scope, round_id)
     filters = sa.EntryFilters.from_params(request.GET)
     page = Paginator(sa.round_entries(rnd, filters), sa.ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    for e in page.object_list:  # a 市管 participant of a county's round is graded by the city: shown, not editable
+        e.read_only = not may_manage(scope, e.cadre)
     ctx = _round_context(scope, rnd)
     return render(request, "cadres/round.html", {
         **ctx, "page": page, "page_size": sa.ROUND_PAGE_SIZE, "filters": filters, "query": filters.query(),

@@ -41,6 +41,8 @@ class MemberRow(Schema):
     joined_date: dt.date = Field(description="入党时间")
     status: str = Field(description="党员类别")
     occupation: str = Field(description="人员类别")
+    left_date: dt.date | None = Field(description="减少日期（status=left 时；现有党员为空）")
+    left_reason: str = Field(description="减少原因（现有党员为空）")
 
 
 class MemberPage(PageOut):
@@ -119,6 +121,7 @@ def member_row(m) -> dict:
         "birth_date": p.birth_date, "id_number_masked": p.id_number_masked, "education": p.education_label,
         "org_id": m.org_id, "org_name": m.org.name, "joined_date": m.joined_date,
         "status": m.get_status_display(), "occupation": m.occupation_label,
+        "left_date": m.left_date, "left_reason": m.get_left_reason_display(),
     }
 
 

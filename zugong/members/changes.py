@@ -19,12 +19,20 @@ from zugong.core.audit import Actor, audit_record
 from zugong.core.rules import add_years
 from zugong.core.scope import Scope, require_write
 from zugong.members.models import Affiliation, LeaveReason, MemberStatus, PartyMember
-from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
+from zugong.orgs.models import BRANCH_KINDS, STEP, PartyOrganization
 
 #: 《中国共产党章程》第七条 and 《中国共产党发展党员工作细则》(2014) 第三十二条 (as the importer cites it)
 SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
 #: Reason written on a 组织关系 opened by a transfer when the user gives none.
 TRANSFER_REASON = "组织关系转接"
+
+
+def _common_path(a: str, b: str) -> str:
+    """The path of the nearest organization above both ``a`` and ``b`` (paths of STEP-character steps)."""
+    n = 0
+    while n + STEP <= min(len(a), len(b)) and a[n : n + STEP] == b[n : n + STEP]:
+        n += STEP
+    return a[:n]
 
 
 class ChangeRefused(ValueError):
@@ -56,7 +64,10 @@ def member_transfer(
 
     Closes the open 组织关系 on ``on`` (exclusive end) and opens one in ``org`` from ``on`` with the
     介绍信编号 ``document_no`` and ``reason`` (default 组织关系转接); a transfer dated the day the
-    open one began corrects its branch in place. Returns the open Affiliation.
+    open one began corrects its branch in place (back to the branch it came from: the earlier
+    relation is open again). Returns the open Affiliation. Audited for the new branch, and, when
+    the two branches are not under one organization, once more for the old one (转出), so that the
+    sending town or county sees it in its log.
 
     Raises ChangeRefused (not a 党支部/联合党支部, the same branch, ``on`` before the open
     组织关系 began or after today, a member who has left) and PermissionDenied (read-only role,
@@ -74,12 +85,22 @@ def member_transfer(
         raise ChangeRefused(f"转接日期应不早于现组织关系的转入日期{open_aff.start:%Y.%m.%d}")
     if on < m.joined_date:
         raise ChangeRefused(f"转接日期应不早于入党时间{m.joined_date:%Y.%m.%d}")
+    old_path = m.org.path
     before = {"org": m.org.name}
     document_no, reason = document_no.strip(), reason.strip() or TRANSFER_REASON
-    if open_aff is not None and on == open_aff.start:  # same-day correction: the branch is wrong
-        open_aff.org, open_aff.document_no, open_aff.reason = org, document_no or open_aff.document_no, reason
-        open_aff.save(update_fields=["org", "document_no", "reason"])
-        new = open_aff
+    correction = open_aff is not None and on == open_aff.start
+    if correction:  # same-day correction: the branch is wrong
+        before.update(letter_no=open_aff.document_no, reason=open_aff.reason)
+        earlier = Affiliation.objects.select_for_update().filter(member=m, end=on).exclude(pk=open_aff.pk).first()
+        if earlier is not None and earlier.org_id == org.pk:  # back to the branch it came from: one relation again
+            open_aff.delete()
+            earlier.end = None
+            earlier.save(update_fields=["end"])
+            new = earlier
+        else:
+            open_aff.org, open_aff.document_no, open_aff.reason = org, document_no or open_aff.document_no, reason
+            open_aff.save(update_fields=["org", "document_no", "reason"])
+            new = open_aff
     else:
         if open_aff is not None:
             open_aff.end = on
@@ -87,11 +108,18 @@ def member_transfer(
         new = Affiliation.objects.create(member=m, org=org, start=on, document_no=document_no, reason=reason)
     m.org = org
     m.save(update_fields=["org", "updated_at"])
+    verb = "更正为" if correction else "转入"
+    after = {"org": org.name, "transfer_date": on, "letter_no": new.document_no, "reason": new.reason}
+    letter = f"，{new.document_no}" if new.document_no else ""
     audit_record(
         actor, "members.transfer", object_type="PartyMember", object_id=m.pk, scope_path=org.path,
-        summary=f"{m.person.name}组织关系由{before['org']}转入{org.name}（{on:%Y.%m.%d}{'，' + document_no if document_no else ''}）",
-        before=before, after={"org": org.name, "transfer_date": on, "letter_no": document_no, "reason": reason},
+        summary=f"{m.person.name}组织关系由{before['org']}{verb}{org.name}（{on:%Y.%m.%d}{letter}）", before=before, after=after,
     )  # fmt: skip
+    if len(_common_path(old_path, org.path)) < len(old_path) - STEP:  # the sending side's log (another town or county)
+        audit_record(
+            actor, "members.transfer", object_type="PartyMember", object_id=m.pk, scope_path=old_path,
+            summary=f"{m.person.name}组织关系由{before['org']}转出至{org.name}（{on:%Y.%m.%d}{letter}）", before=before, after=after,
+        )  # fmt: skip
     return new
 
 
@@ -129,8 +157,10 @@ def member_leave(
     number, or where the membership went); the open 组织关系 ends that day.
 
     The member drops out of lists and of statistics dated ``on`` or later; earlier dates still
-    count it. Raises ChangeRefused (unknown reason, ``on`` not after the open 组织关系 began or
-    after today, a member who has left) and PermissionDenied (not an administrator, outside the subtree).
+    count it. A cadre's record becomes 非中共党员 unless the membership moved out of the city.
+    Raises ChangeRefused (unknown reason, ``on`` not after the open 组织关系 began or after today, a
+    member who has left, a cadre still holding a 党内职务) and PermissionDenied (not an
+    administrator, outside the subtree).
     """
     if not scope.is_admin:
         raise PermissionDenied("党员减少由组织部门办理")
@@ -142,6 +172,7 @@ def member_leave(
     if on <= start:
         raise ChangeRefused(f"减少日期应晚于现组织关系的转入日期{start:%Y.%m.%d}")
     label, note = LeaveReason(reason).label, note.strip()[:100]
+    cadre = _cadre_leaving_the_party(m, on, reason)
     m.left_date, m.left_reason, m.left_note = on, reason, note
     m.save(update_fields=["left_date", "left_reason", "left_note", "updated_at"])
     if open_aff is not None:
@@ -150,9 +181,31 @@ def member_leave(
     audit_record(
         actor, "members.leave", object_type="PartyMember", object_id=m.pk, scope_path=m.org.path,
         summary=f"{m.person.name}党员减少：{label}（{on:%Y.%m.%d}{'，' + note if note else ''}）",
-        before={"left_date": None, "left_reason": "", "left_note": ""}, after={"left_date": on, "left_reason": reason, "left_note": note},
+        before={"left_date": None, "left_reason": "", "left_note": "", **({"cadre_is_party_member": True} if cadre else {})},
+        after={"left_date": on, "left_reason": reason, "left_note": note, **({"cadre_is_party_member": False} if cadre else {})},
     )  # fmt: skip
     return m
+
+
+def _cadre_leaving_the_party(m: PartyMember, on: dt.date, reason: str):
+    """For a leave that ends Party membership (every reason but 组织关系转出本市): the person's cadre
+    record, locked and marked 非中共党员 — or None when the person is no cadre. Raises ChangeRefused
+    while the cadre holds a 党内职务 on ``on`` (they are removed first: 免职, then 减少)."""
+    from zugong.cadres.models import Appointment, Cadre
+    from zugong.cadres.rules import is_party_post
+
+    if reason == LeaveReason.TRANSFERRED_OUT:
+        return None
+    cadre = Cadre.objects.select_for_update().filter(person_id=m.person_id, is_party_member=True).first()
+    if cadre is None:
+        return None
+    running = Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on).values_list("post__title", flat=True)
+    party = [t for t in running if is_party_post(t)]
+    if party:
+        raise ChangeRefused(f"该党员现任党内职务（{'、'.join(party)}），请先办理免职，再办理党员减少")
+    cadre.is_party_member = False
+    cadre.save(update_fields=["is_party_member"])
+    return cadre
 
 
 @transaction.atomic
@@ -179,6 +232,10 @@ def member_leave_undo(*, actor: Actor, scope: Scope, member: PartyMember) -> Par
     if closed is not None:
         closed.end = None
         closed.save(update_fields=["end"])
+    if m.left_reason != LeaveReason.TRANSFERRED_OUT:  # a member again: so is the cadre
+        from zugong.cadres.models import Cadre
+
+        Cadre.objects.filter(person_id=m.person_id).update(is_party_member=True)
     m.left_date, m.left_reason, m.left_note = None, "", ""
     m.save(update_fields=["left_date", "left_reason", "left_note", "updated_at"])
     audit_record(

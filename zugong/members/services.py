@@ -45,7 +45,7 @@ from zugong.core.rules import make_id_number
 from zugong.core.scope import Scope, scope_for
 from zugong.core.xlsx import add_sheet, new_workbook, rows_to_xlsx, workbook_bytes
 from zugong.members import importer
-from zugong.members.models import ImportJob, PartyMember
+from zugong.members.models import ImportJob, LeaveReason, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
@@ -674,9 +674,11 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
     身份证号 is decrypted when the scope may view full numbers (one AES-GCM call per row), masked
     otherwise; 联系电话 likewise. 出生年月 is year.month text (1985.09), as the column is named and
     as the import reads it back; the other dates are date cells. Code labels and each branch's
-    所在党支部 text are looked up once per value, not per row.
+    所在党支部 text are looked up once per value, not per row. With ``params`` status ``left`` (the
+    members who left) each row ends with 减少日期 and 减少原因.
     """
     from zugong.core.models import ID_CONTEXT
+    from zugong.members.selectors import LEFT
 
     unmasked = scope.may_view_id_numbers
     qs = members_for_export(scope, params).values_list(
@@ -684,7 +686,10 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
         "person__id_number_cipher" if unmasked else "person__id_number_masked",
         "person__education", "person__degree", "person__native_place", "person__work_start_date",
         "org_id", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
+        "left_date", "left_reason",
     )  # fmt: skip
+    left = params.get("status") == LEFT
+    reasons = dict(LeaveReason.choices)
     genders, ethnicities, educations, degrees, occupations, statuses = (
         _Labels(table) for table in ("gender", "ethnicity", "education", "degree", "occupation", "member_status")
     )
@@ -692,7 +697,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
     labels = _Labels(None, branches.label)  # branch id → its 所在党支部 text
     months: dict[tuple[int, int], str] = {}
     decrypt = crypto.decrypt
-    for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone in qs.iterator(2000):
+    for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone, left_on, why in qs.iterator(2000):
         if birth is not None:
             key = (birth.year, birth.month)
             birth = months.get(key) or months.setdefault(key, f"{birth.year}.{birth.month:02d}")
@@ -702,7 +707,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
         yield [
             name, genders[g], ethnicities[eth], birth, ident, educations[edu], degrees[deg],
             place, work, labels[org], joined, conf, occupations[occ], statuses[status],
-            phone if unmasked else _mask_phone(phone),
+            phone if unmasked else _mask_phone(phone), *((left_on, reasons.get(why, why)) if left else ()),
         ]  # fmt: skip
 
 
@@ -726,6 +731,8 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
     name alone is not unique in the scope (``importer.BranchResolver.label``). 身份证号 and 联系电话
     are masked unless the scope may view full numbers; every export writes an audit event (``members.export``; ``after.unmasked`` marks an export with full 身份证号).
     Rows stream from the query to the workbook (``member_export_rows``; bench/bench_export.py).
+    With the filter 已减少党员 (status ``left``) it is the 已减少党员名册: the same columns, then
+    减少日期 and 减少原因 (not for re-import: the import refuses members who left).
     """
     unmasked = scope.may_view_id_numbers
     params = params or {}
@@ -736,13 +743,18 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
         for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is read after the loop)
             yield row
 
+    from zugong.members.selectors import LEFT
+
+    left = params.get("status") == LEFT
+    title = "已减少党员名册" if left else "党员名册"
+    columns = [c.header for c in MEMBER_COLUMNS] + (["减少日期", "减少原因"] if left else [])
     wb = new_workbook()
-    add_sheet(wb, "党员名册", [c.header for c in MEMBER_COLUMNS], counted(member_export_rows(scope, params)), widths=EXPORT_WIDTHS)
+    add_sheet(wb, title, columns, counted(member_export_rows(scope, params)), widths=EXPORT_WIDTHS + ((12, 16) if left else ()))
     content = workbook_bytes(wb)
     with transaction.atomic():
         audit_record(
             actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
-            summary=f"导出党员名册{count}人" + ("（含完整身份证号）" if unmasked else ""),
+            summary=f"导出{title}{count}人" + ("（含完整身份证号）" if unmasked else ""),
             after={"count": count, "filters": {k: params.get(k) for k in params}, "unmasked": unmasked},
         )  # fmt: skip
     return content

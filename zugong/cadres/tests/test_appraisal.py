@@ -365,6 +365,21 @@ def test_it_pages_the_participants_and_filters_them_by_name_initials_unit_and_gr
     assert 'name="back" value="q=%E5%B9%B2%E9%83%A8&amp;page=2"' in page2  # rows post back to this page and filter
 
 
+def test_a_county_sees_a_city_managed_participant_of_its_round_without_a_grade_form(city, login, people):
+    staff(city, 2)
+    rnd = open_round(city)
+    a, s = who(city)
+    appraisal.round_add_participants(actor=a, scope=s, round=rnd)
+    Cadre.objects.filter(person__name="干部00").update(management_level="city")  # now the city's to grade
+    page = login(city.users["county_admin"]).get(reverse("cadres:round", args=[rnd.id])).content.decode()
+    entry = AppraisalEntry.objects.get(round=rnd, cadre__person__name="干部00")
+    row = page[page.index(f'id="entry-{entry.id}"'):]
+    assert "grade-form" not in row[: row.index("</tr>")]
+    other = AppraisalEntry.objects.get(round=rnd, cadre__person__name="干部01")
+    row = page[page.index(f'id="entry-{other.id}"'):]
+    assert "grade-form" in row[: row.index("</tr>")]
+
+
 def test_it_grades_a_row_through_htmx_and_returns_the_row_and_the_figures(city, login, people):
     staff(city, 3)
     rnd = open_round(city)

@@ -3,6 +3,14 @@
 from django.db import migrations, models
 
 
+def reason_for_earlier_left_dates(apps, schema_editor):
+    """A left_date written before this migration (the field was labelled 出党（停止党籍）日期; nothing
+    in the app set it, but data loaded by SQL may have) gets the reason 停止党籍, so the constraint
+    below holds."""
+    PartyMember = apps.get_model("members", "PartyMember")
+    PartyMember.objects.filter(left_date__isnull=False, left_reason="").update(left_reason="stopped")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -27,6 +35,7 @@ class Migration(migrations.Migration):
             name='left_date',
             field=models.DateField(blank=True, null=True, verbose_name='减少日期'),
         ),
+        migrations.RunPython(reason_for_earlier_left_dates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='partymember',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('left_date__isnull', True), ('left_reason', '')), models.Q(('left_date__gt', models.F('joined_date')), ('left_reason__in', ['death', 'expelled', 'removed', 'withdrawn', 'stopped', 'transferred_out'])), _connector='OR'), name='member_left_with_reason'),

@@ -2,6 +2,7 @@
 预备党员转正, 党员减少 and 撤销减少 — rules, scope, audit, and what lists and statistics then show."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -67,20 +68,27 @@ def test_a_transfer_closes_the_open_relation_opens_one_in_the_new_branch_and_is_
     assert event.actor_name == "county_admin" and event.ip == "10.0.0.8" and event.object_id == str(m.pk)
     assert event.before == {"org": "金安区二村党支部"}
     assert event.after["org"] == "金安区一村党支部" and event.after["transfer_date"] == "2026-03-01"
-    assert event.scope_path == city.orgs["jinan_branch"].path
+    assert event.scope_path == city.orgs["jinan_branch"].path  # one event: both branches are under one town
     # the statistics count the member in the old branch the day before and in the new one from that day
     assert branch_total(city, "jinan_branch2", D(2026, 2, 28)) == 1 and branch_total(city, "jinan_branch2", D(2026, 3, 1)) == 0
     assert branch_total(city, "jinan_branch", D(2026, 3, 1)) == 3
 
 
 def test_a_transfer_dated_the_day_the_relation_began_corrects_its_branch_in_place(city, people):
-    m = member(people, "王刚")
-    a = actor(city, "county_admin")
-    s = scope(city, "county_admin")
-    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch"], on=D(2026, 3, 1), today=TODAY)
-    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch2"], on=D(2026, 3, 1), today=TODAY)
+    m = member(people, "李红")  # 金安区一村党支部 since 2024-06-30
+    a = actor(city, "city_admin")
+    s = scope(city, "city_admin")
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch2"], on=D(2026, 3, 1), document_no="甲", today=TODAY)
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["yuan_branch"], on=D(2026, 3, 1), today=TODAY)
     assert Affiliation.objects.filter(member=m).count() == 2
-    assert Affiliation.objects.get(member=m, end__isnull=True).org == city.orgs["jinan_branch2"]
+    fixed = Affiliation.objects.get(member=m, end__isnull=True)
+    assert (fixed.org, fixed.document_no) == (city.orgs["yuan_branch"], "甲")
+    event = AuditEvent.objects.filter(action="members.transfer", scope_path=city.orgs["yuan_branch"].path).latest("id")
+    assert "更正为裕安区一村党支部" in event.summary and event.before["letter_no"] == "甲"
+    # corrected back to the branch it came from: one relation again, as before the transfer
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch"], on=D(2026, 3, 1), today=TODAY)
+    assert list(Affiliation.objects.filter(member=m).values_list("org", "start", "end")) == [
+        (city.orgs["jinan_branch"].pk, D(2024, 6, 30), None)]
 
 
 @pytest.mark.parametrize(
@@ -110,6 +118,10 @@ def test_a_transfer_outside_the_subtree_is_refused_to_the_county_and_the_secreta
                             on=D(2026, 3, 1), today=TODAY)  # fmt: skip
     assert member(people, "张晓明").org == city.orgs["yuan_branch"]
     assert people["张晓明"].pk not in selectors.members_in_scope(scope(city, "county_admin")).values_list("person_id", flat=True)
+    from zugong.web.selectors import audit_events
+
+    for who, verb in (("county_admin", "转出至"), ("neighbour_admin", "转入")):  # the sending and the receiving county
+        assert verb in audit_events(scope(city, who)).get(action="members.transfer").summary, who
 
 
 # ----------------------------------------------------------------------------- 预备党员转正
@@ -208,6 +220,9 @@ def test_the_person_page_offers_the_changes_by_role(city, login, people):
     assert "组织关系转接" in text and "预备党员转正" in text and "党员减少" in text and "2025.06.30期满" in text
     text = login(city.users["branch_secretary"]).get(person_url(people["李红"])).content.decode()
     assert "预备党员转正" in text and "党员减少" not in text
+    PartyMember.objects.filter(person=people["李红"]).update(joined_date=dt.date.today() - dt.timedelta(days=30))
+    text = login(city.users["county_admin"]).get(person_url(people["李红"])).content.decode()
+    assert "预备期未满" in text and f"members/person/{people['李红'].id}/confirm/" not in text
     text = login(city.users["leader"]).get(person_url(people["李红"])).content.decode()
     assert "办理" not in text and "组织关系转接" not in text
     text = login(city.users["county_admin"]).get(person_url(people["王刚"])).content.decode()
@@ -254,6 +269,13 @@ def test_the_leave_and_undo_forms_work_for_the_county_and_the_page_says_so(city,
     assert "王刚" not in c.get(reverse("members:list")).content.decode()
     listed = c.get(reverse("members:list"), {"status": "left"}).content.decode()
     assert "王刚" in listed and "已减少（组织关系转出本市，2026.05.01）" in listed and "张晓明" not in listed
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(c.get(reverse("members:export"), {"status": "left"}).content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert ws.title == "已减少党员名册" and rows[0][-2:] == ("减少日期", "减少原因")
+    assert [r[0] for r in rows[1:]] == ["王刚"] and rows[1][-1] == "组织关系转出本市"
+    assert "导出已减少党员名册1人" in AuditEvent.objects.get(action="members.export").summary
     c.post(person_url(people["王刚"], "leave_undo"))
     assert member(people, "王刚").left_date is None
     c.post(person_url(people["王刚"], "leave"), {"on": "2026-05-01", "reason": "death"})
@@ -273,3 +295,18 @@ def test_the_audit_log_names_the_changes_and_links_the_member(city, login, peopl
     m = member(people, "王刚")
     assert c.get(reverse("members:member", args=[m.pk])).url == person_url(people["王刚"])
     assert login(city.users["neighbour_admin"]).get(reverse("members:member", args=[m.pk])).status_code == 404
+
+
+def test_a_cadre_leaves_the_party_only_after_removal_from_party_posts_and_is_then_recorded_as_a_non_member(city, people):
+    from zugong.cadres.models import Appointment, Cadre
+
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    m = member(people, "张晓明")  # also 金安区一镇 党委书记 since 2021-06-01
+    with pytest.raises(changes.ChangeRefused, match="现任党内职务（党委书记），请先办理免职"):
+        changes.member_leave(actor=a, scope=s, member=m, on=D(2026, 5, 1), reason=LeaveReason.EXPELLED, today=TODAY)
+    Appointment.objects.filter(cadre__person=people["张晓明"]).update(end=D(2026, 4, 30))
+    changes.member_leave(actor=a, scope=s, member=m, on=D(2026, 5, 1), reason=LeaveReason.EXPELLED, today=TODAY)
+    assert not Cadre.objects.get(person=people["张晓明"]).is_party_member
+    assert AuditEvent.objects.get(action="members.leave").after["cadre_is_party_member"] is False
+    changes.member_leave_undo(actor=a, scope=s, member=m)
+    assert Cadre.objects.get(person=people["张晓明"]).is_party_member
