@@ -230,7 +230,7 @@ class Task(models.Model):
         today = today or dt.date.today()
         th = thresholds or Thresholds.current()
         reports = list(
-            self.reports.filter(unit__path__startswith=within).order_by("date").values_list("date", "completes", "unit_id")
+            self.reports.filter(unit__path__startswith=within, date__lte=today).order_by("date").values_list("date", "completes", "unit_id")
         )
         completed = {u for _, c, u in reports if c}
         required = set(self.responsible_units.filter(path__startswith=within).values_list("pk", flat=True))

@@ -161,16 +161,17 @@ def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Th
     units in the subtree. For a city task seen by 金安区 that is 金安区's own status ("done for
     金安区 when 金安区 reported it done", decision 0004), and another county's report neither shows
     as progress nor as its date. The city's scope holds every unit, so it gets the overall status.
-    ``scope=None`` counts all reports (the city-wide rule; tests and internal checks).
+    ``scope=None`` counts all reports (the city-wide rule; tests and internal checks). Reports dated
+    after ``today`` do not count: a past quarter's 季末评议 shows the status at the quarter's end.
     """
     today = today or dt.date.today()
     th = thresholds or status_thresholds()
     within = _unit_in_scope(scope, "unit__") if scope else Q()
     lead_within = _unit_in_scope(scope, "lead_unit__") if scope else Q()
-    reports = ProgressReport.objects.filter(within, task_id=OuterRef("pk")).order_by()
+    reports = ProgressReport.objects.filter(within, task_id=OuterRef("pk"), date__lte=today).order_by()  # as of ``today``
     through = Task.responsible_units.through
     required = through.objects.filter(within, task_id=OuterRef("pk"))
-    unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True)
+    unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True, date__lte=today)
     missing = required.exclude(Exists(unit_done))
     qs = qs.annotate(
         is_done=Case(
