@@ -117,17 +117,23 @@ SOURCE_PARTY_POST = "《中国共产党章程》（条款号未核实）：党�
 #: Words that make a part of a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 组织委员,
 #: 支部书记 …); a part naming the Communist Youth League (团委书记, 团支部书记) is not one.
 _PARTY_POST = re.compile(
-    r"党委|党组(?!织)|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|纪律检查委员|书记(?!员)|委常委|组织委员|宣传委员|统战委员|支部委员|支委"
+    r"党委|党组(?!织)|党组织负责人|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|纪律检查委员|书记(?!员)|委常委|组织委员|宣传委员"
+    r"|统战委员|支部委员|支委|[省市县区州盟旗]委(?:候补)?委员"
 )
-_YOUTH_LEAGUE = re.compile(r"共青团|团(?:中央|省委|市委|县委|区委|委|工委|总支|支部)")
+#: Parts of a title that name another organization: the Communist Youth League (团委书记, 团支部书记;
+#: not 集团/剧团), the democratic parties (民建市委常委), trade unions (工会组织委员).
+_NOT_THE_PARTY = re.compile(
+    r"共青团|(?<![集剧乐])团(?:中央|省委|市委|县委|区委|委|工委|总支|支部|支委)|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工会"
+)
 _TITLE_PARTS = re.compile(r"[、，,；;/（）()\s]+|兼任?")
 
 
 def is_party_post(title: str) -> bool:
     """Whether the post ``title`` is (or includes) a 党内职务: 党委/党组/党工委/纪委 posts, 书记 and
-    副书记 (not 书记员, a court clerk, nor a Youth League 团委书记), X委常委, 组织/宣传/统战委员; each
-    part of a combined title counts ("党委书记、董事长" is one; "副镇长", "局长", "团县委书记" are not)."""
-    return any(_PARTY_POST.search(part) and not _YOUTH_LEAGUE.search(part) for part in _TITLE_PARTS.split(title) if part)
+    副书记 (not 书记员, a court clerk), X委常委 and 县委委员, 组织/宣传/统战委员; each part of a combined
+    title counts ("党委书记、董事长" is one). Parts naming the Youth League, a democratic party or a
+    trade union are not ("团县委书记", "民建市委常委", "工会组织委员"); nor are "副镇长" and "局长"."""
+    return any(_PARTY_POST.search(part) and not _NOT_THE_PARTY.search(part) for part in _TITLE_PARTS.split(title) if part)
 
 
 def check_party_post(*, name: str, title: str, is_party_member: bool) -> None:

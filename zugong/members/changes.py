@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zugong.core.audit import Actor, audit_record
+from zugong.core.models import AuditEvent
 from zugong.core.rules import add_years
 from zugong.core.scope import Scope, require_write
 from zugong.members.models import Affiliation, LeaveReason, MemberStatus, PartyMember
@@ -66,8 +67,8 @@ def member_transfer(
     介绍信编号 ``document_no`` and ``reason`` (default 组织关系转接); a transfer dated the day the
     open one began corrects its branch in place (back to the branch it came from: the earlier
     relation is open again). Returns the open Affiliation. Audited for the new branch, and, when
-    the two branches are not under one organization, once more for the old one (转出), so that the
-    sending town or county sees it in its log.
+    the two branches lie in different counties (their nearest common organization is the city's),
+    once more for the sending branch (转出), so that the sending county sees it in its log.
 
     Raises ChangeRefused (not a 党支部/联合党支部, the same branch, ``on`` before the open
     组织关系 began or after today, a member who has left) and PermissionDenied (read-only role,
@@ -87,11 +88,14 @@ def member_transfer(
         raise ChangeRefused(f"转接日期应不早于入党时间{m.joined_date:%Y.%m.%d}")
     old_path = m.org.path
     before = {"org": m.org.name}
-    document_no, reason = document_no.strip(), reason.strip() or TRANSFER_REASON
     correction = open_aff is not None and on == open_aff.start
+    document_no = document_no.strip()
+    reason = reason.strip() or (open_aff.reason if correction and open_aff.reason else TRANSFER_REASON)
+    sending = old_path  # whose log gets the 转出 event
     if correction:  # same-day correction: the branch is wrong
         before.update(letter_no=open_aff.document_no, reason=open_aff.reason)
-        earlier = Affiliation.objects.select_for_update().filter(member=m, end=on).exclude(pk=open_aff.pk).first()
+        earlier = Affiliation.objects.select_for_update().select_related("org").filter(member=m, end=on).exclude(pk=open_aff.pk).first()
+        sending = earlier.org.path if earlier is not None else org.path  # the branch it really came from
         if earlier is not None and earlier.org_id == org.pk:  # back to the branch it came from: one relation again
             open_aff.delete()
             earlier.end = None
@@ -115,10 +119,11 @@ def member_transfer(
         actor, "members.transfer", object_type="PartyMember", object_id=m.pk, scope_path=org.path,
         summary=f"{m.person.name}组织关系由{before['org']}{verb}{org.name}（{on:%Y.%m.%d}{letter}）", before=before, after=after,
     )  # fmt: skip
-    if len(_common_path(old_path, org.path)) < len(old_path) - STEP:  # the sending side's log (another town or county)
+    if len(_common_path(sending, org.path)) <= STEP:  # another county (or a city organ): its log too
         audit_record(
-            actor, "members.transfer", object_type="PartyMember", object_id=m.pk, scope_path=old_path,
-            summary=f"{m.person.name}组织关系由{before['org']}转出至{org.name}（{on:%Y.%m.%d}{letter}）", before=before, after=after,
+            actor, "members.transfer", object_type="PartyMember", object_id=m.pk, scope_path=sending,
+            summary=f"{m.person.name}组织关系由{before['org']}{'更正为' if correction else '转出至'}{org.name}（{on:%Y.%m.%d}{letter}）",
+            before=before, after=after,
         )  # fmt: skip
     return new
 
@@ -189,8 +194,9 @@ def member_leave(
 
 def _cadre_leaving_the_party(m: PartyMember, on: dt.date, reason: str):
     """For a leave that ends Party membership (every reason but 组织关系转出本市): the person's cadre
-    record, locked and marked 非中共党员 — or None when the person is no cadre. Raises ChangeRefused
-    while the cadre holds a 党内职务 on ``on`` (they are removed first: 免职, then 减少)."""
+    record, locked and marked 非中共党员 — or None when the person is no cadre (or is recorded as a
+    non-member already). Raises ChangeRefused while the cadre holds a 党内职务 on ``on`` or later
+    (removed first: 免职, then 减少)."""
     from zugong.cadres.models import Appointment, Cadre
     from zugong.cadres.rules import is_party_post
 
@@ -199,7 +205,7 @@ def _cadre_leaving_the_party(m: PartyMember, on: dt.date, reason: str):
     cadre = Cadre.objects.select_for_update().filter(person_id=m.person_id, is_party_member=True).first()
     if cadre is None:
         return None
-    running = Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on).values_list("post__title", flat=True)
+    running = Appointment.objects.filter(cadre=cadre).exclude(end__lte=on).values_list("post__title", flat=True)  # on or after ``on``
     party = [t for t in running if is_party_post(t)]
     if party:
         raise ChangeRefused(f"该党员现任党内职务（{'、'.join(party)}），请先办理免职，再办理党员减少")
@@ -232,15 +238,18 @@ def member_leave_undo(*, actor: Actor, scope: Scope, member: PartyMember) -> Par
     if closed is not None:
         closed.end = None
         closed.save(update_fields=["end"])
-    if m.left_reason != LeaveReason.TRANSFERRED_OUT:  # a member again: so is the cadre
+    leave = AuditEvent.objects.filter(action="members.leave", object_type="PartyMember", object_id=str(m.pk)).order_by("-id").first()
+    if leave is not None and (leave.after or {}).get("cadre_is_party_member") is False:  # the leave made the cadre a non-member
         from zugong.cadres.models import Cadre
 
         Cadre.objects.filter(person_id=m.person_id).update(is_party_member=True)
+        before["cadre_is_party_member"] = False
     m.left_date, m.left_reason, m.left_note = None, "", ""
     m.save(update_fields=["left_date", "left_reason", "left_note", "updated_at"])
     audit_record(
         actor, "members.leave_undo", object_type="PartyMember", object_id=m.pk, scope_path=m.org.path,
         summary=f"撤销{m.person.name}的党员减少（原为{before['left_date']:%Y.%m.%d}{LeaveReason(before['left_reason']).label}）",
-        before=before, after={"left_date": None, "left_reason": "", "left_note": ""},
+        before=before, after={"left_date": None, "left_reason": "", "left_note": "",
+                              **({"cadre_is_party_member": True} if "cadre_is_party_member" in before else {})},
     )  # fmt: skip
     return m

@@ -688,7 +688,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
         "org_id", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
         "left_date", "left_reason",
     )  # fmt: skip
-    left = params.get("status") == LEFT
+    left = (params.get("status") or "").strip() == LEFT
     reasons = dict(LeaveReason.choices)
     genders, ethnicities, educations, degrees, occupations, statuses = (
         _Labels(table) for table in ("gender", "ethnicity", "education", "degree", "occupation", "member_status")
@@ -745,7 +745,7 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
 
     from zugong.members.selectors import LEFT
 
-    left = params.get("status") == LEFT
+    left = (params.get("status") or "").strip() == LEFT
     title = "已减少党员名册" if left else "党员名册"
     columns = [c.header for c in MEMBER_COLUMNS] + (["减少日期", "减少原因"] if left else [])
     wb = new_workbook()

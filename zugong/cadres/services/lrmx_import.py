@@ -176,7 +176,7 @@ class _Record:
     cadre_obj: Cadre | None = None
     appointments: list = field(default_factory=list)  # (line, unit_id, title)
     ranks: list = field(default_factory=list)  # (line, rank code)
-    is_party_member: bool = True  # from 入党时间: a date, or empty, is a member; 群众 or a democratic party not
+    is_party_member: bool = True  # from 入党时间 (``_NOT_A_MEMBER``)
 
 
 @dataclass
@@ -330,7 +330,7 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
     party = re.sub(r"\s", "", d.get("RuDangShiJian", ""))
     rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume,
                   profile=profile, family=family, photo=photo, photo_sha256=photo_sha,
-                  is_party_member=not party or party[0].isdigit())  # fmt: skip
+                  is_party_member=not _NOT_A_MEMBER.search(party))  # fmt: skip
     for line in resume:
         if line.end is not None and line.end == line.start:
             notes.append((filename, f"简历第{line.line}行起止为同一月份，未生成任职记录"))
@@ -620,6 +620,11 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
 
 def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
     return (a is None and b is None) or (a is not None and b is not None and (a.year, a.month) == (b.year, b.month))
+
+
+#: 入党时间 texts of someone who is not a member of the Communist Party: 群众, 无党派人士, a democratic
+#: party (with or without its date of joining, "199806民盟"). A date, 中共党员 or an empty cell is a member.
+_NOT_A_MEMBER = re.compile(r"群众|无党派|民革|民盟|民建|民进|农工|致公|九三|台盟")
 
 
 class _ResumeRefused(Exception):

@@ -232,6 +232,10 @@ def test_a_new_cadre_whose_form_reads_qunzhong_is_not_a_party_member_nor_given_a
     assert not Cadre.objects.filter(person__name="周新").exists()
     r = _upload(client, ("周新.lrmx", _new_person_lrmx(40, party_date="群众", jianli=["2010.07--  金安区一镇副镇长"])), **unit)
     assert r.context["result"].created == 1 and not Cadre.objects.get(person__name="周新").is_party_member
+    from zugong.cadres.services.lrmx_import import _NOT_A_MEMBER
+
+    assert [t for t in ("199806", "1998.06", "中共党员", "", "群众", "199806民盟", "九三学社", "无党派人士") if not _NOT_A_MEMBER.search(t)] == [
+        "199806", "1998.06", "中共党员", ""]
 
 
 def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, people):

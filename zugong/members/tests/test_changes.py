@@ -310,3 +310,36 @@ def test_a_cadre_leaves_the_party_only_after_removal_from_party_posts_and_is_the
     assert AuditEvent.objects.get(action="members.leave").after["cadre_is_party_member"] is False
     changes.member_leave_undo(actor=a, scope=s, member=m)
     assert Cadre.objects.get(person=people["张晓明"]).is_party_member
+
+
+def test_review_cases_of_leaves_undos_and_corrections(city, people):
+    from zugong.cadres.models import Appointment, Cadre
+
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    # a leave dated before a party post the cadre took up later is refused too
+    Appointment.objects.filter(cadre__person=people["张晓明"]).update(start=D(2026, 6, 1))
+    with pytest.raises(changes.ChangeRefused, match="现任党内职务"):
+        changes.member_leave(actor=a, scope=s, member=member(people, "张晓明"), on=D(2026, 5, 1), reason="death", today=TODAY)
+    # undo gives back only what the leave took: a cadre recorded as a non-member before stays one
+    Cadre.objects.filter(person=people["孙丽"]).update(is_party_member=False)
+    from zugong.orgs.tests.people import make_member
+
+    sun = make_member(people["孙丽"], city.orgs["jinan_branch"], joined=D(2010, 7, 1))
+    changes.member_leave(actor=a, scope=s, member=sun, on=D(2026, 5, 1), reason="stopped", today=TODAY)
+    changes.member_leave_undo(actor=a, scope=s, member=sun)
+    assert not Cadre.objects.get(person=people["孙丽"]).is_party_member
+    assert "cadre_is_party_member" not in AuditEvent.objects.get(action="members.leave_undo").after
+    # a correction without a reason keeps the relation's reason; between counties both logs have it
+    m = member(people, "王刚")
+    changes.member_transfer(actor=a, scope=s, member=m, org=city.orgs["jinan_branch"], on=D(2026, 3, 1), reason="工作调动", today=TODAY)
+    assert AuditEvent.objects.filter(action="members.transfer").count() == 1  # one town: one event
+    ca, cs = actor(city, "city_admin"), scope(city, "city_admin")
+    changes.member_transfer(actor=ca, scope=cs, member=member(people, "王刚"), org=city.orgs["yuan_branch"], on=D(2026, 3, 1), today=TODAY)
+    assert Affiliation.objects.get(member=m, end__isnull=True).reason == "工作调动"
+    sides = AuditEvent.objects.filter(action="members.transfer").order_by("id")[1:]
+    assert [e.scope_path for e in sides] == [city.orgs["yuan_branch"].path, city.orgs["jinan_branch2"].path]
+    assert all("更正为裕安区一村党支部" in e.summary for e in sides)
+    titles = ("民建市委常委、副市长", "工会组织委员", "团支委", "市委委员、副市长", "党组织负责人")
+    from zugong.cadres.rules import is_party_post
+
+    assert [t for t in titles if is_party_post(t)] == ["市委委员、副市长", "党组织负责人"]
