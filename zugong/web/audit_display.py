@@ -122,6 +122,8 @@ def _text(model: type[Model] | None, key: str, value: Any) -> str:
     field = _field(model, key)
     if field is not None and getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dict | list) and not value:
+        return "（无）"
     if isinstance(value, dict):  # e.g. an export's filters: 操作类别：members；起始日期：2026-12-07
         text = "；".join(f"{_KEY_LABELS.get(str(k), k)}：{_text(None, '', v)}" for k, v in value.items())
     elif isinstance(value, list):

@@ -55,3 +55,4 @@ def test_filters_and_lists_read_as_words_not_json():
     assert changes(demo) == [Change("随机种子", "", "1"), Change("演示账号", "", "admin、jinan"), Change("市管干部数", "", "3000")]
     team = event(action="cadres.team_roster_export", object_type="", after={"count": 9, "on": "2026-12-07"})
     assert changes(team)[1] == Change("日期", "", "2026-12-07")
+    assert changes(event(action="members.export", after={"filters": {}}))[0].after == "（无）"
