@@ -19,11 +19,10 @@ from zugong.core.audit import Actor, audit_record
 from zugong.core.models import AuditEvent
 from zugong.core.rules import add_years
 from zugong.core.scope import Scope, require_write
+from zugong.members.importer import SOURCE_PROBATION
 from zugong.members.models import Affiliation, LeaveReason, MemberStatus, PartyMember
 from zugong.orgs.models import BRANCH_KINDS, STEP, PartyOrganization
 
-#: 《中国共产党章程》第七条 and 《中国共产党发展党员工作细则》(2014) 第三十二条 (as the importer cites it)
-SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
 #: Reason written on a 组织关系 opened by a transfer when the user gives none.
 TRANSFER_REASON = "组织关系转接"
 

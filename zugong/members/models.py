@@ -13,8 +13,8 @@ class MemberStatus(models.TextChoices):
 
 
 class LeaveReason(models.TextChoices):
-    """Why a membership ended (党员减少): 死亡; 出党 as 《中国共产党章程》 names its forms (开除党籍,
-    除名, 退党 — 第九条, 第四十条); 停止党籍 (《中国共产党党员教育管理工作条例》, 2019: out of touch six months or
+    """Why a membership ended (党员减少): 死亡; 出党 in the forms 《中国共产党章程》 names (退党 and
+    除名: 第九条; 开除党籍, a disciplinary measure: article not verified, decision 0006); 停止党籍 (《中国共产党党员教育管理工作条例》, 2019: out of touch six months or
     more, or abroad five years or more); and the city's own 组织关系转出本市 (the member
     continues in a branch outside the city)."""
 
