@@ -255,6 +255,11 @@ def test_the_change_urls_refuse_strangers_and_other_counties(city, login, client
     c = login(city.users["neighbour_admin"])
     for url in urls:
         assert c.post(url, {"on": "2025-07-01", "org": "裕安区一村党支部", "reason": "death"}).status_code == 404
+    c = login(city.users["outsider"])  # no role: refused everywhere, including the branch list and the audit link
+    for url in urls:
+        assert c.post(url, {"on": "2025-07-01", "org": "金安区二村党支部", "reason": "death"}).status_code == 403
+    assert c.get(reverse("members:branch_options")).status_code == 403
+    assert c.get(reverse("members:member", args=[member(people, "李红").pk])).status_code == 403
     c = login(city.users["leader"])
     assert c.post(urls[1], {"on": "2025-07-01"}).status_code == 403
     assert c.get(reverse("members:transfer", args=[people["李红"].id])).status_code == 405
