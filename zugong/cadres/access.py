@@ -56,14 +56,6 @@ def may_manage_team(scope: Scope, team: LeadershipTeam) -> bool:
     return not team_is_city(team) or scope.role == Role.CITY_ADMIN
 
 
-def may_manage_post(scope: Scope, post: Post) -> bool:
-    """True when ``scope`` may appoint to or remove from ``post`` (its unit in scope; a 市管 team's post
-    only by the city administrator)."""
-    if not scope.is_admin or not post.unit.path.startswith(scope.unit_path):
-        return False
-    return not team_is_city(post.team) or scope.role == Role.CITY_ADMIN
-
-
 def city_team_refusal(team: LeadershipTeam) -> str:
     """The Chinese reason a county administrator may not appoint to or remove from ``team``'s posts."""
     return f"{team.name}为市管领导班子，其成员任免由市委组织部办理"

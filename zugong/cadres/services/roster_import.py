@@ -8,7 +8,8 @@ the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
 
 A county administrator's roster writes 县管 cadres only (``access``, as the LRMX import): a row
 that makes a cadre 市管, or names a person who is a 市管 cadre already, is an error of that row; so
-is a row that would appoint to or end a post of a 市管 leadership team (``access.may_manage_post``).
+is a row that would appoint to or end a post of a 市管 leadership team (``_CityTeamSeats``, as
+``access.require_manage_post`` for the pages).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from zugong.cadres.access import may_manage
+from zugong.cadres.access import may_manage, team_is_city
 from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
 from zugong.cadres.roster import CADRE_COLUMNS
 from zugong.cadres.rules import SOURCE_PARTY_POST, is_party_post
@@ -234,7 +235,7 @@ class _CityTeamSeats:
     def refusal(self, rec: CadreRecord, cadre: Cadre | None, same_post: bool) -> str:
         """The reason the row may not be written, or ""."""
         post = self.posts.get((rec.unit_id, rec.post_title))
-        if post is not None and post.team is not None and post.team.management_level == ManagementLevel.CITY and not same_post:
+        if post is not None and team_is_city(post.team) and not same_post:
             return f"“{rec.post_title}”是市管领导班子“{post.team.name}”的职务，其任免由市委组织部办理"
         for a in self.held.get(cadre.pk, []) if cadre is not None else []:
             if a.post_id != (post.pk if post is not None else None):
