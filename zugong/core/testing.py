@@ -73,3 +73,31 @@ def test_id_number(n: int, *, birth: dt.date = dt.date(1980, 5, 17), female: boo
 
 test_id_number.__test__ = False  # not a pytest test
 TestCity.__test__ = False
+
+
+def hold_back_job_threads(monkeypatch, prefix: str) -> list:
+    """Threads of background jobs named ``<prefix><job id>`` (``jobs.start_thread``) are kept in the
+    list returned, not started; others (heartbeats, an import's COPY worker) start as usual. Run a
+    kept thread's body in the test's own connection with ``run_held_thread``."""
+    from zugong.core import jobs
+
+    started, start = [], jobs.threading.Thread.start
+
+    def hold(thread):
+        if thread.name.removeprefix(prefix).isdigit():
+            started.append(thread)
+        else:
+            start(thread)
+
+    monkeypatch.setattr(jobs.threading.Thread, "start", hold)
+    return started
+
+
+def run_held_thread(monkeypatch, thread) -> None:
+    """Run a thread kept by ``hold_back_job_threads`` here, in the test's connection and transaction
+    (its own connection would not see the test's data, nor may it be closed)."""
+    from zugong.core import jobs
+
+    monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
+    monkeypatch.setattr(jobs.connection, "close", lambda: None)
+    thread.run()

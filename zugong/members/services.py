@@ -23,10 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import math
-import os
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -34,11 +31,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zugong.core import bulkload, codes, crypto
+from zugong.core import bulkload, codes, crypto, jobs
 from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
 from zugong.core.rules import make_id_number
@@ -53,8 +50,6 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 BACKGROUND_MIN_BYTES = 300_000
 logger = logging.getLogger(__name__)
 CONFLICT_MESSAGE = "导入期间，其他操作写入或删除了相关数据（如同一人员正由另一导入任务写入），已撤销整个导入，未写入任何数据，请重新导入"
-HEARTBEAT_SECONDS = 5  # a running validation or commit touches its ``.alive`` file this often
-STALE_SECONDS = 60  # a running job whose file is older than this was interrupted (process gone)
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # not .ods: see roster.read_sheet
 IMPORT_ROLES = {
     ImportJob.Kind.MEMBERS: (Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.BRANCH_SECRETARY),
@@ -155,24 +150,9 @@ def _progress_note_path(job: ImportJob) -> Path:
 
 
 def _progress_noter(job: ImportJob) -> Callable[[int, int], None]:
-    """Progress of a commit, ``(rows done, rows in all)``, in a small file beside the upload.
-
-    Not on the job row: the commit writes in one transaction, which no other connection sees until
-    it ends (on SQLite it also holds the only write lock), so an update of the row would show the
-    polling page nothing until the import is over. The note is replaced atomically (``os.replace``)
-    and removed when the commit ends; ``import_job_live`` reads it.
-    """
-    path = _progress_note_path(job)
-    tmp = path.with_name(path.name + ".tmp")
-
-    def note(done: int, total: int) -> None:
-        try:
-            tmp.write_text(f"{done} {total}", encoding="ascii")
-            os.replace(tmp, path)
-        except OSError:  # a progress bar is not worth an import: the page shows the last note
-            pass
-
-    return note
+    """Progress of a commit, ``(rows done, rows in all)``, in a small file beside the upload
+    (``jobs.progress_noter``), removed when the commit ends; ``import_job_live`` reads it."""
+    return jobs.progress_noter(_progress_note_path(job))
 
 
 def import_job_live(job: ImportJob) -> ImportJob:
@@ -188,12 +168,9 @@ def import_job_live(job: ImportJob) -> ImportJob:
     if job.is_running and _interrupted(job):
         _recover_interrupted(job)
     if job.status == ImportJob.Status.IMPORTING:
-        try:
-            done, total = map(int, _progress_note_path(job).read_text(encoding="ascii").split())
-        except (OSError, ValueError):  # no note yet (reading the file), or gone as the commit ended
-            pass
-        else:
-            job.progress_done, job.progress_total = done, total
+        note = jobs.read_progress(_progress_note_path(job))  # None: reading the file, or the commit ended
+        if note is not None:
+            done, total = job.progress_done, job.progress_total = note
             if total and done >= total:
                 job.message = "已全部校验，正在保存更改并提交…"
     return job
@@ -203,44 +180,14 @@ def _alive_path(job: ImportJob) -> Path:
     return _import_dir() / f"{job.stored_name}.alive"
 
 
-@contextlib.contextmanager
-def _alive(job: ImportJob) -> Iterator[None]:
-    """While the body runs, a small thread touches the job's ``.alive`` file every HEARTBEAT_SECONDS;
-    the file is removed when the body ends, after its final status is committed.
-
-    A file, not the job row: a commit's own transaction hides its updates of the row from the
-    polling page (and on SQLite holds the only write lock), and a file is shared by every server
-    process on the machine.
-    """
-    path, stop = _alive_path(job), threading.Event()
-
-    def beat() -> None:
-        while True:
-            with contextlib.suppress(OSError):
-                path.touch()
-            if stop.wait(HEARTBEAT_SECONDS):
-                return
-
-    path.touch()
-    beater = threading.Thread(target=beat, name=f"import-{job.pk}-alive", daemon=True)
-    beater.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        beater.join()
-        path.unlink(missing_ok=True)
+def _alive(job: ImportJob) -> contextlib.AbstractContextManager[None]:
+    """The job's heartbeat while the body runs (``jobs.heartbeat`` of its ``.alive`` file)."""
+    return jobs.heartbeat(_alive_path(job))
 
 
 def _interrupted(job: ImportJob) -> bool:
-    """Whether a job in a running status has no process behind it: its ``.alive`` file is older than
-    STALE_SECONDS, or missing while the job is older than that (a run removes the file only after
-    committing its final status)."""
-    try:
-        age = time.time() - _alive_path(job).stat().st_mtime
-    except FileNotFoundError:
-        age = math.inf if timezone.now() - job.created_at > dt.timedelta(seconds=STALE_SECONDS) else 0.0
-    return age > STALE_SECONDS
+    """Whether a job in a running status has no process behind it (``jobs.is_stale``)."""
+    return jobs.is_stale(_alive_path(job), job.created_at)
 
 
 def _recover_interrupted(job: ImportJob) -> None:
@@ -592,14 +539,7 @@ def import_job_start(
         _alive_path(job).touch()
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, progress_done=0)
 
-    def thread_main() -> None:
-        close_old_connections()
-        try:
-            run()
-        finally:
-            connection.close()
-
-    threading.Thread(target=thread_main, name=f"import-{job.pk}", daemon=True).start()
+    jobs.start_thread(f"import-{job.pk}", run)
 
 
 def import_file(

@@ -8,10 +8,12 @@ import time
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from zugong.core import jobs
 from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.rules import make_id_number
 from zugong.core.scope import scope_for
+from zugong.core.testing import hold_back_job_threads, run_held_thread
 from zugong.members import importer, services
 from zugong.members.models import Affiliation, ImportJob, PartyMember
 
@@ -222,18 +224,8 @@ def test_a_refused_second_commit_and_a_failed_validation_are_audited_as_such(cit
 
 
 def hold_back_import_threads(monkeypatch) -> list:
-    """Threads named import-<job id> (the background run) are kept, not started, in the list returned;
-    the others (its heartbeat, the COPY worker) start as usual."""
-    started, start = [], services.threading.Thread.start
-
-    def hold(thread):
-        if thread.name.removeprefix("import-").isdigit():
-            started.append(thread)
-        else:
-            start(thread)
-
-    monkeypatch.setattr(services.threading.Thread, "start", hold)
-    return started
+    """Threads named import-<job id> (the background run) are kept, not started, in the list returned."""
+    return hold_back_job_threads(monkeypatch, "import-")
 
 
 def test_of_two_commits_of_one_job_only_the_first_runs(city, monkeypatch):
@@ -261,9 +253,7 @@ def test_a_commit_in_the_background_is_claimed_before_its_thread_starts(city, mo
     assert (claimed.progress_done, claimed.progress_total, claimed.message) == (0, 0, "正在读取文件…")
     with pytest.raises(services.ImportRefused, match="正在导入"):
         services.import_job_start(job=ImportJob.objects.get(pk=job.pk), actor=Actor(user=u), phase="commit", background=True)
-    monkeypatch.setattr(services, "close_old_connections", lambda: None)  # the thread's body, run here
-    monkeypatch.setattr(services.connection, "close", lambda: None)
-    started[0].run()
+    run_held_thread(monkeypatch, started[0])  # the thread's body, run here
     job.refresh_from_db()
     assert job.status == "done" and job.created_count == 1 and PartyMember.objects.count() == 1
 
@@ -278,9 +268,9 @@ def test_an_import_whose_process_died_can_be_imported_again(city):
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
     services._claim_commit(job, actor=Actor(user=u), good_rows_only=False)  # claimed, then the process is gone
     alive = services._alive_path(job)
-    _age(alive, services.STALE_SECONDS - 5)
+    _age(alive, jobs.STALE_SECONDS - 5)
     assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "importing"  # not yet
-    _age(alive, services.STALE_SECONDS + 5)
+    _age(alive, jobs.STALE_SECONDS + 5)
     live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
     assert live.status == "validated" and "上次导入被中断" in live.message and "未写入任何数据" in live.message
     assert ImportJob.objects.get(pk=job.pk).status == "validated"
@@ -346,7 +336,7 @@ def test_a_validation_whose_process_died_fails_with_a_message(city):
 
 
 def test_a_running_commit_keeps_beating_and_is_left_alone(city, monkeypatch):
-    monkeypatch.setattr(services, "HEARTBEAT_SECONDS", 0.01)
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.01)
     seen = []
 
     def noter(job):
