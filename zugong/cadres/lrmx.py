@@ -74,6 +74,7 @@ from zugong.cadres.models import FamilyMember as FamilyMemberModel
 from zugong.cadres.selectors_record import resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
+from zugong.members.models import LeaveReason
 from zugong.orgs.selectors import division_name
 
 #: Version string written to ``<Version>`` (the value seen in a public writer of the format).
@@ -208,8 +209,7 @@ def approval_form(
     职务, 任免理由, 呈报单位 and 填表人 are not data of the cadre but of the proposal, so the caller passes them.
     """
     p = cadre.person
-    membership = getattr(p, "membership", None)  # the reverse one-to-one raises AttributeError when absent
-    party = ym(membership.joined_date) if membership is not None else ("" if cadre.is_party_member else "群众")
+    party = party_date_text(cadre, age_on)
     prof = CadreProfile.objects.filter(cadre=cadre).first() or CadreProfile(cadre=cadre)
     blocks = bool(prof.fulltime_education or prof.inservice_education)
     return ApprovalForm(
@@ -226,6 +226,23 @@ def approval_form(
         reason=reason, family=family_rows(cadre, age_on), reporting_unit=reporting_unit, filled_by=filled_by, filled_on=filled_on,
         id_number=id_number, photo=photo_bytes(prof),
     )  # fmt: skip
+
+
+def party_date_text(cadre: Cadre, on: dt.date) -> str:
+    """入党时间 as the form prints it for a form dated ``on`` (计算年龄时间, as 现任职务): the
+    month of joining for a member of the Party on that day; "群众" for a cadre recorded as
+    非中共党员 and for a person whose membership ended on or before ``on`` (党员减少: 死亡,
+    开除党籍, 退党 …), since the field reads as current membership. A membership that moved out of
+    the city (组织关系转出本市) did not end: the person is a member in a branch elsewhere
+    (``zugong.members.changes``). "" for a cadre recorded as a member whose membership is not kept here."""
+    # the reverse one-to-one raises AttributeError when absent
+    membership = getattr(cadre.person, "membership", None)
+    if membership is None:
+        return "" if cadre.is_party_member else "群众"
+    ended = membership.left_date is not None and membership.left_date <= on
+    if ended and membership.left_reason != LeaveReason.TRANSFERRED_OUT:
+        return "群众"
+    return ym(membership.joined_date)
 
 
 def degree_name(code: str) -> str:

@@ -200,6 +200,37 @@ def test_it_masks_the_id_number_for_roles_that_may_not_see_it(city, login, peopl
     assert AuditEvent.objects.get(action="cadres.lrmx_export").after["unmasked"] is False
 
 
+@pytest.mark.parametrize("reason", ["death", "expelled", "withdrawn", "stopped"])
+def test_a_cadre_whose_membership_ended_is_shown_as_qunzhong_on_both_forms(city, login, people, reason):
+    """党员减少 ends the membership: 入党时间 would read as a current one. The cadre record is left as
+    it was, to show the form reads the membership itself."""
+    from zugong.members.models import PartyMember
+
+    client, cadre = login(city.users["county_admin"]), _cadre(people)
+    PartyMember.objects.filter(person=people["张晓明"]).update(left_date=D(2026, 5, 1), left_reason=reason)
+
+    def lrmx_of(on):
+        return lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": on}).content)
+
+    assert lrmx_of("2026-06-01")["RuDangShiJian"] == "群众"
+    assert lrmx_of("2026-05-01")["RuDangShiJian"] == "群众"  # the day of the leave: no longer a member
+    assert _docx(client, cadre, on="2026-06-01").tables[0].cell(2, 1).text == "群众"
+    # a form dated before the leave shows the membership of that day, as it shows that day's posts
+    assert lrmx_of("2026-04-30")["RuDangShiJian"] == "200507"
+    assert _docx(client, cadre, on="2026-04-30").tables[0].cell(2, 1).text == "2005.07"
+
+
+def test_a_cadre_whose_membership_moved_out_of_the_city_keeps_the_date_of_joining(city, login, people):
+    from zugong.members.models import PartyMember
+
+    client, cadre = login(city.users["county_admin"]), _cadre(people)
+    left = {"left_date": D(2026, 5, 1), "left_reason": "transferred_out"}
+    PartyMember.objects.filter(person=people["张晓明"]).update(**left)
+    r = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"})
+    assert lrmx.parse_lrmx(r.content)["RuDangShiJian"] == "200507"  # still a member, in a branch elsewhere
+    assert _docx(client, cadre, on="2026-06-01").tables[0].cell(2, 1).text == "2005.07"
+
+
 def test_it_round_trips_export_then_import(city, login, people):
     client = login(city.users["county_admin"])
     cadre = _cadre(people)
