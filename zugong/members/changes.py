@@ -5,7 +5,8 @@ member and its open 组织关系 are locked while they change.
 Who may: a change needs a writing role and the member's branch in the user's subtree; a transfer's
 new branch must be in the subtree too (a county moves members between its own branches; the city
 department between counties). 党员减少 and 撤销减少 are for the organization departments (city and
-county administrators). Refusals raise :class:`ChangeRefused` with the Chinese reason.
+county administrators); for a 市管 cadre, whose cadre record they change, for the city department
+only. Refusals raise :class:`ChangeRefused` with the Chinese reason.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zugong.core.audit import Actor, audit_record
-from zugong.core.models import AuditEvent
+from zugong.core.models import AuditEvent, Role
 from zugong.core.rules import add_years
 from zugong.core.scope import Scope, require_write
 from zugong.members.importer import SOURCE_PROBATION
@@ -43,6 +44,24 @@ def _locked(member: PartyMember) -> tuple[PartyMember, Affiliation | None]:
     """The member (with person and branch) and its open 组织关系, both locked for update."""
     m = PartyMember.objects.select_for_update(of=("self",)).select_related("person", "org").get(pk=member.pk)
     return m, Affiliation.objects.select_for_update().filter(member=m, end__isnull=True).first()
+
+
+#: Why a county administrator may not record (nor undo) the 党员减少 of a 市管 cadre: it changes the
+#: cadre record (中共党员), which only the city department writes (``zugong.cadres.access``). Every
+#: reason is refused, 组织关系转出本市 included: it leaves the cadre record alone, but a 市管 cadre
+#: whose membership leaves the city is the city department's to record.
+CITY_CADRE_LEAVE = "该党员是市管干部，其党员减少由市委组织部办理"
+CITY_CADRE_LEAVE_UNDO = "该党员是市管干部，撤销其党员减少由市委组织部办理"
+
+
+def _refuse_city_cadre(scope: Scope, member: PartyMember, reason: str) -> None:
+    """ChangeRefused(``reason``) when ``member`` is a 市管 cadre and ``scope`` is not the city administrator's."""
+    from zugong.cadres.models import Cadre, ManagementLevel
+
+    if scope.role == Role.CITY_ADMIN:
+        return
+    if Cadre.objects.filter(person_id=member.person_id, management_level=ManagementLevel.CITY).exists():
+        raise ChangeRefused(reason)
 
 
 def _check(scope: Scope, member: PartyMember, on: dt.date, today: dt.date | None) -> None:
@@ -163,13 +182,14 @@ def member_leave(
     The member drops out of lists and of statistics dated ``on`` or later; earlier dates still
     count it. A cadre's record becomes 非中共党员 unless the membership moved out of the city.
     Raises ChangeRefused (unknown reason, ``on`` not after the open 组织关系 began or after today, a
-    member who has left, a cadre still holding a 党内职务) and PermissionDenied (not an
-    administrator, outside the subtree).
+    member who has left, a cadre still holding a 党内职务, a 市管 cadre for a county administrator)
+    and PermissionDenied (not an administrator, outside the subtree).
     """
     if not scope.is_admin:
         raise PermissionDenied("党员减少由组织部门办理")
     m, open_aff = _locked(member)
     _check(scope, m, on, today)
+    _refuse_city_cadre(scope, m, CITY_CADRE_LEAVE)
     if reason not in LeaveReason.values:
         raise ChangeRefused("请选择减少原因")
     start = open_aff.start if open_aff is not None else m.joined_date
@@ -218,9 +238,9 @@ def member_leave_undo(*, actor: Actor, scope: Scope, member: PartyMember) -> Par
     """撤销减少 (a correction): the member counts again as if it had never left; the 组织关系 that
     the leave closed is open again.
 
-    Raises ChangeRefused (the member has not left, or another member has since been recorded
-    with an open 组织关系 — impossible through these services) and PermissionDenied (not an
-    administrator, outside the subtree).
+    Raises ChangeRefused (the member has not left, a 市管 cadre for a county administrator, or
+    another member has since been recorded with an open 组织关系 — impossible through these
+    services) and PermissionDenied (not an administrator, outside the subtree).
     """
     if not scope.is_admin:
         raise PermissionDenied("党员减少由组织部门办理")
@@ -230,6 +250,7 @@ def member_leave_undo(*, actor: Actor, scope: Scope, member: PartyMember) -> Par
         raise PermissionDenied("该党员不在您的管理范围内")
     if m.left_date is None:
         raise ChangeRefused("该党员未办理减少")
+    _refuse_city_cadre(scope, m, CITY_CADRE_LEAVE_UNDO)
     if open_aff is not None:
         raise ChangeRefused("该党员已有现组织关系，无需撤销")
     closed = Affiliation.objects.select_for_update().filter(member=m, end=m.left_date).order_by("-start", "-id").first()

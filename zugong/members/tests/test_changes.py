@@ -348,3 +348,59 @@ def test_review_cases_of_leaves_undos_and_corrections(city, people):
     from zugong.cadres.rules import is_party_post
 
     assert [t for t in titles if is_party_post(t)] == ["市委委员、副市长", "党组织负责人"]
+
+
+
+def test_the_leave_of_a_city_managed_cadre_and_its_undo_are_for_the_city_department(city, people):
+    """A county may not change a 市管 cadre's record (中共党员) through 党员减少 or 撤销减少."""
+    from zugong.cadres.models import Appointment, Cadre
+
+    zhang = people["张晓明"]
+    Cadre.objects.filter(person=zhang).update(management_level="city")
+    Appointment.objects.filter(cadre__person=zhang).update(end=D(2026, 4, 30))  # no 党内职务 left
+
+    def state():
+        return member(people, "张晓明").left_date, Cadre.objects.get(person=zhang).is_party_member
+
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    cs, ca = scope(city, "city_admin"), actor(city, "city_admin")
+    for reason in (LeaveReason.EXPELLED, LeaveReason.TRANSFERRED_OUT):
+        with pytest.raises(changes.ChangeRefused, match="^该党员是市管干部，其党员减少由市委组织部办理$"):
+            changes.member_leave(actor=a, scope=s, member=member(people, "张晓明"), on=D(2026, 5, 1), reason=reason,
+                                 today=TODAY)  # fmt: skip
+    assert state() == (None, True)
+    changes.member_leave(actor=ca, scope=cs, member=member(people, "张晓明"), on=D(2026, 5, 1),
+                         reason=LeaveReason.EXPELLED, today=TODAY)  # fmt: skip
+    assert state() == (D(2026, 5, 1), False)
+    with pytest.raises(changes.ChangeRefused, match="^该党员是市管干部，撤销其党员减少由市委组织部办理$"):
+        changes.member_leave_undo(actor=a, scope=s, member=member(people, "张晓明"))
+    assert state() == (D(2026, 5, 1), False)
+    changes.member_leave_undo(actor=ca, scope=cs, member=member(people, "张晓明"))
+    assert state() == (None, True)
+    events = AuditEvent.objects.filter(action__startswith="members.leave")
+    assert [e.actor for e in events] == [city.users["city_admin"]] * 2
+    # a 县管 cadre's leave stays the county's
+    from zugong.orgs.tests.people import make_member
+
+    sun = make_member(people["孙丽"], city.orgs["jinan_branch"], joined=D(2010, 7, 1))
+    changes.member_leave(actor=a, scope=s, member=sun, on=D(2026, 5, 1), reason="death", today=TODAY)
+    assert not Cadre.objects.get(person=people["孙丽"]).is_party_member
+
+
+def test_the_leave_form_shows_the_city_cadre_refusal_as_the_other_refusals(city, login, people):
+    from zugong.cadres.models import Appointment, Cadre
+
+    zhang = people["张晓明"]
+    Cadre.objects.filter(person=zhang).update(management_level="city")
+    Appointment.objects.filter(cadre__person=zhang).update(end=D(2026, 4, 30))
+    url, undo = person_url(zhang, "leave"), person_url(zhang, "leave_undo")
+    death = {"on": "2026-05-01", "reason": "death"}
+    response = login(city.users["county_admin"]).post(url, death, follow=True)
+    assert response.redirect_chain[-1][0] == person_url(zhang)
+    assert "该党员是市管干部，其党员减少由市委组织部办理" in response.content.decode()
+    assert member(people, "张晓明").left_date is None
+    login(city.users["city_admin"]).post(url, death)
+    assert member(people, "张晓明").left_date == D(2026, 5, 1)
+    text = login(city.users["county_admin"]).post(undo, follow=True).content.decode()
+    assert "该党员是市管干部，撤销其党员减少由市委组织部办理" in text
+    assert member(people, "张晓明").left_date == D(2026, 5, 1)
