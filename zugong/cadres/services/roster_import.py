@@ -57,6 +57,7 @@ class CadreRecord:
     post_title: str
     start: dt.date
     document_no: str
+    party_text: str = ""  # the 是否中共党员 cell as typed ('' when empty or the column is absent)
     outcome: str = "new"
     person_obj: Person | None = None
     extra: dict = field(default_factory=dict)
@@ -198,20 +199,20 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     elif mgmt == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
         p.add_error(row, "管理权限", mgmt_text, "市管干部由市委组织部导入")
     cadre = {"management_level": mgmt, "post_level": level, "unit_id": unit_id}
-    if "is_party_member" in ix:
-        text = cell_text(cell("is_party_member")).lower()
-        if text:
-            flag = _PARTY.get(text)
-            if flag is None:
-                p.add_error(row, "是否中共党员", text, "是否中共党员应填是或否")
-            cadre["is_party_member"] = flag
-            if flag is False and post and is_party_post(post):
-                p.add_error(row, "是否中共党员", text, f"现任职务“{post}”是党内职务，非中共党员不能担任（{SOURCE_PARTY_POST}）")
+    party_text = cell_text(cell("is_party_member"))  # errors show it as typed; Y/N match in either case
+    if party_text:
+        flag = _PARTY.get(party_text.lower())
+        if flag is None:
+            p.add_error(row, "是否中共党员", party_text, "是否中共党员应填是或否")
+        cadre["is_party_member"] = flag
+        if flag is False and post and is_party_post(post):
+            p.add_error(row, "是否中共党员", party_text, f"现任职务“{post}”是党内职务，非中共党员不能担任（{SOURCE_PARTY_POST}）")  # fmt: skip
     if len(p.errors) != before:
         return None
     return CadreRecord(
         row=row, id_number=info.number, id_index=id_number_index(info.number), person=person, cadre=cadre,
         unit_id=unit_id, post_title=post[:60], start=start.date, document_no=cell_text(cell("document_no"))[:60],
+        party_text=party_text,
     )  # fmt: skip
 
 
@@ -256,7 +257,7 @@ def _party_post_refusal(rec: CadreRecord, cadre: Cadre | None) -> tuple[str, str
     kept = Appointment.objects.filter(cadre=cadre, end__isnull=True, is_concurrent=True).values_list("post__title", flat=True)
     party = [t for t in kept if is_party_post(t)]
     if party:
-        return "是否中共党员", "否", f"该干部兼任党内职务“{'、'.join(party)}”，非中共党员不能担任，请先办理免职（{SOURCE_PARTY_POST}）"
+        return "是否中共党员", rec.party_text, f"该干部兼任党内职务“{'、'.join(party)}”，非中共党员不能担任，请先办理免职（{SOURCE_PARTY_POST}）"  # fmt: skip
     return None
 
 

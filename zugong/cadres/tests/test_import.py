@@ -82,6 +82,28 @@ def test_it_keeps_a_non_member_out_of_party_posts_when_the_row_leaves_the_flag_o
     assert [(e[0], e[1]) for e in prepared.errors] == [(2, "是否中共党员")] and "兼任党内职务“党委副书记”" in prepared.errors[0][3]
 
 
+@pytest.mark.parametrize("typed", ["否", "群众", "非党员", "N", ""])
+def test_the_refusal_of_a_kept_party_post_shows_the_party_cell_as_typed(city, typed):
+    run(city, xlsx([row(5, 现任职务="镇长")]))
+    cadre = Cadre.objects.get(person__name="李5")
+    deputy = Post.objects.create(unit=city.units["jinan_town"], title="党委副书记", post_level="42")
+    Appointment.objects.create(cadre=cadre, post=deputy, start=dt.date(2021, 6, 1), is_concurrent=True)
+    if not typed:  # an empty cell leaves the flag as recorded: a cadre recorded as not a member
+        Cadre.objects.filter(pk=cadre.pk).update(is_party_member=False)
+    _, prepared = run(city, xlsx([row(5, 现任职务="镇长", 是否中共党员=typed)]), commit=False)
+    [(line, column, value, reason)] = prepared.errors
+    assert (line, column, value) == (2, "是否中共党员", typed) and "兼任党内职务“党委副书记”" in reason
+
+
+@pytest.mark.parametrize("typed", ["群众", "N", "Nope"])
+def test_the_refusal_of_a_party_post_or_of_an_unknown_party_value_shows_the_cell_as_typed(city, typed):
+    content = xlsx([row(6, 现任职务="党委副书记", 职务级别="乡科级副职", 是否中共党员=typed)])
+    _, prepared = run(city, content, commit=False)
+    [(line, column, value, reason)] = prepared.errors
+    assert (line, column, value) == (2, "是否中共党员", typed)
+    assert ("应填是或否" if typed == "Nope" else "是党内职务，非中共党员不能担任") in reason
+
+
 def test_it_imports_cadres_with_post_and_appointment(city):
     job, _ = run(city, xlsx([row(1), row(2, 现任职务="副镇长", 职务级别="乡科级副职")]))
     assert job.status == "done" and job.created_count == 2
