@@ -220,7 +220,9 @@ def draw_member(rng: random.Random, ids: IdNumbers, seg: Segment, county: str) -
     work_start = None
     if occupation not in ("02", "06"):
         work_start = add_years(birth, _WORK_AGE[education] + rng.randint(0, 2))
-        work_start = min(random_date(rng, work_start, work_start + dt.timedelta(days=200)), REF_DATE)
+        work_start = random_date(rng, work_start, work_start + dt.timedelta(days=200))
+        if work_start > REF_DATE:  # too young for the usual age of that education: not recorded (was a pile on REF_DATE)
+            work_start = None
     # Joining: probationary members joined within the last year, mostly young.
     p_prob = 0.35 if seg.key == "student" else 0.17 if age <= 35 else 0.04 if age <= 45 else 0.0
     earliest = add_years(birth, 18)
