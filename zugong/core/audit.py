@@ -44,6 +44,8 @@ ACTION_LABELS: dict[str, str] = {
     "person.create": "新增人员", "person.update": "修改人员信息", "person.reveal_id_number": "查看完整身份证号",
     "unit.create": "新增单位", "party_org.create": "新增党组织",
     "members.export": "导出党员名册", "cadres.export": "导出干部名册",
+    "members.export_started": "开始导出党员名册", "members.export_failed": "导出党员名册未完成",
+    "members.export_download": "下载导出的党员名册",
     "members.transfer": "组织关系转接", "members.confirm": "预备党员转正", "members.leave": "党员减少",
     "members.leave_undo": "撤销党员减少",
     "cadres.appointment_create": "任职", "cadres.appointment_end": "免职", "cadres.rank_grant": "确定职级",

@@ -18,6 +18,7 @@ import io
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 import xlsxwriter
@@ -41,11 +42,12 @@ def safe_text(value: str) -> str:
 
 class Book:
     """A workbook being written (``new_workbook``): sheets are added with ``add_sheet``, and
-    ``workbook_bytes`` finishes it. Holds the XlsxWriter workbook, its output and its formats."""
+    ``workbook_bytes`` (in memory) or ``workbook_close`` (to a file) finishes it. Holds the
+    XlsxWriter workbook, its output and its formats."""
 
-    def __init__(self) -> None:
-        self.output = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.output, {
+    def __init__(self, path: Path | None = None) -> None:
+        self.output = io.BytesIO() if path is None else None
+        self.book = xlsxwriter.Workbook(str(path) if path is not None else self.output, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False,
         })  # fmt: skip  (aware datetimes: add_sheet converts them to local time)
@@ -107,15 +109,21 @@ def add_sheet(
                 text(r, c, safe_text(str(v)))
 
 
-def new_workbook() -> Book:
-    """A workbook to pass to ``add_sheet`` and then to ``workbook_bytes``."""
-    return Book()
+def new_workbook(path: Path | None = None) -> Book:
+    """A workbook to pass to ``add_sheet`` and then to ``workbook_bytes`` — or, written to the file
+    ``path`` (a large export: not held in memory), to ``workbook_close``."""
+    return Book(path)
 
 
 def workbook_bytes(wb: Book) -> bytes:
-    """Finish ``wb`` and return its .xlsx bytes."""
+    """Finish ``wb`` (made without a path) and return its .xlsx bytes."""
     wb.book.close()
     return wb.output.getvalue()
+
+
+def workbook_close(wb: Book) -> None:
+    """Finish ``wb`` (made with a path): the .xlsx file is complete when this returns."""
+    wb.book.close()
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

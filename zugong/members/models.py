@@ -156,3 +156,48 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
+
+
+class ExportJob(models.Model):
+    """导出任务: a large list export written to a file in the background, with progress, for the
+    user who asked for it to download (``zugong.members.exports``).
+
+    Lifecycle: ``running`` → ``done`` (the file is ready; ``row_count`` rows) or ``failed``
+    (``message`` says why; a run whose process died is found by its stopped heartbeat). The file is
+    kept ``exports.KEEP_HOURS`` hours, then deleted (the job stays, 已过期). ``params`` are the list
+    page's filters as given; ``unmasked`` marks a file with full 身份证号 and 联系电话.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", "党员名册"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "正在导出"
+        DONE = "done", "导出完成"
+        FAILED = "failed", "导出失败"
+
+    kind = models.CharField("名册类别", max_length=10, choices=Kind.choices, default=Kind.MEMBERS)
+    title = models.CharField("名称", max_length=40)
+    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+", verbose_name="导出人")
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    scope_path = models.CharField("管理范围路径", max_length=64, blank=True)
+    params = models.JSONField("筛选条件", default=dict, blank=True)
+    unmasked = models.BooleanField("含完整身份证号", default=False)
+    stored_name = models.CharField("存储文件名", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    progress_done = models.PositiveIntegerField("已导出行数", default=0)
+    progress_total = models.PositiveIntegerField("待导出行数", default=0)
+    row_count = models.PositiveIntegerField("导出行数", default=0)
+    message = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING

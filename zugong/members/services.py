@@ -40,12 +40,14 @@ from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
 from zugong.core.rules import make_id_number
 from zugong.core.scope import Scope, scope_for
-from zugong.core.xlsx import add_sheet, new_workbook, rows_to_xlsx, workbook_bytes
+from zugong.core.xlsx import Book, add_sheet, new_workbook, rows_to_xlsx, workbook_bytes
 from zugong.members import importer
 from zugong.members.models import ImportJob, LeaveReason, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
+#: A member export reports its progress every this many rows (``write_member_export``).
+PROGRESS_ROWS = 2_000
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
 BACKGROUND_MIN_BYTES = 300_000
 logger = logging.getLogger(__name__)
@@ -664,6 +666,46 @@ class _Labels(dict):
         return value
 
 
+def member_export_title(params: Mapping[str, str]) -> str:
+    """党员名册, or 已减少党员名册 for the filter 已减少党员 (status ``left``)."""
+    from zugong.members.selectors import LEFT
+
+    return "已减少党员名册" if (params.get("status") or "").strip() == LEFT else "党员名册"
+
+
+def write_member_export(
+    wb: Book, scope: Scope, params: Mapping[str, str], *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Add the sheet of the scoped member list to ``wb`` (``member_export`` says what it holds) and
+    return its number of members. ``progress(rows written)`` is called every PROGRESS_ROWS rows."""
+    count = 0
+
+    def counted(rows: Iterator[list]) -> Iterator[list]:
+        nonlocal count
+        for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is read after the loop)
+            if progress is not None and count % PROGRESS_ROWS == 0:
+                progress(count)
+            yield row
+
+    title = member_export_title(params)
+    left = title != "党员名册"
+    columns = [c.header for c in MEMBER_COLUMNS] + (["减少日期", "减少原因"] if left else [])
+    add_sheet(wb, title, columns, counted(member_export_rows(scope, params)), widths=EXPORT_WIDTHS + ((12, 16) if left else ()))
+    return count
+
+
+def audit_member_export(actor: Actor, scope: Scope, params: Mapping[str, str], count: int, *, job: int | None = None) -> None:
+    """The audit event of a member export (``members.export``: how many, the filters, whether with
+    full numbers, and the background job if any), in the caller's transaction."""
+    unmasked = scope.may_view_id_numbers
+    after = {"count": count, "filters": {k: params.get(k) for k in params}, "unmasked": unmasked}
+    audit_record(
+        actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
+        summary=f"导出{member_export_title(params)}{count}人" + ("（含完整身份证号）" if unmasked else ""),
+        after=after if job is None else {**after, "job": job},
+    )  # fmt: skip
+
+
 def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None = None) -> bytes:
     """The scoped member list as .xlsx with the import's columns (re-importable).
 
@@ -673,28 +715,12 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
     Rows stream from the query to the workbook (``member_export_rows``; bench/bench_export.py).
     With the filter 已减少党员 (status ``left``) it is the 已减少党员名册: the same columns, then
     减少日期 and 减少原因 (not for re-import: the import refuses members who left).
+    A list too long to write within a request is written by a background job: ``zugong.members.exports``.
     """
-    unmasked = scope.may_view_id_numbers
     params = params or {}
-    count = 0
-
-    def counted(rows: Iterator[list]) -> Iterator[list]:
-        nonlocal count
-        for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is read after the loop)
-            yield row
-
-    from zugong.members.selectors import LEFT
-
-    left = (params.get("status") or "").strip() == LEFT
-    title = "已减少党员名册" if left else "党员名册"
-    columns = [c.header for c in MEMBER_COLUMNS] + (["减少日期", "减少原因"] if left else [])
     wb = new_workbook()
-    add_sheet(wb, title, columns, counted(member_export_rows(scope, params)), widths=EXPORT_WIDTHS + ((12, 16) if left else ()))
+    count = write_member_export(wb, scope, params)
     content = workbook_bytes(wb)
     with transaction.atomic():
-        audit_record(
-            actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
-            summary=f"导出{title}{count}人" + ("（含完整身份证号）" if unmasked else ""),
-            after={"count": count, "filters": {k: params.get(k) for k in params}, "unmasked": unmasked},
-        )  # fmt: skip
+        audit_member_export(actor, scope, params, count)
     return content

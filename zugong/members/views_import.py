@@ -1,18 +1,22 @@
-"""Roster import pages (upload → validation summary → import → result), the template and the member export."""
+"""Roster import pages (upload → validation summary → import → result), the template, and the member
+export with its background jobs (``zugong.members.exports``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
-from zugong.core.xlsx import xlsx_response
-from zugong.members import services
-from zugong.members.models import ImportJob
+from zugong.core.xlsx import XLSX_MIME, xlsx_response
+from zugong.members import exports, services
+from zugong.members.models import ExportJob, ImportJob
 
 ERRORS_SHOWN = 200
 
@@ -105,8 +109,52 @@ def import_template(request):
 
 @login_required
 def member_export(request):
-    """The scoped member list (filters ``q`` and ``org`` as on the list page) as .xlsx, audited."""
+    """The scoped member list (the list page's filters) as .xlsx, audited: written within the
+    request, or — at least ``exports.BACKGROUND_MIN_ROWS`` rows — by a background job whose page
+    this redirects to."""
     scope = scope_for(request.user)
     params = {k: v for k, v in request.GET.items() if v}
+    total = exports.member_export_size(scope, params)
+    if total >= exports.BACKGROUND_MIN_ROWS:
+        job = exports.export_job_start(actor=Actor.from_request(request), scope=scope, params=params, total=total)
+        return redirect("members:export_job", job_id=job.pk)
     content = services.member_export(actor=Actor.from_request(request), scope=scope, params=params)
-    return xlsx_response(content, "党员名册.xlsx")  # too many rows: ExportTooLargeMiddleware
+    return xlsx_response(content, f"{services.member_export_title(params)}.xlsx")  # too many rows: ExportTooLargeMiddleware
+
+
+def _export_job_get(request, job_id: int) -> ExportJob:
+    """The user's own export job; Http404 for anyone else's."""
+    try:
+        return ExportJob.objects.get(pk=job_id, created_by=request.user)
+    except ExportJob.DoesNotExist:
+        raise Http404("导出任务不存在") from None
+
+
+@login_required
+def export_job(request, job_id: int):
+    """A background export's page: progress while it runs (polled by htmx), then the download."""
+    job = exports.export_job_live(_export_job_get(request, job_id))
+    context = {
+        "job": job, "ready": exports.export_file_ready(job), "keep_hours": exports.KEEP_HOURS,
+        "expires_at": job.finished_at and job.finished_at + dt.timedelta(hours=exports.KEEP_HOURS),
+        "back_query": urlencode(job.params),
+    }  # fmt: skip
+    return render(request, "members/export_status.html" if request.htmx else "members/export_job.html", context)
+
+
+@login_required
+def export_job_file(request, job_id: int):
+    """The finished file of a background export, audited; back to the job's page when it is gone."""
+    job = _export_job_get(request, job_id)
+    try:
+        path = exports.export_job_file(job=job, actor=Actor.from_request(request), scope=scope_for(request.user))
+    except exports.ExportGone as exc:
+        messages.error(request, str(exc))
+        return redirect("members:export_job", job_id=job.pk)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{job.title}.xlsx", content_type=XLSX_MIME)
+
+
+@login_required
+def export_recent(request):
+    """The user's background exports of the last hours, for the 党员名册 page (an htmx fragment)."""
+    return render(request, "members/_export_recent.html", {"jobs": exports.recent_jobs(request.user)})

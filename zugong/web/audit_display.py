@@ -22,7 +22,7 @@ from zugong.core.models import AuditEvent
 _OBJECT_LABELS = {"Demo": "演示数据", "backup": "备份"}
 #: before/after keys that are not fields of the event's model (import and export summaries).
 _KEY_LABELS = {
-    "status": "状态", "message": "说明", "file": "文件", "kind": "类别", "bytes": "字节数", "job": "导入任务",
+    "status": "状态", "message": "说明", "file": "文件", "kind": "类别", "bytes": "字节数", "job": "任务", "total": "预计条数",
     "rows": "行数", "error_rows": "有误行数", "good_rows_only": "只导入无误的行", "created": "新增",
     "updated": "更新", "unchanged": "未变", "transferred": "转入", "count": "条数", "filters": "筛选条件",
     "unmasked": "含完整身份证号", "transfer_date": "转接日期", "letter_no": "介绍信编号", "reason": "原因",
@@ -38,6 +38,7 @@ _ABSENT = object()
 #: Objects with a page of their own (the page checks the viewer's scope itself).
 _OBJECT_PAGES = {
     "Person": "members:person", "PartyMember": "members:member", "ImportJob": "members:import_result", "Cadre": "cadres:record",
+    "ExportJob": "members:export_job",
 }
 
 

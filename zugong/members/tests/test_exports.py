@@ -1,0 +1,165 @@
+"""Large member exports as background jobs: the job, its page, its file, its audit and its refusals."""
+
+import io
+import os
+import time
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zugong.core import jobs
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent, UserProfile
+from zugong.core.scope import scope_for
+from zugong.core.testing import hold_back_job_threads, run_held_thread
+from zugong.members import exports, services
+from zugong.members.models import ExportJob
+from zugong.members.tests.test_import import ident, person_row, run, xlsx
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def members(city):
+    run(city, xlsx([person_row(1, 联系电话="13912345678"), person_row(2), person_row(3)]))
+
+
+def rows_of(content: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def start(city, user="county_admin", params=None, **kw) -> ExportJob:
+    u = city.users[user]
+    return exports.export_job_start(actor=Actor(user=u, ip="10.0.0.7"), scope=scope_for(u), params=params or {}, **kw)
+
+
+def test_a_job_writes_what_the_direct_export_writes_and_audits_it(city, members):
+    u = city.users["county_admin"]
+    direct = rows_of(services.member_export(actor=Actor(user=u), scope=scope_for(u)))
+    job = start(city, background=False)
+    assert (job.status, job.row_count, job.progress_total, job.title, job.unmasked) == ("done", 3, 3, "党员名册", True)
+    path = exports.export_file_path(job)
+    assert rows_of(path.read_bytes()) == direct and direct[1][4] == ident(1)  # full numbers for the county admin
+    assert oct(path.stat().st_mode & 0o777) == "0o600" and not list(path.parent.glob("*.part"))
+    started = AuditEvent.objects.get(action="members.export_started")
+    assert (started.actor, started.ip, started.object_type, started.object_id) == (u, "10.0.0.7", "ExportJob", str(job.pk))
+    done = AuditEvent.objects.filter(action="members.export").latest("id")
+    assert done.after == {"count": 3, "filters": {}, "unmasked": True, "job": job.pk}
+    assert done.summary == "导出党员名册3人（含完整身份证号）"
+
+
+def test_a_job_keeps_the_lists_filters_and_masks_for_a_branch_secretary(city, members):
+    job = start(city, "branch_secretary", params={"q": "张二1", "page": ""}, background=False)
+    assert job.params == {"q": "张二1"} and not job.unmasked
+    rows = rows_of(exports.export_file_path(job).read_bytes())
+    assert [r[0] for r in rows[1:]] == ["张二1"] and "*" in rows[1][4] and rows[1][14] == "139****5678"
+
+
+def test_a_failed_job_says_why_keeps_no_file_and_is_audited(city, members, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(services, "write_member_export", broken)
+    job = start(city, background=False)
+    assert (job.status, job.message) == ("failed", "导出失败：磁盘已满")
+    assert not exports.export_file_path(job).exists() and not list(exports.export_dir().glob("*.part"))
+    event = AuditEvent.objects.get(action="members.export_failed")
+    assert event.after == {"status": "failed", "message": "导出失败：磁盘已满"} and event.before == {"status": "running"}
+    assert not AuditEvent.objects.filter(action="members.export", after__job=job.pk).exists()
+
+
+def test_a_job_whose_process_died_is_failed_once_when_its_page_is_polled(city, members, monkeypatch):
+    started = hold_back_job_threads(monkeypatch, "export-")
+    job = start(city)
+    assert job.status == "running" and len(started) == 1  # the thread was never run: a restart
+    alive = exports.export_dir() / f"{job.stored_name}.alive"
+    os.utime(alive, (time.time() - jobs.STALE_SECONDS - 5,) * 2)
+    live = exports.export_job_live(ExportJob.objects.get(pk=job.pk))
+    assert live.status == "failed" and "导出被中断" in live.message
+    exports.export_job_live(ExportJob.objects.get(pk=job.pk))
+    assert AuditEvent.objects.filter(action="members.export_failed").count() == 1
+
+
+def test_a_running_jobs_page_shows_its_progress_note(city, members, monkeypatch):
+    hold_back_job_threads(monkeypatch, "export-")
+    job = start(city)
+    jobs.progress_noter(exports.export_dir() / f"{job.stored_name}.progress")(2, 3)
+    live = exports.export_job_live(ExportJob.objects.get(pk=job.pk))
+    assert (live.status, live.progress_done, live.progress_total) == ("running", 2, 3)
+
+
+def test_the_export_notes_progress_every_progress_rows(city, members, monkeypatch):
+    monkeypatch.setattr(services, "PROGRESS_ROWS", 1)
+    seen = []
+    real = jobs.progress_noter
+    monkeypatch.setattr(jobs, "progress_noter", lambda path: lambda done, total: (seen.append((done, total)), real(path)(done, total)))
+    start(city, background=False)
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_the_list_export_runs_in_the_background_past_the_threshold_and_is_downloaded(city, members, login, monkeypatch):
+    monkeypatch.setattr(exports, "BACKGROUND_MIN_ROWS", 3)
+    started = hold_back_job_threads(monkeypatch, "export-")
+    client = login(city.users["county_admin"])
+    resp = client.get(reverse("members:export"), {"q": "张"})
+    job = ExportJob.objects.get()
+    assert resp.status_code == 302 and resp.url == reverse("members:export_job", args=[job.pk])
+    page = client.get(resp.url).content.decode()
+    assert "正在导出，共约 3 人" in page and "返回党员名册" in page and "?q=%E5%BC%A0" in page
+    partial = client.get(resp.url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in partial and "<html" not in partial
+    run_held_thread(monkeypatch, started[0])
+    page = client.get(resp.url).content.decode()
+    assert "导出完成" in page and "共 3 人" in page and "含完整身份证号" in page
+    recent = client.get(reverse("members:export_recent")).content.decode()
+    assert "最近导出" in recent and "3人" in recent
+    file = client.get(reverse("members:export_job_file", args=[job.pk]), REMOTE_ADDR="10.9.9.9")
+    assert file.status_code == 200 and "attachment" in file["Content-Disposition"]
+    assert len(rows_of(b"".join(file.streaming_content))) == 4
+    event = AuditEvent.objects.get(action="members.export_download")
+    assert (event.ip, event.after) == ("10.9.9.9", {"job": job.pk, "count": 3, "unmasked": True})
+
+
+def test_a_short_list_is_exported_within_the_request(city, members, login):
+    client = login(city.users["county_admin"])
+    resp = client.get(reverse("members:export"))
+    assert resp.status_code == 200 and len(rows_of(resp.content)) == 4 and not ExportJob.objects.exists()
+    assert "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C.xlsx" in resp["Content-Disposition"]  # 党员名册.xlsx
+    left = client.get(reverse("members:export"), {"status": "left"})
+    assert "%E5%B7%B2%E5%87%8F%E5%B0%91" in left["Content-Disposition"]  # 已减少党员名册.xlsx
+
+
+def test_only_the_user_who_started_it_sees_the_job_and_downloads_the_file(city, members, login):
+    job = start(city, background=False)
+    for user in ("neighbour_admin", "city_admin", "outsider"):
+        client = login(city.users[user])
+        assert client.get(reverse("members:export_job", args=[job.pk])).status_code == 404
+        assert client.get(reverse("members:export_job_file", args=[job.pk])).status_code == 404
+        assert "最近导出" not in client.get(reverse("members:export_recent")).content.decode()
+        client.logout()
+    assert not AuditEvent.objects.filter(action="members.export_download").exists()
+
+
+def test_a_user_whose_scope_changed_may_not_download_an_earlier_file(city, members, login):
+    job = start(city, background=False)
+    UserProfile.objects.filter(user=city.users["county_admin"]).update(party_org=city.orgs["yuan"])
+    client = login(city.users["county_admin"])
+    assert client.get(reverse("members:export_job_file", args=[job.pk])).status_code == 403
+    assert not AuditEvent.objects.filter(action="members.export_download").exists()
+
+
+def test_files_are_deleted_after_keep_hours_and_the_page_says_so(city, members, login):
+    job = start(city, background=False)
+    path = exports.export_file_path(job)
+    assert exports.purge_expired() == 0 and path.exists()
+    assert exports.purge_expired(now=time.time() + exports.KEEP_HOURS * 3600 + 60) == 1 and not path.exists()
+    client = login(city.users["county_admin"])
+    assert "已删除" in client.get(reverse("members:export_job", args=[job.pk])).content.decode()
+    resp = client.get(reverse("members:export_job_file", args=[job.pk]))
+    assert resp.status_code == 302 and resp.url == reverse("members:export_job", args=[job.pk])
+    assert "文件已过期删除，请重新导出" in client.get(resp.url).content.decode()
