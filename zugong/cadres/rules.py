@@ -114,26 +114,48 @@ def post_kind(post_level: str) -> str | None:
 #: 党内职务 are held by members of the Party: the Party's committees, 党组 and discipline inspection
 #: committees are made up of members (only members elect and may be elected).
 SOURCE_PARTY_POST = "《中国共产党章程》（条款号未核实）：党的委员会、党组和纪律检查委员会由党员组成，党内职务由中共党员担任"
-#: Words that make a part of a post title a 党内职务 (党委书记, 县委常委, 党组成员, 纪委书记, 组织委员,
-#: 支部书记 …); a part naming the Communist Youth League (团委书记, 团支部书记) is not one.
-_PARTY_POST = re.compile(
-    r"党委|党组(?!织)|党组织负责人|党工委|党总支|党支部|纪委|纪工委|纪检组|纪检委员|纪律检查委员|书记(?!员)|委常委|组织委员|宣传委员"
-    r"|统战委员|支部委员|支委|[省市县区州盟旗]委(?:候补)?委员"
+#: Words naming a body of the Party itself (党委, 党组, 党总支, 党支部, 纪委 …; not 党组织服务中心): a
+#: part of a title naming one is a 党内职务 whatever else it names ("团委书记党委委员", "政协党组成员").
+_PARTY_BODY = r"党委|党组(?!织)|党组织负责人|党工委|党总支|党支部|纪委|纪工委|纪检组|纪律检查委员"
+#: Posts of the body named before them (书记 but not 书记员, a court clerk; X委常委, 县委委员, 组织委员,
+#: 支部委员 …): a 党内职务 unless that body is another organization's ("团县委书记").
+_PARTY_ROLE = (
+    r"书记(?!员)|委常委|组织委员|宣传委员|统战委员|支部委员|支委|纪检委员|[省市县区州盟旗]委(?:候补)?委员"
 )
-#: Parts of a title that name another organization: the Communist Youth League (团委书记, 团支部书记;
-#: not 集团/剧团), the democratic parties (民建市委常委), trade unions (工会组织委员).
-_NOT_THE_PARTY = re.compile(
-    r"共青团|(?<![集剧乐])团(?:中央|省委|市委|县委|区委|委|工委|总支|支部|支委)|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工会"
-)
-_TITLE_PARTS = re.compile(r"[、，,；;/（）()\s]+|兼任?")
+#: Names of another organization: the Communist Youth League (共青团, 团委, 团县委, 团支部; not
+#: 集团/剧团/乐团, units whose 支部 is the Party's), the democratic parties (民建市委常委), trade unions
+#: (工会组织委员).
+_NOT_THE_PARTY = r"共青团|(?<![集剧乐])团(?:中央|省委|市委|县委|区委|委|工委|总支|支部|支委)|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟|工会"
+_READING = re.compile(f"(?P<other>{_NOT_THE_PARTY})|(?P<body>{_PARTY_BODY})|(?P<role>{_PARTY_ROLE})")
+#: What separates the posts of a combined title; whitespace does not (it is removed first: "中共金安区委
+#: 书记" is "中共金安区委书记", "共青团金安区委　书记" is "共青团金安区委书记").
+_TITLE_PARTS = re.compile(r"[、，,；;/（）()]+|兼任?")
+_SPACE = re.compile(r"\s+")
 
 
 def is_party_post(title: str) -> bool:
     """Whether the post ``title`` is (or includes) a 党内职务: 党委/党组/党工委/纪委 posts, 书记 and
-    副书记 (not 书记员, a court clerk), X委常委 and 县委委员, 组织/宣传/统战委员; each part of a combined
-    title counts ("党委书记、董事长" is one). Parts naming the Youth League, a democratic party or a
-    trade union are not ("团县委书记", "民建市委常委", "工会组织委员"); nor are "副镇长" and "局长"."""
-    return any(_PARTY_POST.search(part) and not _NOT_THE_PARTY.search(part) for part in _TITLE_PARTS.split(title) if part)
+    副书记 (not 书记员), X委常委 and 县委委员, 组织/宣传/统战委员; each part of a combined title counts
+    ("党委书记、董事长" is one), and whitespace separates nothing ("中共金安区委 书记" is 中共金安区委书记).
+    A post of the Youth League, a democratic party or a trade union is not one ("团县委书记",
+    "共青团金安区委 书记", "民建市委常委", "工会组织委员"), nor are "副镇长" and "局长"; the 支部书记 of a
+    unit such as a 剧团 is ("县剧团支部书记": the troupe's 支部 is the Party's, its Youth League's is 团支部)."""
+    return any(_party_part(part) for part in _TITLE_PARTS.split(_SPACE.sub("", title)) if part)
+
+
+def _party_part(part: str) -> bool:
+    """One part of a title, read left to right: a Party body makes it a 党内职务; so does a post word,
+    unless it is the post of another organization named just before it ("团县委书记"; after that post
+    the next one is read afresh: "团委书记县委常委" holds a 县委常委)."""
+    other = False
+    for m in _READING.finditer(part):
+        if m.lastgroup == "other":
+            other = True
+        elif m.lastgroup == "body" or not other:
+            return True
+        else:
+            other = False
+    return False
 
 
 def check_party_post(*, name: str, title: str, is_party_member: bool) -> None:
