@@ -5,7 +5,9 @@ An archive ``zugong-backup-YYYYmmdd-HHMMSS.tar.gz`` holds
 - ``zugong.sqlite3`` (SQLite: made with SQLite's online backup API, so the server may keep running,
   then checked with ``PRAGMA integrity_check``) or ``zugong.pgdump`` (PostgreSQL: ``pg_dump
   --format=custom``, one consistent snapshot);
-- ``media/``: the uploaded files (work-plan documents, evidence, photos) under ``MEDIA_ROOT``;
+- ``media/``: the uploaded files (work-plan documents, evidence, photos, and the rosters uploaded in
+  the last 7 days: ``members.services.UPLOAD_KEEP``) under ``MEDIA_ROOT`` — not the finished exports
+  under ``media/exports`` (``EXCLUDED_MEDIA``: made again on request, and plain-text personal data);
 - ``manifest.json``: format version, time, database vendor, the last migration of each app, row
   counts of the main tables, the SHA-256 of every file, and the fingerprint of the encryption and
   blind-index keys (``zugong.core.crypto.key_fingerprint``) — never the keys themselves.
@@ -45,6 +47,8 @@ from zugong.core.audit import Actor, audit_record
 
 FORMAT = 1
 PREFIX = "zugong-backup-"
+#: Folders of MEDIA_ROOT left out of a backup: the background exports' files (``members.exports``).
+EXCLUDED_MEDIA = frozenset({"exports"})
 #: Tables whose row counts go into the manifest (and are compared after a restore).
 COUNTED = (
     "core_person",
@@ -235,7 +239,9 @@ def backup_create(*, actor: Actor, target_dir: Path, keep: int | None = None, me
             "media_files": 0,
         }
         media_root = Path(settings.MEDIA_ROOT)
-        media_paths = sorted(p for p in media_root.rglob("*") if p.is_file()) if media and media_root.exists() else []
+        media_paths = sorted(
+            p for p in media_root.rglob("*") if p.is_file() and p.relative_to(media_root).parts[0] not in EXCLUDED_MEDIA
+        ) if media and media_root.exists() else []  # fmt: skip
         for p in media_paths:
             manifest["files"][f"media/{p.relative_to(media_root).as_posix()}"] = _sha256(p)
         manifest["media_files"] = len(media_paths)

@@ -61,6 +61,18 @@ def test_it_writes_one_archive_with_manifest_counts_checksums_and_media(city, me
     assert event.after["counts"]["core_person"] == manifest["counts"]["core_person"]
 
 
+def test_it_leaves_the_finished_exports_out_of_the_archive(city, media, tmp_path):
+    """A background export's file is plain-text personal data made again on request (members.exports)."""
+    (media / "exports").mkdir()
+    (media / "exports" / "20261207000000-0123456789abcdef.xlsx").write_bytes(b"full numbers")
+    (media / "imports").mkdir()
+    (media / "imports" / "20261207000000-fedcba9876543210.xlsx").write_bytes(b"a roster being imported")
+    result = backup_create(actor=SYSTEM, target_dir=tmp_path / "out")
+    media_names = {n for n in _members(result.path) if n.startswith("media/")}
+    assert media_names == {"media/work/plan.txt", "media/imports/20261207000000-fedcba9876543210.xlsx"}
+    assert read_manifest(result.path)["media_files"] == 2
+
+
 def test_it_never_puts_the_keys_into_the_archive(city, media, tmp_path, settings):
     result = backup_create(actor=SYSTEM, target_dir=tmp_path / "out")
     keys_dir = settings.ZUGONG_HOME / "keys"
