@@ -33,7 +33,7 @@ SYSTEM = Actor(user=None, ip=None)
 
 _IMPORT_STEPS = (
     ("", "导入{}"), ("_uploaded", "上传{}"), ("_started", "开始导入{}"), ("_failed", "{}校验或导入未完成"),
-    ("_cancelled", "取消导入{}"), ("_interrupted", "{}导入被中断"),
+    ("_cancelled", "取消导入{}"), ("_interrupted", "{}导入被中断"), ("_purge", "删除{}导入原文件"),
 )  # fmt: skip
 
 #: The 审计日志's name of each action written by ``audit_record`` (a test scans the code for

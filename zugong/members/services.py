@@ -16,6 +16,13 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
   ends without writing (``…import_failed``, with the reason), a cancel and an interruption.
 - ``import_job_live``: what the polling page shows — progress from the running commit's note, and
   a job whose process died (its ``.alive`` heartbeat stopped) put back so that it can be run again.
+
+Personal data (《个人信息保护法》第十九条 "保存期限应当为实现处理目的所必要的最短时间", 2021; the same
+rule as the 考核依据 import): an uploaded roster holds full 身份证号 and phones in plain text, so it is
+kept only while it is needed. It is deleted when the job is cancelled, when its validation fails, when
+it is imported without bad rows, and by ``import_job_purge`` UPLOAD_KEEP after the upload otherwise (a
+job imported with only the good rows keeps it that long for its error report; a validated job left
+that long is cancelled, 已过期). The stored error list keeps 身份证号 only masked (``rules.mask_errors``).
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from django.utils import timezone
 from zugong.core import bulkload, codes, crypto, jobs
 from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
-from zugong.core.rules import make_id_number
+from zugong.core.rules import make_id_number, mask_errors
 from zugong.core.scope import Scope, scope_for
 from zugong.core.xlsx import Book, add_sheet, new_workbook, rows_to_xlsx, workbook_bytes
 from zugong.members import importer
@@ -46,6 +53,12 @@ from zugong.members.models import ImportJob, LeaveReason, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 
+#: An uploaded roster is deleted at the latest this long after its upload (``import_job_purge``).
+UPLOAD_KEEP = dt.timedelta(days=7)
+#: The message of a validated job that ``import_job_purge`` cancelled.
+EXPIRED = f"该导入任务上传后超过{UPLOAD_KEEP.days}天未导入，原文件已删除，未导入任何数据，请重新上传"
+#: Why an error report cannot be made any more.
+FILE_DELETED = f"原文件已删除（导入完成、已取消、校验失败或上传已超过{UPLOAD_KEEP.days}天），无法生成错误说明文件"
 #: A member export reports its progress every this many rows (``write_member_export``).
 PROGRESS_ROWS = 2_000
 #: Files at least this large are processed in a background thread (about 4,000 rows of a roster).
@@ -118,6 +131,7 @@ def import_file_path(job: ImportJob) -> Path:
 def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, content: bytes) -> ImportJob:
     """Store an uploaded roster and create its job (status 'validating'). Raises PermissionDenied, ImportRefused."""
     require_import(scope, kind)
+    import_job_purge()
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ImportRefused("请上传Excel文件（.xlsx、.xls）")
@@ -268,7 +282,7 @@ def _store_outcome(job: ImportJob, prepared: importer.Prepared) -> None:
     job.unchanged_count = prepared.counts.get("unchanged", 0)
     job.progress_done = job.progress_total = prepared.total_rows
     job.message = prepared.header_error
-    job.errors = prepared.errors
+    job.errors = mask_errors(prepared.errors)
     job.timings = {k: round(v, 3) for k, v in prepared.timings.items()}
 
 
@@ -323,7 +337,10 @@ def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool,
     error is logged and raised as it is.
     """
     try:
-        return _commit_claimed(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
+        job = _commit_claimed(job, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
+        if not job.error_rows:  # no error report to make: the file has served its purpose
+            import_file_path(job).unlink(missing_ok=True)
+        return job
     except ImportRefused:
         raise
     except Exception as exc:
@@ -498,6 +515,8 @@ def _fail(job: ImportJob, message: str, *, status: str = ImportJob.Status.FAILED
             scope_path=job.scope_path, before={"status": before}, after={"status": status, "message": job.message},
             summary=f"{'校验' if before == ImportJob.Status.VALIDATING else '导入'}“{job.filename}”未完成：{job.message}",
         )  # fmt: skip
+    if status == ImportJob.Status.FAILED:  # a failed job cannot be imported: upload the file again
+        import_file_path(job).unlink(missing_ok=True)
 
 
 def import_job_start(
@@ -568,7 +587,77 @@ def import_error_file(job: ImportJob) -> bytes:
         from zugong.cadres.roster import CADRE_COLUMNS
 
         columns = CADRE_COLUMNS
-    return error_file(import_file_path(job), job.errors, columns)
+    path = import_file_path(job)
+    if not path.exists():
+        raise ImportRefused(FILE_DELETED)
+    return error_file(path, job.errors, columns)
+
+
+def import_file_kept(job: ImportJob) -> bool:
+    """Whether the uploaded file of ``job`` is still stored (see the module's note on personal data)."""
+    return import_file_path(job).exists()
+
+
+def import_job_expired(job: ImportJob) -> bool:
+    """Whether ``job`` was cancelled by ``import_job_purge`` (left validated UPLOAD_KEEP), not by its uploader."""
+    return job.status == ImportJob.Status.CANCELLED and job.message == EXPIRED
+
+
+def import_job_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploaded rosters stored longer than UPLOAD_KEEP (7 days) and not in a running job.
+
+    A validated job among them is cancelled (message ``EXPIRED``, one conditional UPDATE each: an
+    import claimed meanwhile keeps its file); any job's error list is masked (``rules.mask_errors``:
+    jobs stored before errors were masked). Files in the folder without a job, and leftover
+    heartbeat/progress notes, older than UPLOAD_KEEP are deleted too. One audit event per roster
+    kind (``…import_purge``, by the system) when jobs were cleared. Returns how many jobs were.
+    Run when a roster is uploaded and when the import page is shown (there is no scheduler); with
+    nothing to clear it only lists the folder.
+    """
+    now = now or timezone.now()
+    cutoff = now - UPLOAD_KEEP
+    folder = _import_dir()
+    files = {}
+    for path in folder.iterdir():
+        try:
+            if path.is_file():
+                files[path.name] = path
+        except OSError:
+            continue
+    jobs_due = list(
+        ImportJob.objects.filter(stored_name__in=list(files), created_at__lt=cutoff)
+        .exclude(status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING))
+        .only("pk", "kind", "status", "stored_name", "errors")
+    )
+    cleared: dict[str, list[int]] = {}
+    for job in jobs_due:
+        with transaction.atomic():
+            changed = {"errors": mask_errors(job.errors)}
+            if job.status == ImportJob.Status.VALIDATED:
+                changed.update(status=ImportJob.Status.CANCELLED, message=EXPIRED)
+            if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(**changed):
+                continue  # claimed or cancelled meanwhile: the next purge looks again
+        files.pop(job.stored_name).unlink(missing_ok=True)
+        cleared.setdefault(job.kind, []).append(job.pk)
+    running = {
+        name.split(".")[0]
+        for name in ImportJob.objects.filter(status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING))
+        .values_list("stored_name", flat=True)
+    }
+    for name, path in files.items():  # files without a job, notes left by runs: by age, never a running job's
+        try:
+            if name.split(".")[0] not in running and path.stat().st_mtime < cutoff.timestamp():
+                path.unlink()
+        except OSError:
+            continue
+    if cleared:
+        with transaction.atomic():
+            for kind, pks in cleared.items():
+                audit_record(
+                    SYSTEM, f"{roster_kind(kind).audit_action}_purge", object_type="ImportJob", after={"jobs": sorted(pks)},
+                    summary=f"删除{len(pks)}个{ImportJob.Kind(kind).label}导入任务的原文件（上传已超过{UPLOAD_KEEP.days}天）",
+                )  # fmt: skip
+    return sum(map(len, cleared.values()))
 
 
 def import_template(kind: str, scope: Scope) -> bytes:

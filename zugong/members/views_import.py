@@ -52,6 +52,7 @@ def import_upload(request):
             else:
                 services.import_job_start(job=job, actor=Actor.from_request(request), phase="validate")
                 return redirect("members:import_result", job_id=job.pk)
+    services.import_job_purge()
     recent = [services.import_job_live(j) for j in ImportJob.objects.filter(created_by=request.user)[:10]]
     return render(request, "members/import.html", {"kind": kind, "kinds": ImportJob.Kind.choices, "recent": recent})
 
@@ -79,7 +80,10 @@ def import_result(request, job_id: int):
         return redirect("members:import_result", job_id=job.pk)
     job.refresh_from_db()
     services.import_job_live(job)
-    context = {"job": job, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN)}
+    context = {
+        "job": job, "errors": job.errors[:ERRORS_SHOWN], "more_errors": max(0, len(job.errors) - ERRORS_SHOWN),
+        "file_kept": services.import_file_kept(job), "expired": services.import_job_expired(job),
+    }  # fmt: skip
     if request.htmx:
         return render(request, "members/import_status.html", context)
     return render(request, "members/import_result.html", context)
@@ -92,7 +96,12 @@ def import_error_file(request, job_id: int):
     job = _job_get(request, job_id)
     services.require_import(scope, job.kind)
     stem = job.filename.rsplit(".", 1)[0]
-    return xlsx_response(services.import_error_file(job), f"{stem}-错误说明.xlsx")
+    try:
+        content = services.import_error_file(job)
+    except services.ImportRefused as exc:  # the file was deleted (personal data: see services)
+        messages.error(request, str(exc))
+        return redirect("members:import_result", job_id=job.pk)
+    return xlsx_response(content, f"{stem}-错误说明.xlsx")
 
 
 @login_required

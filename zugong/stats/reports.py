@@ -40,11 +40,12 @@ TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), 
 
 #: Audited actions that leave the statistics as they are: reads — every export ("….export",
 #: "…_export", by suffix) and the view of a full 身份证号 — and the bookkeeping of a roster import
-#: (its upload, start, cancel, failure or interruption write the import job only; the import itself
+#: (its upload, start, cancel, failure, interruption or purge write the import job only; the import itself
 #: counts) and of a background export (its start, failure and downloads write the export job only).
 READ_ACTIONS = ("person.reveal_id_number",)
 UNCOUNTED_SUFFIXES = (
     "export", ".import_uploaded", ".import_started", ".import_cancelled", ".import_failed", ".import_interrupted",
+    ".import_purge",
     ".export_started", ".export_failed", ".export_download",
 )
 

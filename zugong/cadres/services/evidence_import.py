@@ -36,7 +36,7 @@ from zugong.cadres import rules
 from zugong.cadres.access import may_manage
 from zugong.cadres.models import AwardLevel, Cadre, Evidence, EvidenceImport, EvidenceKind, ManagementLevel
 from zugong.core.audit import SYSTEM, Actor, audit_record
-from zugong.core.rules import IdNumberError, make_id_number, mask_id_number, parse_id_number
+from zugong.core.rules import IdNumberError, make_id_number, mask_errors, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index
 from zugong.members.importer import Prepared, map_roster
@@ -57,7 +57,6 @@ FILE_DELETED = "导入完成后原文件已删除"
 #: model has no status for it, and a cancelled job shows no header problem) so the page can say so.
 EXPIRED_STATUS = "已过期清理"
 EXPIRED = f"该导入任务已超过{ABANDONED_AFTER.days}天未确认，文件已清除，未导入任何数据"
-_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９XxＸｘ]")
 
 EVIDENCE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", True, ("干部姓名", "名字")),
@@ -225,18 +224,6 @@ def _read(content: bytes) -> list[list[object]]:
         return read_sheet(content)
     except ValueError as exc:
         raise rules.RuleViolation(str(exc).replace("名册", "考核依据表")) from None
-
-
-def mask_errors(errors: Sequence[Sequence]) -> list[list]:
-    """``errors`` ([row, column, value, reason]) with every 身份证号 value masked: the whole value of
-    the 身份证号 column, and any other 18-character ID-like value (342401********1234)."""
-    out = []
-    for row, column, value, reason in errors:
-        text = "" if value is None else str(value)
-        if text and (column == "身份证号" or _ID_LIKE.fullmatch(text)) and "*" not in text:
-            text = mask_id_number(text)
-        out.append([row, column, text, reason])
-    return out
 
 
 def _store(job: EvidenceImport, p: Prepared) -> None:

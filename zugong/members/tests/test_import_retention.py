@@ -1,0 +1,106 @@
+"""Uploaded rosters are kept only while needed, and stored errors keep 身份证号 masked (《个人信息保护法》第十九条)."""
+
+import datetime as dt
+import os
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from zugong.core.audit import Actor
+from zugong.core.models import AuditEvent
+from zugong.core.scope import scope_for
+from zugong.members import services
+from zugong.members.models import ImportJob, PartyMember
+from zugong.members.tests.test_import import ident, person_row, run, xlsx
+
+LATER = dt.timedelta(days=8)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def stored(job) -> bool:
+    return services.import_file_path(job).exists()
+
+
+def test_a_clean_import_deletes_its_file_and_one_with_bad_rows_keeps_it_for_the_error_report(city):
+    clean, _ = run(city, xlsx([person_row(1)]))
+    assert clean.status == "done" and not stored(clean)
+    partial, _ = run(city, xlsx([person_row(2), person_row(3, 民族="火星族")]), good_rows_only=True)
+    assert partial.status == "done" and partial.error_rows == 1 and stored(partial)
+    assert services.import_error_file(partial)  # the error report can still be made
+
+
+def test_a_cancelled_or_failed_job_keeps_no_file(city):
+    u = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1, 民族="火星族")]), commit=False)
+    services.import_job_cancel(job=job, actor=Actor(user=u))
+    assert not stored(job)
+    broken = services.import_job_create(actor=Actor(user=u), scope=scope_for(u), kind="members", filename="坏.xlsx", content=b"not a workbook")
+    with pytest.raises(Exception):  # noqa: B017 (whatever the reader raises, the job fails)
+        services.import_job_validate(job=broken, scope=scope_for(u), actor=Actor(user=u))
+    broken.refresh_from_db()
+    assert broken.status == "failed" and not stored(broken)
+
+
+def test_stored_errors_keep_id_numbers_masked(city):
+    wrong = ident(2)[:17] + ("1" if ident(2).endswith("0") else "0")  # a check digit typed wrong
+    job, _ = run(city, xlsx([person_row(1, 出生年月="1990.01"), person_row(2, 身份证号=wrong)]), commit=False)
+    assert {row for row, *_ in job.errors} == {2, 3}
+    values = [value for _, column, value, _ in job.errors if column == "身份证号"]
+    assert values == [wrong[:6] + "********" + wrong[-4:]]
+    assert ident(1) not in str(job.errors) and wrong not in str(job.errors)
+
+
+def test_the_purge_cancels_a_job_left_validated_and_deletes_files_older_than_the_limit(city):
+    u = city.users["county_admin"]
+    left, _ = run(city, xlsx([person_row(1)]), commit=False)
+    partial, _ = run(city, xlsx([person_row(2), person_row(3, 民族="火星族")]), good_rows_only=True)
+    fresh, _ = run(city, xlsx([person_row(4)]), commit=False)
+    ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(errors=[[3, "身份证号", ident(3), "旧的错误"]])
+    ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(created_at=timezone.now() - LATER)
+    orphan = services.import_file_path(fresh).with_name("20260101000000-0000000000000000.xlsx")
+    orphan.write_bytes(b"x")
+    os.utime(orphan, (time.time() - LATER.total_seconds(),) * 2)
+    assert services.import_job_purge() == 2
+    left.refresh_from_db(), partial.refresh_from_db(), fresh.refresh_from_db()
+    assert (left.status, left.message) == ("cancelled", services.EXPIRED) and services.import_job_expired(left)
+    assert partial.status == "done" and not stored(left) and not stored(partial) and not orphan.exists()
+    assert fresh.status == "validated" and stored(fresh)  # within the limit: untouched
+    assert left.errors == partial.errors == [[3, "身份证号", ident(3)[:6] + "********" + ident(3)[-4:], "旧的错误"]]
+    event = AuditEvent.objects.get(action="members.import_purge")
+    assert event.actor is None and event.after == {"jobs": sorted([left.pk, partial.pk])}
+    assert services.import_job_purge() == 0 and AuditEvent.objects.filter(action="members.import_purge").count() == 1
+    with pytest.raises(services.ImportRefused, match="不能导入"):  # an expired job cannot be imported
+        services.import_job_commit(job=left, actor=Actor(user=u), scope=scope_for(u))
+    with pytest.raises(services.ImportRefused, match="原文件已删除"):
+        services.import_error_file(partial)
+    assert PartyMember.objects.count() == 1
+
+
+def test_the_purge_leaves_a_running_job_and_its_file_alone(city):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    ImportJob.objects.filter(pk=job.pk).update(status="importing", created_at=timezone.now() - LATER)
+    os.utime(services.import_file_path(job), (time.time() - LATER.total_seconds(),) * 2)
+    assert services.import_job_purge() == 0 and stored(job)
+
+
+def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
+    partial, _ = run(city, xlsx([person_row(2), person_row(3, 民族="火星族")]), good_rows_only=True)
+    left, _ = run(city, xlsx([person_row(1)]), commit=False)
+    client = login(city.users["county_admin"])
+    page = client.get(reverse("members:import_result", args=[partial.pk])).content.decode()
+    assert "下载错误说明文件" in page
+    ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(created_at=timezone.now() - LATER)
+    client.get(reverse("members:import"))  # the import page purges
+    page = client.get(reverse("members:import_result", args=[partial.pk])).content.decode()
+    assert "下载错误说明文件" not in page and "原文件已按规定删除" in page
+    resp = client.get(reverse("members:import_errors", args=[partial.pk]))
+    assert resp.status_code == 302 and "原文件已删除" in client.get(resp.url).content.decode()
+    page = client.get(reverse("members:import_result", args=[left.pk])).content.decode()
+    assert "超过7天未导入，原文件已删除" in page
