@@ -54,13 +54,22 @@ CITY_CADRE_LEAVE = "该党员是市管干部，其党员减少由市委组织部
 CITY_CADRE_LEAVE_UNDO = "该党员是市管干部，撤销其党员减少由市委组织部办理"
 
 
-def _refuse_city_cadre(scope: Scope, member: PartyMember, reason: str) -> None:
-    """ChangeRefused(``reason``) when ``member`` is a 市管 cadre and ``scope`` is not the city administrator's."""
+def city_cadre_refusal(scope: Scope, member: PartyMember) -> str:
+    """Why ``scope`` may not record (or, for a member who has left, undo) the 党员减少 of ``member``:
+    ``CITY_CADRE_LEAVE``/``CITY_CADRE_LEAVE_UNDO`` when the member is a 市管 cadre and ``scope`` is not
+    the city administrator's; '' otherwise. The person page shows it in place of the form."""
     from zugong.cadres.models import Cadre, ManagementLevel
 
     if scope.role == Role.CITY_ADMIN:
-        return
+        return ""
     if Cadre.objects.filter(person_id=member.person_id, management_level=ManagementLevel.CITY).exists():
+        return CITY_CADRE_LEAVE_UNDO if member.left_date else CITY_CADRE_LEAVE
+    return ""
+
+
+def _refuse_city_cadre(scope: Scope, member: PartyMember) -> None:
+    """ChangeRefused with ``city_cadre_refusal``'s reason, if any."""
+    if reason := city_cadre_refusal(scope, member):
         raise ChangeRefused(reason)
 
 
@@ -189,7 +198,7 @@ def member_leave(
         raise PermissionDenied("党员减少由组织部门办理")
     m, open_aff = _locked(member)
     _check(scope, m, on, today)
-    _refuse_city_cadre(scope, m, CITY_CADRE_LEAVE)
+    _refuse_city_cadre(scope, m)
     if reason not in LeaveReason.values:
         raise ChangeRefused("请选择减少原因")
     start = open_aff.start if open_aff is not None else m.joined_date
@@ -250,7 +259,7 @@ def member_leave_undo(*, actor: Actor, scope: Scope, member: PartyMember) -> Par
         raise PermissionDenied("该党员不在您的管理范围内")
     if m.left_date is None:
         raise ChangeRefused("该党员未办理减少")
-    _refuse_city_cadre(scope, m, CITY_CADRE_LEAVE_UNDO)
+    _refuse_city_cadre(scope, m)
     if open_aff is not None:
         raise ChangeRefused("该党员已有现组织关系，无需撤销")
     closed = Affiliation.objects.select_for_update().filter(member=m, end=m.left_date).order_by("-start", "-id").first()

@@ -404,3 +404,16 @@ def test_the_leave_form_shows_the_city_cadre_refusal_as_the_other_refusals(city,
     text = login(city.users["county_admin"]).post(undo, follow=True).content.decode()
     assert "该党员是市管干部，撤销其党员减少由市委组织部办理" in text
     assert member(people, "张晓明").left_date == D(2026, 5, 1)
+
+
+def test_the_person_page_offers_no_leave_form_to_a_county_for_a_city_managed_cadre(city, login, people):
+    from zugong.cadres.models import Cadre
+
+    zhang = people["张晓明"]
+    county = login(city.users["county_admin"]).get(person_url(zhang)).content.decode()
+    assert "<summary>党员减少</summary>" in county  # a 县管 cadre: the county's
+    Cadre.objects.filter(person=zhang).update(management_level="city")
+    county = login(city.users["county_admin"]).get(person_url(zhang)).content.decode()
+    assert "<summary>党员减少</summary>" not in county and "该党员是市管干部，其党员减少由市委组织部办理。" in county
+    town = login(city.users["city_admin"]).get(person_url(zhang)).content.decode()
+    assert "<summary>党员减少</summary>" in town and "由市委组织部办理" not in town
