@@ -52,24 +52,31 @@ def _locked(member: PartyMember) -> tuple[PartyMember, Affiliation | None]:
 #: whose membership leaves the city is the city department's to record.
 CITY_CADRE_LEAVE = "该党员是市管干部，其党员减少由市委组织部办理"
 CITY_CADRE_LEAVE_UNDO = "该党员是市管干部，撤销其党员减少由市委组织部办理"
+#: The same for a cadre of a unit outside the scope (``unit``: its name; ``what``: the change).
+OTHER_CADRE_LEAVE = "该党员是{unit}的干部，不在您的干部管理范围内，{what}由其干部管理部门办理"
 
 
-def city_cadre_refusal(scope: Scope, member: PartyMember) -> str:
-    """Why ``scope`` may not record (or, for a member who has left, undo) the 党员减少 of ``member``:
-    ``CITY_CADRE_LEAVE``/``CITY_CADRE_LEAVE_UNDO`` when the member is a 市管 cadre and ``scope`` is not
-    the city administrator's; '' otherwise. The person page shows it in place of the form."""
+def cadre_leave_refusal(scope: Scope, member: PartyMember) -> str:
+    """Why ``scope`` may not record (or, for a member who has left, undo) the 党员减少 of ``member``,
+    whose cadre record it would change: a 市管 cadre for anyone but the city administrator
+    (``CITY_CADRE_LEAVE``/``CITY_CADRE_LEAVE_UNDO``), a cadre whose unit lies outside the scope's
+    units (``OTHER_CADRE_LEAVE``: another county's cadre with a membership in this county); '' when
+    none (no cadre record, or one the scope manages: ``cadres.access.may_manage``). The person page
+    shows it in place of the form."""
+    from zugong.cadres.access import may_manage
     from zugong.cadres.models import Cadre, ManagementLevel
 
-    if scope.role == Role.CITY_ADMIN:
+    cadre = Cadre.objects.select_related("unit").filter(person_id=member.person_id).first()
+    if cadre is None or not scope.is_admin or may_manage(scope, cadre):
         return ""
-    if Cadre.objects.filter(person_id=member.person_id, management_level=ManagementLevel.CITY).exists():
+    if cadre.management_level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
         return CITY_CADRE_LEAVE_UNDO if member.left_date else CITY_CADRE_LEAVE
-    return ""
+    return OTHER_CADRE_LEAVE.format(unit=cadre.unit.name, what="撤销其党员减少" if member.left_date else "其党员减少")
 
 
 def _refuse_city_cadre(scope: Scope, member: PartyMember) -> None:
-    """ChangeRefused with ``city_cadre_refusal``'s reason, if any."""
-    if reason := city_cadre_refusal(scope, member):
+    """ChangeRefused with ``cadre_leave_refusal``'s reason, if any."""
+    if reason := cadre_leave_refusal(scope, member):
         raise ChangeRefused(reason)
 
 

@@ -58,7 +58,7 @@ def person_detail(request, person_id: int):
     """人员信息: basic data (masked 身份证号), membership and 组织关系 history, current posts."""
     scope = scope_for(request.user)
     profile = selectors.person_profile(scope, person_id)
-    refusal = changes.city_cadre_refusal(scope, profile.member) if profile.member and scope.is_admin else ""
+    refusal = changes.cadre_leave_refusal(scope, profile.member) if profile.member else ""
     return render(request, "members/person.html", {
         "p": profile, "person": profile.person, "leave_reasons": LeaveReason.choices, "leave_refusal": refusal,
     })  # fmt: skip

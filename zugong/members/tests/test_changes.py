@@ -417,3 +417,19 @@ def test_the_person_page_offers_no_leave_form_to_a_county_for_a_city_managed_cad
     assert "<summary>党员减少</summary>" not in county and "该党员是市管干部，其党员减少由市委组织部办理。" in county
     town = login(city.users["city_admin"]).get(person_url(zhang)).content.decode()
     assert "<summary>党员减少</summary>" in town and "由市委组织部办理" not in town
+
+
+def test_a_county_may_not_change_another_countys_cadre_through_its_membership(city, people):
+    """孙丽 belongs to a 金安 branch but is a cadre of 裕安区: 金安 may not make that record 非中共党员."""
+    from zugong.cadres.models import Cadre
+    from zugong.orgs.tests.people import make_member
+
+    Cadre.objects.filter(person=people["孙丽"]).update(unit=city.units["yuan"], management_level="county")
+    sun = make_member(people["孙丽"], city.orgs["jinan_branch"], joined=D(2010, 7, 1))
+    s, a = scope(city, "county_admin"), actor(city, "county_admin")
+    with pytest.raises(changes.ChangeRefused, match="^该党员是裕安区的干部，不在您的干部管理范围内，其党员减少由其干部管理部门办理$"):
+        changes.member_leave(actor=a, scope=s, member=sun, on=D(2026, 5, 1), reason="death", today=TODAY)
+    assert Cadre.objects.get(person=people["孙丽"]).is_party_member and member(people, "孙丽").left_date is None
+    changes.member_leave(actor=actor(city, "city_admin"), scope=scope(city, "city_admin"), member=sun, on=D(2026, 5, 1),
+                         reason="death", today=TODAY)  # fmt: skip
+    assert not Cadre.objects.get(person=people["孙丽"]).is_party_member
