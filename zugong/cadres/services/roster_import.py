@@ -7,9 +7,10 @@ When the row names a different post than the cadre's open appointments, those ar
 the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
 
 A county administrator's roster writes 县管 cadres only (``access``, as the LRMX import): a row
-that makes a cadre 市管, or names a person who is a 市管 cadre already, is an error of that row; so
-is a row that would appoint to or end a post of a 市管 leadership team (``_CityTeamSeats``, as
-``access.require_manage_post`` for the pages).
+that makes a cadre 市管, or would change a person who is a 市管 cadre already, is an error of that
+row — a row equal to the 市管 cadre on file writes nothing and counts as unchanged, so that the
+county's own export (which lists its 市管 cadres) imports back; so is a row that would appoint to or
+end a post of a 市管 leadership team (``_CityTeamSeats``, as ``access.require_manage_post`` for the pages).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class CadreRecord:
     start: dt.date
     document_no: str
     party_text: str = ""  # the 是否中共党员 cell as typed ('' when empty or the column is absent)
+    management_text: str = ""  # the 管理权限 cell as typed
     outcome: str = "new"
     person_obj: Person | None = None
     extra: dict = field(default_factory=dict)
@@ -196,9 +198,8 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     mgmt = _MANAGEMENT.get(mgmt_text)
     if mgmt is None:
         p.add_error(row, "管理权限", mgmt_text, "管理权限应为市管或县管" if mgmt_text else "管理权限不能为空")
-    elif mgmt == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
-        p.add_error(row, "管理权限", mgmt_text, "市管干部由市委组织部导入")
     cadre = {"management_level": mgmt, "post_level": level, "unit_id": unit_id}
+    management_text = mgmt_text  # for _classify's refusal of 市管 to a county administrator
     party_text = cell_text(cell("is_party_member"))  # errors show it as typed; Y/N match in either case
     if party_text:
         flag = _PARTY.get(party_text.lower())
@@ -212,7 +213,7 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     return CadreRecord(
         row=row, id_number=info.number, id_index=id_number_index(info.number), person=person, cadre=cadre,
         unit_id=unit_id, post_title=post[:60], start=start.date, document_no=cell_text(cell("document_no"))[:60],
-        party_text=party_text,
+        party_text=party_text, management_text=management_text,
     )  # fmt: skip
 
 
@@ -261,6 +262,23 @@ def _party_post_refusal(rec: CadreRecord, cadre: Cadre | None) -> tuple[str, str
     return None
 
 
+def _same_post(rec: CadreRecord, cadre: Cadre) -> bool:
+    """Whether ``cadre`` holds the row's post now, from the row's 任职时间 with its 任职文号."""
+    return Appointment.objects.filter(
+        cadre=cadre, end__isnull=True, post__unit_id=rec.unit_id, post__title=rec.post_title,
+        start=rec.start, document_no=rec.document_no,
+    ).exists()  # fmt: skip
+
+
+def _unchanged(rec: CadreRecord, person: Person, cadre: Cadre) -> bool:
+    """Whether the row would write nothing: the person's and the cadre's values and the post as on file."""
+    return (
+        all(getattr(person, k) == v for k, v in rec.person.items())
+        and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
+        and _same_post(rec, cadre)
+    )
+
+
 def _classify(prepared: Prepared, scope: Scope) -> None:
     counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
     recs = prepared.records
@@ -273,6 +291,13 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
     for rec in recs:
         person = persons.get(rec.id_index)
         rec.person_obj = person
+        cadre = cadres.get(person.pk) if person is not None else None
+        if seats and rec.cadre["management_level"] == ManagementLevel.CITY and (cadre is None or may_manage(scope, cadre)):
+            # a new 市管 cadre, or a 县管 one made 市管: the city department's (an unchanged row of a
+            # 市管 cadre on file passes below, so that the county's own export imports back)
+            prepared.add_error(rec.row, "管理权限", rec.management_text, "市管干部由市委组织部导入")
+            bad.add(rec.row)
+            continue
         if person is None:
             reason = seats.refusal(rec, None, same_post=False) if seats else ""
             if reason:
@@ -281,7 +306,6 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
                 continue
             counts["new"] += 1
             continue
-        cadre = cadres.get(person.pk)
         outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
             cadre is None and not member_paths.get(person.pk, scope.org_path).startswith(scope.org_path))
         if outside:
@@ -290,7 +314,12 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             bad.add(rec.row)
             continue
         if cadre is not None and not may_manage(scope, cadre):
-            # a 市管 cadre: not the county's to update, nor to turn into a 县管 cadre (as the LRMX import)
+            # a 市管 cadre: not the county's to update, nor to turn into a 县管 cadre (as the LRMX import);
+            # a row equal to what is on file writes nothing and counts as unchanged
+            if _unchanged(rec, person, cadre):
+                rec.outcome = "unchanged"
+                counts["unchanged"] += 1
+                continue
             prepared.add_error(rec.row, "身份证号", rec.id_number, CITY_CADRE_REASON)
             bad.add(rec.row)
             continue
@@ -300,18 +329,13 @@ def _classify(prepared: Prepared, scope: Scope) -> None:
             prepared.add_error(rec.row, reason[0], reason[1], reason[2])
             bad.add(rec.row)
             continue
-        same_person = all(getattr(person, k) == v for k, v in rec.person.items())
-        same_cadre = cadre is not None and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
-        same_post = cadre is not None and Appointment.objects.filter(
-            cadre=cadre, end__isnull=True, post__unit_id=rec.unit_id, post__title=rec.post_title,
-            start=rec.start, document_no=rec.document_no,
-        ).exists()  # fmt: skip
+        same_post = cadre is not None and _same_post(rec, cadre)
         reason = seats.refusal(rec, cadre, same_post) if seats else ""
         if reason:
             prepared.add_error(rec.row, "现任职务", rec.post_title, reason)
             bad.add(rec.row)
             continue
-        rec.outcome = "unchanged" if same_person and same_cadre and same_post else ("update" if cadre else "new")
+        rec.outcome = "unchanged" if same_post and _unchanged(rec, person, cadre) else ("update" if cadre else "new")
         counts["new" if rec.outcome == "new" else rec.outcome] += 1
     prepared.records = [r for r in recs if r.row not in bad]
     prepared.counts = counts

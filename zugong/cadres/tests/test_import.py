@@ -210,12 +210,30 @@ def test_a_county_admin_may_not_turn_a_city_cadre_into_a_county_cadre(city):
                                    today=TODAY)  # fmt: skip
     cadre.refresh_from_db()
     assert cadre.management_level == "city" and cadre.person.name == "李1"
-    # an unchanged row for the city cadre is refused too (管理权限 市管 is not the county's to write)
-    _, p = run(city, xlsx([row(1, 管理权限="市管")]), commit=False)
-    assert p.error_count == 1 and not p.records
+    # a row equal to the city cadre on file writes nothing: unchanged, so the county's export imports back
+    job, p = run(city, xlsx([row(1, 管理权限="市管")]), commit=False)
+    assert p.error_count == 0 and p.counts["unchanged"] == 1
+    _, p = run(city, xlsx([row(1, 管理权限="市管", 任职文号="金组〔2021〕9号")]), commit=False)  # a change: refused
+    assert [(e[0], e[1], e[3]) for e in p.errors] == [(2, "身份证号", CITY_CADRE_REASON)]
     # the city administrator may change it
     job, _ = run(city, xlsx([row(1, 管理权限="县管")]), user="city_admin")
     assert job.updated_count == 1 and Cadre.objects.get(pk=cadre.pk).management_level == "county"
+
+
+def test_a_countys_export_with_its_city_cadres_imports_back_unchanged(city, login):
+    run(city, xlsx([row(1, 管理权限="市管", 现任职务="区长")]), user="city_admin")
+    run(city, xlsx([row(2)]))
+    exported = login(city.users["county_admin"]).get(reverse("cadres:export")).content
+    assert [r[11] for r in load_workbook(io.BytesIO(exported)).active.iter_rows(min_row=2, values_only=True)] == ["市管", "县管"]
+    job, _ = run(city, exported)
+    assert (job.status, job.error_rows, job.unchanged_count, job.updated_count) == ("done", 0, 2, 0)
+
+
+def test_a_county_admin_may_not_make_a_county_cadre_city_managed(city):
+    run(city, xlsx([row(1)]))
+    _, p = run(city, xlsx([row(1, 管理权限="市管")]), commit=False)
+    assert [(e[0], e[1], e[2], e[3]) for e in p.errors] == [(2, "管理权限", "市管", "市管干部由市委组织部导入")]
+    assert Cadre.objects.get().management_level == "county"
 
 
 def test_a_county_admin_may_not_create_a_city_cadre(city):
