@@ -13,6 +13,7 @@ texts are written as plain strings (never as formulas, URLs or numbers).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -22,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import xlsxwriter
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -49,11 +51,18 @@ class Book:
         self.output = io.BytesIO() if path is None else None
         self.book = xlsxwriter.Workbook(str(path) if path is not None else self.output, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False,
+            "strings_to_numbers": False, "tmpdir": str(rows_tmpdir()),
         })  # fmt: skip  (aware datetimes: add_sheet converts them to local time)
         self.header = self.book.add_format({"bold": True, "bg_color": "#F2F2F2", "align": "center"})
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self.date = self.book.add_format({"num_format": DATE_FORMAT})
+        self.closed = False
+
+    def close(self) -> None:
+        """Finish the workbook once (XlsxWriter warns on a second close); its row files go."""
+        if not self.closed:
+            self.closed = True
+            self.book.close()
 
 
 def add_sheet(
@@ -86,7 +95,7 @@ def add_sheet(
     text, number, date, boolean, date_format = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean, wb.date
     for r, row in enumerate(rows, start=top + 1):
         if r >= MAX_ROWS:  # XlsxWriter would drop the row silently
-            wb.book.close()  # frees its temporary files; the bytes are never used
+            wb.close()  # frees its temporary files; the bytes are never used
             raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
         for c, v in enumerate(row):
             if v is None or v == "":
@@ -109,6 +118,23 @@ def add_sheet(
                 text(r, c, safe_text(str(v)))
 
 
+def rows_tmpdir() -> Path:
+    """Where XlsxWriter's constant-memory mode keeps the rows of a sheet being written (one file per
+    sheet, removed when the workbook is closed): ``MEDIA_ROOT/exports/tmp``, owner-only, not the
+    system's shared temporary folder — the rows are personal data in plain text, and a process killed
+    mid-export leaves its file behind (swept by ``members.exports.purge_expired``; not in backups)."""
+    path = Path(settings.MEDIA_ROOT) / "exports" / "tmp"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def workbook_abandon(wb: Book) -> None:
+    """Give up ``wb`` after an error: close it so that XlsxWriter removes its temporary row files
+    (errors while closing are ignored). The caller deletes the output file, if any."""
+    with contextlib.suppress(Exception):
+        wb.close()
+
+
 def new_workbook(path: Path | None = None) -> Book:
     """A workbook to pass to ``add_sheet`` and then to ``workbook_bytes`` — or, written to the file
     ``path`` (a large export: not held in memory), to ``workbook_close``."""
@@ -117,13 +143,13 @@ def new_workbook(path: Path | None = None) -> Book:
 
 def workbook_bytes(wb: Book) -> bytes:
     """Finish ``wb`` (made without a path) and return its .xlsx bytes."""
-    wb.book.close()
+    wb.close()
     return wb.output.getvalue()
 
 
 def workbook_close(wb: Book) -> None:
     """Finish ``wb`` (made with a path): the .xlsx file is complete when this returns."""
-    wb.book.close()
+    wb.close()
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

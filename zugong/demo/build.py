@@ -692,6 +692,8 @@ def demo_reset() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from zugong.cadres import models as cm
+    from zugong.members.exports import delete_jobs_of
+    from zugong.members.services import delete_import_jobs_of
 
     cadre_records = (cm.FamilyMember, cm.CadreProfile, cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
                      cm.ReserveEntry, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
@@ -705,7 +707,10 @@ def demo_reset() -> dict[str, int]:
                 for model in models:
                     cur.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
                     counts[model._meta.label] = cur.rowcount
-            counts["auth.User"] = get_user_model().objects.filter(username__in=demo_usernames()).delete()[0]
+            users = get_user_model().objects.filter(username__in=demo_usernames())
+            counts["members.ExportJob"] = delete_jobs_of(users)  # a demo visitor's exports (their files too)
+            counts["members.ImportJob"] = delete_import_jobs_of(users)
+            counts["auth.User"] = users.delete()[0]
             audit_record(SYSTEM, "demo.reset", object_type="Demo", summary="清除演示数据", after=counts)
     except IntegrityError as exc:
         raise DemoError(f"仍有其他数据引用单位、党组织或人员，未清除任何数据：{exc}") from exc

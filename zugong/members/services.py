@@ -47,7 +47,7 @@ from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.models import PHONE_CONTEXT, Role
 from zugong.core.rules import make_id_number, mask_errors
 from zugong.core.scope import Scope, scope_for
-from zugong.core.xlsx import Book, add_sheet, new_workbook, rows_to_xlsx, workbook_bytes
+from zugong.core.xlsx import Book, add_sheet, new_workbook, rows_to_xlsx, workbook_abandon, workbook_bytes
 from zugong.members import importer
 from zugong.members.models import ImportJob, LeaveReason, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
@@ -598,6 +598,22 @@ def import_file_kept(job: ImportJob) -> bool:
     return import_file_path(job).exists()
 
 
+def delete_import_jobs_of(users) -> int:
+    """Delete the roster import jobs of ``users`` (a queryset or list of users), and their stored
+    files when the caller's transaction commits; for removing accounts (the demo's reset). A running
+    job's thread then fails to save its outcome. Returns how many jobs were deleted."""
+    doomed = list(ImportJob.objects.filter(created_by__in=users).only("pk", "stored_name"))
+    ImportJob.objects.filter(pk__in=[j.pk for j in doomed]).delete()
+
+    def unlink() -> None:
+        for job in doomed:
+            for path in (import_file_path(job), _alive_path(job), _progress_note_path(job)):
+                path.unlink(missing_ok=True)
+
+    transaction.on_commit(unlink)
+    return len(doomed)
+
+
 def import_job_expired(job: ImportJob) -> bool:
     """Whether ``job`` was cancelled by ``import_job_purge`` (left validated UPLOAD_KEEP), not by its uploader."""
     return job.status == ImportJob.Status.CANCELLED and job.message == EXPIRED
@@ -808,7 +824,11 @@ def member_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | Non
     """
     params = params or {}
     wb = new_workbook()
-    count = write_member_export(wb, scope, params)
+    try:
+        count = write_member_export(wb, scope, params)
+    except BaseException:
+        workbook_abandon(wb)  # its temporary row files hold personal data
+        raise
     content = workbook_bytes(wb)
     with transaction.atomic():
         audit_member_export(actor, scope, params, count)

@@ -3,7 +3,6 @@ export with its background jobs (``zugong.members.exports``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -142,11 +141,12 @@ def _export_job_get(request, job_id: int) -> ExportJob:
 @login_required
 def export_job(request, job_id: int):
     """A background export's page: progress while it runs (polled by htmx), then the download."""
+    exports.purge_expired()
     job = exports.export_job_live(_export_job_get(request, job_id))
     context = {
         "job": job, "ready": exports.export_file_ready(job), "keep_hours": exports.KEEP_HOURS,
-        "expires_at": job.finished_at and job.finished_at + dt.timedelta(hours=exports.KEEP_HOURS),
-        "back_query": urlencode(job.params),
+        "expires_at": exports.export_expires_at(job), "back_query": urlencode(job.params),
+        "refusal": exports.export_download_refusal(job, scope_for(request.user)),
     }  # fmt: skip
     return render(request, "members/export_status.html" if request.htmx else "members/export_job.html", context)
 
@@ -156,14 +156,15 @@ def export_job_file(request, job_id: int):
     """The finished file of a background export, audited; back to the job's page when it is gone."""
     job = _export_job_get(request, job_id)
     try:
-        path = exports.export_job_file(job=job, actor=Actor.from_request(request), scope=scope_for(request.user))
+        handle = exports.export_job_file(job=job, actor=Actor.from_request(request), scope=scope_for(request.user))
     except exports.ExportGone as exc:
         messages.error(request, str(exc))
         return redirect("members:export_job", job_id=job.pk)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{job.title}.xlsx", content_type=XLSX_MIME)
+    return FileResponse(handle, as_attachment=True, filename=f"{job.title}.xlsx", content_type=XLSX_MIME)
 
 
 @login_required
 def export_recent(request):
     """The user's background exports of the last hours, for the 党员名册 page (an htmx fragment)."""
+    exports.purge_expired()
     return render(request, "members/_export_recent.html", {"jobs": exports.recent_jobs(request.user)})

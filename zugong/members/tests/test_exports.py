@@ -1,10 +1,12 @@
 """Large member exports as background jobs: the job, its page, its file, its audit and its refusals."""
 
+import datetime as dt
 import io
 import os
 import time
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +15,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, UserProfile
 from zugong.core.scope import scope_for
 from zugong.core.testing import hold_back_job_threads, run_held_thread
+from zugong.core.xlsx import ExportTooLarge, rows_tmpdir
 from zugong.members import exports, services
 from zugong.members.models import ExportJob
 from zugong.members.tests.test_import import ident, person_row, run, xlsx
@@ -66,10 +69,10 @@ def test_a_failed_job_says_why_keeps_no_file_and_is_audited(city, members, monke
 
     monkeypatch.setattr(services, "write_member_export", broken)
     job = start(city, background=False)
-    assert (job.status, job.message) == ("failed", "导出失败：磁盘已满")
+    assert (job.status, job.message) == ("failed", exports.FAILED_MESSAGE)  # the details go to the log, not the page
     assert not exports.export_file_path(job).exists() and not list(exports.export_dir().glob("*.part"))
     event = AuditEvent.objects.get(action="members.export_failed")
-    assert event.after == {"status": "failed", "message": "导出失败：磁盘已满"} and event.before == {"status": "running"}
+    assert event.after == {"status": "failed", "message": exports.FAILED_MESSAGE} and event.before == {"status": "running"}
     assert not AuditEvent.objects.filter(action="members.export", after__job=job.pk).exists()
 
 
@@ -162,4 +165,96 @@ def test_files_are_deleted_after_keep_hours_and_the_page_says_so(city, members, 
     assert "已删除" in client.get(reverse("members:export_job", args=[job.pk])).content.decode()
     resp = client.get(reverse("members:export_job_file", args=[job.pk]))
     assert resp.status_code == 302 and resp.url == reverse("members:export_job", args=[job.pk])
-    assert "文件已过期删除，请重新导出" in client.get(resp.url).content.decode()
+    assert "文件已超过24小时，已删除，请重新导出" in client.get(resp.url).content.decode()
+
+
+def test_a_file_past_keep_hours_is_not_offered_even_before_it_is_deleted(city, members, login):
+    job = start(city, background=False)
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=job.finished_at - dt.timedelta(hours=exports.KEEP_HOURS, minutes=1))
+    assert exports.export_file_path(job).exists()  # nobody has purged yet
+    client = login(city.users["county_admin"])
+    page = client.get(reverse("members:export_job", args=[job.pk])).content.decode()
+    assert "已删除" in page and "下载党员名册.xlsx" not in page
+    assert client.get(reverse("members:export_job_file", args=[job.pk])).status_code == 302
+    assert "已过期" in client.get(reverse("members:export_recent")).content.decode()
+    assert not AuditEvent.objects.filter(action="members.export_download").exists()
+
+
+def test_no_plain_rows_are_left_in_temporary_files_and_leftovers_are_swept(city, members, monkeypatch):
+    start(city, background=False)
+    assert not list(rows_tmpdir().iterdir())  # XlsxWriter's row files are ours and removed on close
+    real = services.member_export_rows
+
+    def rows_then_crash(scope, params):
+        yield from real(scope, params)
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "member_export_rows", rows_then_crash)
+    assert start(city, background=False).status == "failed"
+    assert not list(rows_tmpdir().iterdir()) and not list(exports.export_dir().glob("*.part"))
+    leftover = rows_tmpdir() / "tmpab12cd"
+    leftover.write_text(ident(1))
+    assert exports.purge_expired() == 0
+    assert exports.purge_expired(now=time.time() + exports.LEFTOVER_HOURS * 3600 + 60) == 1 and not leftover.exists()
+    assert oct(exports.export_dir().stat().st_mode & 0o777) == "0o700" and oct(rows_tmpdir().stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_locked_database_delays_recording_the_export_but_keeps_the_file(city, members, monkeypatch):
+    monkeypatch.setattr(exports.time, "sleep", lambda s: None)
+    real, calls = services.audit_member_export, []
+
+    def locked_twice(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "audit_member_export", locked_twice)
+    job = start(city, background=False)
+    assert job.status == "done" and len(calls) == 3 and exports.export_file_path(job).exists()
+    assert AuditEvent.objects.filter(action="members.export", after__job=job.pk).count() == 1
+    monkeypatch.setattr(services, "audit_member_export", lambda *a, **k: (_ for _ in ()).throw(OperationalError("locked")))
+    job = start(city, params={"q": "张"}, background=False)
+    assert (job.status, job.message) == ("failed", exports.FAILED_MESSAGE) and not exports.export_file_path(job).exists()
+
+
+def test_a_job_failed_as_interrupted_stays_failed_when_its_thread_finishes_after_all(city, members, monkeypatch):
+    started = hold_back_job_threads(monkeypatch, "export-")
+    job = start(city)
+    ExportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - dt.timedelta(minutes=5))
+    (exports.export_dir() / f"{job.stored_name}.alive").unlink()
+    assert exports.export_job_live(ExportJob.objects.get(pk=job.pk)).status == "failed"
+    run_held_thread(monkeypatch, started[0])  # the thread was only slow
+    job.refresh_from_db()
+    assert job.status == "failed" and not exports.export_file_path(job).exists()
+    assert not AuditEvent.objects.filter(action="members.export", after__job=job.pk).exists()
+
+
+def test_a_second_click_while_the_export_runs_gives_the_same_job(city, members, monkeypatch):
+    hold_back_job_threads(monkeypatch, "export-")
+    first = start(city)
+    assert start(city).pk == first.pk and ExportJob.objects.count() == 1
+    assert start(city, params={"q": "张"}).pk != first.pk  # another list: another job
+
+
+def test_a_list_past_excels_row_limit_is_refused_before_anything_is_written(city, members, monkeypatch):
+    monkeypatch.setattr(exports, "MAX_ROWS", 3)
+    with pytest.raises(ExportTooLarge, match="超过Excel一张工作表的最大行数"):
+        start(city)
+    assert not ExportJob.objects.exists()
+
+
+def test_a_user_who_lost_the_right_to_full_numbers_is_told_instead_of_offered_the_file(city, members, login):
+    job = start(city, background=False)
+    UserProfile.objects.filter(user=city.users["county_admin"]).update(may_view_id_numbers=False)
+    client = login(city.users["county_admin"])
+    page = client.get(reverse("members:export_job", args=[job.pk])).content.decode()
+    assert "当前账号不能查看完整身份证号，不能下载该文件" in page and "下载党员名册.xlsx" not in page
+    assert client.get(reverse("members:export_job_file", args=[job.pk])).status_code == 403
+
+
+def test_removing_accounts_deletes_their_export_jobs_and_files(city, members, django_capture_on_commit_callbacks):
+    job = start(city, background=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exports.delete_jobs_of([city.users["county_admin"]]) == 1
+    assert not ExportJob.objects.exists() and not exports.export_file_path(job).exists()
