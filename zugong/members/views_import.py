@@ -53,7 +53,11 @@ def import_upload(request):
                 return redirect("members:import_result", job_id=job.pk)
     services.import_job_purge()
     recent = [services.import_job_live(j) for j in ImportJob.objects.filter(created_by=request.user)[:10]]
-    return render(request, "members/import.html", {"kind": kind, "kinds": ImportJob.Kind.choices, "recent": recent})
+    for job in recent:
+        job.expired = services.import_job_expired(job)
+    return render(request, "members/import.html", {
+        "kind": kind, "kinds": ImportJob.Kind.choices, "recent": recent, "keep_days": services.UPLOAD_KEEP.days,
+    })  # fmt: skip
 
 
 @login_required

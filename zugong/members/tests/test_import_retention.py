@@ -104,3 +104,5 @@ def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
     assert resp.status_code == 302 and "原文件已删除" in client.get(resp.url).content.decode()
     page = client.get(reverse("members:import_result", args=[left.pk])).content.decode()
     assert "超过7天未导入，原文件已删除" in page
+    listing = client.get(reverse("members:import")).content.decode()
+    assert "已过期" in listing and "最长保留7天" in listing
