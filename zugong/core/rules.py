@@ -57,9 +57,9 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         raise IdNumberError("身份证号含有非法字符（前17位应为数字，末位为数字或X）")
     birth, birth_sum = _birth_part(number[6:14])
     if birth is None:
-        raise IdNumberError(f"身份证号中的出生日期{number[6:14]}不存在")
+        raise IdNumberError("身份证号中的出生日期（第7至14位）不存在")  # not quoted: they are the masked digits
     if birth.year < 1900:
-        raise IdNumberError(f"身份证号中的出生日期{number[6:14]}早于1900年")
+        raise IdNumberError("身份证号中的出生日期（第7至14位）早于1900年")
     # the MOD 11-2 sum in three memoized parts: area code, birth date, sequence code
     expected = _CHECK[(_area_sum(number[:6]) + birth_sum + _sequence_sum(number[14:17])) % 11]
     if number[17] != expected:
@@ -111,19 +111,23 @@ def mask_id_number(number: str) -> str:
 
 
 _ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９XxＸｘ]")
+_MASKED = re.compile(r"\S{6}\*+\S{4}|\**")
 
 
 def mask_errors(errors: Sequence[Sequence]) -> list[list]:
-    """An import's error list (``[row, column, value, reason]``) with every 身份证号 value masked
-    (``mask_id_number``): the whole value of the 身份证号 column, and any other 18-character ID-like
-    value. What an import job stores of a file's bad rows, so that the stored list does not keep full
-    numbers after the file is deleted (《个人信息保护法》第十九条, 2021)."""
+    """An import's error list (``[row, column, value, reason]``) with every 身份证号 masked
+    (``mask_id_number``): the whole value of the 身份证号 column unless it is masked already, and any
+    18-character ID-like run inside any other value or reason (a shifted row puts the number in
+    another column, and its reason quotes it). What an import job stores of a file's bad rows, so that
+    the stored list keeps no full numbers after the file is deleted (《个人信息保护法》第十九条, 2021)."""
     out = []
     for row, column, value, reason in errors:
         text = "" if value is None else str(value)
-        if text and (column == "身份证号" or _ID_LIKE.fullmatch(text)) and "*" not in text:
+        if column == "身份证号" and text and not _MASKED.fullmatch(text):
             text = mask_id_number(text)
-        out.append([row, column, text, reason])
+        else:
+            text = _ID_LIKE.sub(lambda m: mask_id_number(m.group()), text)
+        out.append([row, column, text, _ID_LIKE.sub(lambda m: mask_id_number(m.group()), str(reason))])
     return out
 
 
