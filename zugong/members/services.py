@@ -39,7 +39,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zugong.core import bulkload, codes, crypto, jobs
@@ -57,6 +57,8 @@ from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
 UPLOAD_KEEP = dt.timedelta(days=7)
 #: The message of a validated job that ``import_job_purge`` cancelled.
 EXPIRED = f"该导入任务上传后超过{UPLOAD_KEEP.days}天未导入，原文件已删除，未导入任何数据，请重新上传"
+#: Why an import cannot read its file any more (deleted meanwhile).
+FILE_GONE = "原文件已删除，无法导入，请重新上传"
 #: Why an error report cannot be made any more.
 FILE_DELETED = f"原文件已删除（导入完成、已取消、校验失败或上传已超过{UPLOAD_KEEP.days}天），无法生成错误说明文件"
 #: A member export reports its progress every this many rows (``write_member_export``).
@@ -227,11 +229,17 @@ def _recover_interrupted(job: ImportJob) -> None:
     # the .alive file stays: removing it could race with a new claim of the job (a stale file is harmless)
     _progress_note_path(job).unlink(missing_ok=True)
     job.refresh_from_db()
+    if job.status == ImportJob.Status.FAILED:  # a failed validation cannot be imported: its file goes
+        import_file_path(job).unlink(missing_ok=True)
 
 
 def _read(job: ImportJob, timings: dict) -> list:
+    """The rows of the job's file; ValueError (Chinese, no path) when the file is gone."""
     t0 = time.perf_counter()
-    rows = read_sheet(import_file_path(job))
+    path = import_file_path(job)
+    if not path.exists():
+        raise ValueError(FILE_GONE)
+    rows = read_sheet(path)
     timings["read"] = time.perf_counter() - t0
     return rows
 
@@ -528,8 +536,9 @@ def import_job_start(
     ``background=None`` decides by file size (BACKGROUND_MIN_BYTES). Errors end in the job's
     status and message; the page polls the job.
     """
-    if background is None:
-        background = import_file_path(job).stat().st_size >= BACKGROUND_MIN_BYTES
+    if background is None:  # a file gone (imported already, expired) is refused by the run itself
+        path = import_file_path(job)
+        background = path.exists() and path.stat().st_size >= BACKGROUND_MIN_BYTES
     user = actor.user
 
     def run() -> None:
@@ -620,61 +629,76 @@ def import_job_expired(job: ImportJob) -> bool:
 
 
 def import_job_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete the uploaded rosters stored longer than UPLOAD_KEEP (7 days) and not in a running job.
+    """Delete the uploaded rosters kept longer than UPLOAD_KEEP (7 days): counted from the upload,
+    or for an imported job (its error report) from the import.
 
-    A validated job among them is cancelled (message ``EXPIRED``, one conditional UPDATE each: an
-    import claimed meanwhile keeps its file); any job's error list is masked (``rules.mask_errors``:
-    jobs stored before errors were masked). Files in the folder without a job, and leftover
-    heartbeat/progress notes, older than UPLOAD_KEEP are deleted too. One audit event per roster
-    kind (``…import_purge``, by the system) when jobs were cleared. Returns how many jobs were.
-    Run when a roster is uploaded and when the import page is shown (there is no scheduler); with
-    nothing to clear it only lists the folder.
+    First a running job of that age whose process died is put right (``import_job_live``: an
+    interrupted validation fails and loses its file). Then each job due — a validated job of that age
+    (cancelled, message ``EXPIRED``, with or without its file), any other job of that age whose file is
+    still there — gets its error list masked (``rules.mask_errors``) by one conditional UPDATE (a job
+    claimed or cancelled meanwhile is left to the next purge), with its audit event
+    (``…import_purge``, by the system) in the same transaction; its file is deleted after that.
+    Files whose job no longer exists, and notes of jobs no longer running, are deleted by age.
+    Returns how many jobs were cleared. Run when a roster is uploaded and when the import page is
+    shown (there is no scheduler); on SQLite a purge that finds the write lock held by an import is
+    skipped (the next one clears it). Source: 《个人信息保护法》第十九条 (2021).
     """
-    now = now or timezone.now()
+    try:
+        return _purge(now or timezone.now())
+    except OperationalError:
+        return 0
+
+
+def _purge(now: dt.datetime) -> int:
     cutoff = now - UPLOAD_KEEP
+    running = (ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING)
+    for job in ImportJob.objects.filter(status__in=running, created_at__lt=cutoff):
+        import_job_live(job)
     folder = _import_dir()
-    files = {}
+    files: dict[str, Path] = {}
     for path in folder.iterdir():
-        try:
+        with contextlib.suppress(OSError):
             if path.is_file():
                 files[path.name] = path
-        except OSError:
-            continue
-    jobs_due = list(
-        ImportJob.objects.filter(stored_name__in=list(files), created_at__lt=cutoff)
-        .exclude(status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING))
-        .only("pk", "kind", "status", "stored_name", "errors")
-    )
-    cleared: dict[str, list[int]] = {}
-    for job in jobs_due:
+    done = ImportJob.Status.DONE
+    old = Q(status=done, finished_at__lt=cutoff) | Q(status=done, finished_at__isnull=True, created_at__lt=cutoff) | (
+        ~Q(status=done) & Q(created_at__lt=cutoff))
+    due = (
+        ImportJob.objects.filter(old).exclude(status__in=running)
+        .filter(Q(status=ImportJob.Status.VALIDATED) | Q(stored_name__in=list(files)))
+        .only("pk", "kind", "status", "stored_name", "filename", "scope_path", "errors")
+    )  # fmt: skip
+    cleared = 0
+    for job in due:
+        expire = job.status == ImportJob.Status.VALIDATED
+        changed = {"errors": mask_errors(job.errors)}
+        if expire:
+            changed.update(status=ImportJob.Status.CANCELLED, message=EXPIRED)
         with transaction.atomic():
-            changed = {"errors": mask_errors(job.errors)}
-            if job.status == ImportJob.Status.VALIDATED:
-                changed.update(status=ImportJob.Status.CANCELLED, message=EXPIRED)
             if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(**changed):
                 continue  # claimed or cancelled meanwhile: the next purge looks again
-        files.pop(job.stored_name).unlink(missing_ok=True)
-        cleared.setdefault(job.kind, []).append(job.pk)
-    running = {
-        name.split(".")[0]
-        for name in ImportJob.objects.filter(status__in=(ImportJob.Status.VALIDATING, ImportJob.Status.IMPORTING))
-        .values_list("stored_name", flat=True)
-    }
-    for name, path in files.items():  # files without a job, notes left by runs: by age, never a running job's
-        try:
-            if name.split(".")[0] not in running and path.stat().st_mtime < cutoff.timestamp():
+            audit_record(
+                SYSTEM, f"{roster_kind(job.kind).audit_action}_purge", object_type="ImportJob", object_id=job.pk,
+                scope_path=job.scope_path, before={"status": job.status},
+                after={"status": changed.get("status", job.status), "file": job.filename},
+                summary=f"删除导入任务“{job.filename}”的原文件（保存已满{UPLOAD_KEEP.days}天）"
+                + ("，任务未导入，已取消" if expire else ""),
+            )  # fmt: skip
+        import_file_path(job).unlink(missing_ok=True)  # once the change and its event are committed
+        cleared += 1
+    stems = {name.split(".")[0] for name in files}
+    uploads = [stem + suffix for stem in stems for suffix in ALLOWED_SUFFIXES]
+    known = dict(ImportJob.objects.filter(stored_name__in=uploads).values_list("stored_name", "status"))
+    alive = {name.split(".")[0] for name, status in known.items() if status in running}
+    kept = {name.split(".")[0] for name in known}
+    for name, path in files.items():  # files of no job; notes (.alive, .progress) of jobs not running
+        stem = name.split(".")[0]
+        if stem in alive or (stem in kept and name in known):
+            continue  # a running job's files; an upload whose job decides above
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff.timestamp():
                 path.unlink()
-        except OSError:
-            continue
-    if cleared:
-        with transaction.atomic():
-            for kind, pks in cleared.items():
-                audit_record(
-                    SYSTEM, f"{roster_kind(kind).audit_action}_purge", object_type="ImportJob", after={"jobs": sorted(pks)},
-                    summary=f"删除{len(pks)}个{ImportJob.Kind(kind).label}导入任务的原文件（上传已超过{UPLOAD_KEEP.days}天）",
-                )  # fmt: skip
-    return sum(map(len, cleared.values()))
-
+    return cleared
 
 def import_template(kind: str, scope: Scope) -> bytes:
     """The import template: the roster's headers ('*' marks required columns) and one example row."""

@@ -64,18 +64,23 @@ def test_the_purge_cancels_a_job_left_validated_and_deletes_files_older_than_the
     fresh, _ = run(city, xlsx([person_row(4)]), commit=False)
     ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(errors=[[3, "身份证号", ident(3), "旧的错误"]])
     ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(created_at=timezone.now() - LATER)
+    assert services.import_job_purge() == 1  # the imported job's error report counts from its import
+    assert stored(partial)
+    ImportJob.objects.filter(pk=partial.pk).update(finished_at=timezone.now() - LATER)
     orphan = services.import_file_path(fresh).with_name("20260101000000-0000000000000000.xlsx")
     orphan.write_bytes(b"x")
     os.utime(orphan, (time.time() - LATER.total_seconds(),) * 2)
-    assert services.import_job_purge() == 2
+    assert services.import_job_purge() == 1
     left.refresh_from_db(), partial.refresh_from_db(), fresh.refresh_from_db()
     assert (left.status, left.message) == ("cancelled", services.EXPIRED) and services.import_job_expired(left)
     assert partial.status == "done" and not stored(left) and not stored(partial) and not orphan.exists()
     assert fresh.status == "validated" and stored(fresh)  # within the limit: untouched
     assert left.errors == partial.errors == [[3, "身份证号", ident(3)[:6] + "********" + ident(3)[-4:], "旧的错误"]]
-    event = AuditEvent.objects.get(action="members.import_purge")
-    assert event.actor is None and event.after == {"jobs": sorted([left.pk, partial.pk])}
-    assert services.import_job_purge() == 0 and AuditEvent.objects.filter(action="members.import_purge").count() == 1
+    events = {e.object_id: e for e in AuditEvent.objects.filter(action="members.import_purge")}
+    assert set(events) == {str(left.pk), str(partial.pk)} and all(e.actor is None for e in events.values())
+    assert events[str(left.pk)].after == {"status": "cancelled", "file": "名册.xlsx"}
+    assert events[str(left.pk)].scope_path == left.scope_path and "任务未导入，已取消" in events[str(left.pk)].summary
+    assert services.import_job_purge() == 0 and len(events) == AuditEvent.objects.filter(action="members.import_purge").count()
     with pytest.raises(services.ImportRefused, match="不能导入"):  # an expired job cannot be imported
         services.import_job_commit(job=left, actor=Actor(user=u), scope=scope_for(u))
     with pytest.raises(services.ImportRefused, match="原文件已删除"):
@@ -83,11 +88,73 @@ def test_the_purge_cancels_a_job_left_validated_and_deletes_files_older_than_the
     assert PartyMember.objects.count() == 1
 
 
-def test_the_purge_leaves_a_running_job_and_its_file_alone(city):
+def test_the_purge_leaves_a_running_job_alone_and_clears_one_whose_process_died(city):
     job, _ = run(city, xlsx([person_row(1)]), commit=False)
     ImportJob.objects.filter(pk=job.pk).update(status="importing", created_at=timezone.now() - LATER)
     os.utime(services.import_file_path(job), (time.time() - LATER.total_seconds(),) * 2)
-    assert services.import_job_purge() == 0 and stored(job)
+    services._alive_path(job).touch()  # its heartbeat: running now
+    assert services.import_job_purge() == 0 and stored(job) and ImportJob.objects.get(pk=job.pk).status == "importing"
+    os.utime(services._alive_path(job), (time.time() - 3600,) * 2)  # the process died an hour ago
+    assert services.import_job_purge() == 1 and not stored(job)
+    assert ImportJob.objects.get(pk=job.pk).status == "cancelled"  # back to validated, then expired
+
+
+def test_an_interrupted_validation_fails_and_loses_its_file(city):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", created_at=job.created_at - dt.timedelta(minutes=5))
+    assert services.import_job_live(ImportJob.objects.get(pk=job.pk)).status == "failed" and not stored(job)
+
+
+def test_a_second_click_on_import_after_a_clean_import_is_no_error(city, login):
+    job, _ = run(city, xlsx([person_row(1)]))
+    assert not stored(job)
+    client = login(city.users["county_admin"])
+    resp = client.post(reverse("members:import_result", args=[job.pk]), {"action": "all"})
+    assert resp.status_code == 302 and PartyMember.objects.count() == 1
+    assert "导入完成" in client.get(resp.url).content.decode()
+
+
+def test_a_validated_job_whose_file_is_gone_is_refused_without_a_path(city):
+    u = city.users["county_admin"]
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    services.import_file_path(job).unlink()
+    with pytest.raises(services.ImportRefused, match="原文件已删除，无法导入，请重新上传"):
+        services.import_job_commit(job=job, actor=Actor(user=u), scope=scope_for(u))
+    job.refresh_from_db()
+    assert "/" not in job.message and PartyMember.objects.count() == 0
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - LATER)
+    assert services.import_job_purge() == 1 and ImportJob.objects.get(pk=job.pk).status == "cancelled"
+
+
+def test_a_purge_finding_the_database_locked_waits_for_the_next_one(city, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(now):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "_purge", locked)
+    assert services.import_job_purge() == 0
+
+
+def test_the_purge_is_audited_in_the_transaction_of_its_change(city, monkeypatch):
+    job, _ = run(city, xlsx([person_row(1)]), commit=False)
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - LATER)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        services.import_job_purge()
+    assert ImportJob.objects.get(pk=job.pk).status == "validated" and stored(job)  # nothing changed unaudited
+
+
+def test_stored_reasons_and_other_columns_keep_no_full_number(city):
+    shifted = person_row(1)
+    shifted["学历"] = ident(1)  # a shifted row: the number in another column, quoted by its reason
+    job, _ = run(city, xlsx([shifted, person_row(2, 身份证号="341502199002300013")]), commit=False)
+    text = str(job.errors)
+    assert ident(1) not in text and "19900230" not in text and job.error_rows == 2
 
 
 def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
@@ -97,6 +164,7 @@ def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
     page = client.get(reverse("members:import_result", args=[partial.pk])).content.decode()
     assert "下载错误说明文件" in page
     ImportJob.objects.filter(pk__in=[left.pk, partial.pk]).update(created_at=timezone.now() - LATER)
+    ImportJob.objects.filter(pk=partial.pk).update(finished_at=timezone.now() - LATER)
     client.get(reverse("members:import"))  # the import page purges
     page = client.get(reverse("members:import_result", args=[partial.pk])).content.decode()
     assert "下载错误说明文件" not in page and "原文件已按规定删除" in page
