@@ -393,7 +393,8 @@ def _media_targets(media_files: list[str]) -> list[tuple[str, Path]]:
 def _replace_media(work: Path, manifest: dict, targets: list[tuple[str, Path]], safety_folder: Path) -> tuple[int, Path | None]:
     """Make ``MEDIA_ROOT`` hold exactly the archive's files (``targets`` from ``_media_targets``, extracted
     under ``work``). Current files (and symbolic links) not in the archive or whose SHA-256 differs are
-    moved into a new owner-only folder of ``safety_folder``; the newest 3 such folders are kept. Returns
+    moved into a new owner-only folder of ``safety_folder``; the newest 3 such folders are kept. The
+    folders of ``EXCLUDED_MEDIA`` are left alone (their files expire within hours). Returns
     (number of entries moved aside, that folder or None when nothing was moved)."""
     media_root = Path(settings.MEDIA_ROOT).resolve()
     media_root.mkdir(parents=True, exist_ok=True)
@@ -402,6 +403,8 @@ def _replace_media(work: Path, manifest: dict, targets: list[tuple[str, Path]], 
     keep: set[Path] = set()
     for dirpath, dirnames, filenames in os.walk(media_root):  # does not follow links
         here = Path(dirpath)
+        if here == media_root:  # left as they are: not in archives, and kept only for hours (exports)
+            dirnames[:] = [d for d in dirnames if d not in EXCLUDED_MEDIA or (here / d).is_symlink()]
         for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
             path = here / name
             if path in wanted and not path.is_symlink() and path.is_file() and _sha256(path) == wanted[path]:

@@ -222,6 +222,16 @@ def test_it_leaves_the_uploaded_files_exactly_as_in_the_archive(city, media, tmp
     assert f"恢复前的上传文件中有3个不在备份中或与备份不同，已移至 {aside}" in result.warnings
 
 
+def test_a_restore_leaves_the_finished_exports_where_they_expire(city, media, tmp_path):
+    """Not moved into the kept safety folders, where plain-text personal data would outlive its 24 hours."""
+    archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out").path
+    (media / "exports").mkdir()
+    (media / "exports" / "20261207000000-0123456789abcdef.xlsx").write_bytes(b"full numbers")
+    backup_restore(actor=SYSTEM, archive=archive, force=True, safety_dir=tmp_path / "safety")
+    assert (media / "exports" / "20261207000000-0123456789abcdef.xlsx").read_bytes() == b"full numbers"
+    assert not any(p.name.endswith(".xlsx") for aside in (tmp_path / "safety").glob("media-*") for p in aside.rglob("*"))
+
+
 def test_it_leaves_the_uploaded_files_alone_when_the_archive_has_none(city, media, tmp_path):
     archive = backup_create(actor=SYSTEM, target_dir=tmp_path / "out", media=False).path
     assert read_manifest(archive)["media"] is False
