@@ -55,7 +55,7 @@ from django.db.utils import DatabaseErrorWrapper
 from django.utils import timezone
 
 from zugong.core import bulkload, codes, crypto
-from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person
+from zugong.core.models import ID_CONTEXT, PHONE_CONTEXT, Person, Role
 from zugong.core.names import NameKeys, name_initials, name_stroke_key
 from zugong.core.rules import IdNumberError, IdNumberInfo, add_years, age_on, mask_id_number, parse_id_number
 from zugong.core.scope import Scope
@@ -540,7 +540,7 @@ class _Run:
             return rec  # outcome "new"
         n = len(_PERSON_COMPARE) + 1
         rec.person_id, old = found[0], found[1:n]  # old: the compared person fields, _PERSON_COMPARE order
-        phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft, aff_id, aff_start, cadre_unit_path = found[n:]
+        phone_cipher, mid, morg, mstatus, mjoined, mconf, mocc, mleft, aff_id, aff_start, cadre_unit_path, cadre_level = found[n:]
         values, changes = rec.values, {}
         for i in rec.present:  # the roster's columns, PERSON_FIELDS order
             v, at = values[i], _OLD_AT[i]
@@ -566,6 +566,11 @@ class _Run:
             # the other branch is not named: its members are not this user's to know about
             add(rec.row, "身份证号", rec.id_number, "该党员的组织关系不在您的管理范围内，请通过组织关系转接办理")
             return None
+        if changes and cadre_unit_path is not None:
+            refusal = _cadre_person_refusal(scope, cadre_unit_path, cadre_level)
+            if refusal:  # the person record of a cadre the user does not manage (as the cadre roster refuses)
+                add(rec.row, "身份证号", rec.id_number, refusal)
+                return None
         rec.member_id = mid
         compared = (morg, mstatus, mjoined, mconf, mocc)  # _MEMBER_COMPARE order
         on_file = tuple(compared[j] for j in _MEMBER_OLD_AT)  # MEMBER_FIELDS order, as member_values
@@ -980,6 +985,20 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
         return cur.fetchall()
 
 
+def _cadre_person_refusal(scope: Scope, unit_path: str, level: str) -> str:
+    """Why ``scope`` may not change the person record (姓名, 学历, 联系电话 …) of a member who is a
+    cadre of the unit at ``unit_path`` with management ``level``: a 市管 cadre for anyone but the city
+    administrator, another county's cadre for a county; '' when it may (``cadres.access.may_manage``'s
+    rule; a row that changes nothing passes)."""
+    if not unit_path.startswith(scope.unit_path):
+        return "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改"
+    from zugong.cadres.models import ManagementLevel  # not at the top: cadres imports this module
+
+    if level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
+        return "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改"
+    return ""
+
+
 def _lookup_query() -> tuple[str, Callable[[list[str]], str]]:
     """The SQL of ``_lookup_persons`` and the function that makes its one parameter from the keys.
 
@@ -1000,21 +1019,22 @@ def _lookup_query() -> tuple[str, Callable[[list[str]], str]]:
     person_t, member_t, aff_t = (qn(m._meta.db_table) for m in (Person, PartyMember, Affiliation))
     cadre_t, unit_t = qn(Cadre._meta.db_table), qn(Unit._meta.db_table)
     id_, key_col, end = qn("id"), qn(meta.get_field("id_number_index").column), qn("end")
+    level = qn(Cadre._meta.get_field("management_level").column)
     if _is_pg():
         sql = (
-            f"SELECT {person_cols}, {member_cols}, a.{id_}, a.{qn('start')}, cu.{qn('path')} "
+            f"SELECT {person_cols}, {member_cols}, a.{id_}, a.{qn('start')}, cu.{qn('path')}, cu.{level} "
             f"FROM (SELECT DISTINCT unnest(string_to_array(%s, ','))) AS k(key) "
             f"CROSS JOIN LATERAL (SELECT * FROM {person_t} p WHERE p.{key_col} = k.key LIMIT 1) p "
             f"LEFT JOIN LATERAL (SELECT {', '.join(map(qn, member_fields))} FROM {member_t} m "
             f"WHERE m.{qn('person_id')} = p.{id_} LIMIT 1) m ON true "
             f"LEFT JOIN LATERAL (SELECT a.{id_}, a.{qn('start')} FROM {aff_t} a "
             f"WHERE a.{qn('member_id')} = m.{id_} AND a.{end} IS NULL LIMIT 1) a ON true "
-            f"LEFT JOIN LATERAL (SELECT u.{qn('path')} FROM {cadre_t} c JOIN {unit_t} u ON u.{id_} = c.{qn('unit_id')} "
+            f"LEFT JOIN LATERAL (SELECT u.{qn('path')}, c.{level} FROM {cadre_t} c JOIN {unit_t} u ON u.{id_} = c.{qn('unit_id')} "
             f"WHERE c.{qn('person_id')} = p.{id_} LIMIT 1) cu ON true"
         )
         return sql, ",".join
     sql = (
-        f"SELECT {person_cols}, {member_cols}, a.{id_}, a.{qn('start')}, u.{qn('path')} "
+        f"SELECT {person_cols}, {member_cols}, a.{id_}, a.{qn('start')}, u.{qn('path')}, c.{level} "
         f"FROM {person_t} p "
         f"LEFT JOIN {member_t} m ON m.{qn('person_id')} = p.{id_} "
         f"LEFT JOIN {aff_t} a ON a.{qn('member_id')} = m.{id_} AND a.{end} IS NULL "

@@ -508,3 +508,21 @@ def test_slashes_alone_a_name_with_a_slash_and_twins_under_one_committee(city):
     labels = importer.BranchResolver.build(scope_for(city.users["county_admin"]))
     assert labels.label(joint.pk) == "机关/事业单位联合党支部"
     assert labels.label(twin.pk) == "金安区二村党支部"  # no name tells the twins apart: the import says so
+
+
+def test_a_county_may_not_change_the_person_record_of_a_city_managed_cadre_through_the_member_roster(city):
+    """The cadre roster refuses it (市管干部由市委组织部管理); the member roster must not be the back door."""
+    from zugong.cadres.models import Cadre
+
+    run(city, xlsx([person_row(62)]))  # a member of a 金安 branch …
+    person = Person.objects.get(name=person_row(62)["姓名"])
+    Cadre.objects.create(person=person, unit=city.units["jinan_town"], management_level="city", post_level="41")  # … and 市管
+    job, prepared = run(city, xlsx([person_row(62)]), commit=False)
+    assert prepared.error_count == 0 and prepared.counts["unchanged"] == 1  # the same row: nothing to write
+    _, prepared = run(city, xlsx([person_row(62, 姓名="改名", 学历="研究生")]), commit=False)
+    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改")]
+    job, _ = run(city, xlsx([person_row(62, 姓名="改名")]), user="city_admin")
+    assert job.updated_count == 1 and Person.objects.get(pk=person.pk).name == "改名"
+    Cadre.objects.filter(person=person).update(unit=city.units["yuan_town"], management_level="county")
+    _, prepared = run(city, xlsx([person_row(62, 姓名="再改名")]), commit=False)  # 裕安's cadre, 金安's member
+    assert reasons(prepared) == [(2, "身份证号", "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改")]

@@ -160,7 +160,7 @@ def test_the_lookup_gives_one_row_per_person_on_file(city):
     keys = [p.id_number_index for p in people]
     rows = importer._lookup_persons([*keys, *keys, "0" * 64])
     assert sorted(r[0] for r in rows) == sorted(keys)
-    assert all(len(r) == len(importer._PERSON_COMPARE) + 13 and r[-10:] == (None,) * 10 for r in rows)  # no membership yet
+    assert all(len(r) == len(importer._PERSON_COMPARE) + 14 and r[-11:] == (None,) * 11 for r in rows)  # no membership yet
     assert importer._lookup_persons([]) == []
 
 
