@@ -75,7 +75,7 @@ def evidence_import_job(request, job_id: int):
         action, actor = request.POST.get("action"), Actor.from_request(request)
         try:
             if action == "cancel":
-                svc.evidence_import_cancel(actor=actor, job=job)
+                svc.evidence_import_cancel(actor=actor, scope=scope, job=job)
                 messages.info(request, "已取消，未导入任何数据")
                 return redirect("cadres:evidence_import")
             if action in ("all", "good"):

@@ -61,7 +61,7 @@ ACTION_LABELS: dict[str, str] = {
     "cadres.routine_record": "记录平时考核", "cadres.team_score_set": "领导班子考核评分",
     "cadres.team_score_part_set": "设定领导班子考核权重",
     "cadres.evidence_record": "记录考核依据", "cadres.evidence_import": "导入考核依据",
-    "cadres.evidence_import_purge": "清理考核依据导入文件", "cadres.incentive_export": "导出优先使用干部名单",
+    "cadres.evidence_import_purge": "清理考核依据导入文件", "cadres.evidence_import_cancel": "取消导入考核依据", "cadres.incentive_export": "导出优先使用干部名单",
     "cadres.reserve_add": "列入后备干部", "cadres.reserve_status": "变更后备干部状态",
     "cadres.pool_target_set": "设定后备干部结构目标", "cadres.development_add": "记录后备干部培养锻炼",
     "cadres.reserve_export": "导出后备干部名单",

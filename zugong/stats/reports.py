@@ -45,7 +45,7 @@ TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), 
 READ_ACTIONS = ("person.reveal_id_number",)
 UNCOUNTED_SUFFIXES = (
     "export", ".import_uploaded", ".import_started", ".import_cancelled", ".import_failed", ".import_interrupted",
-    ".import_purge",
+    ".import_purge", "_import_purge", "_import_cancel",
     ".export_started", ".export_failed", ".export_download",
 )
 

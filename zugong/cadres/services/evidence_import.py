@@ -305,14 +305,21 @@ def status_label(job: EvidenceImport) -> str:
     return EXPIRED_STATUS if is_expired(job) else job.get_status_display()
 
 
-def evidence_import_cancel(*, actor: Actor, job: EvidenceImport) -> None:
-    """Cancel the uploader's validated job (nothing was written) and drop the stored file.
-    PermissionDenied for anyone else's job; RuleViolation (Chinese) when it is no longer validated."""
+def evidence_import_cancel(*, actor: Actor, job: EvidenceImport, scope: Scope | None = None) -> None:
+    """Cancel the uploader's validated job (nothing was written) and drop the stored file, audited
+    (``cadres.evidence_import_cancel``, under ``scope``'s units) in the same transaction. PermissionDenied for anyone else's
+    job; RuleViolation (Chinese) when it is no longer validated."""
     if actor.user is None or job.created_by_id != actor.user.pk:
         raise PermissionDenied("只能取消本人上传的文件")
     if job.status != EvidenceImport.Status.VALIDATED:
         raise rules.RuleViolation(EXPIRED if is_expired(job) else "该导入任务已导入或已取消")
-    EvidenceImport.objects.filter(pk=job.pk).update(status=EvidenceImport.Status.CANCELLED, content=b"")
+    with transaction.atomic():
+        if EvidenceImport.objects.filter(pk=job.pk, status=EvidenceImport.Status.VALIDATED).update(
+            status=EvidenceImport.Status.CANCELLED, content=b""
+        ):
+            audit_record(actor, "cadres.evidence_import_cancel", object_type="EvidenceImport", object_id=job.pk,
+                         scope_unit_path=scope.unit_path if scope is not None else "", before={"status": EvidenceImport.Status.VALIDATED}, after={"status": EvidenceImport.Status.CANCELLED},
+                         summary=f"取消导入考核依据“{job.filename}”，未写入任何数据")  # fmt: skip
 
 
 def evidence_import_purge(*, now: dt.datetime | None = None) -> int:

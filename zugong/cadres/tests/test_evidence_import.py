@@ -267,6 +267,8 @@ def test_it_shows_a_purged_job_as_expired_not_as_cancelled(city, login, cadres):
     mine_url = c.post(reverse("cadres:evidence_import"), {"file": io.BytesIO(xlsx(GOOD))}).url
     old, mine = EvidenceImport.objects.order_by("id")
     c.post(mine_url, {"action": "cancel"}, follow=True)  # cancelled by the user: stays 已取消
+    cancel = AuditEvent.objects.get(action="cadres.evidence_import_cancel")  # a write: audited, in the county
+    assert (cancel.object_id, cancel.actor, cancel.scope_path) == (str(mine.pk), city.users["county_admin"], "u:" + city.units["jinan"].path)
     EvidenceImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     page = c.get(old_url).content.decode()  # viewing the page clears it (there is no scheduler)
     assert "已过期清理" in page and "该导入任务已超过7天未确认，文件已清除，未导入任何数据" in page
