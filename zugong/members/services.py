@@ -575,13 +575,15 @@ def import_job_start(
 def import_file(
     *, actor: Actor, scope: Scope, kind: str, path: Path, good_rows_only: bool = False, dry_run: bool = False
 ) -> tuple[ImportJob, importer.Prepared | None]:
-    """Import a roster file from disk (the ``zugong import`` command): validate, then commit unless ``dry_run``.
+    """Import a roster file from disk (the ``zugong import`` command): validate, then commit unless
+    ``dry_run`` (then the job is cancelled and its stored copy deleted: nothing stays for later).
 
     Returns the job; raises ImportRefused when rows are bad and not ``good_rows_only``.
     """
     job = import_job_create(actor=actor, scope=scope, kind=kind, filename=path.name, content=path.read_bytes())
     prepared = import_job_validate(job=job, scope=scope, actor=actor)
-    if dry_run:
+    if dry_run:  # validation only: the job is cancelled at once, and the copy of the file with it
+        import_job_cancel(job=job, actor=actor)
         return job, prepared
     return import_job_commit(job=job, actor=actor, scope=scope, good_rows_only=good_rows_only), prepared
 

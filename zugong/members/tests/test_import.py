@@ -440,6 +440,8 @@ def test_it_imports_and_exports_by_command(city, tmp_path):
     assert PartyMember.objects.count() == 0
     call_command("import", "members", str(path), "--as", "county_admin", "--dry-run")
     assert PartyMember.objects.count() == 0
+    dry = ImportJob.objects.latest("id")
+    assert dry.status == "cancelled" and not services.import_file_path(dry).exists()  # no copy left behind
     call_command("import", "members", str(path), "--as", "county_admin", "--good-rows-only")
     assert PartyMember.objects.count() == 1
     out = tmp_path / "导出.xlsx"
