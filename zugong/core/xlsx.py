@@ -80,7 +80,8 @@ def add_sheet(
     date or datetime (yyyy.mm.dd; an aware datetime in the local time zone, settings.TIME_ZONE),
     None (empty); anything else is written as its text.
     Sheets are written in order and each row once (constant memory). Texts longer than Excel's
-    32,767 characters are cut there. Raises ExportTooLarge past ``MAX_ROWS`` rows.
+    32,767 characters are cut there. Raises ExportTooLarge past ``MAX_ROWS`` rows. On any error
+    (``rows`` may be a generator that fails) the workbook is abandoned (``workbook_abandon``).
     """
     ws = wb.book.add_worksheet(title[:31])
     for i, width in enumerate(widths or [max(10, len(c) * 2 + 4) for c in columns]):
@@ -93,30 +94,34 @@ def add_sheet(
         ws.write_string(top, i, c, wb.header)
     ws.freeze_panes(top + 1, 0)
     text, number, date, boolean, date_format = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean, wb.date
-    for r, row in enumerate(rows, start=top + 1):
-        if r >= MAX_ROWS:  # XlsxWriter would drop the row silently
-            wb.close()  # frees its temporary files; the bytes are never used
-            raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
-        for c, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            kind = type(v)
-            if kind is str:
-                text(r, c, safe_text(v))
-            elif kind is int:
-                number(r, c, v)
-            elif isinstance(v, dt.date):
-                if isinstance(v, dt.datetime) and v.tzinfo is not None:
-                    v = timezone.localtime(v).replace(tzinfo=None)
-                date(r, c, v, date_format)
-            elif isinstance(v, bool):
-                boolean(r, c, v)
-            elif isinstance(v, int | float | Decimal):
-                if math.isfinite(v):
-                    number(r, c, float(v))
-            else:
-                text(r, c, safe_text(str(v)))
+    try:
+        for r, row in enumerate(rows, start=top + 1):
+            if r >= MAX_ROWS:  # XlsxWriter would drop the row silently
+                wb.close()  # frees its temporary files; the bytes are never used
+                raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
+            for c, v in enumerate(row):
+                if v is None or v == "":
+                    continue
+                kind = type(v)
+                if kind is str:
+                    text(r, c, safe_text(v))
+                elif kind is int:
+                    number(r, c, v)
+                elif isinstance(v, dt.date):
+                    if isinstance(v, dt.datetime) and v.tzinfo is not None:
+                        v = timezone.localtime(v).replace(tzinfo=None)
+                    date(r, c, v, date_format)
+                elif isinstance(v, bool):
+                    boolean(r, c, v)
+                elif isinstance(v, int | float | Decimal):
+                    if math.isfinite(v):
+                        number(r, c, float(v))
+                else:
+                    text(r, c, safe_text(str(v)))
 
+    except BaseException:  # a row that cannot be made: XlsxWriter's temporary row files go with the workbook
+        workbook_abandon(wb)
+        raise
 
 def rows_tmpdir() -> Path:
     """Where XlsxWriter's constant-memory mode keeps the rows of a sheet being written (one file per

@@ -181,7 +181,7 @@ def _record_done(job: ExportJob, actor: Actor, scope: Scope, count: int) -> None
     """Mark the job done with the export's audit event in one transaction — only while it is still
     running (a job the stale check failed meanwhile stays failed, and its file is deleted). SQLite's
     write lock held by an import is waited for: DONE_ATTEMPTS tries with growing pauses while the
-    heartbeat still beats; if all fail, the file is deleted and the job marked failed."""
+    heartbeat still beats; if all fail, or another error occurs, the file is deleted and the job marked failed."""
     for attempt in range(DONE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -192,8 +192,12 @@ def _record_done(job: ExportJob, actor: Actor, scope: Scope, count: int) -> None
                     services.audit_member_export(actor, scope, job.params, count, job=job.pk)
         except OperationalError:
             logger.warning("export job %s: recording the finished export failed (attempt %s)", job.pk, attempt + 1)
-            time.sleep(2**attempt)
+            if attempt + 1 < DONE_ATTEMPTS:
+                time.sleep(2**attempt)
             continue
+        except Exception:
+            logger.exception("export job %s: recording the finished export failed", job.pk)
+            break
         if not done:
             export_file_path(job).unlink(missing_ok=True)
         return
@@ -296,7 +300,8 @@ def export_job_file(*, job: ExportJob, actor: Actor, scope: Scope) -> BinaryIO:
 def purge_expired(now: float | None = None) -> int:
     """Delete finished exports' files older than KEEP_HOURS, and leftovers of runs (``.part``, notes,
     XlsxWriter's row files in ``core.xlsx.rows_tmpdir``) older than LEFTOVER_HOURS, by the file's
-    modification time; ``now`` is a Unix time (default: now). Returns how many files were deleted.
+    modification time (or status-change time, if later); ``now`` is a Unix time (default: now).
+    Returns how many files were deleted.
     The jobs stay: their page says the file has expired. A file system error leaves the file."""
     now = time.time() if now is None else now
     deleted = 0
@@ -304,7 +309,10 @@ def purge_expired(now: float | None = None) -> int:
         for path in folder.iterdir():
             hours = KEEP_HOURS if finished and path.suffix == ".xlsx" else LEFTOVER_HOURS
             try:
-                if path.is_file() and path.stat().st_mtime < now - hours * 3600:
+                st = path.stat()
+                # the later of the two: XlsxWriter sets a part's mtime to 1980 just before zipping it,
+                # which also sets its ctime to now — a file being packaged is not a leftover
+                if path.is_file() and max(st.st_mtime, st.st_ctime) < now - hours * 3600:
                     path.unlink()
                     deleted += 1
             except OSError:

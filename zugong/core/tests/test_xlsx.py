@@ -47,3 +47,20 @@ def test_it_refuses_a_sheet_past_excels_row_limit(monkeypatch):
     assert xlsx.rows_to_xlsx("名册", ["姓名"], [["张三"], ["李四"]])  # header + 2 rows: rows 0–2
     with pytest.raises(xlsx.ExportTooLarge, match="超过Excel一张工作表的最大行数"):
         xlsx.rows_to_xlsx("名册", ["姓名"], [["张三"], ["李四"], ["王五"]])
+
+
+def test_a_failing_row_source_leaves_no_plain_rows_in_the_temporary_folder(settings, tmp_path):
+    import pytest
+
+    from zugong.core.xlsx import rows_tmpdir
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def rows():
+        yield ["张三", "342401198001010011"]
+        raise RuntimeError("query failed")
+
+    with pytest.raises(RuntimeError):
+        rows_to_xlsx("名册", ["姓名", "身份证号"], rows())
+    assert rows_tmpdir().is_relative_to(tmp_path) and not list(rows_tmpdir().iterdir())
+    assert oct(rows_tmpdir().stat().st_mode & 0o777) == "0o700"

@@ -258,3 +258,11 @@ def test_removing_accounts_deletes_their_export_jobs_and_files(city, members, dj
     with django_capture_on_commit_callbacks(execute=True):
         assert exports.delete_jobs_of([city.users["county_admin"]]) == 1
     assert not ExportJob.objects.exists() and not exports.export_file_path(job).exists()
+
+
+def test_a_file_being_packaged_is_not_taken_for_a_leftover(city):
+    """XlsxWriter sets a part's mtime to 1980 just before zipping it; its ctime says it is fresh."""
+    part = rows_tmpdir() / "xlsx_part.xml"
+    part.write_text("<sheetData/>")
+    os.utime(part, (315532800, 315532800))  # 1980-01-01
+    assert exports.purge_expired() == 0 and part.exists()
