@@ -110,14 +110,14 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-_ID_LIKE = re.compile(r"[0-9０-９]{17}[0-9０-９XxＸｘ]")
+_ID_LIKE = re.compile(r"[0-9０-９]{14,17}[0-9０-９XxＸｘ]")  # 15 (old) to 18 characters, typos included
 _MASKED = re.compile(r"\S{6}\*+\S{4}|\**")
 
 
 def mask_errors(errors: Sequence[Sequence]) -> list[list]:
     """An import's error list (``[row, column, value, reason]``) with every 身份证号 masked
     (``mask_id_number``): the whole value of the 身份证号 column unless it is masked already, and any
-    18-character ID-like run inside any other value or reason (a shifted row puts the number in
+    ID-like run of 15 to 18 characters inside any other value or reason (a shifted row puts the number in
     another column, and its reason quotes it). What an import job stores of a file's bad rows, so that
     the stored list keeps no full numbers after the file is deleted (《个人信息保护法》第十九条, 2021)."""
     out = []

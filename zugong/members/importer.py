@@ -556,6 +556,11 @@ class _Run:
                 # a cadre of another county (not a member): not ours to change
                 add(rec.row, "身份证号", rec.id_number, "该身份证号的人员不在您的管理范围内")
                 return None
+            if changes and cadre_unit_path is not None:
+                refusal = _cadre_person_refusal(scope, cadre_unit_path, cadre_level)
+                if refusal:  # a cadre without a membership here yet: the person record is still not ours
+                    add(rec.row, "身份证号", rec.id_number, refusal)
+                    return None
             rec.outcome = "new_member"
             return rec
         if mleft is not None:
@@ -745,7 +750,7 @@ class _MemberValidator:
             if birth is not None and b is not None and birth.date != b:
                 if birth.day_known or birth.date != b.replace(day=1):
                     shown = f"{birth.date:%Y.%m.%d}" if birth.day_known else f"{birth.date:%Y.%m}"
-                    err(i, "出生年月", _stripped(col("birth_date")[i]), f"出生年月{shown}与身份证号（{b:%Y.%m.%d}）不一致")
+                    err(i, "出生年月", _stripped(col("birth_date")[i]), f"出生年月{shown}与身份证号中的出生日期不一致")  # not quoted: the digits the mask hides
         person_cols: dict[str, list] = {"name": names, "gender": id_genders, "birth_date": id_births}
         # 民族, 学历, 学位
         for key, header, default in (("ethnicity", "民族", codes.HAN), ("education", "学历", ""), ("degree", "学位", "0")):
@@ -987,9 +992,11 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
 
 def _cadre_person_refusal(scope: Scope, unit_path: str, level: str) -> str:
     """Why ``scope`` may not change the person record (姓名, 学历, 联系电话 …) of a member who is a
-    cadre of the unit at ``unit_path`` with management ``level``: a 市管 cadre for anyone but the city
-    administrator, another county's cadre for a county; '' when it may (``cadres.access.may_manage``'s
-    rule; a row that changes nothing passes)."""
+    cadre of the unit at ``unit_path`` with management ``level``: any cadre for a branch secretary, a
+    市管 cadre for anyone but the city administrator, another county's cadre for a county; '' when it
+    may (``cadres.access.may_manage``'s rule; a row that changes nothing passes)."""
+    if not scope.is_admin:
+        return "该人员是干部，个人信息由组织部门维护，不能通过党支部名册导入修改"
     if not unit_path.startswith(scope.unit_path):
         return "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改"
     from zugong.cadres.models import ManagementLevel  # not at the top: cadres imports this module

@@ -162,7 +162,7 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     if birth is not None and info is not None:
         b = info.birth_date
         if (birth.date != b) if birth.day_known else ((birth.date.year, birth.date.month) != (b.year, b.month)):
-            p.add_error(row, "出生年月", cell("birth_date"), f"出生年月与身份证号（{b:%Y.%m.%d}）不一致")
+            p.add_error(row, "出生年月", cell("birth_date"), "出生年月与身份证号中的出生日期不一致")  # not quoted: the digits the mask hides
     for key, header, table in (("ethnicity", "民族", "ethnicity"), ("education", "学历", "education")):
         if key in ix:
             text = cell_text(cell(key))

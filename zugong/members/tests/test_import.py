@@ -100,7 +100,7 @@ def test_it_reports_wrong_checksum_and_length(city):
 
 
 def test_it_reports_birth_and_gender_disagreeing_with_the_id_number(city):
-    assert error_for(city, 出生年月="1980.06")[0] == ("出生年月", "出生年月1980.06与身份证号（1980.05.17）不一致")
+    assert error_for(city, 出生年月="1980.06")[0] == ("出生年月", "出生年月1980.06与身份证号中的出生日期不一致")
     assert error_for(city, 出生年月="1980-05-18")[0][0] == "出生年月"
     assert error_for(city, 出生年月="1980-05-17") == []
     assert error_for(city, 性别="女") == [("性别", "性别“女”与身份证号（男）不一致")]
@@ -528,3 +528,17 @@ def test_a_county_may_not_change_the_person_record_of_a_city_managed_cadre_throu
     Cadre.objects.filter(person=person).update(unit=city.units["yuan_town"], management_level="county")
     _, prepared = run(city, xlsx([person_row(62, 姓名="再改名")]), commit=False)  # 裕安's cadre, 金安's member
     assert reasons(prepared) == [(2, "身份证号", "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改")]
+
+
+def test_the_person_record_of_a_cadre_without_a_membership_or_for_a_branch_secretary_is_refused_too(city):
+    from zugong.cadres.models import Cadre
+    from zugong.core.services import PersonData, person_fields
+
+    person = Person.objects.create(**person_fields(PersonData(name="李市管", id_number=ident(63))))
+    Cadre.objects.create(person=person, unit=city.units["jinan_town"], management_level="city", post_level="41")
+    _, prepared = run(city, xlsx([person_row(63, 姓名="改名")]), commit=False)  # not a member yet
+    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改")]
+    Cadre.objects.filter(person=person).update(management_level="county", unit=city.units["jinan_village"])
+    _, prepared = run(city, xlsx([person_row(63, 姓名="改名")]), user="branch_secretary", commit=False)
+    assert reasons(prepared) == [(2, "身份证号", "该人员是干部，个人信息由组织部门维护，不能通过党支部名册导入修改")]
+    assert Person.objects.get(pk=person.pk).name == "李市管"

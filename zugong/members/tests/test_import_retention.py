@@ -174,3 +174,25 @@ def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
     assert "超过7天未导入，原文件已删除" in page
     listing = client.get(reverse("members:import")).content.decode()
     assert "已过期" in listing and "最长保留7天" in listing
+
+
+def test_stored_errors_do_not_quote_the_birth_digits_nor_keep_shorter_numbers(city):
+    row = person_row(1, 出生年月="1990.01", 姓名="张某")
+    row["学历"] = ident(1)[:17]  # a 17-digit typo, shifted into another column
+    job, _ = run(city, xlsx([row, person_row(1)]), commit=False)  # a duplicate too: the masked number is stored
+    text = str(job.errors)
+    assert "19800517" not in text and "1980.05.17" not in text and ident(1)[:17] not in text
+
+
+def test_a_purge_on_sqlite_waits_while_an_import_holds_the_write_lock(city):
+    from django.db import connection
+
+    running, _ = run(city, xlsx([person_row(2)]), commit=False)
+    ImportJob.objects.filter(pk=running.pk).update(status="importing")
+    services._alive_path(running).touch()
+    due, _ = run(city, xlsx([person_row(1)]), commit=False)  # (an upload purges first: nothing is due yet)
+    ImportJob.objects.filter(pk=due.pk).update(created_at=timezone.now() - LATER)
+    assert services.import_job_purge() == (0 if connection.vendor == "sqlite" else 1)
+    services._alive_path(running).unlink()
+    ImportJob.objects.filter(pk=running.pk).update(status="validated")
+    assert services.import_job_purge() == (1 if connection.vendor == "sqlite" else 0)
