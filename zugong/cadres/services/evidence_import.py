@@ -314,12 +314,13 @@ def evidence_import_cancel(*, actor: Actor, job: EvidenceImport, scope: Scope | 
     if job.status != EvidenceImport.Status.VALIDATED:
         raise rules.RuleViolation(EXPIRED if is_expired(job) else "该导入任务已导入或已取消")
     with transaction.atomic():
-        if EvidenceImport.objects.filter(pk=job.pk, status=EvidenceImport.Status.VALIDATED).update(
+        if not EvidenceImport.objects.filter(pk=job.pk, status=EvidenceImport.Status.VALIDATED).update(
             status=EvidenceImport.Status.CANCELLED, content=b""
         ):
-            audit_record(actor, "cadres.evidence_import_cancel", object_type="EvidenceImport", object_id=job.pk,
-                         scope_unit_path=scope.unit_path if scope is not None else "", before={"status": EvidenceImport.Status.VALIDATED}, after={"status": EvidenceImport.Status.CANCELLED},
-                         summary=f"取消导入考核依据“{job.filename}”，未写入任何数据")  # fmt: skip
+            raise rules.RuleViolation("该导入任务已导入或已取消")  # by another request meanwhile
+        audit_record(actor, "cadres.evidence_import_cancel", object_type="EvidenceImport", object_id=job.pk,
+                     scope_unit_path=scope.unit_path if scope is not None else "", before={"status": EvidenceImport.Status.VALIDATED},
+                     after={"status": EvidenceImport.Status.CANCELLED}, summary=f"取消导入考核依据“{job.filename}”，未写入任何数据")  # fmt: skip
 
 
 def evidence_import_purge(*, now: dt.datetime | None = None) -> int:
