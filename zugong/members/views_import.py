@@ -20,12 +20,12 @@ from zugong.members.models import ExportJob, ImportJob
 ERRORS_SHOWN = 200
 
 
-def _job_get(request, job_id: int) -> ImportJob:
-    """The user's own import job; Http404 for anyone else's (strangers learn nothing)."""
+def _own_job(request, model: type[ImportJob | ExportJob], job_id: int):
+    """The user's own import or export job; Http404 for anyone else's (strangers learn nothing)."""
     try:
-        return ImportJob.objects.get(pk=job_id, created_by=request.user)
-    except ImportJob.DoesNotExist:
-        raise Http404("导入任务不存在") from None
+        return model.objects.get(pk=job_id, created_by=request.user)
+    except model.DoesNotExist:
+        raise Http404(f"{model._meta.verbose_name}不存在") from None
 
 
 @login_required
@@ -65,7 +65,7 @@ def import_upload(request):
 def import_result(request, job_id: int):
     """The job's page: progress while running, the validation summary with its actions, then the result."""
     scope = scope_for(request.user)
-    job = _job_get(request, job_id)
+    job = _own_job(request, ImportJob, job_id)
     services.require_import(scope, job.kind)
     if request.method == "POST":
         action = request.POST.get("action")
@@ -96,7 +96,7 @@ def import_result(request, job_id: int):
 def import_error_file(request, job_id: int):
     """The uploaded file with a 错误说明 column and the bad rows highlighted."""
     scope = scope_for(request.user)
-    job = _job_get(request, job_id)
+    job = _own_job(request, ImportJob, job_id)
     services.require_import(scope, job.kind)
     stem = job.filename.rsplit(".", 1)[0]
     try:
@@ -134,19 +134,11 @@ def member_export(request):
     return xlsx_response(content, f"{services.member_export_title(params)}.xlsx")  # too many rows: ExportTooLargeMiddleware
 
 
-def _export_job_get(request, job_id: int) -> ExportJob:
-    """The user's own export job; Http404 for anyone else's."""
-    try:
-        return ExportJob.objects.get(pk=job_id, created_by=request.user)
-    except ExportJob.DoesNotExist:
-        raise Http404("导出任务不存在") from None
-
-
 @login_required
 def export_job(request, job_id: int):
     """A background export's page: progress while it runs (polled by htmx), then the download."""
     exports.purge_expired()
-    job = exports.export_job_live(_export_job_get(request, job_id))
+    job = exports.export_job_live(_own_job(request, ExportJob, job_id))
     context = {
         "job": job, "ready": exports.export_file_ready(job), "keep_hours": exports.KEEP_HOURS,
         "expires_at": exports.export_expires_at(job), "back_query": urlencode(job.params),
@@ -158,7 +150,7 @@ def export_job(request, job_id: int):
 @login_required
 def export_job_file(request, job_id: int):
     """The finished file of a background export, audited; back to the job's page when it is gone."""
-    job = _export_job_get(request, job_id)
+    job = _own_job(request, ExportJob, job_id)
     try:
         handle = exports.export_job_file(job=job, actor=Actor.from_request(request), scope=scope_for(request.user))
     except exports.ExportGone as exc:
