@@ -888,8 +888,8 @@ class _MemberValidator:
             last_day = joined.date if joined.day_known else _month_end(joined.date)
             if age_on(info.birth_date, last_day) < 18:
                 self.p.add_error(
-                    row, "入党时间", raw, f"入党时未满18周岁（18周岁生日为{add_years(info.birth_date, 18):%Y.%m.%d}；{SOURCE_AGE}）"
-                )
+                    row, "入党时间", raw, f"入党时未满18周岁（按身份证号中的出生日期计算；{SOURCE_AGE}）"
+                )  # the 18th birthday is not quoted: it gives back the birth digits the stored mask hides
                 bad.add(i)
 
     def _check_confirmed(self, row: int, joined: ParsedDate, confirmed: ParsedDate, raw: object, bad: set[int], i: int) -> None:

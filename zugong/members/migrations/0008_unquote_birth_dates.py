@@ -1,5 +1,5 @@
-"""Stored import errors: the 出生年月 reason no longer quotes the birth date read from the 身份证号
-(the eight digits the mask hides), and ID-like runs of 15 to 17 characters are masked as 18 are
+"""Stored import errors: the 出生年月 and 入党年龄 reasons no longer quote the birth date read from the
+身份证号 or the 18th birthday (they give back the eight digits the mask hides), and ID-like runs of 15 to 17 characters are masked as 18 are
 (``zugong.core.rules.mask_errors`` as of this migration, inlined)."""
 
 import re
@@ -7,6 +7,7 @@ import re
 from django.db import migrations
 
 _QUOTED = re.compile(r"与身份证号（\d{4}\.\d{2}\.\d{2}）不一致")
+_BIRTHDAY = re.compile(r"（18周岁生日为\d{4}\.\d{2}\.\d{2}；")
 _ID_LIKE = re.compile(r"[0-9０-９]{14,17}[0-9０-９XxＸｘ]")
 
 
@@ -15,7 +16,8 @@ def _mask(number: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _ID_LIKE.sub(lambda m: _mask(m.group()), _QUOTED.sub("与身份证号中的出生日期不一致", text))
+    text = _BIRTHDAY.sub("（按身份证号中的出生日期计算；", _QUOTED.sub("与身份证号中的出生日期不一致", text))
+    return _ID_LIKE.sub(lambda m: _mask(m.group()), text)
 
 
 def unquote(apps, schema_editor):

@@ -177,10 +177,11 @@ def test_the_pages_say_the_file_is_gone_instead_of_failing(city, login):
 
 
 def test_stored_errors_do_not_quote_the_birth_digits_nor_keep_shorter_numbers(city):
-    row = person_row(1, 出生年月="1990.01", 姓名="张某")
+    row = person_row(1, 出生年月="1990.01", 姓名="张某", 入党时间="1997.01.01", 转正时间="1998.01.01")  # joined at 16
     row["学历"] = ident(1)[:17]  # a 17-digit typo, shifted into another column
     job, _ = run(city, xlsx([row, person_row(1)]), commit=False)  # a duplicate too: the masked number is stored
     text = str(job.errors)
+    assert "未满18周岁" in text and "1998.05.17" not in text  # the 18th birthday gives back the birth date
     assert "19800517" not in text and "1980.05.17" not in text and ident(1)[:17] not in text
 
 
