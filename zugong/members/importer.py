@@ -559,7 +559,7 @@ class _Run:
             if changes and cadre_unit_path is not None:
                 refusal = _cadre_person_refusal(scope, cadre_unit_path, cadre_level)
                 if refusal:  # a cadre without a membership here yet: the person record is still not ours
-                    add(rec.row, "身份证号", rec.id_number, refusal)
+                    add(rec.row, "身份证号", rec.id_number, refusal + _differing(changes))
                     return None
             rec.outcome = "new_member"
             return rec
@@ -574,7 +574,7 @@ class _Run:
         if changes and cadre_unit_path is not None:
             refusal = _cadre_person_refusal(scope, cadre_unit_path, cadre_level)
             if refusal:  # the person record of a cadre the user does not manage (as the cadre roster refuses)
-                add(rec.row, "身份证号", rec.id_number, refusal)
+                add(rec.row, "身份证号", rec.id_number, refusal + _differing(changes))
                 return None
         rec.member_id = mid
         compared = (morg, mstatus, mjoined, mconf, mocc)  # _MEMBER_COMPARE order
@@ -988,6 +988,12 @@ def _lookup_persons(indexes: list[str]) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(sql, [param(indexes)])
         return cur.fetchall()
+
+
+def _differing(changes: dict) -> str:
+    """“（与在册信息不同：姓名、学历）”: the roster's headers of the person fields a row would change."""
+    headers = {c.key: c.header for c in MEMBER_COLUMNS}
+    return "（与在册信息不同：" + "、".join(headers.get(f, f) for f in changes) + "）"
 
 
 def _cadre_person_refusal(scope: Scope, unit_path: str, level: str) -> str:

@@ -522,12 +522,12 @@ def test_a_county_may_not_change_the_person_record_of_a_city_managed_cadre_throu
     job, prepared = run(city, xlsx([person_row(62)]), commit=False)
     assert prepared.error_count == 0 and prepared.counts["unchanged"] == 1  # the same row: nothing to write
     _, prepared = run(city, xlsx([person_row(62, 姓名="改名", 学历="研究生")]), commit=False)
-    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改")]
+    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改（与在册信息不同：姓名、学历）")]
     job, _ = run(city, xlsx([person_row(62, 姓名="改名")]), user="city_admin")
     assert job.updated_count == 1 and Person.objects.get(pk=person.pk).name == "改名"
     Cadre.objects.filter(person=person).update(unit=city.units["yuan_town"], management_level="county")
     _, prepared = run(city, xlsx([person_row(62, 姓名="再改名")]), commit=False)  # 裕安's cadre, 金安's member
-    assert reasons(prepared) == [(2, "身份证号", "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改")]
+    assert reasons(prepared) == [(2, "身份证号", "该人员的个人信息由其干部管理部门维护，不能通过本名册导入修改（与在册信息不同：姓名）")]
 
 
 def test_the_person_record_of_a_cadre_without_a_membership_or_for_a_branch_secretary_is_refused_too(city):
@@ -537,8 +537,8 @@ def test_the_person_record_of_a_cadre_without_a_membership_or_for_a_branch_secre
     person = Person.objects.create(**person_fields(PersonData(name="李市管", id_number=ident(63))))
     Cadre.objects.create(person=person, unit=city.units["jinan_town"], management_level="city", post_level="41")
     _, prepared = run(city, xlsx([person_row(63, 姓名="改名")]), commit=False)  # not a member yet
-    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改")]
+    assert reasons(prepared) == [(2, "身份证号", "该人员是市管干部，个人信息由市委组织部维护，不能通过县区名册导入修改（与在册信息不同：姓名、学历、联系电话）")]
     Cadre.objects.filter(person=person).update(management_level="county", unit=city.units["jinan_village"])
     _, prepared = run(city, xlsx([person_row(63, 姓名="改名")]), user="branch_secretary", commit=False)
-    assert reasons(prepared) == [(2, "身份证号", "该人员是干部，个人信息由组织部门维护，不能通过党支部名册导入修改")]
+    assert reasons(prepared) == [(2, "身份证号", "该人员是干部，个人信息由组织部门维护，不能通过党支部名册导入修改（与在册信息不同：姓名、学历、联系电话）")]
     assert Person.objects.get(pk=person.pk).name == "李市管"
