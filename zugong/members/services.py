@@ -20,9 +20,10 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
 Personal data (《个人信息保护法》第十九条 "保存期限应当为实现处理目的所必要的最短时间", 2021; the same
 rule as the 考核依据 import): an uploaded roster holds full 身份证号 and phones in plain text, so it is
 kept only while it is needed. It is deleted when the job is cancelled, when its validation fails, when
-it is imported without bad rows, and by ``import_job_purge`` UPLOAD_KEEP after the upload otherwise (a
-job imported with only the good rows keeps it that long for its error report; a validated job left
-that long is cancelled, 已过期). The stored error list keeps 身份证号 only masked (``rules.mask_errors``).
+it is imported without bad rows, and by ``import_job_purge`` UPLOAD_KEEP after the upload otherwise
+(after the import for a job imported with only its good rows, for its error report; a validated job
+left that long is cancelled, 已过期). The stored error list keeps 身份证号 only masked
+(``rules.mask_errors``), and no error quotes the birth digits the mask hides.
 """
 
 from __future__ import annotations
