@@ -756,7 +756,6 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
     members who left) each row ends with 减少日期 and 减少原因.
     """
     from zugong.core.models import ID_CONTEXT
-    from zugong.members.selectors import LEFT
 
     unmasked = scope.may_view_id_numbers
     qs = members_for_export(scope, params).values_list(
@@ -766,7 +765,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
         "org_id", "joined_date", "confirmed_date", "occupation", "status", "person__phone_cipher",
         "left_date", "left_reason",
     )  # fmt: skip
-    left = (params.get("status") or "").strip() == LEFT
+    left = _lists_left(params)
     reasons = dict(LeaveReason.choices)
     genders, ethnicities, educations, degrees, occupations, statuses = (
         _Labels(table) for table in ("gender", "ethnicity", "education", "degree", "occupation", "member_status")
@@ -802,11 +801,16 @@ class _Labels(dict):
         return value
 
 
-def member_export_title(params: Mapping[str, str]) -> str:
-    """党员名册, or 已减少党员名册 for the filter 已减少党员 (status ``left``)."""
+def _lists_left(params: Mapping[str, str]) -> bool:
+    """Whether the list's filters ask for the members who left (已减少党员: status ``left``)."""
     from zugong.members.selectors import LEFT
 
-    return "已减少党员名册" if (params.get("status") or "").strip() == LEFT else "党员名册"
+    return (params.get("status") or "").strip() == LEFT
+
+
+def member_export_title(params: Mapping[str, str]) -> str:
+    """党员名册, or 已减少党员名册 for the filter 已减少党员 (status ``left``)."""
+    return "已减少党员名册" if _lists_left(params) else "党员名册"
 
 
 def write_member_export(
@@ -823,8 +827,7 @@ def write_member_export(
                 progress(count)
             yield row
 
-    title = member_export_title(params)
-    left = title != "党员名册"
+    title, left = member_export_title(params), _lists_left(params)
     columns = [c.header for c in MEMBER_COLUMNS] + (["减少日期", "减少原因"] if left else [])
     add_sheet(wb, title, columns, counted(member_export_rows(scope, params)), widths=EXPORT_WIDTHS + ((12, 16) if left else ()))
     return count
