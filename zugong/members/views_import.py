@@ -137,7 +137,8 @@ def member_export(request):
 @login_required
 def export_job(request, job_id: int):
     """A background export's page: progress while it runs (polled by htmx), then the download."""
-    exports.purge_expired()
+    if not request.htmx:  # not on every poll of the progress
+        exports.purge_expired()
     job = exports.export_job_live(_own_job(request, ExportJob, job_id))
     context = {
         "job": job, "ready": exports.export_file_ready(job), "keep_hours": exports.KEEP_HOURS,
