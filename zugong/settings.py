@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zugong.web.middleware.ExportTooLargeMiddleware",
+    "zugong.web.middleware.ExportRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "zugong.urls"

@@ -33,7 +33,12 @@ DATE_FORMAT = "yyyy.mm.dd"
 MAX_ROWS = 1_048_576  # rows of an Excel worksheet (Excel 2007+ specifications and limits)
 
 
-class ExportTooLarge(ValueError):
+class ExportRefused(ValueError):
+    """An export the server declines to write (the message is Chinese, for the user): shown on the
+    page the user came from by ``zugong.web.middleware.ExportRefusedMiddleware``."""
+
+
+class ExportTooLarge(ExportRefused):
     """Raised by ``add_sheet`` when a sheet would pass Excel's row limit; the message is Chinese."""
 
 

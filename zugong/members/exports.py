@@ -40,6 +40,7 @@ from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.scope import Scope, scope_for
 from zugong.core.xlsx import (
     MAX_ROWS,
+    ExportRefused,
     ExportTooLarge,
     new_workbook,
     rows_tmpdir,
@@ -52,6 +53,9 @@ from zugong.members.models import ExportJob
 #: Lists at least this long are exported by a background job. The member export writes about
 #: 5,500–6,000 rows/s here (jinan's 37,580 in 6.3 s), so this is ≈3.5 s of waiting in a request.
 BACKGROUND_MIN_ROWS = 20_000
+#: Background exports that may run at once, all users together. Each takes a core for up to a
+#: minute (the city's 250,017 rows: 47–50 s) and the server has few: a third waits its turn.
+MAX_RUNNING = 2
 #: Hours a finished export's file is offered for downloading (then deleted by ``purge_expired``).
 KEEP_HOURS = 24
 #: Leftovers of runs (``.part``, notes, XlsxWriter's row files) older than this are deleted: no export
@@ -63,6 +67,11 @@ DONE_ATTEMPTS = 5
 FAILED_MESSAGE = "导出失败（服务器内部错误，详情已记入日志），请稍后重试"
 INTERRUPTED_MESSAGE = "导出被中断（服务重启或进程退出），请重新导出"
 logger = logging.getLogger(__name__)
+
+
+class ExportBusy(ExportRefused):
+    """Raised by ``export_job_start`` when ``MAX_RUNNING`` background exports run already; the
+    message is Chinese."""
 
 
 class ExportGone(ValueError):
@@ -108,7 +117,9 @@ def export_job_start(
     transaction, then written in a thread (``background``; in the caller otherwise, as tests and
     commands do). Files of earlier exports past their time are deleted first (``purge_expired``).
     The same user's running export of the same list is returned instead of starting another.
-    Raises Http404 for an ``org`` filter outside the scope, ExportTooLarge past Excel's row limit.
+    Raises Http404 for an ``org`` filter outside the scope, ExportTooLarge past Excel's row limit,
+    ExportBusy when ``MAX_RUNNING`` exports of any users run already (a job whose process has died
+    does not count).
     """
     params = {k: str(v) for k, v in params.items() if v}
     if total is None:
@@ -117,9 +128,12 @@ def export_job_start(
     if total >= MAX_ROWS:  # known now: do not write a million rows to refuse them
         raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
     purge_expired()
-    for running in ExportJob.objects.filter(created_by=actor.user, scope_path=scope.org_path, status=ExportJob.Status.RUNNING):
-        if running.params == params and not jobs.is_stale(_alive_path(running), running.created_at):
-            return running  # a second click on 导出Excel while the first export runs: the same job
+    running = [job for job in ExportJob.objects.filter(status=ExportJob.Status.RUNNING) if not jobs.is_stale(_alive_path(job), job.created_at)]
+    for job in running:
+        if job.created_by_id == actor.user.pk and job.scope_path == scope.org_path and job.params == params:
+            return job  # a second click on 导出Excel while the first export runs: the same job
+    if len(running) >= MAX_RUNNING:
+        raise ExportBusy(f"当前已有{len(running)}个大批量导出正在进行，请约一分钟后再导出“{title}”，或缩小范围直接下载")
     stored = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(8)}.xlsx"
     with transaction.atomic():
         job = ExportJob.objects.create(

@@ -131,7 +131,7 @@ def member_export(request):
         job = exports.export_job_start(actor=Actor.from_request(request), scope=scope, params=params, total=total)
         return redirect("members:export_job", job_id=job.pk)
     content = services.member_export(actor=Actor.from_request(request), scope=scope, params=params)
-    return xlsx_response(content, f"{services.member_export_title(params)}.xlsx")  # too many rows: ExportTooLargeMiddleware
+    return xlsx_response(content, f"{services.member_export_title(params)}.xlsx")  # too many rows: ExportRefusedMiddleware
 
 
 @login_required

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from zugong.core.xlsx import ExportTooLarge
+from zugong.core.xlsx import ExportRefused
 
 
-class ExportTooLargeMiddleware:
-    """Turn an export refused for its size (``ExportTooLarge``: a sheet past Excel's 1,048,576 rows)
-    into the Chinese message on the page the user came from, instead of a server error, for every
-    export view (member and cadre lists, statistics, 任务分解表 …).
+class ExportRefusedMiddleware:
+    """Turn a refused export (``ExportRefused``: a sheet past Excel's 1,048,576 rows, too many
+    background exports running) into the Chinese message on the page the user came from, instead
+    of a server error, for every export view (member and cadre lists, statistics, 任务分解表 …).
 
     Back to the page is the ``Referer`` when it is of this site, else the home page.
     """
@@ -24,7 +24,7 @@ class ExportTooLargeMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, ExportTooLarge):
+        if not isinstance(exception, ExportRefused):
             return None
         messages.error(request, str(exception))
         back = request.headers.get("Referer", "")

@@ -237,6 +237,30 @@ def test_a_second_click_while_the_export_runs_gives_the_same_job(city, members, 
     assert start(city, params={"q": "张"}).pk != first.pk  # another list: another job
 
 
+def test_a_third_export_of_any_user_waits_while_two_run_and_a_dead_one_does_not_count(city, members, monkeypatch):
+    hold_back_job_threads(monkeypatch, "export-")
+    first, second = start(city), start(city, user="city_admin")
+    with pytest.raises(exports.ExportBusy, match="当前已有2个大批量导出正在进行，请约一分钟后再导出"):
+        start(city, user="neighbour_admin")
+    assert start(city).pk == first.pk  # a second click on a running export still finds it
+    assert ExportJob.objects.count() == 2 and AuditEvent.objects.filter(action="members.export_started").count() == 2
+    os.utime(exports.export_dir() / f"{second.stored_name}.alive", (time.time() - jobs.STALE_SECONDS - 5,) * 2)
+    assert start(city, user="neighbour_admin").status == "running"  # the server restarted under the second
+
+
+def test_a_busy_server_tells_the_user_on_the_list_page(city, members, login, monkeypatch):
+    monkeypatch.setattr(exports, "BACKGROUND_MIN_ROWS", 3)
+    monkeypatch.setattr(exports, "MAX_RUNNING", 1)
+    hold_back_job_threads(monkeypatch, "export-")
+    start(city, user="city_admin")
+    client = login(city.users["county_admin"])
+    listed = reverse("members:list")
+    resp = client.get(reverse("members:export"), HTTP_REFERER=f"http://testserver{listed}")
+    assert resp.status_code == 302 and resp.url == f"http://testserver{listed}"
+    assert "当前已有1个大批量导出正在进行" in client.get(listed).content.decode()
+    assert ExportJob.objects.count() == 1
+
+
 def test_a_list_past_excels_row_limit_is_refused_before_anything_is_written(city, members, monkeypatch):
     monkeypatch.setattr(exports, "MAX_ROWS", 3)
     with pytest.raises(ExportTooLarge, match="超过Excel一张工作表的最大行数"):
