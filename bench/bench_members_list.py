@@ -8,7 +8,9 @@ Runs on the database of ZUGONG_HOME (or DATABASE_URL): a demo city (``zugong dem
 it times, best of 3: the count, page 1 and the last page (OFFSET), with ``members_search`` as it is
 (members filtered by ``org_id IN (the subtree's organizations)``) and with the former condition
 ``org__path__startswith`` (a join); checks that both list the same members on those pages, prints
-the ratio, and with ``--plans`` the query plans (EXPLAIN QUERY PLAN / EXPLAIN) of page 1.
+the ratio, and with ``--plans`` the query plans (EXPLAIN QUERY PLAN / EXPLAIN) of page 1. The last
+page is also read as the list reads it since the twelfth session (``TailPaginator``: from the end,
+in reversed order), checked to hold the same members, with its ratio to OFFSET.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def main() -> None:
     from django.core.paginator import Paginator
     from django.db import connection
 
+    from zugong.core.paging import TailPaginator
     from zugong.core.scope import scope_for
     from zugong.members import selectors
 
@@ -70,12 +73,15 @@ def main() -> None:
             first, a = best(lambda qs=qs: [m.pk for m in Paginator(qs, selectors.PAGE_SIZE).get_page(1)])
             end, b = best(lambda qs=qs, last=last: [m.pk for m in Paginator(qs, selectors.PAGE_SIZE).get_page(last)])
             figures[label] = (count, first, end, a, b)
-        same = figures["now"][3:] == figures["former"][3:]
+        tail, c = best(lambda qs=now, last=last: [m.pk for m in TailPaginator(qs, selectors.PAGE_SIZE).get_page(last)])
+        same = figures["now"][3:] == figures["former"][3:] and c == figures["now"][4]
         c1, p1, e1 = figures["now"][:3]
         c0, p0, e0 = figures["former"][:3]
         print(f"{username}: {n:,} members, {last:,} pages; same members listed: {'yes' if same else 'NO'}")
         print(f"  members_search   count {c1 * 1000:7.1f} ms  page 1 {p1 * 1000:7.1f} ms  page {last} {e1 * 1000:7.1f} ms")
         print(f"  former (join)    count {c0 * 1000:7.1f} ms  page 1 {p0 * 1000:7.1f} ms  page {last} {e0 * 1000:7.1f} ms")
+        print(f"  read from the end (TailPaginator, the list's paginator)  page {last} {tail * 1000:7.1f} ms"
+              f" = {e1 / tail:.1f}× OFFSET")  # fmt: skip
         print(f"RESULT list {username}: count+page 1 {(c1 + p1) * 1000:.0f} ms = {(c0 + p0) / (c1 + p1):.1f}× the former ({(c0 + p0) * 1000:.0f} ms);"
               f" last page {e0 / e1:.1f}×")
         if args.plans:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from zugong.cadres import selectors
 from zugong.cadres.models import ManagementLevel
 from zugong.core import codes
+from zugong.core.paging import TailPaginator
 from zugong.core.scope import scope_for
 from zugong.members.views import query_without_page
 from zugong.orgs.selectors import unit_get
@@ -19,7 +19,7 @@ def cadre_list(request):
     """干部名册 of the user's unit subtree: search, filters, 50 rows a page, 姓氏笔画 order."""
     scope = scope_for(request.user)
     filters = selectors.CadreFilters.from_params(request.GET)
-    page = Paginator(selectors.cadres_search(scope, filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TailPaginator(selectors.cadres_search(scope, filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.cadre_rows_with_age(list(page.object_list))
     return render(request, "cadres/list.html", {
         "page": page,

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from ninja import Field, Schema
 
+from zugong.core.paging import page_slice
+
 
 class PageQuery(Schema):
     """页码与每页条数。"""
@@ -26,11 +28,12 @@ class PageOut(Schema):
 
 
 def paginate(qs: QuerySet, query: PageQuery, row: Callable[[object], dict]) -> dict:
-    """One page of ``qs`` as {count, page, page_size, pages, items: [row(obj)]} (one COUNT, one slice)."""
+    """One page of ``qs`` as {count, page, page_size, pages, items: [row(obj)]} (one COUNT, one slice;
+    a page past the middle is read from the end: ``zugong.core.paging.page_slice``)."""
     count = qs.count()
     start = (query.page - 1) * query.page_size
     return {
         "count": count, "page": query.page, "page_size": query.page_size,
         "pages": max(1, math.ceil(count / query.page_size)),
-        "items": [row(obj) for obj in qs[start:start + query.page_size]],
+        "items": [row(obj) for obj in page_slice(qs, start, start + query.page_size, count)],
     }

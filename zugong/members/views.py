@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
 from zugong.core.audit import Actor
+from zugong.core.paging import TailPaginator
 from zugong.core.scope import scope_for
 from zugong.core.services import person_reveal_id_number
 from zugong.members import changes, selectors
@@ -36,7 +36,7 @@ def member_list(request):
     """党员名册 of the user's subtree: search, filters, 50 rows a page, 姓氏笔画 order."""
     scope = scope_for(request.user)
     filters = selectors.MemberFilters.from_params(request.GET)
-    page = Paginator(selectors.members_search(scope, filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TailPaginator(selectors.members_search(scope, filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "members/list.html", {
         "page": page,
         "f": filters,

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from zugong.core.audit import ACTION_GROUPS, Actor
+from zugong.core.paging import TailPaginator
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
 from zugong.web import audit_display, selectors, services
@@ -30,7 +30,7 @@ def audit_list(request):
     if not scope.is_admin:
         raise PermissionDenied("仅管理员可查看审计日志")
     filters = selectors.AuditFilters.from_params(request.GET)
-    page = Paginator(selectors.audit_events(scope, filters), 50).get_page(request.GET.get("page"))
+    page = TailPaginator(selectors.audit_events(scope, filters), 50).get_page(request.GET.get("page"))
     events = [audit_display.view(e) for e in page]
     return render(request, "web/audit.html", {
         "page": page, "events": events, "f": filters, "groups": ACTION_GROUPS, "query": urlencode(filters.params()),
