@@ -71,7 +71,9 @@ class MembershipOut(Schema):
     joined_date: dt.date = Field(description="入党时间")
     confirmed_date: dt.date | None = Field(description="转正时间")
     occupation: str = Field(description="人员类别")
-    party_years: int = Field(description="党龄（年）")
+    party_years: int | None = Field(
+        description="党龄（年），从转正之日算起（《中国共产党章程》第七条）；预备党员或未填转正时间的为空"
+    )
     left_date: dt.date | None = Field(description="减少日期（空为现有党员）")
     left_reason: str = Field(description="减少原因：死亡、开除党籍、除名、退党、停止党籍、组织关系转出本市；现有党员为空")
     affiliations: list[AffiliationOut] = Field(description="组织关系历史（按时间先后）")

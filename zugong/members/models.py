@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from zugong.core import codes
+from zugong.core.rules import age_on
 
 
 class MemberStatus(models.TextChoices):
@@ -70,6 +73,20 @@ class PartyMember(models.Model):
     @property
     def occupation_label(self) -> str:
         return codes.label("occupation", self.occupation)
+
+    def party_standing_years(self, on: dt.date) -> int | None:
+        """党龄 on ``on`` in full years, counted from the day the member became a full member
+        (转正时间, ``confirmed_date``): 《中国共产党章程》(2022) 第七条 "党员的党龄，从预备期满转为
+        正式党员之日算起". None when there is no 党龄 on that day: probationary then (no 转正时间,
+        or a later one), or a full member whose 转正时间 is not on file. A membership that ended
+        (死亡, 出党, 停止党籍) counts up to its 减少日期; one transferred out of the city
+        (组织关系转出本市) goes on counting, as the member goes on elsewhere."""
+        if self.confirmed_date is None or self.confirmed_date > on:
+            return None
+        end = on
+        if self.left_date is not None and self.left_reason != LeaveReason.TRANSFERRED_OUT:
+            end = min(end, self.left_date)
+        return age_on(self.confirmed_date, end)
 
 
 class Affiliation(models.Model):

@@ -241,7 +241,8 @@ def person_get(scope: Scope, person_id: int) -> Person:
 class PersonProfile:
     """What the person page shows: the Person, its membership with branch (or None), its dated
     affiliations (组织关系, oldest first), its cadre record (or None) with current appointments,
-    ages in full years on ``on`` and 党龄 (years since 入党时间); the membership may have ended
+    ages in full years on ``on`` and 党龄 (``PartyMember.party_standing_years``: from 转正时间; None
+    while probationary or without 转正时间); the membership may have ended
     (``member.left_date``). ``org_in_scope`` says whether the
     branch lies in the user's subtree (for links); each appointment has ``team_in_scope``."""
 
@@ -297,7 +298,7 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
         appointments=appointments,
         on=on,
         age=age_on(person.birth_date, on),
-        party_years=age_on(member.joined_date, on) if member else None,
+        party_years=member.party_standing_years(on) if member else None,
         org_in_scope=member is not None and scope.has_org_path(member.org.path),
         cadre_in_scope=cadre is not None and scope.has_unit_path(cadre.unit.path),
         native_place_name=place if (place := division_name(person.native_place, full=True)) != person.native_place else "",

@@ -117,3 +117,31 @@ def test_it_names_the_native_place_and_keeps_its_code(city, login, people):
     Person.objects.filter(pk=person.pk).update(native_place="110101")  # outside the city's tree: the code
     body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
     assert "110101" in body and "六安市金安区 " not in body
+
+
+def test_party_standing_counts_from_the_day_of_confirmation_not_joining():
+    """党龄 from 转正时间: 《中国共产党章程》第七条."""
+    from zugong.members.models import LeaveReason, PartyMember
+
+    m = PartyMember(joined_date=dt.date(2003, 9, 22), confirmed_date=dt.date(2004, 10, 10))
+    assert m.party_standing_years(dt.date(2026, 12, 7)) == 22  # 23 years since joining
+    assert m.party_standing_years(dt.date(2026, 10, 9)) == 21 and m.party_standing_years(dt.date(2026, 10, 10)) == 22
+    assert m.party_standing_years(dt.date(2004, 10, 9)) is None  # still probationary that day
+    assert PartyMember(joined_date=dt.date(2025, 12, 1)).party_standing_years(dt.date(2026, 12, 7)) is None
+    m.left_date, m.left_reason = dt.date(2016, 1, 1), LeaveReason.DEATH
+    assert m.party_standing_years(dt.date(2026, 12, 7)) == 11  # counted up to the 减少日期
+    m.left_reason = LeaveReason.TRANSFERRED_OUT
+    assert m.party_standing_years(dt.date(2026, 12, 7)) == 22  # a member still, elsewhere
+
+
+def test_the_page_and_the_api_show_party_standing_from_confirmation(city, login, people):
+    c = login(city.users["county_admin"])
+    today = dt.date.today()
+    full = c.get(person_url(people["张晓明"])).content.decode()  # joined 2005.07.01, confirmed 2006.07.01
+    years = today.year - 2006 - ((today.month, today.day) < (7, 1))
+    assert f"2006.07.01（党龄{years}年）" in full and "2005.07.01（党龄" not in full
+    probationary = c.get(person_url(people["李红"])).content.decode()
+    assert "（预备党员，转正后计算党龄）" in probationary and "党龄0年" not in probationary
+    api = c.get(f"/api/members/{people['李红'].id}").json()
+    assert api["membership"]["party_years"] is None
+    assert c.get(f"/api/members/{people['张晓明'].id}").json()["membership"]["party_years"] == years
