@@ -47,7 +47,7 @@ from zugong.demo.people import (
     random_date,
 )
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
-from zugong.orgs.models import STEP, OrgKind, PartyOrganization, Unit, UnitKind, path_step
+from zugong.orgs.models import STEP, OrgKind, PartyOrganization, Unit, UnitKind, path_step, term_years_for
 
 Progress = Callable[[str, int, int], None]
 
@@ -151,8 +151,8 @@ class _CityBuilder:
         self.county_orgs: dict[str, PartyOrganization] = {}
         self.secretary_branch: PartyOrganization | None = None
 
-    def branch(self, parent, name, unit, segment, county, weight, *, kind=OrgKind.BRANCH, term=3):
-        org = self.orgs.add(parent, name, kind, unit=unit, term_years=term)
+    def branch(self, parent, name, unit, segment, county, weight, *, kind=OrgKind.BRANCH):
+        org = self.orgs.add(parent, name, kind, unit=unit)
         self.branches.append(_Branch(org, segment, county, weight * self.rng.uniform(0.6, 1.4)))
         self.unit_branch.setdefault(id(unit), org)
         return org
@@ -230,12 +230,12 @@ class _CityBuilder:
                 short = _short_village_name(v.name, town.name)
                 seg, weight = ("village", rng.uniform(40, 110)) if v.is_village else ("community", rng.uniform(30, 90))
                 if v.is_village and rng.random() < 0.08:
-                    gb = self.orgs.add(to, f"{short}党总支部", OrgKind.GENERAL_BRANCH, unit=vu, term_years=5)
+                    gb = self.orgs.add(to, f"{short}党总支部", OrgKind.GENERAL_BRANCH, unit=vu)
                     parts = rng.choice((2, 3))
                     for k in "一二三"[:parts]:
-                        self.branch(gb, f"{short}第{k}党支部", vu, seg, code, 1.6 * weight / parts, term=5)
+                        self.branch(gb, f"{short}第{k}党支部", vu, seg, code, 1.6 * weight / parts)
                 else:
-                    b = self.branch(to, f"{short}党支部", vu, seg, code, weight, term=5)
+                    b = self.branch(to, f"{short}党支部", vu, seg, code, weight)
                     if self.secretary_branch is None and code == "341502" and v.is_village:
                         self.secretary_branch = b
         # 县直机关 under the 机关工委; schools and hospitals under their system committees.
@@ -654,6 +654,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         progress("单位", len(city.units.nodes), len(city.units.nodes))
         for org in city.orgs.nodes:
             org.unit_id = org.unit.pk if org.unit is not None else None
+            org.term_years = term_years_for(org.kind, org.unit.kind if org.unit is not None else None)
         city.orgs.save()
         progress("党组织", len(city.orgs.nodes), len(city.orgs.nodes))
         summary.units, summary.party_orgs = len(city.units.nodes), len(city.orgs.nodes)

@@ -102,13 +102,29 @@ GRASSROOTS_GROUPS = (
 )
 
 
+def term_years_for(kind: str, unit_kind: str | None) -> int:
+    """每届任期 (years) of a party organization of ``kind`` (OrgKind) set up in a unit of ``unit_kind``
+    (UnitKind, None when not linked):
+
+    - 党委 (the city's, counties' and 基层委员会 alike), 党工委 and 党组: five years — 党的设区的市和
+      市辖区、县的委员会: 《中国共产党章程》(2022) 第二十七条; 基层委员会: 一般为五年,
+      《中国共产党基层组织选举工作条例》(2020; article not verified), within 党章第三十一条's
+      三年至五年. 党工委 and 党组 are not elected; they are given the committee's figure.
+    - 党总支, 党支部, 联合党支部, 党小组: five years in a 村 or 社区, three elsewhere — 《中国共产党支部
+      工作条例（试行）》(2018) 第六章: "村、社区党支部委员会每届任期5年，其他基层单位党支部委员会一般每届任期3年".
+    """
+    if kind in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.LEADING_GROUP):
+        return 5
+    return 5 if unit_kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY) else 3
+
+
 class PartyOrganization(TreeNode):
     """党组织: a node of the party tree, linked to the unit it is set up in."""
 
     kind = models.CharField("组织类别", max_length=20, choices=OrgKind.choices)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="party_orgs")
     established = models.DateField("成立日期", null=True, blank=True)
-    term_years = models.PositiveSmallIntegerField("任期（年）", default=3)
+    term_years = models.PositiveSmallIntegerField("任期（年）", default=3)  # set by kind: term_years_for
 
     class Meta(TreeNode.Meta):
         verbose_name = verbose_name_plural = "党组织"

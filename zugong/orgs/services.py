@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from zugong.core.audit import Actor, audit_record
-from zugong.orgs.models import STEP, PartyOrganization, TreeNode, Unit, path_step
+from zugong.orgs.models import STEP, PartyOrganization, TreeNode, Unit, path_step, term_years_for
 
 
 def next_child_path(model: type[TreeNode], parent: TreeNode | None) -> tuple[str, int]:
@@ -32,9 +32,13 @@ def unit_create(*, actor: Actor, parent: Unit | None, name: str, kind: str, divi
 
 
 def party_org_create(
-    *, actor: Actor, parent: PartyOrganization | None, name: str, kind: str, unit: Unit | None = None, term_years: int = 3
+    *, actor: Actor, parent: PartyOrganization | None, name: str, kind: str, unit: Unit | None = None,
+    term_years: int | None = None,
 ) -> PartyOrganization:
-    """Create a PartyOrganization as the last child of ``parent`` and audit it."""
+    """Create a PartyOrganization as the last child of ``parent`` and audit it; ``term_years``
+    (每届任期) defaults to what the regulations set for its kind and unit (``term_years_for``)."""
+    if term_years is None:
+        term_years = term_years_for(kind, unit.kind if unit is not None else None)
     with transaction.atomic():
         path, depth = next_child_path(PartyOrganization, parent)
         org = PartyOrganization.objects.create(

@@ -80,8 +80,10 @@ def test_it_gives_every_village_and_community_a_party_organization(demo):
     assert {"中共六安市金安区委员会", "中共霍山县委员会", "中共六安市直属机关工作委员会", "中共木厂镇委员会",
             "中共中市街道工作委员会"} <= names
     assert PartyOrganization.objects.filter(kind=OrgKind.JOINT_BRANCH, parent__name__endswith="两新组织工作委员会").exists()
-    other = PartyOrganization.objects.exclude(unit__kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY))
-    assert set(other.values_list("term_years", flat=True)) == {3}
+    committees = PartyOrganization.objects.filter(kind__in=(OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE))
+    assert set(committees.values_list("term_years", flat=True)) == {5}  # 党章第二十七条; 基层委员会 一般五年
+    other = PartyOrganization.objects.exclude(unit__kind__in=(UnitKind.VILLAGE, UnitKind.COMMUNITY)).exclude(pk__in=committees)
+    assert set(other.values_list("term_years", flat=True)) == {3}  # 支部工作条例: other branches 一般3年
 
 
 @pytest.mark.django_db
