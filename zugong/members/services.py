@@ -4,10 +4,13 @@ Import lifecycle (one ``ImportJob`` per uploaded file, for members or cadres):
 
 - ``import_job_create``: checks the role, stores the file under ``MEDIA_ROOT/imports``.
 - ``import_job_validate``: reads and validates every row, stores counts and errors; writes nothing else.
-- ``import_job_commit``: reads and validates again (the database may have changed), then writes
-  all rows — or, with ``good_rows_only``, only the rows without errors — in ONE transaction that
-  also writes ONE audit event (``members.import`` / ``cadres.import``) with the counts and job id.
-  Without ``good_rows_only`` nothing is written when any row is bad (ImportRefused).
+- ``import_job_commit``: reads the file, then validates again (the database may have changed) and
+  writes all rows — or, with ``good_rows_only``, only the rows without errors — in ONE transaction
+  that also writes ONE audit event (``members.import`` / ``cadres.import``) with the counts and job id.
+  Without ``good_rows_only`` nothing is written when any row is bad (ImportRefused); the errors found
+  are recorded on the job after the rollback. Validating inside the write's transaction is what makes
+  the decisions hold: the cadre roster reads the rows it may change ``SELECT … FOR UPDATE``
+  (``cadres.services.roster_import``), and on SQLite the transaction holds the only write lock.
 - ``import_job_start``: runs validate/commit in a background thread when the file is large
   (``BACKGROUND_MIN_BYTES``), so the page can poll the job's progress; synchronously otherwise.
   A commit is claimed by one conditional UPDATE: of two commits of one job only the first runs.
@@ -83,7 +86,9 @@ class ImportRefused(ValueError):
 class RosterKind:
     """How one kind of roster is validated and written (members here, cadres in zugong.cadres.services)."""
 
-    prepare: Callable  # (rows, scope, *, today, progress) -> importer.Prepared
+    # (rows, scope, *, today, progress) -> importer.Prepared; a kind with ``write`` also takes ``lock=True``
+    # (the commit's call, in its transaction: lock the rows read that the write may change)
+    prepare: Callable
     write: Callable | None  # (prepared, *, today, actor, scope) -> counts dict
     audit_action: str
     label: str
@@ -158,6 +163,9 @@ def import_job_create(*, actor: Actor, scope: Scope, kind: str, filename: str, c
 
 
 def _progress_saver(job: ImportJob) -> Callable[[int, int], None]:
+    """Progress of a validation, ``(rows done, rows in all)``, saved on the job's row: a validation
+    runs outside any transaction. A commit's goes to a note (``_progress_noter``)."""
+
     def save(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
 
@@ -265,7 +273,8 @@ def import_job_validate(
 
 
 def _validate(job: ImportJob, scope: Scope, today: dt.date | None, *, status: str, actor: Actor) -> importer.Prepared:
-    """``import_job_validate``, leaving the job in ``status`` (a commit keeps its claim: 'importing')."""
+    """``import_job_validate``, leaving the job in ``status``. (A commit validates in its own
+    transaction: ``_commit_streamed``.)"""
     kind = roster_kind(job.kind)
     timings: dict = {}
     try:
@@ -379,26 +388,36 @@ def _is_conflict(exc: BaseException) -> bool:
 def _commit_claimed(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date | None) -> ImportJob:
     today = today or timezone.localdate()
     kind = roster_kind(job.kind)
-    if kind.stream is not None:
-        return _commit_streamed(job, kind, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today)
-    prepared = _validate(job, scope, today, status=ImportJob.Status.IMPORTING, actor=actor)
-    if prepared.header_error:
-        _fail(job, prepared.header_error, status=ImportJob.Status.VALIDATED, actor=actor)
-        raise ImportRefused(prepared.header_error)
-    if prepared.error_count and not good_rows_only:
-        _refuse(job, prepared, actor=actor)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING, message="正在写入数据库…")
-    t0 = time.perf_counter()
-    with transaction.atomic():
-        counts = kind.write(prepared, today=today, actor=actor, scope=scope)
-        _finish(job, kind, prepared, counts, actor=actor, scope=scope, good_rows_only=good_rows_only)
-        job.timings["write"] = round(time.perf_counter() - t0, 3)
-        job.save()
-        t_commit = time.perf_counter()
-    # COMMIT (deferred foreign-key checks run here) is part of the write; the stored job row has the rest.
-    job.timings["write.commit"] = round(time.perf_counter() - t_commit, 3)
-    job.timings["write"] = round(time.perf_counter() - t0, 3)
-    return job
+    timings: dict = {}
+    try:
+        rows = _read(job, timings)
+    except ValueError as exc:
+        # members go back to 'validated'; a kind validated apart fails, as its validation did
+        status = ImportJob.Status.VALIDATED if kind.stream is not None else ImportJob.Status.FAILED
+        _fail(job, str(exc), status=status, actor=actor)
+        raise ImportRefused(str(exc)) from None
+    stream = kind.stream or _prepare_and_write(kind, actor=actor)
+    return _commit_streamed(
+        job, kind, stream, rows, timings, actor=actor, scope=scope, good_rows_only=good_rows_only, today=today
+    )
+
+
+def _prepare_and_write(kind: RosterKind, *, actor: Actor) -> Callable:
+    """A one-pass commit, shaped as ``RosterKind.stream``, for a kind that validates (``prepare``) and
+    writes (``write``) apart — the cadre roster: both run in the caller's transaction, ``prepare`` with
+    ``lock=True`` (the rows it reads that the write may change are locked until the commit), so that a
+    change committed meanwhile (the city making a cadre 市管, moving it) is either seen by the
+    validation or waits for the import — never overwritten by a decision taken before it.
+    Returns (Prepared, None) when errors forbid writing (a header error; bad rows without
+    ``good_rows_only``), else (Prepared, counts of ``write``)."""
+
+    def stream(rows, scope: Scope, *, today: dt.date, good_rows_only: bool, progress) -> tuple:
+        prepared = kind.prepare(rows, scope, today=today, progress=progress, lock=True)
+        if prepared.header_error or (prepared.error_count and not good_rows_only):
+            return prepared, None
+        return prepared, kind.write(prepared, today=today, actor=actor, scope=scope)
+
+    return stream
 
 
 class _RollBack(Exception):
@@ -410,22 +429,27 @@ class _RollBack(Exception):
 
 
 def _commit_streamed(
-    job: ImportJob, kind: RosterKind, *, actor: Actor, scope: Scope, good_rows_only: bool, today: dt.date
+    job: ImportJob,
+    kind: RosterKind,
+    stream: Callable,
+    rows: list,
+    timings: dict,
+    *,
+    actor: Actor,
+    scope: Scope,
+    good_rows_only: bool,
+    today: dt.date,
 ) -> ImportJob:
-    """The commit of a kind that validates and writes in one pass (members): read the file, then
-    in one transaction validate, write, audit; roll back when errors forbid writing."""
-    timings: dict = {}
-    try:
-        rows = _read(job, timings)
-    except ValueError as exc:
-        _fail(job, str(exc), status=ImportJob.Status.VALIDATED, actor=actor)
-        raise ImportRefused(str(exc)) from None
+    """The commit of the file's ``rows`` by ``stream`` (``RosterKind.stream``'s shape): in one
+    transaction validate, write, audit; roll back when errors forbid writing (``_RollBack``), then
+    record what validation found on the job and refuse. Progress goes to the job's note
+    (``_progress_noter``): the job's row, written in the transaction, is seen by no one until it ends."""
     ImportJob.objects.filter(pk=job.pk).update(message="正在校验并写入数据库…")
     t0 = time.perf_counter()
     progress = _progress_noter(job)
     try:
         with transaction.atomic():
-            prepared, counts = kind.stream(rows, scope, today=today, good_rows_only=good_rows_only, progress=progress)
+            prepared, counts = stream(rows, scope, today=today, good_rows_only=good_rows_only, progress=progress)
             if counts is None:
                 raise _RollBack(prepared)
             prepared.timings.update(timings)

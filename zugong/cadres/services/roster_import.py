@@ -11,6 +11,13 @@ that makes a cadre 市管, or would change a person who is a 市管 cadre alread
 row — a row equal to the 市管 cadre on file writes nothing and counts as unchanged, so that the
 county's own export (which lists its 市管 cadres) imports back; so is a row that would appoint to or
 end a post of a 市管 leadership team (``_CityTeamSeats``, as ``access.require_manage_post`` for the pages).
+
+The commit (``members.services``) validates again inside its write transaction, with ``lock=True``: the
+Person, Cadre and PartyMember rows of the file's 身份证号 are read ``SELECT … FOR UPDATE`` (in id order,
+so two imports do not deadlock on them), so a change of the city to one of them either is committed
+before (and then seen: the lock waits for it) or waits for the import's commit — the refusal of a row
+("市管干部…不能通过县区名册导入修改") is decided on the state that is written. On SQLite the commit's
+transaction (BEGIN IMMEDIATE) holds the database's only write lock from its start, which does the same.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from zugong.cadres.access import may_manage, team_is_city
@@ -92,8 +100,19 @@ class _UnitResolver:
         return None, f"未找到单位“{key}”"
 
 
-def prepare_cadres(rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.date | None = None, progress=None) -> Prepared:
-    """Validate a cadre roster for ``scope``; classify good rows as new / update / unchanged. Writes nothing."""
+def prepare_cadres(
+    rows: Sequence[Sequence[object]],
+    scope: Scope,
+    *,
+    today: dt.date | None = None,
+    progress=None,
+    lock: bool = False,
+) -> Prepared:
+    """Validate a cadre roster for ``scope``; classify good rows as new / update / unchanged. Writes nothing.
+
+    ``progress(rows done, rows in all)`` is called once the rows are validated. With ``lock`` (the
+    commit, inside its transaction: TransactionManagementError on PostgreSQL outside one) the persons,
+    cadres and party members the rows name are locked as they are read (see the module's note)."""
     prepared = Prepared()
     t0 = time.perf_counter()
     today = today or timezone.localdate()
@@ -117,9 +136,11 @@ def prepare_cadres(rows: Sequence[Sequence[object]], scope: Scope, *, today: dt.
             seen[rec.id_index] = row_no
             prepared.records.append(rec)
     prepared.records = [r for r in prepared.records if r.row not in prepared.error_rows]
-    _classify(prepared, scope)
+    _classify(prepared, scope, lock=lock)
     prepared.errors.sort(key=lambda e: e[0])
     prepared.timings["validate"] = time.perf_counter() - t0
+    if progress is not None:
+        progress(prepared.total_rows, prepared.total_rows)
     return prepared
 
 
@@ -279,10 +300,22 @@ def _unchanged(rec: CadreRecord, person: Person, cadre: Cadre) -> bool:
     )
 
 
-def _classify(prepared: Prepared, scope: Scope) -> None:
+def _locked(qs: QuerySet) -> None:
+    """Lock the rows of ``qs`` (SELECT … FOR UPDATE, in id order; nothing on SQLite). Read apart from
+    the lock, with its joins: PostgreSQL would drop a locked row whose join key changed while it waited."""
+    list(qs.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
     counts = dict.fromkeys(("new", "update", "transfer", "unchanged"), 0)
     recs = prepared.records
-    persons = {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=[r.id_index for r in recs])}
+    found = Person.objects.filter(id_number_index__in=[r.id_index for r in recs])
+    if lock:  # the commit: what it decides on stays so until it ends (see the module's note)
+        found = found.select_for_update().order_by("pk")
+    persons = {p.id_number_index: p for p in found}
+    if lock:
+        _locked(Cadre.objects.filter(person__in=persons.values()))
+        _locked(PartyMember.objects.filter(person__in=persons.values()))
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
     # party members who are not cadres yet: one of another county must not be changed (nor become ours)
     member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))

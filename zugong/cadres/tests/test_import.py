@@ -264,3 +264,217 @@ def test_a_county_admin_may_not_import_a_county_cadre_into_a_city_team_post(city
     # the city administrator may
     job, _ = run(city, xlsx([row(1, 任职时间="2024.01")]), user="city_admin")
     assert job.updated_count == 1 and Appointment.objects.get(pk=held.pk).end == dt.date(2024, 1, 1)
+
+
+# --------------------------------------------------------------------------- a commit racing a change of the city
+
+
+def _county_commit(city, job, **kw):
+    u = city.users["county_admin"]
+    return services.import_job_commit(job=job, actor=Actor(user=u), scope=scope_for(u), today=TODAY, **kw)
+
+
+def test_a_commit_refuses_a_cadre_the_city_changed_since_the_validation_and_records_why(city):
+    """The commit validates again, in its transaction: a refusal there rolls back, and the job keeps
+    the errors found then (not those of the validation), its message and the failed import's event."""
+    run(city, xlsx([row(1), row(2)]))
+    job, p = run(
+        city, xlsx([row(1, 任职文号="金组〔2021〕9号"), row(2, 任职文号="金组〔2021〕9号")]), commit=False
+    )
+    assert (p.error_count, p.counts["update"]) == (0, 2)
+    # the city makes 李1 市管 meanwhile
+    run(city, xlsx([row(1, 管理权限="市管", 姓名="李一")]), user="city_admin")
+    from zugong.members.services import ImportRefused
+
+    with pytest.raises(ImportRefused, match="有1行有误，未导入任何数据"):
+        _county_commit(city, job)
+    job.refresh_from_db()
+    assert (job.status, job.error_rows, job.message) == ("validated", 1, "有1行有误，未导入任何数据")
+    assert [(e[0], e[1], e[3]) for e in job.errors] == [(2, "身份证号", CITY_CADRE_REASON)]
+    assert ident(1) not in str(job.errors)
+    failed = AuditEvent.objects.filter(action="cadres.import_failed", object_id=str(job.pk)).latest("id")
+    assert failed.after["status"] == "validated"
+    # no event of an import: the county's first import and the city's only
+    assert AuditEvent.objects.filter(action="cadres.import").count() == 2
+    assert set(Appointment.objects.values_list("document_no", flat=True)) == {"金组〔2021〕3号"}
+    assert Cadre.objects.get(person__name="李一").management_level == "city"
+    # with only the good rows: 李2 is written, 李1 left as the city made it
+    ImportJob.objects.filter(pk=job.pk).update(status="validated")
+    _county_commit(city, job, good_rows_only=True)
+    job.refresh_from_db()
+    assert (job.status, job.updated_count, job.error_rows) == ("done", 1, 1)
+    assert Appointment.objects.get(cadre__person__name="李2").document_no == "金组〔2021〕9号"
+    assert Appointment.objects.get(cadre__person__name="李一").document_no == "金组〔2021〕3号"
+
+
+def test_the_page_sees_the_progress_of_a_cadre_commit_while_its_transaction_runs(city, monkeypatch):
+    """The commit validates inside its transaction, so its progress goes to the note beside the file
+    (as the member import's), not to the job's row, which no other connection sees until the commit."""
+    seen = []
+    real = services._progress_noter
+
+    def noter(job):
+        note = real(job)
+
+        def spy(done, total):
+            note(done, total)
+            assert ImportJob.objects.filter(pk=job.pk).values_list("progress_done", flat=True).get() == 0
+            live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
+            seen.append((live.status, live.progress_done, live.progress_total, live.message))
+
+        return spy
+
+    monkeypatch.setattr(services, "_progress_noter", noter)
+    job, _ = run(city, xlsx([row(1), row(2)]))
+    assert job.status == "done" and job.created_count == 2
+    assert seen == [("importing", 2, 2, "已全部校验，正在保存更改并提交…")]
+    assert not services._progress_note_path(job).exists()
+
+
+def _lock_waiters() -> int:
+    """PostgreSQL: how many other sessions of this database wait for a lock (0 on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot()")  # else one view per transaction
+        cur.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cur.fetchone()[0]
+
+
+def _in_thread(target):
+    """Run ``target()`` in a thread with its own database connection; the thread and a list that gets
+    what it returned, or the exception it raised."""
+    import threading
+
+    from django.db import connection
+
+    out: list = []
+
+    def main():
+        try:
+            out.append(target())
+        except BaseException as exc:
+            out.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=main, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def _wait(until, seconds=20.0) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while not until():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_city_change_made_while_a_county_commit_decides_waits_for_it_and_is_not_overwritten(
+    city, monkeypatch
+):
+    """The race this guards: the county's commit validated a row of a 县管 cadre, then the city made
+    that cadre 市管 and committed, then the county's stale row overwrote it. Now the commit decides in
+    its write transaction, with the rows it reads locked: the city's import (on another connection)
+    started just after the county's decision waits for the county's commit (PostgreSQL: for the row
+    lock; SQLite: for the write lock, which the test database's shared cache refuses at once rather
+    than wait, hence the retries), then sees the county's change and makes the cadre 市管."""
+    import threading
+    import time
+
+    from django.db import OperationalError
+
+    from zugong.cadres.services import roster_import
+    from zugong.core.models import Role
+
+    run(city, xlsx([row(1)]))
+    job, p = run(city, xlsx([row(1, 任职文号="金组〔2021〕9号")]), commit=False)
+    assert p.counts["update"] == 1
+    refused_at_once = threading.Event()
+
+    def city_import():
+        for _ in range(500):
+            try:
+                return run(city, xlsx([row(1, 管理权限="市管", 姓名="李一")]), user="city_admin")[0].status
+            except OperationalError:  # SQLite's shared cache: locked by the county's transaction
+                refused_at_once.set()
+                time.sleep(0.02)
+        return "gave up"
+
+    real, city_side = roster_import._classify, []
+
+    def classify(prepared, scope, **kw):
+        real(prepared, scope, **kw)
+        if scope.role == Role.COUNTY_ADMIN and not city_side:
+            # the county's commit has decided on its rows: now the city acts
+            city_side.extend(_in_thread(city_import))
+            _wait(lambda: not city_side[0].is_alive() or refused_at_once.is_set() or _lock_waiters())
+            city_side.append(city_side[0].is_alive())  # whether the city had to wait for the county
+
+    monkeypatch.setattr(roster_import, "_classify", classify)
+    done = _county_commit(city, job)
+    thread, out, waited = city_side
+    thread.join(30)
+    assert out == ["done"] and (done.status, done.updated_count) == ("done", 1)
+    cadre = Cadre.objects.select_related("person").get()
+    # the city's change, made last, stands
+    assert (cadre.management_level, cadre.person.name) == ("city", "李一")
+    assert waited, "the city's import did not wait for the county's commit"
+    assert Appointment.objects.get(end__isnull=True).document_no == "金组〔2021〕3号"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_county_commit_waits_for_a_city_change_in_progress_and_decides_on_it(city, monkeypatch):
+    """PostgreSQL (on SQLite the write lock of the city's transaction keeps the county's from starting):
+    the city's import has written 李1 as 市管 but not committed yet; the county's commit, which validated
+    李1 as 县管 earlier, waits for the city's rows (SELECT … FOR UPDATE) instead of reading the version
+    before them, and refuses the row on what the city committed, instead of overwriting it."""
+    import threading
+
+    from django.db import connection
+
+    from zugong.cadres import services as cadre_services
+    from zugong.core.models import Role
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one write lock")
+    run(city, xlsx([row(1)]))
+    job, p = run(city, xlsx([row(1, 任职文号="金组〔2021〕9号")]), commit=False)
+    assert p.counts["update"] == 1
+    city_wrote, release = threading.Event(), threading.Event()
+    real = cadre_services.write_cadres
+
+    def write(prepared, *, scope, **kw):
+        counts = real(prepared, scope=scope, **kw)
+        if scope.role == Role.CITY_ADMIN:  # the city's rows written, its transaction still open
+            city_wrote.set()
+            assert release.wait(30)
+        return counts
+
+    monkeypatch.setattr(cadre_services, "write_cadres", write)  # as services.roster_kind finds it
+    city_thread, city_out = _in_thread(
+        lambda: run(city, xlsx([row(1, 管理权限="市管", 姓名="李一")]), user="city_admin")[0].status
+    )
+    assert city_wrote.wait(30)
+    county_thread, county_out = _in_thread(lambda: _county_commit(city, job))
+    _wait(lambda: _lock_waiters() or not county_thread.is_alive())
+    assert county_thread.is_alive(), "the county's commit did not wait for the city's rows"
+    release.set()
+    city_thread.join(30)
+    county_thread.join(30)
+    assert city_out == ["done"]
+    [refused] = county_out
+    assert isinstance(refused, services.ImportRefused) and "有1行有误，未导入任何数据" in str(refused)
+    job.refresh_from_db()
+    assert job.status == "validated" and [(e[0], e[3]) for e in job.errors] == [(2, CITY_CADRE_REASON)]
+    cadre = Cadre.objects.select_related("person").get()
+    assert (cadre.management_level, cadre.person.name) == ("city", "李一")
+    assert Appointment.objects.get(end__isnull=True).document_no == "金组〔2021〕3号"
