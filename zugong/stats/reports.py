@@ -32,8 +32,8 @@ CACHE_SECONDS = 600
 #: Part of every cache key: raise it when a computation changes (a cached overview of the old code is
 #: then not served after a deploy). 2: team average age counts each member once per team; 3: 今年发展党员
 #: counted by the admitting branch; 4: team histogram labels 40至不满45岁; 5: the working committees
-#: of a city or county unit (机关工委, 两新工委) are not 基层党委.
-FORMULAS = 5
+#: of a city or county unit (机关工委, 两新工委) are not 基层党委; 6: the tables' "<year>年发展党员".
+FORMULAS = 6
 COMPUTE_SECONDS = 10  # a cold computation waited for by others at most this long
 TEAM_HISTOGRAM = ((None, 40), (40, 45), (45, 48), (48, 50), (50, 52), (52, 55), (55, None))
 
@@ -170,7 +170,7 @@ def overview(target: s.Target, *, use_cache: bool = True, viewed: bool = True) -
     ]
     return {
         "counts": counts,
-        "members": s.member_sections(counts),
+        "members": s.member_sections(counts, target.on.year),
         "orgs": orgs,
         "cadre_counts": cadre_counts,
         "cadres": s.cadre_section(cadre_counts),

@@ -30,6 +30,7 @@ from django.http import Http404
 from zugong.cadres.models import Appointment, ManagementLevel
 from zugong.core import codes
 from zugong.core.dbfunctions import age_expr
+from zugong.core.models import Role
 from zugong.core.scope import Scope
 from zugong.members.models import Affiliation
 from zugong.orgs.models import GRASSROOTS_GROUPS, STEP, OrgKind, PartyOrganization, Unit, UnitKind
@@ -195,8 +196,10 @@ def resolve_target(scope: Scope, *, org_id=None, unit_id=None, on: dt.date | Non
             cadre_unit_path=unit.path, unit_path=unit.path, unit_id=unit.pk,
             is_scope_root=unit.pk == scope.unit_id,
         )
+    # a branch secretary's statistics are its branch's (三岔河村党支部), not its village's (三岔河村委会)
+    name = scope.org_name if scope.role == Role.BRANCH_SECRETARY else scope.unit_name
     return Target(
-        name=scope.unit_name, on=on, org_path=scope.org_path, member_unit_path=None,
+        name=name, on=on, org_path=scope.org_path, member_unit_path=None,
         cadre_unit_path=scope.unit_path, unit_path=scope.unit_path, org_id=scope.org_id, unit_id=scope.unit_id,
     )
 
@@ -388,10 +391,12 @@ def member_counts_by_child(target: Target) -> tuple[dict[str, int], dict[str, di
     return _finish_counts(totals), by_child
 
 
-def member_sections(counts: dict[str, int]) -> dict[str, Section]:
-    """The member structure tables in the bulletin's order and labels, from ``member_counts``.
+def member_sections(counts: dict[str, int], year: int) -> dict[str, Section]:
+    """The member structure tables in the bulletin's order and labels, from ``member_counts`` of a
+    date in ``year`` (the admissions row reads "<year>年发展党员", as the bulletin and the dashboard
+    do, so that a table as of a past date does not say 今年).
 
-    Keys: basic (总数, 正式/预备, 女, 少数民族, 大专及以上), education, age, occupation, joining.
+    Keys: basic (总数, 正式/预备, 女, 少数民族, 大专及以上, 发展党员), education, age, occupation, joining.
     """
     total = counts["total"]
     basic = Section("党员基本情况", total)
@@ -401,7 +406,7 @@ def member_sections(counts: dict[str, int]) -> dict[str, Section]:
     basic.add("女党员", counts["women"])
     basic.add("少数民族党员", counts["minority"])
     basic.add("大专及以上学历", counts["college"])
-    basic.add("今年发展党员", counts["new_this_year"])
+    basic.add(f"{year}年发展党员", counts["new_this_year"])
     edu = Section("学历", total)
     for code, label in codes.EDUCATION:
         edu.add(label, counts[f"edu_{code}"])

@@ -109,7 +109,8 @@ def test_it_counts_probationary_and_new_members_as_of_the_date(stats_city):
 
 
 def test_it_uses_the_bulletin_categories_in_order(stats_city):
-    sec = s.member_sections(s.member_counts(_target(stats_city)))
+    sec = s.member_sections(s.member_counts(_target(stats_city)), 2024)
+    assert [r.label for r in sec["basic"].rows][-1] == "2024年发展党员"
     assert [r.label for r in sec["age"].rows] == [
         "30岁及以下", "31至35岁", "36至40岁", "41至45岁", "46至50岁", "51至55岁", "56至60岁", "61岁及以上",
     ]

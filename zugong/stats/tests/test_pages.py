@@ -56,6 +56,7 @@ def test_it_shows_the_city_dashboard_with_figures_per_county(stats_city, login):
 
 def test_a_branch_dashboard_leaves_out_the_cadre_charts_and_the_figures_it_has_no_base_for(stats_city, login):
     html = login(stats_city.users["branch_secretary"]).get(f"/?{D}").content.decode()
+    assert "<h1>统计总览 · 金安区一村党支部</h1>" in html  # the branch's name, not its village's
     assert 'id="chart-age"' in html and 'id="chart-cadres"' not in html and "领导班子平均年龄分布" not in html
     assert "市管干部占" not in html and "县管干部</div>" not in html  # 0/0 in a branch: not shown as —（0/0）
     assert 'id="chart-cadres"' in login(stats_city.users["county_admin"]).get(f"/?{D}").content.decode()
