@@ -374,12 +374,16 @@ def _commit(job: ImportJob, *, actor: Actor, scope: Scope, good_rows_only: bool,
 def _is_conflict(exc: BaseException) -> bool:
     """Whether ``exc`` is a unique or foreign-key violation (PostgreSQL SQLSTATE 23505/23503, SQLite
     SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY/FOREIGNKEY) or a ``bulkload.LoadConflict``: another write
-    committed meanwhile. NOT NULL and CHECK violations are bugs of the import, not conflicts."""
+    committed meanwhile. So are a PostgreSQL deadlock (40P01: another import locking the same rows in
+    another order) and a serialization failure (40001): the server rolled the import back, and a
+    new try may pass. NOT NULL and CHECK violations are bugs of the import, not conflicts."""
     if isinstance(exc, bulkload.LoadConflict):
         return True
+    cause = exc.__cause__
+    if isinstance(exc, OperationalError):
+        return getattr(cause, "sqlstate", None) in ("40P01", "40001")
     if not isinstance(exc, IntegrityError):
         return False
-    cause = exc.__cause__
     return getattr(cause, "sqlstate", None) in ("23505", "23503") or getattr(cause, "sqlite_errorname", None) in (
         "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY",
     )  # fmt: skip

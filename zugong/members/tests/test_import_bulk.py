@@ -62,6 +62,19 @@ def test_it_writes_nothing_when_the_bulk_write_fails(city, monkeypatch):
     assert job.status == "validated" and job.message == "导入失败，已撤销，未写入任何数据：boom"
 
 
+def test_a_deadlock_or_serialization_failure_is_a_conflict_and_other_database_errors_are_not():
+    from django.db import DatabaseError, OperationalError
+
+    def raised(cls, sqlstate):
+        exc = cls("deadlock detected")
+        exc.__cause__ = type("Cause", (Exception,), {"sqlstate": sqlstate})()
+        return exc
+
+    assert services._is_conflict(raised(OperationalError, "40P01")) and services._is_conflict(raised(OperationalError, "40001"))
+    assert not services._is_conflict(raised(OperationalError, "57014"))  # statement timeout: not a conflict
+    assert not services._is_conflict(raised(DatabaseError, "40P01"))
+
+
 def test_a_person_written_by_another_import_meanwhile_rolls_back_with_a_chinese_message(city, monkeypatch):
     """The other import commits between this one's lookup of persons on file and its write: the
     unique blind index refuses the second copy (on PostgreSQL in the COPY worker's thread)."""
