@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from zugong.cadres import rules
+from zugong.core.scope import require_write, scope_for
 
 
 def post_back(request, target: str, action: Callable[[], object], ok: str = "已保存", *,
@@ -24,6 +25,10 @@ def post_back(request, target: str, action: Callable[[], object], ok: str = "已
 
 
 def invalid(request, target: str, text: str) -> HttpResponse:
-    """Flash ``text`` (what the form lacks, in Chinese) and redirect to ``target``."""
+    """Flash ``text`` (what the form lacks, in Chinese) and redirect to ``target``. A POST of a
+    read-only role (leader) is refused first (PermissionDenied, 403): it may not write whatever the
+    form holds, and the form's complaints would only wait in its messages for the next page."""
+    if request.method == "POST":
+        require_write(scope_for(request.user))
     messages.error(request, text)
     return redirect(target)

@@ -18,10 +18,14 @@ from zugong.core.scope import scope_for
 from zugong.core.services import person_reveal_id_number
 from zugong.members import changes, selectors
 from zugong.members.forms import ConfirmForm, LeaveForm, TransferForm
-from zugong.members.importer import BranchResolver
+from zugong.members.importer import OUT_OF_SCOPE, BranchResolver
 from zugong.members.models import LeaveReason
 from zugong.orgs.models import PartyOrganization
 from zugong.orgs.selectors import party_org_get
+
+#: A 转入党支部 outside the user's subtree: a county transfers within the county; between two counties
+#: the city's administrators (市委组织部), whose subtree holds both, make the transfer.
+TRANSFER_OUT_OF_SCOPE = "不在您的管理范围内：跨县区的组织关系转接请由市委组织部办理"
 
 
 def query_without_page(request) -> str:
@@ -111,6 +115,8 @@ def member_transfer(request, person_id: int):
 
     def action(scope, member, d):
         org_id, reason = BranchResolver.build(scope).resolve(d["org"])
+        if reason == OUT_OF_SCOPE:  # the import's wording names its column 所在党支部; here it is the 转入党支部
+            raise changes.ChangeRefused(f"转入党支部“{d['org']}”{TRANSFER_OUT_OF_SCOPE}")
         if org_id is None:
             raise changes.ChangeRefused(reason)
         return changes.member_transfer(actor=Actor.from_request(request), scope=scope, member=member,

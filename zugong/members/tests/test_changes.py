@@ -240,7 +240,8 @@ def test_the_transfer_form_takes_the_branch_by_name_and_reports_refusals_in_chin
     assert member(people, "王刚").org == city.orgs["jinan_branch"]
     assert AuditEvent.objects.get(action="members.transfer").ip == "10.2.3.4"
     text = c.post(url, {"org": "裕安区一村党支部", "on": "2026-04-01"}, follow=True).content.decode()
-    assert "所在党支部不在您的管理范围内" in text
+    assert "转入党支部“裕安区一村党支部”不在您的管理范围内：跨县区的组织关系转接请由市委组织部办理" in text
+    assert "所在党支部不在您的管理范围内" not in text  # the import's column name does not fit this form
     text = c.post(url, {"org": "太平村党支部", "on": "2026-04-01"}, follow=True).content.decode()
     assert "未找到党支部“太平村党支部”" in text
     text = c.post(url, {"org": "二村党支部"}, follow=True).content.decode()
@@ -262,6 +263,9 @@ def test_the_change_urls_refuse_strangers_and_other_counties(city, login, client
     assert c.get(reverse("members:member", args=[member(people, "李红").pk])).status_code == 403
     c = login(city.users["leader"])
     assert c.post(urls[1], {"on": "2025-07-01"}).status_code == 403
+    for url in urls:  # an incomplete form too: refused first, no complaint about the form left behind
+        assert c.post(url, {}).status_code == 403
+    assert not list(c.get(person_url(people["李红"])).context["messages"])
     assert c.get(reverse("members:transfer", args=[people["李红"].id])).status_code == 405
     assert member(people, "李红").status == MemberStatus.PROBATIONARY and not AuditEvent.objects.filter(action__startswith="members.").exists()
 
@@ -433,3 +437,4 @@ def test_a_county_may_not_change_another_countys_cadre_through_its_membership(ci
     changes.member_leave(actor=actor(city, "city_admin"), scope=scope(city, "city_admin"), member=sun, on=D(2026, 5, 1),
                          reason="death", today=TODAY)  # fmt: skip
     assert not Cadre.objects.get(person=people["孙丽"]).is_party_member
+
