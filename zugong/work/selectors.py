@@ -147,7 +147,7 @@ def status_thresholds() -> Thresholds:
 
 
 def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Thresholds | None = None, *,
-                scope: Scope | None = None) -> QuerySet[Task]:
+                scope: Scope | None = None, reports_until: dt.date | None = None) -> QuerySet[Task]:
     """Annotate ``done_on``, ``last_report_on`` and ``status`` (a :class:`Status` value) in SQL.
 
     Done: every responsible unit has reported completion (without responsible units: the lead
@@ -163,15 +163,19 @@ def with_status(qs: QuerySet[Task], today: dt.date | None = None, thresholds: Th
     as progress nor as its date. The city's scope holds every unit, so it gets the overall status.
     ``scope=None`` counts all reports (the city-wide rule; tests and internal checks). Reports dated
     after ``today`` do not count: a past quarter's 季末评议 shows the status at the quarter's end.
+    ``reports_until`` (default ``today``) moves that cut earlier than the day the due dates are
+    compared with: the review of a finished quarter counts the reports up to the quarter's last day
+    and judges the deadlines on the day after it (a task due on that last day and not done is 未完成).
     """
     today = today or dt.date.today()
+    until = min(reports_until or today, today)
     th = thresholds or status_thresholds()
     within = _unit_in_scope(scope, "unit__") if scope else Q()
     lead_within = _unit_in_scope(scope, "lead_unit__") if scope else Q()
-    reports = ProgressReport.objects.filter(within, task_id=OuterRef("pk"), date__lte=today).order_by()  # as of ``today``
+    reports = ProgressReport.objects.filter(within, task_id=OuterRef("pk"), date__lte=until).order_by()  # as of ``until``
     through = Task.responsible_units.through
     required = through.objects.filter(within, task_id=OuterRef("pk"))
-    unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True, date__lte=today)
+    unit_done = ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True, date__lte=until)
     missing = required.exclude(Exists(unit_done))
     qs = qs.annotate(
         is_done=Case(
@@ -269,9 +273,21 @@ def current_quarter(today: dt.date | None = None) -> tuple[int, int]:
     return today.year, (today.month - 1) // 3 + 1
 
 
+def quarter_over(year: int, quarter: int, today: dt.date | None = None) -> bool:
+    """True when ``quarter`` of ``year`` has ended on ``today`` (default: the machine's date)."""
+    return (today or dt.date.today()) > quarter_bounds(year, quarter)[1]
+
+
 @dataclass
 class UnitReviewRow:
-    """One unit's line of the 季末评议: tasks due in the quarter, done in time, done late, not done."""
+    """One unit's line of the 季末评议 (a task counts once per unit: 项次), as of a day ``today``.
+
+    ``due`` 到期任务: tasks whose deadline has passed (due before ``today``) or that the unit has
+    already completed; ``done`` 按时完成 and ``done_late`` 逾期完成 of those; ``undone`` 未完成:
+    deadline passed, not completed; ``pending`` 未到期: deadline not yet passed and not completed —
+    still being worked on, never 未完成. ``due`` = ``done`` + ``done_late`` + ``undone``; every task
+    of the period is in ``due`` or ``pending`` (``total``).
+    """
 
     unit_id: int
     unit_name: str
@@ -280,6 +296,12 @@ class UnitReviewRow:
     done: int
     done_late: int
     undone: int
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        """Tasks of the period, due or not yet due (项次)."""
+        return self.due + self.pending
 
     @property
     def late(self) -> int:
@@ -288,27 +310,47 @@ class UnitReviewRow:
 
     @property
     def rate(self) -> float:
-        """Share of due tasks done (in time or late), 0–100."""
+        """完成率: share of the due tasks (:attr:`due`, not the pending ones) done in time or late, 0–100;
+        0.0 when nothing is due yet (:attr:`rate_text` says "—" then)."""
         return round(100 * (self.done + self.done_late) / self.due, 1) if self.due else 0.0
 
+    @property
+    def rate_text(self) -> str:
+        """完成率 as printed: "66.7%", or "—" when no task is due yet."""
+        return f"{self.rate}%" if self.due else "—"
 
-def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
-    """季末评议 per responsible unit: tasks (kind task) due within the quarter (see :func:`unit_outcomes`)."""
+
+def quarter_review(scope: Scope, year: int, quarter: int, *, unit_depth: int | None = None,
+                   today: dt.date | None = None) -> list[UnitReviewRow]:
+    """季末评议 per responsible unit: tasks (kind task) due within the quarter, as of ``today``
+    (default the machine's date; see :func:`unit_outcomes` for the rule)."""
     q_start, q_end = quarter_bounds(year, quarter)
-    return unit_outcomes(scope, q_start, q_end, unit_depth=unit_depth)
+    return unit_outcomes(scope, q_start, q_end, unit_depth=unit_depth, today=today)
 
 
-def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth: int | None = None) -> list[UnitReviewRow]:
-    """Task outcomes per unit for tasks (kind task) due in [q_start, q_end], one GROUP BY (plus one for lead-only rows).
+def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth: int | None = None,
+                  today: dt.date | None = None) -> list[UnitReviewRow]:
+    """Task outcomes per unit for tasks (kind task) due in [q_start, q_end], as of ``today`` (default
+    the machine's date). One GROUP BY, plus one for lead-only rows.
 
     A task counts for each of its responsible units and its lead unit (a unit once per task), and
-    is done *for that unit* when that unit reported completion. ``done`` = on or before the due date; ``done_late`` = completed after the
-    due date but by the quarter end; ``undone`` = not completed by the quarter end. Units are those
-    in the scope's subtree.
+    is done *for that unit* when that unit reported completion on or before min(q_end, today).
+    The rule (the status rule's "完成时限已过" is "due before today"):
+
+    - ``done`` 按时完成: completed on or before the due date;
+    - ``done_late`` 逾期完成: completed after the due date, by the period's end;
+    - ``undone`` 未完成: not completed, and the due date has passed (due < today);
+    - ``pending`` 未到期: not completed, and the due date has not passed (due ≥ today). A period
+      still running (a quarter reviewed on its 68th day) has such tasks; they are not failures
+      and stay out of ``due`` and of the 完成率. Once the period is over, nothing is pending.
+
+    Units are those in the scope's subtree. Returns rows ordered by unit path.
     """
+    today = today or dt.date.today()
+    cut = min(q_end, today)
     done_on = Subquery(
         ProgressReport.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id"), completes=True,
-                                      date__lte=q_end)
+                                      date__lte=cut)
         .order_by("date").values("date")[:1],
         output_field=DateField(),
     )
@@ -323,20 +365,21 @@ def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth:
         pairs_resp.annotate(done_on=done_on)
         .values("unit_id", "unit__name", "unit__path")
         .annotate(
-            due=Count("task_id"),
             done=Count("task_id", filter=Q(done_on__isnull=False, done_on__lte=Coalesce("task__due", q_end))),
             done_late=Count("task_id", filter=Q(done_on__isnull=False, done_on__gt=Coalesce("task__due", q_end))),
-            undone=Count("task_id", filter=Q(done_on__isnull=True)),
+            undone=Count("task_id", filter=Q(done_on__isnull=True, task__due__lt=today)),
+            pending=Count("task_id", filter=Q(done_on__isnull=True, task__due__gte=today)),
         )
         .order_by("unit__path")
     )
     out = {
-        r["unit_id"]: UnitReviewRow(r["unit_id"], r["unit__name"], r["unit__path"], r["due"], r["done"], r["done_late"], r["undone"])
+        r["unit_id"]: UnitReviewRow(r["unit_id"], r["unit__name"], r["unit__path"], r["done"] + r["done_late"] + r["undone"],
+                                    r["done"], r["done_late"], r["undone"], r["pending"])
         for r in rows
     }
     lead_done_on = Subquery(
         ProgressReport.objects.filter(task_id=OuterRef("pk"), unit_id=OuterRef("lead_unit_id"), completes=True,
-                                      date__lte=q_end)
+                                      date__lte=cut)
         .order_by("date").values("date")[:1],
         output_field=DateField(),
     )
@@ -347,10 +390,10 @@ def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth:
         .annotate(done_on=lead_done_on)
         .values("lead_unit_id", "lead_unit__name", "lead_unit__path")
         .annotate(
-            due_n=Count("id"),
             done=Count("id", filter=Q(done_on__isnull=False, done_on__lte=Coalesce("due", q_end))),
             done_late=Count("id", filter=Q(done_on__isnull=False, done_on__gt=Coalesce("due", q_end))),
-            undone=Count("id", filter=Q(done_on__isnull=True)),
+            undone=Count("id", filter=Q(done_on__isnull=True, due__lt=today)),
+            pending=Count("id", filter=Q(done_on__isnull=True, due__gte=today)),
         )
         .order_by()
     )
@@ -358,23 +401,32 @@ def unit_outcomes(scope: Scope, q_start: dt.date, q_end: dt.date, *, unit_depth:
         row = out.setdefault(
             r["lead_unit_id"], UnitReviewRow(r["lead_unit_id"], r["lead_unit__name"], r["lead_unit__path"], 0, 0, 0, 0)
         )
-        row.due += r["due_n"]
+        row.due += r["done"] + r["done_late"] + r["undone"]
         row.done += r["done"]
         row.done_late += r["done_late"]
         row.undone += r["undone"]
+        row.pending += r["pending"]
     result = sorted(out.values(), key=lambda r: r.unit_path)
     if unit_depth is not None:
         result = [r for r in result if len(r.unit_path) // 4 == unit_depth]
     return result
 
 
-def quarter_tasks(scope: Scope, year: int, quarter: int) -> QuerySet[Task]:
+def quarter_tasks(scope: Scope, year: int, quarter: int, *, today: dt.date | None = None) -> QuerySet[Task]:
     """Tasks (kind task) due within the quarter that the scope sees, with the scope's reports and
-    evidence (``visible_reports``) and the status as the scope sees it on the quarter's last day."""
+    evidence (``visible_reports``) and the status as the scope sees it (:func:`with_status`).
+
+    The status is that of ``today`` (default the machine's date) while the quarter runs — a task not
+    yet due is 推进中 / 滞后 / 未开始, never 未完成 — and, once the quarter is over, that of the day
+    after its last day counting the reports up to the last day (a task due on the last day and not
+    done by then is 未完成).
+    """
     q_start, q_end = quarter_bounds(year, quarter)
+    today = today or dt.date.today()
+    on = min(today, q_end + dt.timedelta(days=1))
     qs = tasks_in_scope(scope).filter(kind=TaskKind.TASK, due__gte=q_start, due__lte=q_end)
     return (
-        with_status(qs, q_end, scope=scope)
+        with_status(qs, on, scope=scope, reports_until=min(today, q_end))
         .select_related("document", "lead_unit")
         .prefetch_related("responsible_units", "targets", _visible_reports(scope))
         .order_by("due", "document_id", "seq")

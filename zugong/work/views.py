@@ -319,12 +319,15 @@ def _quarter(request) -> tuple[int, int]:
 
 @login_required
 def quarter_review(request):
-    """季末评议: per unit, tasks due in the quarter, done in time, late, not done; the tasks with evidence."""
+    """季末评议: per unit, tasks due in the quarter, done in time, late, not done (and, while the quarter
+    runs, not yet due: never 未完成; ``selectors.unit_outcomes``); the tasks with evidence."""
     scope = scope_for(request.user)
     year, quarter = _quarter(request)
-    rows = selectors.quarter_review(scope, year, quarter)
+    today = dt.date.today()
+    rows = selectors.quarter_review(scope, year, quarter, today=today)
     return render(request, "work/review.html", {
-        "rows": rows, "year": year, "quarter": quarter, "tasks": selectors.quarter_tasks(scope, year, quarter),
+        "rows": rows, "year": year, "quarter": quarter, "tasks": selectors.quarter_tasks(scope, year, quarter, today=today),
+        "running": not selectors.quarter_over(year, quarter, today), "today": today,
         "quarters": (1, 2, 3, 4), "years": range(selectors.current_quarter()[0] - 3, selectors.current_quarter()[0] + 2),
     })
 

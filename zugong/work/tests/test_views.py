@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
-from zugong.work import services
+from zugong.work import selectors, services
 from zugong.work.models import ProgressReport, Task, WorkDocument
 from zugong.work.tests.conftest import LUAN
 
@@ -275,6 +276,16 @@ def test_it_prints_the_quarter_review_docx(city, plan, login):
     d2 = Document(io.BytesIO(cc.get(reverse("work:review_docx") + "?year=2024&quarter=4").content))
     assert [r.cells[1].text for r in d2.tables[0].rows[1:]] == ["金安区"]
     assert c.get(reverse("work:review") + "?year=2024&quarter=9").status_code == 404
+
+
+def test_the_review_page_of_the_running_quarter_counts_tasks_not_yet_due_as_pending(city, plan, login):
+    y, q = selectors.current_quarter()
+    last = selectors.quarter_bounds(y, q)[1]
+    Task.objects.filter(pk=plan.tasks.get(seq=2).pk).update(due=last)  # 金安区, 裕安区: due on the quarter's last day
+    html = login(city.users["city_admin"]).get(reverse("work:review") + f"?year={y}&quarter={q}").content.decode()
+    assert "本季度尚未结束" in html and "<th class=\"num\">未到期</th>" in html
+    row = html[html.index(">金安区</a>"):].split("</tr>")[0]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["0", "0", "0", "0", "1", "—"]
 
 
 def test_it_refreshes_both_panes_in_place_when_an_edit_is_undone(city, login, media):
