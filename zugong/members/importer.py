@@ -249,8 +249,13 @@ def _compact(text: str) -> str:
     return re.sub(r"\s", "", text).replace("(", "（").replace(")", "）").replace("／", "/")
 
 
+#: A 籍贯 as the 党员名册 export writes it: the place's name with its code in brackets, 六安市金安区（341502）.
+_PLACE_WITH_CODE = re.compile(r"[（(]\s*(\d{6}|\d{9}|\d{12})\s*[）)]\s*$")
+
+
 class NativePlaceResolver:
-    """籍贯 → 行政区划代码: 6/9/12 digits are kept; a name matches a unit of the tree that has a code."""
+    """籍贯 → 行政区划代码: 6/9/12 digits are kept, and so is such a code in brackets after a name
+    (六安市金安区（341502）, as the export writes it); a name matches a unit of the tree that has a code."""
 
     def __init__(self) -> None:
         self.by_name: dict[str, str] = {}
@@ -268,6 +273,8 @@ class NativePlaceResolver:
         key = _compact(text)
         if key.isdigit() and len(key) in (6, 9, 12):
             hit = key
+        elif coded := _PLACE_WITH_CODE.search(text):
+            hit = coded.group(1)
         else:
             hit = self.by_name.get(key)
             if hit is None:

@@ -56,6 +56,7 @@ from zugong.members import importer
 from zugong.members.models import ImportJob, LeaveReason, PartyMember
 from zugong.members.roster import MEMBER_COLUMNS, error_file, read_sheet
 from zugong.orgs.models import BRANCH_KINDS, PartyOrganization
+from zugong.orgs.selectors import division_name
 
 #: An uploaded roster is deleted at the latest this long after its upload (``import_job_purge``).
 UPLOAD_KEEP = dt.timedelta(days=7)
@@ -779,7 +780,9 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
 
     身份证号 is decrypted when the scope may view full numbers (one AES-GCM call per row), masked
     otherwise; 联系电话 likewise. 出生年月 is year.month text (1985.09), as the column is named and
-    as the import reads it back; the other dates are date cells. Code labels and each branch's
+    as the import reads it back; the other dates are date cells. 籍贯 is the place's name with its
+    区划代码 in brackets (六安市金安区（341502）; the code alone for a place outside the tree), which
+    the import reads back as the code. Code labels, places and each branch's
     所在党支部 text are looked up once per value, not per row. With ``params`` status ``left`` (the
     members who left) each row ends with 减少日期 and 减少原因.
     """
@@ -800,6 +803,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
     )
     branches = importer.BranchResolver.build(scope)
     labels = _Labels(None, branches.label)  # branch id → its 所在党支部 text
+    places = _Labels(None, _place_text)
     months: dict[tuple[int, int], str] = {}
     decrypt = crypto.decrypt
     for name, g, eth, birth, ident, edu, deg, place, work, org, joined, conf, occ, status, phone, left_on, why in qs.iterator(2000):
@@ -811,9 +815,15 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
         phone = decrypt(phone, context=PHONE_CONTEXT) if phone else ""
         yield [
             name, genders[g], ethnicities[eth], birth, ident, educations[edu], degrees[deg],
-            place, work, labels[org], joined, conf, occupations[occ], statuses[status],
+            places[place], work, labels[org], joined, conf, occupations[occ], statuses[status],
             phone if unmasked else _mask_phone(phone), *((left_on, reasons.get(why, why)) if left else ()),
         ]  # fmt: skip
+
+
+def _place_text(code: str) -> str:
+    """籍贯 as the export writes it: 六安市金安区（341502）; the code alone when the tree does not know it."""
+    name = division_name(code, full=True) if code else ""
+    return f"{name}（{code}）" if name and name != code else code
 
 
 class _Labels(dict):

@@ -16,7 +16,7 @@ from zugong.core.scope import scope_for
 from zugong.members import services
 from zugong.members.models import PartyMember
 from zugong.members.roster import MEMBER_COLUMNS
-from zugong.members.tests.test_import import ident, person_row, run
+from zugong.members.tests.test_import import HEADERS, ident, person_row, run
 from zugong.members.tests.test_import import xlsx as roster
 
 
@@ -62,6 +62,17 @@ def test_an_export_reimports_as_unchanged_with_its_year_month_birth_dates(city):
     job, prepared = run(city, content)
     assert prepared.errors == [] and job.unchanged_count == 2 and job.created_count == job.updated_count == 0
     assert AuditEvent.objects.filter(action="members.export").latest("id").after["count"] == 2
+
+
+def test_native_places_are_exported_by_name_with_their_code_and_reimport_unchanged(city):
+    headers = [*HEADERS, "籍贯"]
+    run(city, roster([person_row(1, 籍贯="341502"), person_row(2, 籍贯="110101"), person_row(3)], headers=headers))
+    u = city.users["county_admin"]
+    content = services.member_export(actor=Actor(user=u), scope=scope_for(u))
+    places = {r[0]: r[7] for r in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)}
+    assert places == {"张二1": "六安市金安区（341502）", "张三2": "110101", "张四3": None}  # outside the tree: the code
+    job, prepared = run(city, content)
+    assert prepared.errors == [] and job.unchanged_count == 3
 
 
 def test_it_streams_rows_with_a_fixed_number_of_queries(city):
