@@ -17,11 +17,14 @@
   function bar(id, rows, horizontal) {
     var names = rows.map(function (r) { return r[0]; });
     var values = rows.map(function (r) { return r[1]; });
-    var cat = { type: "category", data: names, axisLabel: { interval: 0, fontSize: 11 } };
+    // every band's label; a long one ("40至不满45岁") goes on two lines after 至 instead of running into the next
+    var wrap = function (v) { return v.length > 5 ? v.replace("至", "至\n") : v; };
+    var cat = { type: "category", data: names,
+      axisLabel: horizontal ? { interval: 0, fontSize: 11 } : { interval: 0, fontSize: 11, lineHeight: 13, formatter: wrap } };
     var val = { type: "value" };
     draw(id, {
       tooltip: { trigger: "axis" },
-      grid: { left: horizontal ? 200 : 50, right: 30, top: 20, bottom: horizontal ? 20 : 50 },
+      grid: { left: horizontal ? 200 : 50, right: 30, top: 20, bottom: horizontal ? 20 : 60 },
       xAxis: horizontal ? val : cat,
       yAxis: horizontal ? Object.assign({}, cat, { inverse: true }) : val,
       series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }]
@@ -32,7 +35,11 @@
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
       legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {d}%" },
-        data: rows.map(function (r) { return { name: r[0], value: r[1] }; }) }]
+        // an empty slice keeps its legend entry but no label: stacked labels of 0% slices overlapped
+        data: rows.map(function (r) {
+          var empty = !r[1];
+          return { name: r[0], value: r[1], label: { show: !empty }, labelLine: { show: !empty } };
+        }) }]
     });
   }
   bar("chart-age", d.age);
