@@ -177,6 +177,24 @@ def check_post_quota(*, team_name: str, kind: str, quota: int | None, holders: i
         )
 
 
+def quota_excess(*, quota: int | None, holders: int) -> int:
+    """超配: how many of the ``holders`` (distinct cadres holding 正职 or 副职 posts of a team) exceed the
+    ``quota`` (核定职数); 0 at or below it, and 0 when no 职数 is recorded (``quota`` None). A quota may be
+    cut below the current staffing ahead of a reshuffle (the excess is then absorbed by removals: no
+    new appointment of that kind is possible meanwhile, see :func:`check_post_quota`, SOURCE_QUOTA)."""
+    return max(holders - quota, 0) if quota is not None else 0
+
+
+def quota_excess_note(*, kind: str, quota: int | None, holders: int) -> str:
+    """The Chinese note shown when ``holders`` exceed ``quota`` ('' otherwise), e.g. "现有正职2人，超过核定
+    职数1名（超配1人），消化超配前不能再任正职" (see :func:`quota_excess`)."""
+    excess = quota_excess(quota=quota, holders=holders)
+    if not excess:
+        return ""
+    label = POST_KIND_LABELS[kind]
+    return f"现有{label}{holders}人，超过核定职数{quota}名（超配{excess}人），消化超配前不能再任{label}"
+
+
 # ----------------------------------------------------------------------------------------------
 # 年轻干部 thresholds (configurable; stored as data in YoungThreshold)
 # ----------------------------------------------------------------------------------------------

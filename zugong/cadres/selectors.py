@@ -11,12 +11,30 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
+from zugong.cadres import rules
 from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel
 from zugong.core import codes
 from zugong.core.dbfunctions import age_expr
+from zugong.core.models import Role
 from zugong.core.rules import age_on
 from zugong.core.scope import Scope
 from zugong.members.selectors import search_condition, years_before
@@ -312,7 +330,57 @@ def team_members_on(team: LeadershipTeam, on: dt.date) -> QuerySet[Appointment]:
     )
 
 
-def cadres_for_team(scope: Scope, team: LeadershipTeam, limit: int = 500) -> QuerySet[Cadre]:
-    """Cadres of the team's unit subtree (within scope) to choose from when appointing, 姓氏笔画 order."""
-    return (cadres_in_scope(scope).filter(unit__path__startswith=team.unit.path).select_related("person")
-            .order_by("person__stroke_key", "person__name", "id")[:limit])  # fmt: skip
+#: How many cadres the 任职 picker lists for one search; more matches ask for more characters.
+CANDIDATE_LIMIT = 20
+
+
+def manageable_cadres(scope: Scope) -> QuerySet[Cadre]:
+    """Cadres ``scope`` may write (``access.may_manage`` as one condition): in the scope's subtree, an
+    administrator's, and 市管 cadres only for the city administrator. None for read-only roles."""
+    if not scope.is_admin:
+        return Cadre.objects.none()
+    qs = cadres_in_scope(scope)
+    return qs if scope.role == Role.CITY_ADMIN else qs.exclude(management_level=ManagementLevel.CITY)
+
+
+def workplace_and_post(cadre: Cadre) -> str:
+    """现工作单位及职务 of a cadre fetched with ``current`` (:func:`current_appointments`): the unit and
+    title of the main current post ("孙岗镇 党委委员、政法委员"), the cadre's unit alone without one."""
+    current = getattr(cadre, "current", None) or []
+    if not current:
+        return cadre.unit.name
+    return f"{current[0].post.unit.name} {current[0].post.title}"
+
+
+def team_candidates(scope: Scope, team: LeadershipTeam, q: str, limit: int = CANDIDATE_LIMIT) -> tuple[list[Cadre], bool]:
+    """Cadres to appoint to a post of ``team`` matching the search text ``q``, at most ``limit``.
+
+    ``q`` is read by ``members.selectors.search_condition`` (姓名 contains, pinyin initials, an exact
+    身份证号 through the blind index); empty text finds nobody. Only cadres the scope may write
+    (:func:`manageable_cadres`): those named exactly ``q`` first, then those of the team's unit
+    subtree, then 姓氏笔画 (so that the namesakes of a full name come before longer names). Each cadre has
+    Person, unit, ``current`` and ``workplace`` (:func:`workplace_and_post`) to tell namesakes apart.
+    Returns (cadres, more): ``more`` is True when further cadres match. The appointment service
+    checks the chosen cadre again; this only narrows what the page offers.
+    """
+    cond = search_condition(q, "person__")
+    if cond is None:
+        return [], False
+    first = lambda cond: Case(When(cond, then=Value(0)), default=Value(1), output_field=IntegerField())  # noqa: E731
+    rows = list(
+        manageable_cadres(scope).filter(cond).select_related("person", "unit").prefetch_related(current_appointments())
+        .annotate(exact=first(Q(person__name="".join(q.split()))), home=first(Q(unit__path__startswith=team.unit.path)))
+        .order_by("exact", "home", "person__stroke_key", "person__name", "id")[: limit + 1]
+    )  # fmt: skip
+    for c in rows:
+        c.workplace = workplace_and_post(c)
+    return rows[:limit], len(rows) > limit
+
+
+def quota_excesses(team) -> dict[str, int]:
+    """超配 of a team annotated by :func:`team_structure`: {"chief": n, "deputy": n} (``rules.quota_excess``,
+    0 at or below the 核定职数 or without one)."""
+    return {
+        rules.CHIEF: rules.quota_excess(quota=team.chief_quota, holders=team.chief_holders),
+        rules.DEPUTY: rules.quota_excess(quota=team.deputy_quota, holders=team.deputy_holders),
+    }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("teams/gaps/", views_career.gap_list, name="gaps"),
     path("teams/<int:team_id>/", views_career.team_detail, name="team"),
     path("teams/<int:team_id>/appoint/", views_career.team_appoint, name="team_appoint"),
+    path("teams/<int:team_id>/candidates/", views_career.team_candidates, name="team_candidates"),
     path("teams/<int:team_id>/remove/", views_career.team_remove, name="team_remove"),
     path("teams/<int:team_id>/quota/", views_career.team_quota, name="team_quota"),
     path("young-thresholds/", views_career.thresholds, name="thresholds"),

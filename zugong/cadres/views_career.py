@@ -63,6 +63,7 @@ def team_list(request):
     for t in teams:
         t.bands = [getattr(t, f"band_{i}") for i in range(len(CADRE_AGE_BANDS))]
         t.gaps = selectors.gap_reasons(t) if t.size else []
+        t.excess = selectors.quota_excesses(t)
     return render(request, "cadres/teams.html", {
         "teams": teams, "on": on, "unit": unit, "bands": [b[0] for b in CADRE_AGE_BANDS],
         "totals": selectors.structure_totals(scope, on, unit_path=path),
@@ -116,24 +117,47 @@ def thresholds(request):
     return render(request, "cadres/thresholds.html", {"rows": rows, "levels": codes.POST_LEVEL, "editable": scope.role == Role.CITY_ADMIN})
 
 
+def _search_text(request) -> str:
+    """The 任职 picker's search text (``q``), without whitespace, at most 60 characters."""
+    return "".join((request.GET.get("q") or "").split())[:60]
+
+
 @login_required
 def team_detail(request, team_id: int):
-    """A leadership team on a date: members with posts, ranks and ages, 职数, vacancies; forms for
-    administrators to appoint, remove and set the 职数 (404 outside the subtree)."""
+    """A leadership team on a date: members with posts, ranks and ages, 职数 with 超配 flags, vacancies;
+    forms for administrators to appoint (the cadre found by ``q``, see :func:`team_candidates`; without
+    JavaScript the search reloads this page), remove and set the 职数 (404 outside the subtree)."""
     scope = scope_for(request.user)
     team = selectors.team_get(scope, team_id)
     on = as_of(request)
     figures = selectors.team_structure(scope, on).get(pk=team.pk)
+    can_write = may_manage_team(scope, team)
+    q = _search_text(request) if can_write else ""
+    candidates, more = selectors.team_candidates(scope, team, q) if q else ([], False)
     return render(request, "cadres/team.html", {
         "team": team, "on": on, "figures": figures, "gaps": selectors.gap_reasons(figures) if figures.size else [],
+        "excess": selectors.quota_excesses(figures),
         "rows": selectors.team_members_on(team, on), "posts": team.posts.all(),
-        "can_write": may_manage_team(scope, team),
+        "can_write": can_write,
         "kinds": rules.POST_KINDS, "today": timezone.localdate(), "rank_labels": rules.RANK_LABELS,
-        "quotas": {q.kind: q for q in team.quotas.all()},
+        "quotas": {quota.kind: quota for quota in team.quotas.all()},
         "score": team_score(team, _year(request), scope), "score_parts": TeamScorePart.objects.all(),
-        "choices": selectors.cadres_for_team(scope, team) if scope.is_admin else [],
+        "q": q, "candidates": candidates, "more": more, "limit": selectors.CANDIDATE_LIMIT,
     })  # fmt: skip
 
+
+@login_required
+def team_candidates(request, team_id: int):
+    """The 任职 picker's results (htmx fragment): cadres the user may appoint matching ``q`` (姓名,
+    拼音首字母 or 身份证号), each with 性别, 出生年月 and 现工作单位及职务, as radio buttons named
+    ``cadre`` inside the 任职 form. 404 outside the subtree, 403 for read-only roles and for a county
+    administrator on a 市管 team (as the 任职 itself)."""
+    scope = scope_for(request.user)
+    team = selectors.team_get(scope, team_id)
+    require_manage_team(scope, team)
+    q = _search_text(request)
+    candidates, more = selectors.team_candidates(scope, team, q)
+    return render(request, "cadres/_team_candidates.html", {"q": q, "candidates": candidates, "more": more, "limit": selectors.CANDIDATE_LIMIT})
 
 
 @login_required
@@ -182,14 +206,25 @@ def team_remove(request, team_id: int):
 @login_required
 @require_POST
 def team_quota(request, team_id: int):
-    """核定职数 of the team (正职/副职)."""
+    """核定职数 of the team (正职/副职). A number below the current staffing is saved with a warning that
+    names the 超配 (``rules.quota_excess_note``)."""
     scope = scope_for(request.user)
     team = selectors.team_get(scope, team_id)
     form = QuotaForm(request.POST)
     target = f"{request.path.rsplit('/', 2)[0]}/"
     if not form.is_valid():
         return invalid(request, target, "请填写职数类别和数量")
-    return post_back(request, target, lambda: career.post_quota_set(actor=Actor.from_request(request), scope=scope, team=team, **form.cleaned_data))
+    try:
+        quota = career.post_quota_set(actor=Actor.from_request(request), scope=scope, team=team, **form.cleaned_data)
+    except rules.RuleViolation as exc:
+        return invalid(request, target, str(exc))
+    holders = career.quota_holders(team, quota.kind, timezone.localdate())
+    note = rules.quota_excess_note(kind=quota.kind, quota=quota.number, holders=holders)
+    if note:  # saved all the same: a quota may be cut ahead of a reshuffle
+        messages.warning(request, f"已保存。注意：{note}。", extra_tags="error")
+    else:
+        messages.success(request, "已保存")
+    return redirect(target)
 
 
 @login_required

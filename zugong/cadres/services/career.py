@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from zugong.cadres import rules
 from zugong.cadres.access import require_admin_of, require_manage, require_manage_post
@@ -180,7 +181,14 @@ def rank_grant(*, actor: Actor, scope: Scope, cadre: Cadre, rank: str, start: dt
 
 @transaction.atomic
 def post_quota_set(*, actor: Actor, scope: Scope, team: LeadershipTeam, kind: str, number: int, document_no: str = "") -> PostQuota:
-    """核定职数: set the 正职/副职 quota of ``team``. City teams only by the city administrator."""
+    """核定职数: set the 正职/副职 quota of ``team``. City teams only by the city administrator.
+
+    A quota below the current staffing is saved (it may be cut ahead of a reshuffle); the audit event
+    then says in its summary how many hold such posts today and the 超配 (``rules.quota_excess_note``); further
+    appointments of that kind are refused until the excess is absorbed (``check_appointment``).
+    Raises Http404 outside the scope, PermissionDenied for read-only roles and for a county
+    administrator on a 市管 team, RuleViolation for an unknown kind or a negative number.
+    """
     team = LeadershipTeam.objects.select_related("unit").get(pk=team.pk)
     require_admin_of(scope, team.unit.path)
     if team.management_level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
@@ -191,9 +199,11 @@ def post_quota_set(*, actor: Actor, scope: Scope, team: LeadershipTeam, kind: st
     before = None if created else {"number": quota.number, "document_no": quota.document_no}
     quota.number, quota.document_no = number, document_no
     quota.save()
+    holders = quota_holders(team, kind, timezone.localdate())
+    note = rules.quota_excess_note(kind=kind, quota=number, holders=holders)
     audit_record(
         actor, "cadres.post_quota_set", object_type="PostQuota", object_id=quota.pk, scope_unit_path=team.unit.path,
-        summary=f"核定{team.name}{rules.POST_KIND_LABELS[kind]}职数{number}名", before=before,
+        summary=f"核定{team.name}{rules.POST_KIND_LABELS[kind]}职数{number}名" + (f"（{note}）" if note else ""), before=before,
         after={"number": number, "document_no": document_no},
     )  # fmt: skip
     return quota

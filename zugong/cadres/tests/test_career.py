@@ -146,7 +146,7 @@ def test_it_posts_the_team_forms_and_shows_the_refusal(city, login, team, people
     assert c.post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 1}).status_code == 302
     mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
     newcomer = new_cadre(city, "周平", 30)
-    page = c.get(url).content.decode()
+    page = c.get(url, {"q": "周平"}).content.decode()  # the 任职 picker's search (the page itself without JavaScript)
     assert "周平" in page and "核定职数" in page
     r = c.post(reverse("cadres:team_appoint", args=[team.id]), {"post": mayor.id, "cadre": newcomer.id, "start": "2025-03-01", "document_no": "金组〔2025〕1号"}, follow=True)
     assert "超职数配备" in r.content.decode()
@@ -229,3 +229,58 @@ def test_the_team_forms_refuse_a_county_admin_on_a_city_team(city, login, people
     r = c.post(reverse("cadres:team_appoint", args=[team.id]), {"post": post.id, "cadre": other.id, "start": "2025-03-01",
                                                                 "document_no": "六组干〔2025〕3号", "is_concurrent": "on"})  # fmt: skip
     assert r.status_code == 302 and Appointment.objects.filter(post=post, cadre=other, end__isnull=True).exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# 核定职数 below the current staffing: saved, with the 超配 said and flagged
+# ------------------------------------------------------------------------------------------------
+def test_it_counts_the_excess_over_the_quota_at_its_boundaries():
+    assert rules.quota_excess(quota=None, holders=5) == 0  # no 职数 recorded
+    assert rules.quota_excess(quota=2, holders=1) == 0
+    assert rules.quota_excess(quota=2, holders=2) == 0
+    assert rules.quota_excess(quota=1, holders=2) == 1
+    assert rules.quota_excess(quota=0, holders=3) == 3
+    assert rules.quota_excess_note(kind=rules.CHIEF, quota=2, holders=2) == ""
+    assert rules.quota_excess_note(kind=rules.DEPUTY, quota=1, holders=3) == "现有副职3人，超过核定职数1名（超配2人），消化超配前不能再任副职"
+
+
+@pytest.fixture
+def two_chiefs(city, team):
+    """金安区一镇 with two 正职 in post: 张晓明 (党委书记, from populate) and 周平 (镇长)."""
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    Appointment.objects.create(cadre=new_cadre(city, "周平", 30, level="41"), post=mayor, start=D(2024, 1, 1), document_no="金组〔2024〕2号")
+    return team
+
+
+def test_it_saves_a_quota_below_the_staffing_and_says_so(city, login, two_chiefs):
+    team = two_chiefs
+    c = login(city.users["county_admin"])
+    r = c.post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 1, "document_no": "金编〔2025〕1号"}, follow=True)
+    text = r.content.decode()
+    assert "已保存。注意：现有正职2人，超过核定职数1名（超配1人），消化超配前不能再任正职。" in text
+    assert team.quotas.get(kind="chief").number == 1
+    event = AuditEvent.objects.get(action="cadres.post_quota_set")
+    assert "现有正职2人" in event.summary and "超配1人" in event.summary
+    # the team page flags it next to 正职 2/1, the teams list too
+    assert "正职 2/1" in text and '<span class="badge red" id="chief-excess"' in text and "超配1人</span>" in text
+    assert "超配1人" in c.get(reverse("cadres:teams")).content.decode()
+    # at the staffing: a plain 已保存, no flag
+    r = c.post(reverse("cadres:team_quota", args=[team.id]), {"kind": "chief", "number": 2}, follow=True)
+    text = r.content.decode()
+    assert "已保存" in text and "注意" not in text and "chief-excess" not in text and "超配" not in c.get(reverse("cadres:teams")).content.decode()
+
+
+def test_an_over_quota_team_takes_no_further_appointment_of_that_kind(city, two_chiefs):
+    a, s = actor(city)
+    career.post_quota_set(actor=a, scope=s, team=two_chiefs, kind=rules.CHIEF, number=1)
+    post = Post.objects.create(unit=two_chiefs.unit, team=two_chiefs, title="人大主席", post_level="41")
+    with pytest.raises(rules.RuleViolation, match="核定正职职数1名，现已配备2名"):
+        career.appointment_create(actor=a, scope=s, cadre=new_cadre(city, "吴新", 31), post=post, start=D(2025, 3, 1), document_no="x")
+
+
+def test_only_the_team_administrator_sets_the_quota(city, login, two_chiefs):
+    url = reverse("cadres:team_quota", args=[two_chiefs.id])
+    data = {"kind": "chief", "number": 1}
+    for name, status in (("leader", 403), ("outsider", 403), ("neighbour_admin", 404), ("branch_secretary", 404)):
+        assert login(city.users[name]).post(url, data).status_code == status, name
+    assert not two_chiefs.quotas.exists() and not AuditEvent.objects.filter(action="cadres.post_quota_set").exists()
