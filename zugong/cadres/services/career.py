@@ -234,9 +234,11 @@ __all__ = ["appointment_create", "appointment_end", "rank_grant", "post_quota_se
 def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: str | None = None,
                        team: LeadershipTeam | None = None, by_strokes: bool = False) -> bytes:
     """班子成员名册 (.xlsx): members of the teams in scope (below ``unit_path``, or one ``team``) on ``on``;
-    one row per post held. Teams in tree order and each team's members in post order (书记, 副书记 …,
-    as the team page lists them), or with ``by_strokes`` all rows by 姓氏笔画. Audited
-    (``cadres.team_roster_export``)."""
+    one row per member of a team, as the team page and the statistics count them (``once_per_team_member``):
+    a cadre holding several posts of one team has them in one 职务 cell in post order, "党委副书记、乡长";
+    职务级别, 任职时间 and 任职文号 are of the first of them that is not concurrent (兼任). Teams in tree
+    order and each team's members in post order (书记, 副书记 …, as the team page lists them), or with
+    ``by_strokes`` all rows by 姓氏笔画. Audited (``cadres.team_roster_export``, the count in persons)."""
     from django.db.models import OuterRef, Subquery
 
     from zugong.core.rules import age_on
@@ -253,17 +255,25 @@ def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: st
         qs = qs.order_by("cadre__person__stroke_key", "cadre__person__name", "cadre_id", "post__sort", "id")
     else:
         qs = qs.order_by("post__team__unit__path", "post__team_id", "post__sort", "post_id", "cadre__person__stroke_key", "id")
+    held: dict[tuple[int, int], list[Appointment]] = {}  # (team, cadre) → posts, in the order asked
+    for a in qs:
+        held.setdefault((a.post.team_id, a.cadre_id), []).append(a)
     rows = []
-    for i, a in enumerate(qs, start=1):
-        p = a.cadre.person
+    for i, posts in enumerate(held.values(), start=1):
+        main = next((a for a in posts if not a.is_concurrent), posts[0])
+        p = main.cadre.person
+        if len(posts) == 1:
+            title = main.post.title + ("（兼）" if main.is_concurrent else "")
+        else:
+            title = "、".join(a.post.title for a in sorted(posts, key=lambda a: (a.post.sort, a.post_id)))
         rows.append([i, p.name, p.gender_label, p.ethnicity_label, p.birth_date.strftime("%Y.%m"), age_on(p.birth_date, on),
-                     p.education_label, "中共党员" if a.cadre.is_party_member else "非中共党员", a.post.team.name,
-                     a.post.title + ("（兼）" if a.is_concurrent else ""), a.post.get_post_level_display(),
-                     rules.RANK_LABELS.get(a.rank or "", ""), a.start.strftime("%Y.%m"), a.document_no])  # fmt: skip
+                     p.education_label, "中共党员" if main.cadre.is_party_member else "非中共党员", main.post.team.name,
+                     title, main.post.get_post_level_display(), rules.RANK_LABELS.get(main.rank or "", ""),
+                     main.start.strftime("%Y.%m"), main.document_no])  # fmt: skip
     columns = ["序号", "姓名", "性别", "民族", "出生年月", "年龄", "学历", "政治面貌", "领导班子", "职务", "职务级别", "职级", "任职时间", "任职文号"]
     content = rows_to_xlsx("班子成员名册", columns, rows, heading=f"领导班子成员名册（截至{on.year}年{on.month}月{on.day}日）")
     with transaction.atomic():
         audit_record(actor, "cadres.team_roster_export", object_type="LeadershipTeam", object_id=team.pk if team else "",
-                     scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows)}条",
+                     scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows)}人",
                      after={"count": len(rows), "on": on})  # fmt: skip
     return content

@@ -1,6 +1,7 @@
 """Posts and ranks: appointments and removals, 职数 at the boundary, ranks, scope and audit (issue 4 §1)."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -284,3 +285,19 @@ def test_only_the_team_administrator_sets_the_quota(city, login, two_chiefs):
     for name, status in (("leader", 403), ("outsider", 403), ("neighbour_admin", 404), ("branch_secretary", 404)):
         assert login(city.users[name]).post(url, data).status_code == status, name
     assert not two_chiefs.quotas.exists() and not AuditEvent.objects.filter(action="cadres.post_quota_set").exists()
+
+
+def test_the_team_roster_has_one_row_per_member_with_the_posts_held_in_post_order(city, team, people):
+    from openpyxl import load_workbook
+
+    sun = Cadre.objects.get(person=people["孙丽"])
+    Post.objects.filter(team=team, title="党委书记").update(sort=1)
+    Post.objects.filter(team=team, title="副镇长").update(sort=3)
+    party = Post.objects.create(unit=team.unit, team=team, title="党委委员", post_level="42", sort=2)
+    Appointment.objects.create(cadre=sun, post=party, start=D(2026, 1, 1), is_concurrent=True)
+    a, s = actor(city)
+    content = career.team_roster_export(actor=a, scope=s, on=D(2026, 6, 1), team=team)
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(min_row=3, values_only=True))
+    assert [(r[0], r[1], r[9]) for r in rows] == [(1, "张晓明", "党委书记"), (2, "孙丽", "党委委员、副镇长")]
+    assert rows[1][10] == "乡科级副职" and rows[1][12] != "2026.01"  # 职务级别 and 任职时间 of the main post
+    assert AuditEvent.objects.get(action="cadres.team_roster_export").summary.endswith("2人")
