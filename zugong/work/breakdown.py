@@ -66,7 +66,7 @@ def export_breakdown(scope: Scope, document: WorkDocument) -> bytes:
         c.alignment = Alignment(horizontal="center", vertical="center")
     for t in tasks:
         ws.append([
-            t.seq, safe_text(t.action), safe_text(t.goal_text()), t.lead_unit.name if t.lead_unit_id else "",
+            t.seq, safe_text(t.action.strip()), safe_text(t.goal_text()), t.lead_unit.name if t.lead_unit_id else "",
             "、".join(u.name for u in t.responsible_units.all()),
             t.due.strftime("%Y.%m.%d") if t.due else safe_text(t.deadline_text), safe_text(progress_line(t)), t.pk,
         ])

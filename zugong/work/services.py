@@ -68,6 +68,22 @@ def _county_org_dept(county: Unit) -> Unit:
     return organ or county
 
 
+#: Kinds of unit a document names by their own name as doers (金安区、裕安区要……; 城关镇要……).
+PLACE_KINDS = (UnitKind.COUNTY, UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+
+
+def place_names(owner: Unit) -> frozenset[str]:
+    """Names of the counties, townships and subdistricts below ``owner`` (not the owner itself): the
+    places a document of the owner may name as doers, passed to the extraction
+    (``zugong.work.text.tasks.analyse`` ``places``). One query; a city has some 150."""
+    below = Unit.objects.filter(path__startswith=owner.path, kind__in=PLACE_KINDS).exclude(pk=owner.pk)
+    return frozenset(below.values_list("name", flat=True))
+
+
+#: A county's organization department named with the county (金安区委组织部): the county's name.
+_PLACE_ORG_DEPT = re.compile(r"^(.{2,10}?[县区市])委组织部$")
+
+
 def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
     """Units a normalized party kind (``zugong.work.text.parties``) stands for, found by names in the Unit tree.
 
@@ -77,8 +93,11 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
 
     各县区 → the county units below the owner; 县区委组织部(长) → each county's 组织部 organ (or the
     county); 市委组织部 / 市委 / 人才工作领导小组 → the organ so named in the city; 各乡镇（街道）→ township
-    and subdistrict units below the owner; 市县 → the city's 组织部 and the counties. Kinds naming no
-    definite unit (各级党委, 有关部门 …) resolve to nothing and are kept as text.
+    and subdistrict units below the owner; 市县 → the city's 组织部 and the counties; a place named
+    by its name (kind ``place``: 金安区) → that county/township below the owner, and its 组织部
+    (金安区委组织部, kind ``organ``) → the organ of that name, else the place's 组织部 organ or the
+    place itself (:func:`_county_org_dept`). Kinds naming no definite unit (各级党委, 有关部门 …)
+    resolve to nothing and are kept as text.
     """
     below = Unit.objects.filter(path__startswith=owner.path)
     city_root = owner.path[:4]
@@ -115,11 +134,18 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
                             (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE), text)
     if kind in ("role", "units", "everyone"):
         return []
+    if kind == "place":
+        return list(below.filter(name=text.strip(), kind__in=PLACE_KINDS).order_by("depth", "path")[:1])
     if kind == "city_and_counties":
         return named("市委组织部") + counties
     if kind == "org_departments":
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
     found = _organ_named(owner, in_city, text)
+    place = _PLACE_ORG_DEPT.match(text.strip()) if not found and kind == "organ" else None
+    if place:
+        county = below.filter(name=place.group(1), kind__in=PLACE_KINDS).order_by("depth", "path").first()
+        if county is not None:
+            return [_county_org_dept(county)]
     section = _SECTION.match(text or "") if not found else None
     if section:
         # a section of an organ (市委组织部干部一科, 县委组织部组织股) that the tree does not hold: the organ
@@ -198,6 +224,11 @@ def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, 
     When the plan's fields say who leads (``role`` 'lead' from 牵头单位, 'responsible' from 责任单位/配合单位:
     ``zugong.work.text.fields``), the first unit of the first lead party is the 牵头单位 and every other unit
     is a 责任单位. Otherwise a single named organ (市委组织部, 市委 …) leads and the rest are responsible.
+
+    A unit and its own organ both named ("各县区要……，各县区委组织部负责": 金安区 and 金安区委组织部)
+    are one doer: the organ, which the sentence names for the work, is the 责任单位 and the unit above
+    it is dropped (:func:`_without_parents_of_organs`) — else each county would have to report twice
+    before the task counts as done.
     """
     lead = None
     responsible: list[Unit] = []
@@ -207,14 +238,21 @@ def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, 
             if lead is None and p.get("role") == "lead" and units:
                 lead, units = units[0], units[1:]
             responsible.extend(u for u in units if u not in responsible and u != lead)
-        return lead, responsible
+        return lead, _without_parents_of_organs(responsible)
     for p in parties:
         units = resolve_party(owner, p["kind"], p.get("text", ""))
         if lead is None and p["kind"] in _SINGLE_LEAD_KINDS and units:
             lead = units[0]
             continue
         responsible.extend(u for u in units if u not in responsible)
-    return lead, responsible
+    return lead, _without_parents_of_organs(responsible)
+
+
+def _without_parents_of_organs(units: list[Unit]) -> list[Unit]:
+    """``units`` without those of which another listed unit is an organ (a child of kind organ:
+    金安区 goes when 金安区委组织部 is listed), order kept."""
+    parents = {u.parent_id for u in units if u.kind == UnitKind.ORGAN}
+    return [u for u in units if u.pk not in parents]
 
 
 # ----------------------------------------------------------------------------- documents
@@ -241,7 +279,7 @@ def _create_tasks(document: WorkDocument, analysis: Analysis, *, start_seq: int 
         else:
             deadline_text, deadline_span, due = "", (None, None), None
         task = Task.objects.create(
-            document=document, seq=seq, kind=t.kind, heading_path=t.heading_path, action=t.action[:300] or t.text[:300],
+            document=document, seq=seq, kind=t.kind, heading_path=t.heading_path, action=(t.action.strip() or t.text.strip())[:300],
             text=t.text, span_start=t.start, span_end=t.end, action_start=t.action_span[0], action_end=t.action_span[1],
             pillar=t.pillar if t.pillar in Pillar.values else Pillar.ORGANIZATION,
             deadline_text=deadline_text[:60], deadline_start=deadline_span[0],
@@ -290,7 +328,8 @@ def document_upload(
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not raw.strip():
         raise ValidationError("没有可分析的文本")
-    analysis = analyse(raw, doc_date=document_date)
+    owner = Unit.objects.get(pk=scope.unit_id)
+    analysis = analyse(raw, doc_date=document_date, places=place_names(owner))
     doc_meta = analysis.document
     with transaction.atomic():
         document = WorkDocument(
@@ -343,7 +382,8 @@ def document_reanalyse(*, actor: Actor, scope: Scope, document: WorkDocument) ->
     _require_owner(scope, document)
     if ProgressReport.objects.filter(task__document=document).exists():
         raise ValidationError("已有任务报告了进展，不能重新分析（请在任务分解表中逐条修改）")
-    analysis = analyse(document.raw_text, doc_date=document.document_date, undo=frozenset(document.undone))
+    analysis = analyse(document.raw_text, doc_date=document.document_date, undo=frozenset(document.undone),
+                       places=place_names(document.owner_unit))
     with transaction.atomic():
         old = Task.objects.filter(document=document).count()
         Task.objects.filter(document=document).delete()

@@ -15,11 +15,14 @@ Besides these fixed kinds, three *generic* kinds recognise the names this genre 
 side: level + 委 + …部/办/工委/室) and 县住建局/县卫健委/县工商联/镇党建办/镇综治中心 (government
 side: level + …局/委/办/中心/公司/联 …); ``role`` — posts, 区委常委/镇党委书记/(镇党委)班子成员;
 ``units`` — collectives written with 各, 各涉农街道党工委/各部门/各学校. ``villages`` 各村（社区）
-(党组织)/各社区党委 are the village and community organizations below the author.
+(党组织)/各社区党委 are the village and community organizations below the author. ``place`` — a
+county or township by its own name (金安区、裕安区要……), recognised only among the names the caller
+passes (:func:`find_parties` ``places``: the unit tree's, which this module does not read).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,7 +88,7 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (rf"各(?!级){_BODY0}(?:党工委|党委|党组{_ALT}?|党组织|党支部|(?:部门|单位|学校|企业|医院|高校){_ORG}?{_ALT}?)", "units"),
 ]
 #: Generic kinds: two mentions are the same party only when their texts agree (:func:`party_key`).
-TEXT_KINDS = frozenset({"organ", "role", "units", "named"})
+TEXT_KINDS = frozenset({"organ", "role", "units", "named", "place"})
 _COMPILED = [(re.compile(p), k) for p, k in PARTY_PATTERNS]
 _AFTER = re.compile(
     r"^(?:都|也|还|均|要|将|须|必须|负责|牵头|联动|自主|统一|在|应|务必|分别|各自|会同|联合|配合|协助|协同|参与|"
@@ -148,18 +151,43 @@ def normalize(name: str) -> str | None:
     return None
 
 
-def find_parties(text: str, base: int = 0) -> list[Party]:
+@functools.lru_cache(maxsize=32)
+def _place_pattern(places: frozenset[str]) -> re.Pattern | None:
+    """One pattern for the known place names (longest first), each optionally followed by 委组织部
+    (its organization department); None without names."""
+    names = sorted((p for p in places if len(p) >= 2), key=len, reverse=True)
+    if not names:
+        return None
+    alt = "|".join(re.escape(n) for n in names)
+    # not inside a longer word (中共金安区委…), not the first part of another name (金安区委书记 is a post,
+    # 金安区直单位 other bodies, 金安籍 people); at a clause's start, after 、 or after 由/请/和/及/与/同
+    tail = r"(?:委组织部)?(?!委|直|级|籍|管)"
+    return re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=[由请和及与同]))(?:{alt}){tail}")
+
+
+def find_parties(text: str, base: int = 0, *, places: frozenset[str] = frozenset()) -> list[Party]:
     """Parties named as doers in ``text`` (a sentence); spans are ``base`` + offsets.
 
     A name is a doer when it is followed by a directive (要/将/负责/牵头/会同/每年/于…), when it
     stands after 压实/支持/会同/由 …, or when it opens a clause (subject position: at the start of the
     sentence or after ，；：) and is not followed by 的. A name joined by 、/和 to a doer is a doer
     too ("各乡镇党委、县直各单位党组织要……"). Names after 报/向/对 … are objects and never parties.
+
+    ``places``: names of places the caller knows (the counties and townships of the city's unit tree,
+    金安区, 霍邱县); such a name is a party of kind ``place`` ("金安区、裕安区要……"), and the name with
+    委组织部 (金安区委组织部) one of kind ``organ``. Place names are not guessed from the text alone:
+    a two-character word before 县/区/市 is as often a verb (举办县管干部…, 会同县委组织部…).
     """
+    extra = []
+    if places:
+        pat = _place_pattern(places)
+        if pat is not None:
+            extra = [(m.start(), -(m.end() - m.start()), -1, m.end(), "organ" if m.group(0).endswith("委组织部") else "place")
+                     for m in pat.finditer(text)]
     found = sorted(
-        (m.start(), -(m.end() - m.start()), i, m.end(), kind)
-        for i, (pat, kind) in enumerate(_COMPILED)
-        for m in pat.finditer(text)
+        [(m.start(), -(m.end() - m.start()), i, m.end(), kind)
+         for i, (pat, kind) in enumerate(_COMPILED)
+         for m in pat.finditer(text)] + extra
     )
     cands: list[tuple[int, int, str]] = []
     for a, _, _, b, kind in found:  # leftmost, then longest, then the more specific pattern

@@ -199,6 +199,9 @@ def _numbered_level(line: str) -> tuple[int, str] | None:
 
 
 def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
+    """Spans (offsets + ``start``) of the sentences of a paragraph body, each ending after its 。！？；
+    and starting at its first non-blank character (the space after "1. " or after a 。 is no part of
+    the sentence, nor of the action taken from it)."""
     spans = []
     pos = 0
     for m in _SENT_END.finditer(text):
@@ -206,7 +209,12 @@ def _split_sentences(text: str, start: int) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < len(text) and text[pos:].strip():
         spans.append((start + pos, start + len(text)))
-    return spans
+    out = []
+    for a, b in spans:
+        while a < b - 1 and text[a - start] in " \t\u3000":
+            a += 1
+        out.append((a, b))
+    return out
 
 
 def _comma_heads(sents: list[Sentence], text: str) -> dict[int, int]:

@@ -208,8 +208,46 @@ def pillar_of(heading_path: list[str], sentence: str) -> str:
     return best[0] if best[1] > 0 else "组织"
 
 
+#: Verbs that make a clause an action of its own when it stands right before the clause of the
+#: target ("完成年轻干部专项调研，选拔优秀年轻干部不少于200名": two actions of one task).
+_ACTION_VERB = re.compile(f"(?:{CONCRETE_VERBS.pattern})|完成|开展|召开|报送|组织|编印|设立")
+#: A clause that only frames the action: with whom or on what (会同市委宣传部, 依托市委党校), or a
+#: heading-like aim by a degree verb (加强师资力量建设, 强化日常监督, 深化……): never joined to it.
+_NOT_JOINED = re.compile(
+    r"^(?:会同|联合|依托|协同|配合|协助|借助|牵头)|^[一二三四五六七八九十]是|"
+    r"^(?:要|要进一步|进一步|持续|不断|大力|切实|着力)?(?:加强|强化|深化|加大|推进|推动|提升|优化|统筹|加快|扩大|巩固|创新|"
+    r"推深做实|实施好|抓好|做好|做实|健全|完善)"
+)
+#: Longest action made of several clauses; a longer run keeps the target's clause alone.
+_ACTION_MAX = 80
+#: At most this many clauses are joined before the target's clause.
+_ACTION_JOIN = 2
+
+
+def _strip_subject(clause: str, a: int, s: Sentence, parties: list[Party]) -> tuple[str, int]:
+    """``clause`` (starting at sentence offset ``a``) without the parties that open it, with the
+    、/和/及 between them ("县教育局、县卫健委要……" → "要……"); the new clause and offset."""
+    starts = {p.start - s.start: p for p in parties}
+    while True:
+        p = starts.get(a)
+        if p is None or not clause.startswith(p.text):
+            return clause, a
+        clause, a = clause[len(p.text) :], a + len(p.text)
+        sep = re.match(r"[、和及与]", clause)
+        if sep and starts.get(a + 1) is not None:
+            clause, a = clause[1:], a + 1
+
+
 def _action(s: Sentence, parties: list[Party], targets: list[Target]) -> tuple[str, tuple[int, int]]:
-    """Concise verb phrase: the clause holding the first target, else the first concrete clause."""
+    """Concise verb phrase and its span in the cleaned text.
+
+    With a target: the clause holding the first target, together with the action clauses right
+    before it (up to :data:`_ACTION_JOIN`, each with a verb of :data:`_ACTION_VERB`, neither
+    subordinate nor a frame of :data:`_NOT_JOINED`, stopping after one that opens with its own
+    party), when the whole is at most :data:`_ACTION_MAX` characters: "市委组织部要在6月底前完成
+    年轻干部专项调研，选拔优秀年轻干部不少于200名" keeps both actions. Without a target: the first
+    concrete clause. The parties opening the phrase ("县教育局、县卫健委要……") and the lead words
+    (要/进一步 …) are left out. Returns (text, (start, end) in the cleaned text)."""
     text = s.text
     clauses = []
     pos = 0
@@ -222,23 +260,32 @@ def _action(s: Sentence, parties: list[Party], targets: list[Target]) -> tuple[s
     if targets:
         t0 = targets[0].start - s.start
         pick = next((c for c in clauses if c[0] <= t0 < c[1]), None)
+        if pick is not None:
+            k = first = clauses.index(pick)
+            opens = {p.start - s.start for p in parties}
+            while first > 0 and k - first < _ACTION_JOIN and pick[0] not in opens:
+                ca, cb = clauses[first - 1]
+                body, _ = _strip_subject(text[ca:cb], ca, s, parties)
+                if not _ACTION_VERB.search(body) or SUBORDINATE.search(text[ca:cb]) or _NOT_JOINED.search(body):
+                    break
+                first -= 1
+                if ca in opens:
+                    break  # a clause with its own subject starts the run
+            if first < k and pick[1] - clauses[first][0] <= _ACTION_MAX:
+                pick = (clauses[first][0], pick[1])
     if pick is None:
         concrete = [c for c in clauses if CONCRETE_VERBS.search(text[c[0] : c[1]])]
         main = [c for c in concrete if not SUBORDINATE.search(text[c[0] : c[1]])]
         plain = [c for c in clauses if not SUBORDINATE.search(text[c[0] : c[1]])]
         pick = (main or concrete or plain or clauses or [(0, 0)])[0]
     a, b = pick
-    clause = text[a:b]
-    for p in parties:
-        rel = p.start - s.start - a
-        if rel == 0:
-            clause = clause[len(p.text) :]
-            a += len(p.text)
+    clause, a = _strip_subject(text[a:b], a, s, parties)
     lead = _LEAD.match(clause)
     if lead and lead.end() < len(clause):
         a += lead.end()
         clause = clause[lead.end() :]
-    return clause[:60], (s.start + a, s.start + a + min(len(clause), 60))
+    cap = _ACTION_MAX if re.search(r"[，；]", clause) else 60
+    return clause[:cap], (s.start + a, s.start + a + min(len(clause), cap))
 
 
 def classify(s: Sentence, *, targets, deadline, parties, under_root: bool) -> tuple[str | None, list[str]]:
@@ -320,8 +367,11 @@ def _office_over(s) -> Node | None:
     return None
 
 
-def extract_tasks(doc: Document) -> list[Task]:
-    """Tasks and guidance items of a parsed document, in text order."""
+def extract_tasks(doc: Document, *, places: frozenset[str] = frozenset()) -> list[Task]:
+    """Tasks and guidance items of a parsed document, in text order.
+
+    ``places``: place names the caller knows (:func:`.parties.find_parties`), e.g. the counties of the
+    unit tree, so that "金安区、裕安区要……" names its doers."""
     has_headings = bool(doc.root.children)
     out = []
     in_review, last_end = False, 0
@@ -342,7 +392,7 @@ def extract_tasks(doc: Document) -> list[Task]:
         else:
             targets = find_targets(body, s.start)
             deadline = find_deadline(body, s.start, doc.date)
-            parties = find_parties(body, s.start)
+            parties = find_parties(body, s.start, places=places)
         standing = ""
         if s.fields:
             # the item's fields (牵头单位/责任单位/完成时限) say who and when: they replace what the
@@ -405,13 +455,16 @@ def extract_tasks(doc: Document) -> list[Task]:
     return out
 
 
-def analyse(raw: str, *, doc_date: date | None = None, undo: frozenset[int] = frozenset()) -> Analysis:
+def analyse(raw: str, *, doc_date: date | None = None, undo: frozenset[int] = frozenset(),
+            places: frozenset[str] = frozenset()) -> Analysis:
     """Clean, parse and extract: the whole pipeline on raw extracted text.
 
     ``doc_date`` resolves relative deadlines (今年, 半年内); without it a date found in the
     document head is used, else relative deadlines keep ``due=None``. ``undo`` lists cleaning
-    edit ids the user reverted.
+    edit ids the user reverted. ``places`` lists place names known to the caller (the work app
+    passes the counties and townships of the owner's city: ``services.place_names``); without them
+    a county named by its own name is not recognised as a party.
     """
     cleaned = clean(raw, undo=undo)
     document = parse(cleaned, doc_date=doc_date)
-    return Analysis(cleaned=cleaned, document=document, tasks=extract_tasks(document))
+    return Analysis(cleaned=cleaned, document=document, tasks=extract_tasks(document, places=places))
