@@ -109,3 +109,15 @@ def test_it_shows_the_structure_pages_to_the_right_people(city, login, people):
     o = login(city.users["outsider"])
     for url in (reverse("cadres:teams"), reverse("cadres:gaps"), reverse("cadres:thresholds"), reverse("cadres:team", args=[team.id])):
         assert o.get(url).status_code == 403
+
+
+def test_the_teams_page_pages_its_teams_and_keeps_the_totals_of_all(city, login, people, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    c = login(city.users["city_admin"])
+    first = c.get(reverse("cadres:teams"), {"on": "2026-06-01"}).content.decode()
+    second = c.get(reverse("cadres:teams"), {"on": "2026-06-01", "page": 2}).content.decode()
+    assert "第 1 / 2 页" in first and "page=2" in first and "on=2026-06-01" in first
+    assert ("金安区一镇领导班子" in first) != ("金安区一镇领导班子" in second)
+    assert ("裕安区一镇领导班子" in first) != ("裕安区一镇领导班子" in second)
+    total = first[first.index("班子成员合计") :][:200]
+    assert total == second[second.index("班子成员合计") :][:200]  # the subtree's totals on every page
