@@ -117,6 +117,7 @@ def test_the_teams_page_pages_its_teams_and_keeps_the_totals_of_all(city, login,
     first = c.get(reverse("cadres:teams"), {"on": "2026-06-01"}).content.decode()
     second = c.get(reverse("cadres:teams"), {"on": "2026-06-01", "page": 2}).content.decode()
     assert "第 1 / 2 页" in first and "page=2" in first and "on=2026-06-01" in first
+    assert "共 2 个领导班子" in first and "共 2 个领导班子" in second  # all of them, not the page's
     assert ("金安区一镇领导班子" in first) != ("金安区一镇领导班子" in second)
     assert ("裕安区一镇领导班子" in first) != ("裕安区一镇领导班子" in second)
     total = first[first.index("班子成员合计") :][:200]
