@@ -12,7 +12,7 @@ readers/writers of the format (all plain text unless noted):
 ``XingBie``                            性别 (男/女)
 ``ChuShengNianYue``                    出生年月, ``yyyyMM`` (readers also accept ``yyyyMMdd``)
 ``MinZu``                              民族 (name, e.g. 汉族)
-``JiGuan`` / ``ChuShengDi``            籍贯 / 出生地 (place names)
+``JiGuan`` / ``ChuShengDi``            籍贯 / 出生地 (place names; written "安徽六安", ``place_text``)
 ``RuDangShiJian``                      入党时间 ``yyyyMM``, or a text such as 群众 / a democratic party
 ``CanJiaGongZuoShiJian``               参加工作时间 ``yyyyMM``
 ``JianKangZhuangKuang``                健康状况
@@ -71,7 +71,7 @@ from zugong.cadres.models import (
     RoundStatus,
 )
 from zugong.cadres.models import FamilyMember as FamilyMemberModel
-from zugong.cadres.selectors_record import resume_lines
+from zugong.cadres.selectors_record import post_name, resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
 from zugong.members.models import LeaveReason
@@ -139,8 +139,8 @@ class ApprovalForm:
 
     @property
     def birth_and_age(self) -> str:
-        """The 出生年月（岁） cell: "1975.03\\n(51岁)"."""
-        return f"{self.birth}\n({self.age}岁)" if self.age is not None else self.birth
+        """The 出生年月（岁） cell: "1975.03\\n（51岁）", the age in full-width brackets as the label's."""
+        return f"{self.birth}\n（{self.age}岁）" if self.age is not None else self.birth
 
     @property
     def fulltime(self) -> str:
@@ -159,6 +159,66 @@ class ApprovalForm:
 def ym(day: dt.date | None) -> str:
     """"yyyy.mm" of ``day`` ('' for None), as the form prints dates."""
     return f"{day:%Y.%m}" if day else ""
+
+
+#: GB/T 2260 province codes (the first two digits of a 行政区划代码) → the province's name without
+#: 省/市/自治区/特别行政区, as 籍贯 begins.
+PROVINCES = {
+    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古", "21": "辽宁", "22": "吉林",
+    "23": "黑龙江", "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西",
+    "37": "山东", "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
+    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏", "61": "陕西", "62": "甘肃",
+    "63": "青海", "64": "宁夏", "65": "新疆", "71": "台湾", "81": "香港", "82": "澳门",
+}  # fmt: skip
+#: 直辖市: 籍贯 is the city's name alone (上海, 重庆).
+MUNICIPALITIES = {"11", "12", "31", "50"}
+_DIVISION_SUFFIX = re.compile(r"^(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,5}?族)+自治[县旗州]|自治[县旗州]|特区|林区|地区|市|县|区|旗|盟)$")
+
+
+def short_place(name: str) -> str:
+    """A division's name without its kind, as 籍贯 writes it: 六安市 → 六安, 金寨县 → 金寨, 长阳土家族自治县 →
+    长阳; a one-character name keeps it (寿县, 泾县), and a name without a known suffix is unchanged."""
+    m = _DIVISION_SUFFIX.match(name)
+    return m.group(1) if m else name
+
+
+def place_text(code: str) -> str:
+    """籍贯 (or 出生地) as the 任免审批表 writes it, from a 行政区划代码 (6, 9 or 12 digits): the province's
+    and then the city's or county's short names — "安徽六安" for a district of 六安市 (341502 金安区: a
+    市辖区 is written by its city), "安徽金寨" for 341524 金寨县, "安徽六安" for 341500 itself; a 直辖市 by
+    its name alone ("上海"); the province alone when the unit tree does not name the place (a code
+    outside the city: the project keeps only 六安市's divisions, ``zugong/data/china_division``); ''
+    for ''. Text that is not such a code is returned as it is.
+
+    Source: the 籍贯 and 出生地 boxes of the 干部任免审批表 are filled "省 + 市/县" in short names (安徽六安,
+    河北正定) as the form's 填写说明 directs. That text is not among the project's sources
+    (``/work/shared/REGULATIONS.md`` has none on this form): the layout follows the reviewer's examples
+    and common practice, to be checked against the 中组部 text when at hand.
+    """
+    if not code or not (code.isdigit() and len(code) in (6, 9, 12)):
+        return code or ""
+    province = PROVINCES.get(code[:2])
+    if province is None:
+        return division_name(code)
+    if code[:2] in MUNICIPALITIES or code[2:6] == "0000":
+        return province
+    county = division_name(code[:6])
+    if county == code[:6]:  # not in the unit tree
+        return province
+    if code[4:6] != "00" and county.endswith("区") and not county.endswith(("林区", "特区")):
+        city = division_name(code[:4] + "00")  # a 市辖区 is written by its city
+        county = city if city != code[:4] + "00" else county
+    return province + short_place(county)
+
+
+def birthplace_text(profile: CadreProfile) -> str:
+    """出生地 as the form prints it: ``place_text`` of the profile's 区划代码 when the unit tree names the
+    place (安徽六安), else the profile's text as entered (a place outside the city), else ``place_text``
+    (the province alone); '' when neither is kept."""
+    derived = place_text(profile.birthplace_code)
+    if derived and derived not in PROVINCES.values() and derived != profile.birthplace_code:
+        return derived
+    return profile.birthplace or derived
 
 
 def resume_text_lines(cadre: Cadre) -> list[str]:
@@ -185,10 +245,11 @@ def rewards_text(cadre: Cadre) -> str:
 
 
 def current_post_text(cadre: Cadre, on: dt.date) -> str:
-    """现任职务: the posts held on ``on`` as "单位职务", main posts first, joined by "、"."""
+    """现任职务: the posts held on ``on`` as "单位职务" (worded by ``selectors_record.post_name``: 金安区委书记,
+    not 金安区区委书记), main posts first, joined by "、"."""
     appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
              .select_related("post__unit").order_by("is_concurrent", "start", "id"))  # fmt: skip
-    return "、".join(f"{a.post.unit.name}{a.post.title}" for a in appts)
+    return "、".join(post_name(a.post.unit.name, a.post.title) for a in appts)
 
 
 def approval_form(
@@ -214,8 +275,8 @@ def approval_form(
     blocks = bool(prof.fulltime_education or prof.inservice_education)
     return ApprovalForm(
         name=p.name, gender=p.gender_label, birth=ym(p.birth_date), age=_age_on(p.birth_date, age_on), age_on=age_on,
-        ethnicity=p.ethnicity_label, native_place=division_name(p.native_place), party_date=party, work_date=ym(p.work_start_date),
-        birthplace=prof.birthplace or division_name(prof.birthplace_code), health=prof.health, tech_title=prof.tech_title,
+        ethnicity=p.ethnicity_label, native_place=place_text(p.native_place), party_date=party, work_date=ym(p.work_start_date),
+        birthplace=birthplace_text(prof), health=prof.health, tech_title=prof.tech_title,
         specialty=prof.specialty,
         fulltime_education=codes.label("education", prof.fulltime_education) if blocks else p.education_label,
         fulltime_degree=degree_name(prof.fulltime_degree if blocks else p.degree), fulltime_school=prof.fulltime_school,

@@ -12,6 +12,43 @@ from dataclasses import dataclass
 from zugong.cadres import rules
 from zugong.cadres.models import Appointment, Cadre, CadreRank
 
+#: Suffixes of the names of places of county level and above, whose organs' titles repeat them
+#: (金安区 + 区委书记, 霍邱县 + 县人大常委会主任, 六安市 + 市委副书记).
+PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
+#: Words that, after a place's suffix, name an organ of that place: 区委 (区委员会), 区人大常委会, 区政协,
+#: 区政府 / 区人民政府, 区纪委, 区监委, 区人民法院, 区人民检察院. Not 长: 区长 / 县长 / 市长 keep their
+#: suffix (金安区区长, as 毛坦厂镇镇长 and 财政局局长).
+ORGAN_WORDS = ("委", "人大", "政协", "政府", "人民政府", "纪委", "监委", "人民法院", "人民检察院")
+
+
+def post_name(unit_name: str, title: str) -> str:
+    """The post as written in 现任职务 and 简历: the unit's name followed by the title, without the
+    place's suffix twice when the title names an organ of the place by its short form.
+
+    "金安区" + "区委书记" → "金安区委书记" (not 金安区区委书记); "霍邱县" + "县委常委、常务副县长" →
+    "霍邱县委常委、常务副县长"; "金安区" + "区政协副主席" → "金安区政协副主席"; "六安市" + "市委副书记" →
+    "六安市委副书记". Unchanged: "金安区" + "区长" → "金安区区长", "金安区" + "副区长" → "金安区副区长",
+    "毛坦厂镇" + "镇长" → "毛坦厂镇镇长", "毛坦厂镇" + "党委书记" → "毛坦厂镇党委书记", "六安市财政局" +
+    "局长" → "六安市财政局局长". The official long form (中共六安市金安区委员会书记, 金安区人民政府区长) is
+    not derived: the unit tree holds 金安区, not the committee. Inverse: ``post_title_candidates``.
+    """
+    for suffix in PLACE_SUFFIXES:
+        if unit_name.endswith(suffix) and title.startswith(suffix) and title[len(suffix):].startswith(ORGAN_WORDS):
+            return unit_name + title[len(suffix):]
+    return unit_name + title
+
+
+def post_title_candidates(unit_name: str, rest: str) -> list[str]:
+    """The titles a post of ``unit_name`` may have when written ``unit_name + rest`` (``post_name``'s
+    inverse, for reading 简历 lines): [rest] and, when ``rest`` names an organ of the place without its
+    suffix, the title with it, most likely first ("金安区", "委书记" → ["区委书记", "委书记"]; "金安区",
+    "政协副主席" → ["政协副主席", "区政协副主席"]: a title may say 政协 alone, never 委 alone)."""
+    for suffix in PLACE_SUFFIXES:
+        if unit_name.endswith(suffix) and rest.startswith(ORGAN_WORDS):
+            full = suffix + rest
+            return [full, rest] if rest.startswith("委") else [rest, full]
+    return [rest]
+
 
 @dataclass(frozen=True)
 class ResumeLine:
@@ -28,16 +65,16 @@ class ResumeLine:
 
 def resume_lines(cadre: Cadre) -> list[ResumeLine]:
     """简历 generated from the dated facts: main appointments (with concurrent posts held at the same
-    time appended "（兼任…）") and ranks as "（职级）" lines, oldest first."""
+    time appended "（兼任…）"), each post worded by ``post_name``, and ranks as "（职级）" lines, oldest first."""
     appts = list(Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("start", "id"))
     lines = []
     for a in appts:
         if a.is_concurrent:
             continue
-        text = f"{a.post.unit.name}{a.post.title}"
+        text = post_name(a.post.unit.name, a.post.title)
         conc = [c for c in appts if c.is_concurrent and c.start < (a.end or dt.date.max) and (c.end or dt.date.max) > a.start]
         if conc:
-            text += "（兼任" + "、".join(f"{c.post.unit.name}{c.post.title}" for c in conc) + "）"
+            text += "（兼任" + "、".join(post_name(c.post.unit.name, c.post.title) for c in conc) + "）"
         lines.append(ResumeLine(a.start, a.end, text))
     for r in CadreRank.objects.filter(cadre=cadre):
         lines.append(ResumeLine(r.start, r.end, f"（{r.get_rank_display()}）"))

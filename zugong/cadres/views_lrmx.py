@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zipfile
 from urllib.parse import quote
@@ -50,6 +51,17 @@ def _attachment(content: bytes, mime: str, filename: str) -> HttpResponse:
     return response
 
 
+def filler_name(user) -> str:
+    """填表人 when the form does not give one: the user's real name — a Chinese 姓 and 名 kept apart are
+    joined 姓名 without a space (last_name 张, first_name 三 → 张三; Django's ``get_full_name`` would give
+    "三 张"), any other as ``get_full_name`` — or '' so that it is written by hand. Never the login name:
+    the form is signed by a person, not an account."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if first and last and re.fullmatch(r"[\u3400-\u9fff·]+", first + last):
+        return last + first
+    return user.get_full_name().strip()
+
+
 def _export(request, cadre_id: int, fmt: str) -> HttpResponse:
     scope = scope_for(request.user)
     cadre = cadre_get(scope, cadre_id)
@@ -65,7 +77,7 @@ def _export(request, cadre_id: int, fmt: str) -> HttpResponse:
     proposal = Proposal(
         proposed_post=g.get("proposed_post", "")[:200], proposed_removal=g.get("proposed_removal", "")[:200],
         reason=g.get("reason", "")[:1000], reporting_unit=g.get("reporting_unit", "")[:100],
-        filled_by=g.get("filled_by", "")[:40] or request.user.get_full_name() or request.user.get_username(),
+        filled_by=g.get("filled_by", "")[:40] or filler_name(request.user),
     )  # fmt: skip
     content = approval_form_export(actor=Actor.from_request(request), scope=scope, cadre=cadre, fmt=fmt, age_on=on,
                                    proposal=proposal, today=today)  # fmt: skip

@@ -9,13 +9,15 @@ What a file writes (element names in ``zugong.cadres.lrmx``):
 
 - Person, matched by 身份证号 (``ShenFenZheng``, required): 姓名, 民族, 学历 (the higher of 全日制 /
   在职 学历), 学位 (the higher named in the 学位 elements), 参加工作时间, 籍贯 (when it names a place of
-  the unit tree). 性别 and 出生年月 are checked against the 身份证号 (GB 11643-1999), never stored apart.
+  the unit tree, also as the form writes it, 安徽六安 / 安徽金寨: ``_Context.place_code``; a 籍贯 that is
+  what the form prints for the person's stored code keeps that code, so 金安区 stays 金安区). 性别 and
+  出生年月 are checked against the 身份证号 (GB 11643-1999), never stored apart.
 - Cadre: created for a person who is not yet a cadre, with the 工作单位, 职务级别 and 管理权限 chosen on
   the import page (``LrmxDefaults``); an existing cadre keeps its unit and levels.
 - 简历 lines become dated facts: a line whose text starts with the name of a unit in the user's scope
-  ("2015.09--  金安区一镇党委委员、副镇长") becomes an Appointment to that unit's post (created when the
-  unit has no post of that title; 职务级别 = the cadre's for the open line, 未定职 for past ones); a
-  line "（四级主任科员）" becomes a CadreRank. A trailing "（兼任…）" is dropped. Other lines (study,
+  ("2015.09--  金安区一镇党委委员、副镇长"; "金安区委书记" is 金安区's 区委书记, ``_Context.unit_of``)
+  becomes an Appointment to that unit's post (created when the unit has no post of that title; 职务级别 =
+  the cadre's for the open line, 未定职 for past ones); a line "（四级主任科员）" becomes a CadreRank. A trailing "（兼任…）" is dropped. Other lines (study,
   posts outside the scope) are reported as notes and not stored: the data model has no free-text résumé.
 
 - CadreProfile (``services.profile``): 出生地 (with its 区划代码 when it names a place of the unit tree),
@@ -59,6 +61,7 @@ from zugong.cadres.models import (
     Post,
     Relation,
 )
+from zugong.cadres.selectors_record import post_name, post_title_candidates
 from zugong.cadres.services import profile as profile_svc
 from zugong.core import codes
 from zugong.core.audit import Actor, audit_record
@@ -177,6 +180,7 @@ class _Record:
     appointments: list = field(default_factory=list)  # (line, unit_id, title)
     ranks: list = field(default_factory=list)  # (line, rank code)
     is_party_member: bool = True  # from 入党时间 (``_NOT_A_MEMBER``)
+    native_place_text: str = ""  # 籍贯 as the file says it
 
 
 @dataclass
@@ -218,10 +222,36 @@ class _Context:
         self.today = dt.date.today()
 
     def unit_of(self, text: str) -> tuple[int, str] | None:
-        """(unit id, post title) when ``text`` starts with a unit name of the scope followed by a title."""
+        """(unit id, post title) when ``text`` starts with a unit name of the scope followed by a title.
+
+        The title is read back as ``selectors_record.post_name`` writes it: "金安区委书记" is 金安区's
+        post 区委书记 — of the ``post_title_candidates`` the first the unit has a post of, else the
+        first ("委书记" is never a title); "金安区区委书记" (as older files say) is 区委书记 too."""
         for uid, name in self.units:
             if text.startswith(name) and len(text) > len(name):
-                return uid, text[len(name):][:60]
+                candidates = [t[:60] for t in post_title_candidates(name, text[len(name):])]
+                if len(candidates) > 1:
+                    held = set(Post.objects.filter(unit_id=uid, title__in=candidates).values_list("title", flat=True))
+                    candidates = [t for t in candidates if t in held] or candidates
+                return uid, candidates[0]
+        return None
+
+    def place_code(self, text: str) -> str | None:
+        """行政区划代码 of a 籍贯 / 出生地 text, None when unknown: a name or code the unit tree knows
+        (``NativePlaceResolver``: 金安区, 六安市金安区, 341502) or the form's "province + short name"
+        (``lrmx.place_text``: 安徽六安 → 341500, 安徽金寨 → 341524) when the province is the place's."""
+        hit = self.places.resolve(text)
+        if hit is not None:
+            return hit
+        compact = re.sub(r"\s", "", text)
+        for code, province in sorted(lrmx.PROVINCES.items(), key=lambda p: -len(p[1])):
+            if compact.startswith(province):
+                rest = re.sub(r"^(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)", "", compact[len(province):])
+                for name in (rest, rest + "市", rest + "县", rest + "区") if len(rest) >= 2 else ():
+                    hit = self.places.resolve(name)
+                    if hit is not None and hit.startswith(code):
+                        return hit
+                return None
         return None
 
 
@@ -309,7 +339,7 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
         person["degree"] = next((c for word, c in _DEGREE_ORDER if word in degree_text), "0")
     place = d.get("JiGuan", "")
     if place:
-        code = ctx.places.resolve(place)
+        code = ctx.place_code(place)
         if code is None:
             notes.append((filename, f"籍贯“{place}”未对应到行政区划代码，未更新"))
         else:
@@ -330,7 +360,7 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
     party = re.sub(r"\s", "", d.get("RuDangShiJian", ""))
     rec = _Record(filename=filename, id_number=info.number, id_index=id_number_index(info.number), person=person, resume=resume,
                   profile=profile, family=family, photo=photo, photo_sha256=photo_sha,
-                  is_party_member=not _NOT_A_MEMBER.search(party))  # fmt: skip
+                  is_party_member=not _NOT_A_MEMBER.search(party), native_place_text=place)  # fmt: skip
     for line in resume:
         if line.end is not None and line.end == line.start:
             notes.append((filename, f"简历第{line.line}行起止为同一月份，未生成任职记录"))
@@ -364,7 +394,7 @@ def _profile_texts(d: dict, profile: dict, ctx: _Context, err) -> None:
         if len(profile.get(key, "")) > limits[key]:
             err(label, f"{label}超过{limits[key]}个字")
     if profile.get("birthplace"):
-        profile["birthplace_code"] = ctx.places.resolve(profile["birthplace"]) or ""
+        profile["birthplace_code"] = ctx.place_code(profile["birthplace"]) or ""
 
 
 def _family(items: list[dict], info, today: dt.date, err) -> list[dict]:
@@ -454,6 +484,8 @@ def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | Non
     for rec in records:
         rec.person_obj = persons.get(rec.id_index)
         rec.cadre_obj = cadres.get(rec.person_obj.pk) if rec.person_obj else None
+        if rec.person_obj is not None and "native_place" in rec.person and _same_place(rec.person_obj.native_place, rec.native_place_text):
+            del rec.person["native_place"]  # the form's 安徽六安 of a 金安区 person: the finer code stays
         cadre = rec.cadre_obj
         outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
             cadre is None and rec.person_obj is not None
@@ -594,6 +626,9 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
             and rec.profile.get("fulltime_degree", "0") == (cadre.person.degree or "0"):
         # the export printed the Person's one 学历/学位 as 全日制教育: coming back, it is no news
         rec.profile = {k: v for k, v in rec.profile.items() if k not in edu_keys}
+    if stored is not None and rec.profile.get("birthplace") == lrmx.birthplace_text(stored):
+        # the 出生地 the form printed from what is stored (安徽六安 of 金安区): coming back, it is no news
+        rec.profile = {k: v for k, v in rec.profile.items() if k not in ("birthplace", "birthplace_code")}
     if not rec.profile and not rec.family and rec.photo is None:
         return {}, {}
     profile = stored or CadreProfile.objects.create(cadre=cadre)
@@ -616,6 +651,11 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
             before["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in existing]
             changed["family"] = [f"{Relation(r['relation']).label} {r['name']}" for r in rec.family]
     return before, changed
+
+
+def _same_place(code: str, text: str) -> bool:
+    """Whether the 籍贯 ``text`` of a file is what the form prints for the stored ``code`` (``lrmx.place_text``)."""
+    return bool(code) and re.sub(r"\s", "", text) in (lrmx.place_text(code), code)
 
 
 def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
@@ -669,10 +709,10 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
         if line.end is None:  # a new current post ends the open main posts that began before it
             for a in appts:
                 if a.end is None and a.start < line.start:
-                    city_seat(a.post, f"{a.post.unit.name}{a.post.title}")
+                    city_seat(a.post, post_name(a.post.unit.name, a.post.title))
                     a.end = line.start
                     a.save(update_fields=["end"])
-                    facts.append(f"免职：{a.post.unit.name}{a.post.title}（{line.start:%Y.%m}）")
+                    facts.append(f"免职：{post_name(a.post.unit.name, a.post.title)}（{line.start:%Y.%m}）")
             try:
                 career.check_appointment(cadre, post, line.start)
             except rules.RuleViolation as exc:

@@ -91,7 +91,7 @@ def test_it_builds_the_word_form_and_reads_back_its_cells(city, login, people):
     assert doc.paragraphs[0].text == "干部任免审批表"
     page1, page2 = doc.tables
     c = page1.cell
-    assert [c(0, i).text for i in range(6)] == ["姓名", "张晓明", "性别", "男", "出生年月\n（岁）", "1980.05\n(46岁)"]
+    assert [c(0, i).text for i in range(6)] == ["姓名", "张晓明", "性别", "男", "出生年月\n（岁）", "1980.05\n（46岁）"]
     assert [c(1, i).text for i in (0, 1, 2, 3)] == ["民族", "汉族", "籍贯", ""]
     assert c(2, 0).text == "入党\n时间" and c(2, 1).text == "2005.07"
     assert c(4, 0).text == "学  历\n学  位" and c(4, 2).text == "大学本科"
@@ -108,7 +108,7 @@ def test_it_builds_the_word_form_and_reads_back_its_cells(city, login, people):
     assert [d(3, i).text for i in range(1, 6)] == ["称谓", "姓名", "年龄", "政治\n面貌", "工作单位及职务"]
     assert d(3, 0)._tc is d(3 + lrmx.FAMILY_ROWS, 0)._tc  # the family label spans header + 7 empty rows
     assert d(4 + lrmx.FAMILY_ROWS, 1).text.startswith("中共金安区委组织部")
-    assert "填表人：county_admin" in doc.paragraphs[-1].text
+    assert doc.paragraphs[-1].text.startswith("填表人：\u3000")  # no real name kept: left for handwriting, not the login
     run = c(0, 1).paragraphs[0].runs[0]
     assert run.font.name == "仿宋" and run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
     assert c(0, 0).paragraphs[0].runs[0].font.name == "宋体"
@@ -137,8 +137,8 @@ def test_it_lays_each_table_out_on_one_a4_page(city, login, people):
 def test_it_computes_the_age_on_the_chosen_day(city, login, people):
     client = login(city.users["county_admin"])
     cadre = _cadre(people)  # born 1980-05-17
-    assert _docx(client, cadre, on="2026-05-16").tables[0].cell(0, 5).text == "1980.05\n(45岁)"
-    assert _docx(client, cadre, on="2026-05-17").tables[0].cell(0, 5).text == "1980.05\n(46岁)"
+    assert _docx(client, cadre, on="2026-05-16").tables[0].cell(0, 5).text == "1980.05\n（45岁）"
+    assert _docx(client, cadre, on="2026-05-17").tables[0].cell(0, 5).text == "1980.05\n（46岁）"
     r = client.post(reverse("cadres:approval_form_docx", args=[cadre.id]), {"on": "2026-13-01"})
     assert r.status_code == 302  # back to the record page with the reason
 
@@ -291,8 +291,9 @@ def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, peop
     assert CadreRank.objects.get(cadre=cadre).rank == "10"
     back = lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)
     sent = lrmx.parse_lrmx(_new_person_lrmx(40))
-    for tag in ("XingMing", "XingBie", "ChuShengNianYue", "MinZu", "JiGuan", "CanJiaGongZuoShiJian", "ShenFenZheng", "QuanRiZhiJiaoYu_XueLi"):
+    for tag in ("XingMing", "XingBie", "ChuShengNianYue", "MinZu", "CanJiaGongZuoShiJian", "ShenFenZheng", "QuanRiZhiJiaoYu_XueLi"):
         assert back[tag] == sent[tag], tag
+    assert (sent["JiGuan"], back["JiGuan"]) == ("金安区", "安徽六安")  # read as 341502, written as the form writes it
     assert back["QuanRiZhiJiaoYu_XueWei"] == "学士"
     assert back["JianLi"].splitlines() == [
         "2007.07--2016.01  金安区一镇党政办科员",
@@ -625,3 +626,133 @@ def test_it_refuses_bad_family_rows_and_photos_in_lrmx_and_writes_nothing(city, 
     assert not Person.objects.filter(name="周新").exists() and not FamilyMember.objects.exists()
     folder = Path(media) / "cadre_photos"
     assert not folder.exists() or not any(folder.iterdir())  # all or nothing: not even the good file's photo
+
+
+# ------------------------------------------------------------------------------------------------
+# Wording: 现任职务 without the place twice, 籍贯 as province + city/county, （岁）, 填表人
+# ------------------------------------------------------------------------------------------------
+def _county(city, name="金寨县", code="341524"):
+    """A 县 beside the test city's two 区 (the demo has 霍邱县, 舒城县, 金寨县, 霍山县)."""
+    from zugong.orgs.models import Unit, UnitKind, path_step
+
+    parent = city.units["city"]
+    return Unit.objects.create(parent=parent, name=name, path=parent.path + path_step(9), depth=parent.depth + 1,
+                               kind=UnitKind.COUNTY, division_code=code + "000000")  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("341502", "安徽六安"),  # 金安区: a 市辖区 is written by its city
+    ("341503000000", "安徽六安"),  # 裕安区, 12 digits
+    ("341502100000", "安徽六安"),  # a town of 金安区
+    ("341500", "安徽六安"),  # the city itself
+    ("341524", "安徽金寨"),  # a 县 by its own name
+    ("341524100000", "安徽金寨"),  # a town of 金寨县 the tree does not hold: its county
+    ("320102", "江苏"),  # outside the city: the province alone, never the digits
+    ("310101", "上海"), ("500101", "重庆"),  # 直辖市
+    ("340000", "安徽"),
+    ("991234", "991234"),  # no such province: as division_name gives it
+    ("", ""), ("金安区", "金安区"),  # not a code: as it is
+])  # fmt: skip
+def test_it_writes_the_native_place_as_province_and_city_or_county(city, code, text):
+    _county(city)
+    assert lrmx.place_text(code) == text
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("六安市", "六安"), ("金寨县", "金寨"), ("金安区", "金安"), ("寿县", "寿县"), ("泾县", "泾县"),
+    ("长阳土家族自治县", "长阳"), ("双江拉祜族佤族布朗族傣族自治县", "双江"), ("鄂伦春自治旗", "鄂伦春"), ("六枝特区", "六枝"),
+])  # fmt: skip
+def test_a_division_is_written_by_its_short_name(name, short):
+    assert lrmx.short_place(name) == short
+
+
+def _county_secretary(city, people):
+    """张晓明 as 金安区委书记 since 2023.01, concurrently 区人大常委会主任, 籍贯 341502 (金安区)."""
+    cadre = _cadre(people)
+    jinan = city.units["jinan"]
+    Appointment.objects.filter(cadre=cadre, end__isnull=True).update(end=D(2023, 1, 1))
+    Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=jinan, title="区委书记", post_level="31"), start=D(2023, 1, 1))
+    Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=jinan, title="区人大常委会主任", post_level="31"),
+                               start=D(2023, 1, 1), is_concurrent=True)  # fmt: skip
+    Person.objects.filter(pk=cadre.person_id).update(native_place="341502")
+    return cadre
+
+
+def test_the_forms_write_a_county_post_without_the_place_twice_and_the_native_place_by_province(city, login, people):
+    cadre = _county_secretary(city, people)
+    client = login(city.users["county_admin"])
+    c = _docx(client, cadre, on="2026-06-01").tables[0].cell
+    assert c(1, 3).text == "安徽六安"
+    assert c(6, 1).text == "金安区委书记、金安区人大常委会主任"
+    assert c(9, 1).text.split("\n")[-1] == "2023.01--         金安区委书记（兼任金安区人大常委会主任）"
+    d = lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"}).content)
+    assert (d["XianRenZhiWu"], d["JiGuan"], d["ChuShengNianYue"]) == ("金安区委书记、金安区人大常委会主任", "安徽六安", "198005")
+    assert d["JianLi"].splitlines()[-1] == "2023.01--         金安区委书记（兼任金安区人大常委会主任）"
+
+
+def test_the_county_posts_and_native_place_come_back_from_their_own_lrmx_unchanged(city, login, people):
+    cadre = _county_secretary(city, people)
+    client = login(city.users["county_admin"])
+    content = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    posts = Post.objects.count()
+    result = _upload(client, ("张晓明.lrmx", content)).context["result"]
+    assert (result.errors, result.unchanged, result.updated) == ([], 1, 0)
+    assert Post.objects.count() == posts and not Post.objects.filter(title="委书记").exists()
+    assert Person.objects.get(pk=cadre.person_id).native_place == "341502"  # 安徽六安 does not coarsen 金安区 to 六安市
+
+
+def test_it_reads_the_forms_wording_of_native_place_and_county_posts_for_a_new_cadre(city, login, people):
+    _county(city)
+    client = login(city.users["county_admin"])
+    content = _new_person_lrmx(42, native_place="安徽金寨", id_number=test_id_number(42, birth=D(1985, 3, 2), female=True),
+                               jianli=["2010.07--2016.01  金安区一镇副镇长", "2016.01--         金安区委常委、组织部部长"])  # fmt: skip
+    r = _upload(client, ("周新.lrmx", content), unit=str(city.units["jinan"].id), post_level="32", management_level="county")
+    assert (r.context["result"].errors, r.context["result"].created) == ([], 1)
+    cadre = Cadre.objects.get(person__name="周新")
+    assert cadre.person.native_place == "341524"
+    current = Appointment.objects.get(cadre=cadre, end__isnull=True)
+    assert (current.post.unit, current.post.title) == (city.units["jinan"], "区委常委、组织部部长")
+    # 安徽六安 names the city (the finest the words say); a province that is not the place's names nothing
+    from zugong.cadres.services.lrmx_import import _Context
+    from zugong.core.scope import scope_for
+
+    ctx = _Context(scope_for(city.users["county_admin"]))
+    assert [ctx.place_code(t) for t in ("安徽六安", "安徽省六安市", "安徽金寨", "江苏金寨", "安徽", "金安区")] == [
+        "341500", "341500", "341524", None, None, "341502"]
+
+
+def test_the_filler_is_a_real_name_or_left_for_handwriting(city, login, people):
+    from django.contrib.auth import get_user_model
+
+    from zugong.cadres.views_lrmx import filler_name
+
+    User = get_user_model()
+    assert filler_name(User(username="admin")) == ""
+    assert filler_name(User(username="wf", last_name="王", first_name="芳")) == "王芳"
+    assert filler_name(User(username="wf", first_name="王芳")) == "王芳"
+    assert filler_name(User(username="js", first_name="John", last_name="Smith")) == "John Smith"
+    cadre = _cadre(people)
+    user = city.users["county_admin"]
+    client = login(user)
+    assert _docx(client, cadre).paragraphs[-1].text.startswith("填表人：\u3000")
+    assert lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)["TianBiaoRen"] == ""
+    user.last_name, user.first_name = "王", "芳"
+    user.save()
+    assert _docx(client, cadre).paragraphs[-1].text.startswith("填表人：王芳\u3000")
+    assert lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content)["TianBiaoRen"] == "王芳"
+    assert _docx(client, cadre, filled_by="李明").paragraphs[-1].text.startswith("填表人：李明\u3000")  # as typed on the page
+
+
+def test_the_word_form_has_no_half_width_punctuation_in_chinese_text(city, login, filled):
+    import re
+
+    Person.objects.filter(pk=filled.person_id).update(native_place="341502")
+    doc = _docx(login(city.users["county_admin"]), filled, on="2026-06-01", proposed_post="金安区委组织部副部长（正科级）",
+                reporting_unit="中共金安区委组织部", reason="工作需要")  # fmt: skip
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    text = "\n".join(texts)
+    assert "（46岁）" in text and "安徽六安" in text
+    assert not re.search(r"[()\[\]]", text), text
+    assert not re.search(r"[\u4e00-\u9fff][:;,?!]|[:;,?!][\u4e00-\u9fff]", text)
