@@ -227,7 +227,7 @@ def team_quota(request, team_id: int):
     holders = career.quota_holders(team, quota.kind, timezone.localdate())
     note = rules.quota_excess_note(kind=quota.kind, quota=quota.number, holders=holders)
     if note:  # saved all the same: a quota may be cut ahead of a reshuffle
-        messages.warning(request, f"已保存。注意：{note}。", extra_tags="error")
+        messages.warning(request, f"已保存。注意：{note}。")
     else:
         messages.success(request, "已保存")
     return redirect(target)
