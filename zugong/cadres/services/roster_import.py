@@ -1,4 +1,4 @@
-"""Cadre roster import and export. Every write happens inside the import's transaction with its audit event.
+"""Cadre roster import (the export is ``roster_export``). Every write happens inside the import's transaction with its audit event.
 
 A cadre roster row creates or updates the Person (by 身份证号 blind index), its Cadre record
 (管理权限, 职务级别, 工作单位, 是否中共党员) and the current appointment: the 现任职务 in the
@@ -25,10 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -36,13 +35,12 @@ from zugong.cadres.access import may_manage, team_is_city
 from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
 from zugong.cadres.roster import CADRE_COLUMNS
 from zugong.cadres.rules import SOURCE_PARTY_POST, is_party_post
-from zugong.core import codes, crypto
-from zugong.core.audit import Actor, audit_record
-from zugong.core.models import ID_CONTEXT, Person, Role
+from zugong.core import codes
+from zugong.core.audit import Actor
+from zugong.core.models import Person, Role
 from zugong.core.rules import IdNumberError, age_on, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import PersonData, id_number_index, person_fields
-from zugong.core.xlsx import rows_to_xlsx
 from zugong.members.importer import Prepared, code_of, map_roster
 from zugong.members.models import PartyMember
 from zugong.members.roster import DateParseError, cell_text, iter_data_rows, parse_date
@@ -421,39 +419,3 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
     c = prepared.counts
     return {"created": c["new"], "updated": c["update"], "unchanged": c["unchanged"], "transferred": 0}
 
-
-def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None = None) -> bytes:
-    """The scoped cadre list (filters of the 干部名册: ``q``, ``unit``, ``management_level``, ``post_level``,
-    and ``org`` = the unit subtree of a party organization) as .xlsx with the import's columns.
-
-    Sorted by 姓氏笔画; 身份证号 masked unless the scope may view it; audited (``cadres.export``).
-    """
-    from zugong.cadres.selectors import CadreFilters, cadres_search
-    from zugong.orgs.selectors import party_org_get
-
-    params = params or {}
-    qs = cadres_search(scope, CadreFilters.from_params(params))
-    if params.get("org"):
-        org = party_org_get(scope, params["org"])
-        qs = qs.filter(unit__path__startswith=org.unit.path) if org.unit else qs.none()
-    unmasked = scope.may_view_id_numbers
-    lab = codes.label
-    rows = []
-    for c in qs:
-        p = c.person
-        appt = c.current[0] if c.current else None
-        rows.append([
-            p.name, lab("gender", p.gender), lab("ethnicity", p.ethnicity), p.birth_date,
-            crypto.decrypt(p.id_number_cipher, context=ID_CONTEXT) if unmasked else p.id_number_masked,
-            lab("education", p.education), appt.post.unit.name if appt else c.unit.name, appt.post.title if appt else "",
-            lab("post_level", c.post_level), appt.start if appt else None, appt.document_no if appt else "",
-            lab("management_level", c.management_level), "是" if c.is_party_member else "否",
-        ])  # fmt: skip
-    content = rows_to_xlsx("干部名册", [col.header for col in CADRE_COLUMNS], rows)
-    with transaction.atomic():
-        audit_record(
-            actor, "cadres.export", object_type="Cadre", scope_path=scope.org_path,
-            summary=f"导出干部名册{len(rows)}人" + ("（含完整身份证号）" if unmasked else ""),
-            after={"count": len(rows), "filters": dict(params), "unmasked": unmasked},
-        )  # fmt: skip
-    return content
