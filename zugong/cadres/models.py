@@ -66,6 +66,14 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def written_name(self) -> str:
+        """The post as documents write it: unit and title, the place's suffix once (金安区委书记, 孙岗镇镇长);
+        ``selectors_record.post_name``. Reads ``unit`` (select it with the post)."""
+        from zugong.cadres.selectors_record import post_name
+
+        return post_name(self.unit.name, self.title)
+
 
 class Appointment(models.Model):
     """任职: ``cadre`` holds ``post`` from ``start`` to ``end`` (exclusive; null = still holds)."""

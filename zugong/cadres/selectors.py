@@ -345,11 +345,11 @@ def manageable_cadres(scope: Scope) -> QuerySet[Cadre]:
 
 def workplace_and_post(cadre: Cadre) -> str:
     """现工作单位及职务 of a cadre fetched with ``current`` (:func:`current_appointments`): the unit and
-    title of the main current post ("孙岗镇 党委委员、政法委员"), the cadre's unit alone without one."""
+    title of the main current post as written ("孙岗镇党委委员、政法委员", "金安区委书记": ``Post.written_name``), the cadre's unit alone without one."""
     current = getattr(cadre, "current", None) or []
     if not current:
         return cadre.unit.name
-    return f"{current[0].post.unit.name} {current[0].post.title}"
+    return current[0].post.written_name
 
 
 def team_candidates(scope: Scope, team: LeadershipTeam, q: str, limit: int = CANDIDATE_LIMIT) -> tuple[list[Cadre], bool]:

@@ -119,7 +119,7 @@ def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, 
     appt = Appointment.objects.create(cadre=cadre, post=post, start=start, document_no=document_no.strip(), is_concurrent=is_concurrent)
     audit_record(
         actor, "cadres.appointment_create", object_type="Appointment", object_id=appt.pk, scope_unit_path=post.unit.path,
-        summary=f"任命{cadre.person.name}为{post.unit.name}{post.title}{'（兼）' if is_concurrent else ''}（{appt.document_no}）",
+        summary=f"任命{cadre.person.name}为{post.written_name}{'（兼）' if is_concurrent else ''}（{appt.document_no}）",
         after={"cadre": cadre.pk, "post": post.pk, "start": start, "document_no": appt.document_no,
                "is_concurrent": is_concurrent, "ended": ended},
     )  # fmt: skip
@@ -144,7 +144,7 @@ def appointment_end(*, actor: Actor, scope: Scope, appointment: Appointment, end
     appt.save(update_fields=["end", "removal_document_no"])
     audit_record(
         actor, "cadres.appointment_end", object_type="Appointment", object_id=appt.pk, scope_unit_path=appt.post.unit.path,
-        summary=f"免去{appt.cadre.person.name}{appt.post.unit.name}{appt.post.title}职务（{appt.removal_document_no}）",
+        summary=f"免去{appt.cadre.person.name}{appt.post.written_name}职务（{appt.removal_document_no}）",
         before={"end": None}, after={"end": end, "removal_document_no": appt.removal_document_no},
     )  # fmt: skip
     return appt

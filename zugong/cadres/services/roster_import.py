@@ -260,7 +260,7 @@ class _CityTeamSeats:
             return f"“{rec.post_title}”是市管领导班子“{post.team.name}”的职务，其任免由市委组织部办理"
         for a in self.held.get(cadre.pk, []) if cadre is not None else []:
             if a.post_id != (post.pk if post is not None else None):
-                return (f"该干部现任{a.post.unit.name}{a.post.title}，属市管领导班子“{a.post.team.name}”，"
+                return (f"该干部现任{a.post.written_name}，属市管领导班子“{a.post.team.name}”，"
                         "其免职由市委组织部办理，不能通过县区名册导入免去")  # fmt: skip
         return ""
 

@@ -129,3 +129,10 @@ def test_the_record_page_writes_a_county_post_once_in_the_resume(city, login, pe
     assert str(resume_lines(cadre)[-1]) == "2023.01--     金安区委书记"
     text = login(city.users["county_admin"]).get(reverse("cadres:record", args=[cadre.id])).content.decode()
     assert "金安区委书记" in text and "金安区区委书记" not in text
+
+
+def test_a_post_is_written_as_documents_write_it_wherever_it_is_shown(city):
+    """Post.written_name: the 任免 audit summaries, the 能上能下 case page and the picker use it."""
+    post = Post(unit=city.units["jinan"], title="区委书记")
+    assert city.units["jinan"].name == "金安区" and post.written_name == "金安区委书记"
+    assert Post(unit=city.units["jinan_town"], title="镇长").written_name == "金安区一镇镇长"
