@@ -756,3 +756,14 @@ def test_the_word_form_has_no_half_width_punctuation_in_chinese_text(city, login
     assert "（46岁）" in text and "安徽六安" in text
     assert not re.search(r"[()\[\]]", text), text
     assert not re.search(r"[\u4e00-\u9fff][:;,?!]|[:;,?!][\u4e00-\u9fff]", text)
+
+
+def test_the_current_posts_put_the_party_post_first_as_appointment_notices_do(city, people):
+    """霍邱县委副书记、霍邱县县长, whichever of the two is the main post."""
+    cadre = _cadre(people)
+    county = _county(city, "霍邱县", "341522")
+    Appointment.objects.filter(cadre=cadre, end__isnull=True).update(end=D(2023, 1, 1))
+    Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=county, title="县长", post_level="31"), start=D(2023, 1, 1))
+    Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=county, title="县委副书记", post_level="31"),
+                               start=D(2023, 1, 1), is_concurrent=True)  # fmt: skip
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "霍邱县委副书记、霍邱县县长"
