@@ -310,21 +310,9 @@ def test_a_commit_refuses_a_cadre_the_city_changed_since_the_validation_and_reco
 def test_the_page_sees_the_progress_of_a_cadre_commit_while_its_transaction_runs(city, monkeypatch):
     """The commit validates inside its transaction, so its progress goes to the note beside the file
     (as the member import's), not to the job's row, which no other connection sees until the commit."""
-    seen = []
-    real = services._progress_noter
+    from zugong.members.tests.progress import watch_commit_progress
 
-    def noter(job):
-        note = real(job)
-
-        def spy(done, total):
-            note(done, total)
-            assert ImportJob.objects.filter(pk=job.pk).values_list("progress_done", flat=True).get() == 0
-            live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
-            seen.append((live.status, live.progress_done, live.progress_total, live.message))
-
-        return spy
-
-    monkeypatch.setattr(services, "_progress_noter", noter)
+    seen = watch_commit_progress(monkeypatch)
     job, _ = run(city, xlsx([row(1), row(2)]))
     assert job.status == "done" and job.created_count == 2
     assert seen == [("importing", 2, 2, "已全部校验，正在保存更改并提交…")]

@@ -248,24 +248,10 @@ def test_a_copy_worker_that_breaks_down_keeps_no_caller_waiting(db, monkeypatch)
 
 def test_the_page_sees_the_progress_of_a_commit_while_its_transaction_runs(city, monkeypatch):
     from zugong.members import services
+    from zugong.members.tests.progress import watch_commit_progress
 
     monkeypatch.setattr(importer, "COPY_CHUNK", 2)
-    seen = []
-    real = services._progress_noter
-
-    def noter(job):
-        note = real(job)
-
-        def spy(done, total):
-            note(done, total)
-            # what the polling page reads meanwhile: the job row says 0, the note says how far
-            assert ImportJob.objects.filter(pk=job.pk).values_list("progress_done", flat=True).get() == 0
-            live = services.import_job_live(ImportJob.objects.get(pk=job.pk))
-            seen.append((live.status, live.progress_done, live.progress_total, live.message))
-
-        return spy
-
-    monkeypatch.setattr(services, "_progress_noter", noter)
+    seen = watch_commit_progress(monkeypatch)
     job, _ = run(city, xlsx([person_row(n) for n in range(1, 6)]))
     assert job.status == "done" and job.created_count == 5
     reading = "正在校验并写入数据库…"
