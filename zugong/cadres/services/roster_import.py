@@ -13,8 +13,9 @@ county's own export (which lists its 市管 cadres) imports back; so is a row th
 end a post of a 市管 leadership team (``_CityTeamSeats``, as ``access.require_manage_post`` for the pages).
 
 The commit (``members.services``) validates again inside its write transaction, with ``lock=True``: the
-Person, Cadre and PartyMember rows of the file's 身份证号 are read ``SELECT … FOR UPDATE`` (in id order,
-so two imports do not deadlock on them), so a change of the city to one of them either is committed
+Person, PartyMember and Cadre rows of the file's 身份证号 are read ``SELECT … FOR UPDATE`` (in that
+order, the order of 党员减少's locks, and in id order within a table, so that neither two imports nor
+an import and a 党员减少 deadlock on them), so a change of the city to one of them either is committed
 before (and then seen: the lock waits for it) or waits for the import's commit — the refusal of a row
 ("市管干部…不能通过县区名册导入修改") is decided on the state that is written. On SQLite the commit's
 transaction (BEGIN IMMEDIATE) holds the database's only write lock from its start, which does the same.
@@ -311,9 +312,9 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
     if lock:  # the commit: what it decides on stays so until it ends (see the module's note)
         found = found.select_for_update().order_by("pk")
     persons = {p.id_number_index: p for p in found}
-    if lock:
-        _locked(Cadre.objects.filter(person__in=persons.values()))
+    if lock:  # PartyMember before Cadre, as 党员减少 locks them (members.changes): no deadlock with it
         _locked(PartyMember.objects.filter(person__in=persons.values()))
+        _locked(Cadre.objects.filter(person__in=persons.values()))
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
     # party members who are not cadres yet: one of another county must not be changed (nor become ours)
     member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))

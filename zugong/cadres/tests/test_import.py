@@ -14,7 +14,7 @@ from zugong.core.rules import make_id_number
 from zugong.core.scope import scope_for
 from zugong.core.testing import test_id_number
 from zugong.members import services
-from zugong.members.models import ImportJob
+from zugong.members.models import ImportJob, PartyMember
 from zugong.orgs.tests.people import make_member, make_person
 
 TODAY = dt.date(2026, 11, 22)
@@ -466,3 +466,48 @@ def test_a_county_commit_waits_for_a_city_change_in_progress_and_decides_on_it(c
     cadre = Cadre.objects.select_related("person").get()
     assert (cadre.management_level, cadre.person.name) == ("city", "李一")
     assert Appointment.objects.get(end__isnull=True).document_no == "金组〔2021〕3号"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_county_commit_and_a_party_members_leave_lock_in_one_order_and_do_not_deadlock(city, monkeypatch):
+    """PostgreSQL: 党员减少 locks the PartyMember, then the cadre; the commit locks Person, PartyMember,
+    Cadre. The leave holds its member while the commit comes to lock it: the commit waits, the leave
+    goes on to the cadre and ends, then the commit ends too. With Cadre before PartyMember in the commit
+    one of them died with "deadlock detected" (found by review)."""
+    import time
+
+    from django.db import connection, transaction
+
+    from zugong.cadres.services import roster_import
+    from zugong.members import changes
+    from zugong.members.roster import read_sheet
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one write lock)")
+    run(city, xlsx([row(1)]))  # 李1: a 县管 cadre, 中共党员
+    person = Person.objects.get(name="李1")
+    member = make_member(person, city.orgs["jinan_branch"], joined=dt.date(2000, 1, 1))
+    user = city.users["county_admin"]
+    scope = scope_for(user)
+    real_check = changes._check
+
+    def check_once_the_commit_waits(*args, **kw):  # the leave holds the member row: let the commit come to it
+        _wait(lambda: _lock_waiters() > 0)
+        return real_check(*args, **kw)
+
+    monkeypatch.setattr(changes, "_check", check_once_the_commit_waits)
+
+    def leave():
+        with transaction.atomic():
+            return changes.member_leave(actor=Actor(user=user), scope=scope, member=member, on=TODAY - dt.timedelta(days=1),
+                                        reason="death", today=TODAY)  # fmt: skip
+
+    thread, out = _in_thread(leave)
+    time.sleep(0.3)
+    rows = read_sheet(xlsx([row(1, 任职文号="金组〔2021〕9号")]))
+    with transaction.atomic():
+        roster_import.prepare_cadres(rows, scope, today=TODAY, lock=True)
+    thread.join(30)
+    assert len(out) == 1 and not isinstance(out[0], BaseException), out
+    assert PartyMember.objects.get(pk=member.pk).left_reason == "death"
+    assert not Cadre.objects.get(person=person).is_party_member
