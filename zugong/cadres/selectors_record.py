@@ -19,6 +19,16 @@ PLACE_SUFFIXES = ("省", "市", "区", "县", "旗", "州", "盟")
 #: 区政府 / 区人民政府, 区纪委, 区监委, 区人民法院, 区人民检察院. Not 长: 区长 / 县长 / 市长 keep their
 #: suffix (金安区区长, as 毛坦厂镇镇长 and 财政局局长).
 ORGAN_WORDS = ("委", "人大", "政协", "政府", "人民政府", "纪委", "监委", "人民法院", "人民检察院")
+#: Names ending in 区/市 that are no place with organs of its own: a 社区's 委员 is not a 区委员, nor an
+#: 开发区's 委员会主任 a 区委员会主任 (a 新区 or 城区 is a place: not listed).
+NOT_PLACES = ("社区", "开发区", "园区", "景区", "小区", "片区", "街区", "示范区", "试验区", "保护区", "超市")
+
+
+def _place_suffix(unit_name: str) -> str | None:
+    """The suffix (PLACE_SUFFIXES) that makes ``unit_name`` a place of county level or above, or None."""
+    if unit_name.endswith(NOT_PLACES):
+        return None
+    return next((s for s in PLACE_SUFFIXES if unit_name.endswith(s)), None)
 
 
 def post_name(unit_name: str, title: str) -> str:
@@ -32,9 +42,9 @@ def post_name(unit_name: str, title: str) -> str:
     "局长" → "六安市财政局局长". The official long form (中共六安市金安区委员会书记, 金安区人民政府区长) is
     not derived: the unit tree holds 金安区, not the committee. Inverse: ``post_title_candidates``.
     """
-    for suffix in PLACE_SUFFIXES:
-        if unit_name.endswith(suffix) and title.startswith(suffix) and title[len(suffix):].startswith(ORGAN_WORDS):
-            return unit_name + title[len(suffix):]
+    suffix = _place_suffix(unit_name)
+    if suffix and title.startswith(suffix) and title[len(suffix):].startswith(ORGAN_WORDS):
+        return unit_name + title[len(suffix):]
     return unit_name + title
 
 
@@ -43,10 +53,10 @@ def post_title_candidates(unit_name: str, rest: str) -> list[str]:
     inverse, for reading 简历 lines): [rest] and, when ``rest`` names an organ of the place without its
     suffix, the title with it, most likely first ("金安区", "委书记" → ["区委书记", "委书记"]; "金安区",
     "政协副主席" → ["政协副主席", "区政协副主席"]: a title may say 政协 alone, never 委 alone)."""
-    for suffix in PLACE_SUFFIXES:
-        if unit_name.endswith(suffix) and rest.startswith(ORGAN_WORDS):
-            full = suffix + rest
-            return [full, rest] if rest.startswith("委") else [rest, full]
+    suffix = _place_suffix(unit_name)
+    if suffix and rest.startswith(ORGAN_WORDS):
+        full = suffix + rest
+        return [full, rest] if rest.startswith("委") else [rest, full]
     return [rest]
 
 

@@ -117,6 +117,10 @@ def test_a_post_is_written_without_the_place_twice(unit, title, written):
 def test_reading_a_post_back_puts_the_suffix_before_a_committee_first():
     assert post_title_candidates("金安区", "委书记") == ["区委书记", "委书记"]
     assert post_title_candidates("金安区", "政协副主席") == ["政协副主席", "区政协副主席"]
+    # a 社区 or 开发区 is no place with organs: its 委员 is not a 区委员 (found by review)
+    assert post_title_candidates("三里桥社区", "委员") == ["委员"]
+    assert post_title_candidates("六安经济技术开发区", "委员会主任") == ["委员会主任"]
+    assert post_name("三里桥社区", "区委员") == "三里桥社区区委员" and post_title_candidates("浦东新区", "委书记")[0] == "区委书记"
     assert post_title_candidates("金安区", "区委书记") == ["区委书记"]  # the doubled wording of older files
     assert post_title_candidates("毛坦厂镇", "党委书记") == ["党委书记"]
 
