@@ -79,14 +79,14 @@ class PartyMember(models.Model):
         (转正时间, ``confirmed_date``): 《中国共产党章程》(2022) 第七条 "党员的党龄，从预备期满转为
         正式党员之日算起". None when there is no 党龄 on that day: probationary then (no 转正时间,
         or a later one), or a full member whose 转正时间 is not on file. A membership that ended
-        (死亡, 出党, 停止党籍) counts up to its 减少日期; one transferred out of the city
+        (死亡, 出党, 停止党籍) counts up to its 减少日期 (None when that came before 转正); one transferred out of the city
         (组织关系转出本市) goes on counting, as the member goes on elsewhere."""
         if self.confirmed_date is None or self.confirmed_date > on:
             return None
         end = on
         if self.left_date is not None and self.left_reason != LeaveReason.TRANSFERRED_OUT:
             end = min(end, self.left_date)
-        return age_on(self.confirmed_date, end)
+        return age_on(self.confirmed_date, end) if end >= self.confirmed_date else None  # left while probationary
 
 
 class Affiliation(models.Model):

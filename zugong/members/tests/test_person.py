@@ -132,6 +132,8 @@ def test_party_standing_counts_from_the_day_of_confirmation_not_joining():
     assert m.party_standing_years(dt.date(2026, 12, 7)) == 11  # counted up to the 减少日期
     m.left_reason = LeaveReason.TRANSFERRED_OUT
     assert m.party_standing_years(dt.date(2026, 12, 7)) == 22  # a member still, elsewhere
+    m.left_date, m.left_reason = dt.date(2004, 5, 1), LeaveReason.DEATH
+    assert m.party_standing_years(dt.date(2026, 12, 7)) is None  # died before 转正: never a 党龄, not -1
 
 
 def test_the_page_and_the_api_show_party_standing_from_confirmation(city, login, people):
