@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zugong.web.middleware.ExportRefusedMiddleware",
+    "zugong.web.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "zugong.urls"
