@@ -245,13 +245,16 @@ def rewards_text(cadre: Cadre) -> str:
 
 
 def current_post_text(cadre: Cadre, on: dt.date) -> str:
-    """现任职务: the posts held on ``on`` as "单位职务" (worded by ``selectors_record.post_name``: 金安区委书记,
-    not 金安区区委书记), joined by "、": 党内职务 first (``rules.is_party_post``), as appointment notices
-    write them (霍邱县委副书记、霍邱县县长), then main posts before concurrent ones, then by start."""
+    """现任职务: the posts held on ``on`` joined by "、", as appointment notices write them: 党内职务 first
+    (``rules.is_party_post``), then main posts before concurrent ones, then by start; each post as
+    "单位职务" (``selectors_record.post_name``: 金安区委书记, not 金安区区委书记), and a post of the same
+    unit as the one before by its title alone: 霍邱县委副书记、县长; 金安区委书记、区人大常委会主任."""
     appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
              .select_related("post__unit").order_by("is_concurrent", "start", "id"))  # fmt: skip
     ordered = sorted(appts, key=lambda a: not rules.is_party_post(a.post.title))  # stable: the order above within each
-    return "、".join(post_name(a.post.unit.name, a.post.title) for a in ordered)
+    parts = [a.post.title if i and a.post.unit_id == ordered[i - 1].post.unit_id else post_name(a.post.unit.name, a.post.title)
+             for i, a in enumerate(ordered)]  # fmt: skip
+    return "、".join(parts)
 
 
 def approval_form(

@@ -683,10 +683,10 @@ def test_the_forms_write_a_county_post_without_the_place_twice_and_the_native_pl
     client = login(city.users["county_admin"])
     c = _docx(client, cadre, on="2026-06-01").tables[0].cell
     assert c(1, 3).text == "安徽六安"
-    assert c(6, 1).text == "金安区委书记、金安区人大常委会主任"
+    assert c(6, 1).text == "金安区委书记、区人大常委会主任"
     assert c(9, 1).text.split("\n")[-1] == "2023.01--         金安区委书记（兼任金安区人大常委会主任）"
     d = lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"}).content)
-    assert (d["XianRenZhiWu"], d["JiGuan"], d["ChuShengNianYue"]) == ("金安区委书记、金安区人大常委会主任", "安徽六安", "198005")
+    assert (d["XianRenZhiWu"], d["JiGuan"], d["ChuShengNianYue"]) == ("金安区委书记、区人大常委会主任", "安徽六安", "198005")
     assert d["JianLi"].splitlines()[-1] == "2023.01--         金安区委书记（兼任金安区人大常委会主任）"
 
 
@@ -759,11 +759,14 @@ def test_the_word_form_has_no_half_width_punctuation_in_chinese_text(city, login
 
 
 def test_the_current_posts_put_the_party_post_first_as_appointment_notices_do(city, people):
-    """霍邱县委副书记、霍邱县县长, whichever of the two is the main post."""
+    """霍邱县委副书记、县长, whichever of the two is the main post; the place once for posts of one unit."""
     cadre = _cadre(people)
     county = _county(city, "霍邱县", "341522")
     Appointment.objects.filter(cadre=cadre, end__isnull=True).update(end=D(2023, 1, 1))
     Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=county, title="县长", post_level="31"), start=D(2023, 1, 1))
     Appointment.objects.create(cadre=cadre, post=Post.objects.create(unit=county, title="县委副书记", post_level="31"),
                                start=D(2023, 1, 1), is_concurrent=True)  # fmt: skip
-    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "霍邱县委副书记、霍邱县县长"
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "霍邱县委副书记、县长"
+    other = Post.objects.create(unit=city.units["jinan"], title="区委常委", post_level="32")
+    Appointment.objects.create(cadre=cadre, post=other, start=D(2024, 1, 1), is_concurrent=True)
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "霍邱县委副书记、金安区委常委、霍邱县县长"  # another unit: named
