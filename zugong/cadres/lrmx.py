@@ -71,7 +71,7 @@ from zugong.cadres.models import (
     RoundStatus,
 )
 from zugong.cadres.models import FamilyMember as FamilyMemberModel
-from zugong.cadres.selectors_record import post_name, resume_lines
+from zugong.cadres.selectors_record import resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
 from zugong.members.models import LeaveReason
@@ -252,7 +252,7 @@ def current_post_text(cadre: Cadre, on: dt.date) -> str:
     appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
              .select_related("post__unit").order_by("is_concurrent", "start", "id"))  # fmt: skip
     ordered = sorted(appts, key=lambda a: not rules.is_party_post(a.post.title))  # stable: the order above within each
-    parts = [a.post.title if i and a.post.unit_id == ordered[i - 1].post.unit_id else post_name(a.post.unit.name, a.post.title)
+    parts = [a.post.title if i and a.post.unit_id == ordered[i - 1].post.unit_id else a.post.written_name
              for i, a in enumerate(ordered)]  # fmt: skip
     return "、".join(parts)
 

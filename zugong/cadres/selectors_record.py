@@ -81,10 +81,10 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
     for a in appts:
         if a.is_concurrent:
             continue
-        text = post_name(a.post.unit.name, a.post.title)
+        text = a.post.written_name
         conc = [c for c in appts if c.is_concurrent and c.start < (a.end or dt.date.max) and (c.end or dt.date.max) > a.start]
         if conc:
-            text += "（兼任" + "、".join(post_name(c.post.unit.name, c.post.title) for c in conc) + "）"
+            text += "（兼任" + "、".join(c.post.written_name for c in conc) + "）"
         lines.append(ResumeLine(a.start, a.end, text))
     for r in CadreRank.objects.filter(cadre=cadre):
         lines.append(ResumeLine(r.start, r.end, f"（{r.get_rank_display()}）"))

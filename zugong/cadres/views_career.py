@@ -58,8 +58,6 @@ def team_list(request):
     """领导班子 structure on a date for the scope or a unit subtree: age bands, young, women, non-party,
     education, 职数 filled/authorized, 50 teams a page (the city's 543 in one table were 19,000 pixels
     tall), with the subtree totals (distinct cadres)."""
-    from zugong.members.views import query_without_page
-
     scope = scope_for(request.user)
     on, unit = as_of(request), _unit(request, scope)
     path = unit.path if unit else None

@@ -61,7 +61,7 @@ from zugong.cadres.models import (
     Post,
     Relation,
 )
-from zugong.cadres.selectors_record import post_name, post_title_candidates
+from zugong.cadres.selectors_record import post_title_candidates
 from zugong.cadres.services import profile as profile_svc
 from zugong.core import codes
 from zugong.core.audit import Actor, audit_record
@@ -709,10 +709,10 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
         if line.end is None:  # a new current post ends the open main posts that began before it
             for a in appts:
                 if a.end is None and a.start < line.start:
-                    city_seat(a.post, post_name(a.post.unit.name, a.post.title))
+                    city_seat(a.post, a.post.written_name)
                     a.end = line.start
                     a.save(update_fields=["end"])
-                    facts.append(f"免职：{post_name(a.post.unit.name, a.post.title)}（{line.start:%Y.%m}）")
+                    facts.append(f"免职：{a.post.written_name}（{line.start:%Y.%m}）")
             try:
                 career.check_appointment(cadre, post, line.start)
             except rules.RuleViolation as exc:
