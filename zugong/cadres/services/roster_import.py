@@ -111,7 +111,7 @@ def prepare_cadres(
 
     ``progress(rows done, rows in all)`` is called once the rows are validated. With ``lock`` (the
     commit, inside its transaction: TransactionManagementError on PostgreSQL outside one) the persons,
-    cadres and party members the rows name are locked as they are read (see the module's note)."""
+    party members and cadres the rows name are locked as they are read (see the module's note)."""
     prepared = Prepared()
     t0 = time.perf_counter()
     today = today or timezone.localdate()
@@ -419,4 +419,3 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
             current.save(update_fields=["start", "document_no"])
     c = prepared.counts
     return {"created": c["new"], "updated": c["update"], "unchanged": c["unchanged"], "transferred": 0}
-
