@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 
+from django.db.models import F, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from pypinyin import Style, pinyin
 
 from zugong.core.strokes import STROKE_KEY_MAX_LEN, key_pieces, stroke_sort_key
@@ -74,3 +78,87 @@ class NameKeys:
         if len(stroke) > STROKE_KEY_MAX_LEN:
             return initials, name_stroke_key(name)
         return initials, stroke
+
+
+_VOWELS = frozenset("aeiouv")
+#: Letters a syllable may start with; 'i', 'u' and 'v' never do, so they are no initials.
+_INITIAL_LETTERS = frozenset("abcdefghjklmnopqrstwxyz")
+#: At most this many readings of typed pinyin are searched (wangxm: wang + x + m; xian: xian | xi + an …).
+MAX_SPELLINGS = 12
+
+
+def _toneless(reading: str) -> str:
+    """'lǚ' → 'lv', 'zhāng' → 'zhang': tone marks dropped, ü written v as keyboards type it."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def chars_by_syllable() -> dict[str, frozenset[str]]:
+    """Toneless pinyin syllable → the CJK Unified Ideographs (U+4E00–U+9FFF) read so, every reading of a
+    character counted ('曾' under both zeng and ceng): 'wang' → {王, 汪, 望, …}. Built once per process
+    from pypinyin's dictionary (≈0.3 s); syllables without a vowel (m, n, ng, hm) are left out, being
+    indistinguishable from initials."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found: dict[str, set[str]] = {}
+    for codepoint, readings in pinyin_dict.items():
+        if 0x4E00 <= codepoint <= 0x9FFF:
+            for reading in readings.split(","):
+                syllable = _toneless(reading)
+                if syllable.isascii() and syllable.isalpha() and _VOWELS.intersection(syllable):
+                    found.setdefault(syllable, set()).add(chr(codepoint))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def pinyin_spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """The readings of typed Latin letters as the start of a name in pinyin: full syllables first, then
+    the initials of the characters after them, as (syllables, initials). Readings that use every letter
+    in syllables win ('xian' → [(('xian',), ''), (('xi', 'an'), '')]; 'zhangsan' → zhang + san, not
+    zhang + s, a, n); else those leaving the fewest initials ('wangxm' → [(('wang',), 'xm')], not wan +
+    g, x, m). At least one syllable of two or more letters, at most 8 characters, at most
+    ``MAX_SPELLINGS`` readings (fewest syllables first). ``text`` is lower-case ASCII letters; [] when
+    there is no reading ('zxm' reads as initials only, which the initials search covers)."""
+    syllables = chars_by_syllable()
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(at: int, taken: tuple[str, ...]) -> None:
+        if len(found) >= 200 or len(taken) > 8:
+            return
+        rest = text[at:]
+        if taken and len(taken) + len(rest) <= 8 and all(c in _INITIAL_LETTERS for c in rest):
+            found.append((taken, rest))
+        for end in range(min(len(text), at + 6), at + 1, -1):  # the longest syllable (zhuang) has 6 letters
+            if text[at:end] in syllables:
+                walk(end, (*taken, text[at:end]))
+
+    walk(0, ())
+    if not found:
+        return []
+    fewest = min(len(rest) for _, rest in found)
+    best = sorted((r for r in found if len(r[1]) == fewest), key=lambda r: len(r[0]))
+    return best[:MAX_SPELLINGS]
+
+
+def pinyin_condition(text: str, field: str = "name", initials_field: str = "name_initials") -> Q | None:
+    """The search condition for a name typed in full pinyin, or pinyin then initials ('wang',
+    'wangxiaoming', 'wangxm', 'lv' for 吕): for each reading of ``pinyin_spellings``, the stored pinyin
+    initials start with the reading's initials and the name's first characters are each one read as
+    the typed syllable (SUBSTR(name, i, 1) IN the syllable's characters, so the database filters and
+    lists page as before). None when ``text`` is not such pinyin. ``field`` and ``initials_field`` are
+    the Person fields as reached from the queried model ("person__name").
+
+    A character's stored initial is its usual reading (surnames: 单 s, 曾 z): typing a name in another
+    reading of a heteronym finds it only where that reading has the same initial.
+    """
+    text = text.lower()
+    if not (text.isascii() and text.isalpha()) or len(text) < 2:
+        return None
+    chars = chars_by_syllable()
+    found: Q | None = None
+    for taken, rest in pinyin_spellings(text):
+        cond = Q(**{f"{initials_field}__startswith": "".join(s[0] for s in taken) + rest})
+        for position, syllable in enumerate(taken, start=1):
+            cond &= Q(In(Substr(F(field), position, 1), sorted(chars[syllable])))
+        found = cond if found is None else found | cond
+    return found

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from zugong.core import codes
 from zugong.core.models import Person
+from zugong.core.names import pinyin_condition
 from zugong.core.rules import IdNumberError, add_years, parse_id_number
 from zugong.core.scope import Scope
 from zugong.core.services import id_number_index
@@ -71,7 +72,9 @@ def search_condition(q: str, prefix: str = "") -> Q | None:
 
     - 18 characters that look like a 身份证号: exact match of the HMAC blind index (never compared
       in plain text); an invalid number (checksum, date) matches nothing.
-    - Latin letters: 姓名 contains them, or pinyin initials start with them ('zxm' → 张晓明).
+    - Latin letters: 姓名 contains them, or pinyin initials start with them ('zxm' → 张晓明), or they
+      are the name in full pinyin or pinyin then initials ('zhangxiaoming', 'zhangxm', 'lv' for 吕;
+      ``zugong.core.names.pinyin_condition``).
     - Anything else: 姓名 contains it.
     Returns None for an empty query (no condition).
     """
@@ -85,7 +88,9 @@ def search_condition(q: str, prefix: str = "") -> Q | None:
             return Q(pk__in=[])
         return Q(**{f"{prefix}id_number_index": id_number_index(number)})
     if _INITIALS.match(q):
-        return Q(**{f"{prefix}name_initials__startswith": q.lower()}) | Q(**{f"{prefix}name__contains": q})
+        cond = Q(**{f"{prefix}name_initials__startswith": q.lower()}) | Q(**{f"{prefix}name__contains": q})
+        spelled = pinyin_condition(q, field=f"{prefix}name", initials_field=f"{prefix}name_initials")
+        return cond | spelled if spelled is not None else cond
     return Q(**{f"{prefix}name__contains": q})
 
 

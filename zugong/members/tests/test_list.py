@@ -67,6 +67,16 @@ def test_it_searches_by_name_initials_and_exact_id_number(city, login, people):
     assert names(c.get(URL, {"q": wrong})) == []  # checksum wrong: nothing, never a plain comparison
 
 
+def test_it_searches_by_full_pinyin_and_pinyin_then_initials(city, login, people):
+    c = login(city.users["city_admin"])
+    assert names(c.get(URL, {"q": "zhangxiaoming"})) == ["张晓明"]
+    assert names(c.get(URL, {"q": "ZhangXM"})) == ["张晓明"]
+    assert names(c.get(URL, {"q": "lihong"})) == ["李红"]
+    assert names(c.get(URL, {"q": "wang"})) == ["王刚"]
+    assert names(c.get(URL, {"q": "zhaoq"})) == ["赵强"]
+    assert names(login(city.users["county_admin"]).get(URL, {"q": "zhaoq"})) == []  # 裕安区's: the scope holds
+
+
 def test_it_never_compares_a_full_id_number_in_plain_text():
     number = test_id_number(7)
     cond = selectors.search_condition(number, "person__")
