@@ -17,7 +17,7 @@ router = Router(tags=["干部"])
 class CadreQuery(PageQuery):
     """干部名册查询条件。"""
 
-    q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀）或完整18位身份证号（精确）")
+    q: str = Field("", description="搜索：姓名（包含）、全拼或拼音首字母（前缀）或完整18位身份证号（精确）")
     management_level: str = Field("", description="管理权限：city 市管、county 县管")
     post_level: str = Field("", description="职务级别代码（GB/T 12407）")
     unit: int | None = Field(None, description="单位编号（含下级单位）")

@@ -16,7 +16,7 @@ router = Router(tags=["党员"])
 class MemberQuery(PageQuery):
     """党员名册查询条件。"""
 
-    q: str = Field("", description="搜索：姓名（包含）、拼音首字母（前缀，如 zxm）或完整18位身份证号（精确）")
+    q: str = Field("", description="搜索：姓名（包含）、全拼或拼音首字母（前缀，如 zhangxiaoming、zhangxm、zxm）或完整18位身份证号（精确）")
     org: int | None = Field(None, description="党组织编号（含下级组织）")
     status: str = Field("", description="党员类别：full 正式党员、probationary 预备党员；left 已减少党员（代替现有党员）")
     gender: str = Field("", description="性别代码（GB/T 2261.1）：1 男、2 女")

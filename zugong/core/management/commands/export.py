@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=("members", "cadres"))
         parser.add_argument("--as", dest="username", required=True)
         parser.add_argument("-o", "--output", type=Path, required=True)
-        parser.add_argument("--q", default="", help="姓名、拼音首字母或身份证号")
+        parser.add_argument("--q", default="", help="姓名、拼音（全拼或首字母）或身份证号")
         parser.add_argument("--org", default="", help="党组织编号（其下全部）")
 
     def handle(self, *args, kind, username, output, q, org, **options):
