@@ -75,6 +75,7 @@ from zugong.cadres.selectors_record import resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
 from zugong.members.models import LeaveReason
+from zugong.orgs.divisions import short_name
 from zugong.orgs.selectors import division_name
 
 #: Version string written to ``<Version>`` (the value seen in a public writer of the format).
@@ -172,23 +173,22 @@ PROVINCES = {
 }  # fmt: skip
 #: 直辖市: 籍贯 is the city's name alone (上海, 重庆).
 MUNICIPALITIES = {"11", "12", "31", "50"}
-_DIVISION_SUFFIX = re.compile(r"^(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,5}?族)+自治[县旗州]|自治[县旗州]|特区|林区|地区|市|县|区|旗|盟)$")
-
 
 def short_place(name: str) -> str:
-    """A division's name without its kind, as 籍贯 writes it: 六安市 → 六安, 金寨县 → 金寨, 长阳土家族自治县 →
-    长阳; a one-character name keeps it (寿县, 泾县), and a name without a known suffix is unchanged."""
-    m = _DIVISION_SUFFIX.match(name)
-    return m.group(1) if m else name
+    """A division's name without its kind, as 籍贯 writes it (``zugong.orgs.divisions.short_name``): 六安市 →
+    六安, 金寨县 → 金寨, 长阳土家族自治县 → 长阳, 黔东南苗族侗族自治州 → 黔东南; a one-character name keeps it
+    (寿县, 泾县), and a name without a known suffix is unchanged."""
+    return short_name(name)
 
 
 def place_text(code: str) -> str:
     """籍贯 (or 出生地) as the 任免审批表 writes it, from a 行政区划代码 (6, 9 or 12 digits): the province's
     and then the city's or county's short names — "安徽六安" for a district of 六安市 (341502 金安区: a
-    市辖区 is written by its city), "安徽金寨" for 341524 金寨县, "安徽六安" for 341500 itself; a 直辖市 by
-    its name alone ("上海"); the province alone when the unit tree does not name the place (a code
-    outside the city: the project keeps only 六安市's divisions, ``zugong/data/china_division``); ''
-    for ''. Text that is not such a code is returned as it is.
+    市辖区 is written by its city), "安徽金寨" for 341524 金寨县, "安徽六安" for 341500 itself, "江苏南京"
+    for 320102 玄武区, "河北正定" for 130123 正定县, "贵州黔东南" for 522600; a 直辖市 by its name alone
+    ("上海"); the names come from the unit tree, else from the national table (``division_name``); the
+    province alone when neither names the place (a code the table lacks) or for the province's own
+    code; '' for ''. Text that is not such a code is returned as it is.
 
     Source: the 籍贯 and 出生地 boxes of the 干部任免审批表 are filled "省 + 市/县" in short names (安徽六安,
     河北正定) as the form's 填写说明 directs. That text is not among the project's sources
@@ -203,7 +203,7 @@ def place_text(code: str) -> str:
     if code[:2] in MUNICIPALITIES or code[2:6] == "0000":
         return province
     county = division_name(code[:6])
-    if county == code[:6]:  # not in the unit tree
+    if county == code[:6]:  # neither the unit tree nor the national table names it
         return province
     if code[4:6] != "00" and county.endswith("区") and not county.endswith(("林区", "特区")):
         city = division_name(code[:4] + "00")  # a 市辖区 is written by its city
@@ -212,9 +212,9 @@ def place_text(code: str) -> str:
 
 
 def birthplace_text(profile: CadreProfile) -> str:
-    """出生地 as the form prints it: ``place_text`` of the profile's 区划代码 when the unit tree names the
-    place (安徽六安), else the profile's text as entered (a place outside the city), else ``place_text``
-    (the province alone); '' when neither is kept."""
+    """出生地 as the form prints it: ``place_text`` of the profile's 区划代码 when it names a city or county
+    (安徽六安, 江苏南京), else the profile's text as entered, else ``place_text`` (the province alone);
+    '' when neither is kept."""
     derived = place_text(profile.birthplace_code)
     if derived and derived not in PROVINCES.values() and derived != profile.birthplace_code:
         return derived

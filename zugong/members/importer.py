@@ -72,6 +72,7 @@ from zugong.members.roster import (
     map_headers,
     parse_date,
 )
+from zugong.orgs.divisions import code_prefix, enclosing, national
 from zugong.orgs.models import BRANCH_KINDS, STEP, OrgKind, PartyOrganization, Unit
 
 SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
@@ -254,8 +255,16 @@ _PLACE_WITH_CODE = re.compile(r"[（(]\s*(\d{6}|\d{9}|\d{12})\s*[）)]\s*$")
 
 
 class NativePlaceResolver:
-    """籍贯 → 行政区划代码: 6/9/12 digits are kept, and so is such a code in brackets after a name
-    (六安市金安区（341502）, as the export writes it); a name matches a unit of the tree that has a code."""
+    """籍贯 → 行政区划代码. 6/9/12 digits are kept, and so is such a code in brackets after a name
+    (六安市金安区（341502）, 江苏省南京市（320100）, as the export writes it). A name is looked up in the
+    unit tree (its units with a code: 金安区, 金安区一镇) and in the national table
+    (``zugong.orgs.divisions``) in the forms people type: 江苏省南京市, 南京市, 南京, 江苏南京, 南京市玄武区,
+    河北正定, 黔东南州, 北京朝阳. When the names found lie within one of them, that one is the code
+    (辽宁朝阳: 朝阳市 and its 朝阳县 → 211300); when they are places apart (朝阳区 of 北京市 and of 长春市)
+    nothing is guessed: ``resolve`` gives None and ``problem`` names the candidates.
+
+    Each distinct text is resolved once (memoized); the national table is read once per process and
+    its name index built on the first name that is not a code."""
 
     def __init__(self) -> None:
         self.by_name: dict[str, str] = {}
@@ -263,9 +272,10 @@ class NativePlaceResolver:
             short = code[:6] if kind in ("city", "county") else code
             self.by_name.setdefault(_compact(name), short)
         self._cache: dict[str, str | None] = {}
+        self._ambiguous: dict[str, list[str]] = {}
 
     def resolve(self, text: str) -> str | None:
-        """Division code for a 籍贯 cell, None when unknown (memoized by the cell text)."""
+        """Division code for a 籍贯 cell, None when unknown or ambiguous (memoized by the cell text)."""
         try:
             return self._cache[text]
         except KeyError:
@@ -276,12 +286,51 @@ class NativePlaceResolver:
         elif coded := _PLACE_WITH_CODE.search(text):
             hit = coded.group(1)
         else:
-            hit = self.by_name.get(key)
-            if hit is None:
-                ends = {c for n, c in self.by_name.items() if key.endswith(n) and len(n) >= 2}
-                hit = ends.pop() if len(ends) == 1 else None
+            hit = self._by_name(text, key)
         self._cache[text] = hit
         return hit
+
+    def _by_name(self, text: str, key: str) -> str | None:
+        found = national().candidates(key)
+        own = self.by_name.get(key)
+        if own is not None:
+            found = found | {own}
+        if found:
+            hit = enclosing(found)
+            if hit is None:
+                self._ambiguous[text] = sorted(found)
+            return hit
+        # a unit's name after the places above it (六安市金安区金安区一镇): what comes before must enclose it
+        ends = {c for n, c in self.by_name.items() if key.endswith(n) and len(n) >= 2 and self._encloses(key[: -len(n)], c)}
+        return ends.pop() if len(ends) == 1 else None
+
+    def _encloses(self, text: str, code: str) -> bool:
+        """Whether ``text`` names a division that ``code`` lies within (安徽省六安市 for 341502100000)."""
+        above = national().candidates(text) | ({own} if (own := self.by_name.get(text)) else set())
+        return any(code.startswith(code_prefix(c)) for c in above)
+
+    def candidates(self, text: str) -> list[str]:
+        """The codes of the places apart that an ambiguous ``text`` names (朝阳区 → [110105, 220104]);
+        [] when it resolves or names nothing."""
+        return [] if self.resolve(text) is not None else self._ambiguous.get(text, [])
+
+    def problem(self, text: str) -> str:
+        """Why ``text`` has no code, for the error of its row: the candidates of an ambiguous name
+        (籍贯“朝阳区”有2处同名：北京市朝阳区（110105）、吉林省长春市朝阳区（220104），请写明省、市或填写区划代码),
+        else that no division has this name. '' when ``text`` resolves."""
+        if self.resolve(text) is not None:
+            return ""
+        candidates = self._ambiguous.get(text, [])
+        if candidates:
+            named = "、".join(map(self._describe, candidates))  # at most 4 (鼓楼区, 朝阳, 市中区)
+            return f"籍贯“{text}”有{len(candidates)}处同名：{named}，请写明省、市或填写区划代码"
+        return f"籍贯“{text}”无法对应行政区划代码（请填写6位区划代码，或省、市、县（市、区）名称，如江苏省南京市、安徽金寨）"
+
+    def _describe(self, code: str) -> str:
+        if len(code) == 6 and (named := national().describe(code)) != code:
+            return named
+        name = next((n for n, c in self.by_name.items() if c == code), "")
+        return f"{name}（{code}）" if name else code
 
 
 # --------------------------------------------------------------------------- validation
@@ -775,7 +824,7 @@ class _MemberValidator:
             got = _mapped(vals, lambda t: self.places.resolve(t) if t else "", self._codes["native_place/"])
             for i in _indexes(got, None):
                 v = vals[i]
-                err(i, "籍贯", v, f"籍贯“{v}”无法对应行政区划代码（请填写6位区划代码或县（市、区）名称）")
+                err(i, "籍贯", v, self.places.problem(v))
             person_cols["native_place"] = got
         # 参加工作时间
         if "work_start_date" in has:

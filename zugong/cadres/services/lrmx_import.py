@@ -73,6 +73,7 @@ from zugong.core.services import PersonData, id_number_index, person_fields
 from zugong.members.importer import NativePlaceResolver, code_of
 from zugong.members.models import PartyMember
 from zugong.members.roster import DateParseError, parse_date
+from zugong.orgs.divisions import code_prefix
 from zugong.orgs.models import Unit
 
 #: Most files one import takes (a county's cadres fit; larger batches split).
@@ -237,9 +238,10 @@ class _Context:
         return None
 
     def place_code(self, text: str) -> str | None:
-        """行政区划代码 of a 籍贯 / 出生地 text, None when unknown: a name or code the unit tree knows
-        (``NativePlaceResolver``: 金安区, 六安市金安区, 341502) or the form's "province + short name"
-        (``lrmx.place_text``: 安徽六安 → 341500, 安徽金寨 → 341524) when the province is the place's."""
+        """行政区划代码 of a 籍贯 / 出生地 text, None when unknown or ambiguous: a name or code the unit tree
+        or the national table knows (``NativePlaceResolver``: 金安区, 六安市金安区, 341502, 江苏省南京市) or
+        the form's "province + short name" (``lrmx.place_text``: 安徽六安 → 341500, 安徽金寨 → 341524,
+        江苏南京 → 320100, 河北正定 → 130123) when the province is the place's."""
         hit = self.places.resolve(text)
         if hit is not None:
             return hit
@@ -341,7 +343,8 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
     if place:
         code = ctx.place_code(place)
         if code is None:
-            notes.append((filename, f"籍贯“{place}”未对应到行政区划代码，未更新"))
+            ambiguous = bool(ctx.places.candidates(place))  # 朝阳区: the note names the places, none is guessed
+            notes.append((filename, f"{ctx.places.problem(place)}，未更新" if ambiguous else f"籍贯“{place}”未对应到行政区划代码，未更新"))
         else:
             person["native_place"] = code
     jianli = d.get("JianLi", "")
@@ -484,8 +487,9 @@ def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | Non
     for rec in records:
         rec.person_obj = persons.get(rec.id_index)
         rec.cadre_obj = cadres.get(rec.person_obj.pk) if rec.person_obj else None
-        if rec.person_obj is not None and "native_place" in rec.person and _same_place(rec.person_obj.native_place, rec.native_place_text):
-            del rec.person["native_place"]  # the form's 安徽六安 of a 金安区 person: the finer code stays
+        if rec.person_obj is not None and "native_place" in rec.person and _same_place(
+                rec.person_obj.native_place, rec.native_place_text, rec.person["native_place"]):
+            del rec.person["native_place"]  # the form's 安徽六安 (or 安徽) of a 金安区 person: the finer code stays
         cadre = rec.cadre_obj
         outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
             cadre is None and rec.person_obj is not None
@@ -653,9 +657,13 @@ def _write_profile(rec: _Record, cadre: Cadre, written_files: list[str]) -> tupl
     return before, changed
 
 
-def _same_place(code: str, text: str) -> bool:
-    """Whether the 籍贯 ``text`` of a file is what the form prints for the stored ``code`` (``lrmx.place_text``)."""
-    return bool(code) and re.sub(r"\s", "", text) in (lrmx.place_text(code), code)
+def _same_place(code: str, text: str, read: str = "") -> bool:
+    """Whether the 籍贯 ``text`` of a file (read as the code ``read``) says no more than the stored
+    ``code``: what the form prints for it (``lrmx.place_text``: 江苏南京 for 320102) or a place that
+    holds it (安徽 for 341502: 340000 encloses it). The finer stored code then stays."""
+    if not code:
+        return False
+    return re.sub(r"\s", "", text) in (lrmx.place_text(code), code) or bool(read) and code.startswith(code_prefix(read))
 
 
 def _same_month(a: dt.date | None, b: dt.date | None) -> bool:

@@ -647,8 +647,13 @@ def _county(city, name="金寨县", code="341524"):
     ("341500", "安徽六安"),  # the city itself
     ("341524", "安徽金寨"),  # a 县 by its own name
     ("341524100000", "安徽金寨"),  # a town of 金寨县 the tree does not hold: its county
-    ("320102", "江苏"),  # outside the city: the province alone, never the digits
-    ("310101", "上海"), ("500101", "重庆"),  # 直辖市
+    ("320102", "江苏南京"), ("320102001000", "江苏南京"),  # outside the city: the national table, 玄武区 by its city
+    ("340104", "安徽合肥"), ("320281", "江苏江阴"),  # a 县级市 by its own name
+    ("130123", "河北正定"), ("420528", "湖北长阳"),  # 长阳土家族自治县
+    ("522600", "贵州黔东南"), ("522601", "贵州凯里"), ("654000", "新疆伊犁"),  # 自治州 and a city in one
+    ("419001", "河南济源"), ("429021", "湖北神农架"), ("441900", "广东东莞"),  # 省直辖; a 林区 is no 市辖区
+    ("310101", "上海"), ("500101", "重庆"), ("110105", "北京"), ("500229", "重庆"),  # 直辖市
+    ("329999", "江苏"),  # a code the table lacks: the province alone, never the digits
     ("340000", "安徽"),
     ("991234", "991234"),  # no such province: as division_name gives it
     ("", ""), ("金安区", "金安区"),  # not a code: as it is
@@ -718,7 +723,39 @@ def test_it_reads_the_forms_wording_of_native_place_and_county_posts_for_a_new_c
 
     ctx = _Context(scope_for(city.users["county_admin"]))
     assert [ctx.place_code(t) for t in ("安徽六安", "安徽省六安市", "安徽金寨", "江苏金寨", "安徽", "金安区")] == [
-        "341500", "341500", "341524", None, None, "341502"]
+        "341500", "341500", "341524", None, "340000", "341502"]  # a province's name is the province
+    assert [ctx.place_code(t) for t in ("江苏南京", "河北正定", "北京", "贵州黔东南", "湖北长阳", "朝阳区", "江苏鼓楼")] == [
+        "320100", "130123", "110000", "522600", "420528", None, None]  # 朝阳区, 江苏鼓楼: places apart, not guessed
+
+
+def test_it_reads_a_native_place_anywhere_in_china_for_a_new_cadre_and_notes_an_ambiguous_one(city, login, people):
+    client = login(city.users["county_admin"])
+    unit = dict(unit=str(city.units["jinan"].id), post_level="32", management_level="county")
+    r = _upload(client, ("周新.lrmx", _new_person_lrmx(42, native_place="江苏南京")), **unit)
+    assert (r.context["result"].errors, r.context["result"].created) == ([], 1)
+    assert Person.objects.get(name="周新").native_place == "320100"
+    r = _upload(client, ("吴云.lrmx", _new_person_lrmx(43, name="吴云", native_place="朝阳区")), **unit)
+    result = r.context["result"]
+    assert (result.errors, result.created) == ([], 1) and Person.objects.get(name="吴云").native_place == ""
+    assert ("吴云.lrmx", "籍贯“朝阳区”有2处同名：北京市朝阳区（110105）、吉林省长春市朝阳区（220104），请写明省、市或填写区划代码，未更新") in result.notes
+
+
+def test_a_native_place_outside_the_city_comes_back_from_its_own_lrmx_unchanged(city, login, people):
+    cadre = _county_secretary(city, people)
+    Person.objects.filter(pk=cadre.person_id).update(native_place="320102")  # 玄武区
+    client = login(city.users["county_admin"])
+    content = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    assert lrmx.parse_lrmx(content)["JiGuan"] == "江苏南京"
+    result = _upload(client, ("张晓明.lrmx", content)).context["result"]
+    assert (result.errors, result.unchanged, result.updated) == ([], 1, 0)
+    assert Person.objects.get(pk=cadre.person_id).native_place == "320102"  # 江苏南京 does not coarsen 玄武区
+    for coarser in ("江苏", "江苏省南京市"):  # a file that says less keeps the finer code too
+        edited = content.replace("<JiGuan>江苏南京</JiGuan>".encode(), f"<JiGuan>{coarser}</JiGuan>".encode())
+        assert _upload(client, ("张晓明.lrmx", edited)).context["result"].errors == []
+        assert Person.objects.get(pk=cadre.person_id).native_place == "320102"
+    edited = content.replace("<JiGuan>江苏南京</JiGuan>".encode(), "<JiGuan>河北正定</JiGuan>".encode())
+    assert _upload(client, ("张晓明.lrmx", edited)).context["result"].updated == 1
+    assert Person.objects.get(pk=cadre.person_id).native_place == "130123"
 
 
 def test_the_filler_is_a_real_name_or_left_for_handwriting(city, login, people):

@@ -66,13 +66,19 @@ def test_an_export_reimports_as_unchanged_with_its_year_month_birth_dates(city):
 
 def test_native_places_are_exported_by_name_with_their_code_and_reimport_unchanged(city):
     headers = [*HEADERS, "籍贯"]
-    run(city, roster([person_row(1, 籍贯="341502"), person_row(2, 籍贯="110101"), person_row(3)], headers=headers))
+    rows = [person_row(1, 籍贯="341502"), person_row(2, 籍贯="110101"), person_row(3), person_row(4, 籍贯="522600"),
+            person_row(5, 籍贯="江苏南京玄武"), person_row(6, 籍贯="991234")]  # fmt: skip
+    run(city, roster(rows, headers=headers))
     u = city.users["county_admin"]
     content = services.member_export(actor=Actor(user=u), scope=scope_for(u))
     places = {r[0]: r[7] for r in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)}
-    assert places == {"张二1": "六安市金安区（341502）", "张三2": "110101", "张四3": None}  # outside the tree: the code
+    assert places == {
+        "张二1": "六安市金安区（341502）", "张三2": "北京市东城区（110101）", "张四3": None,  # outside the tree: the national table
+        "张五4": "贵州省黔东南苗族侗族自治州（522600）", "张六5": "江苏省南京市玄武区（320102）",
+        "张七6": "991234",  # a code nobody names: the code alone
+    }  # fmt: skip
     job, prepared = run(city, content)
-    assert prepared.errors == [] and job.unchanged_count == 3
+    assert prepared.errors == [] and job.unchanged_count == 6
 
 
 def test_it_streams_rows_with_a_fixed_number_of_queries(city):

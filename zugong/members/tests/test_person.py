@@ -114,9 +114,12 @@ def test_it_names_the_native_place_and_keeps_its_code(city, login, people):
     Person.objects.filter(pk=person.pk).update(native_place="341502")
     body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
     assert "六安市金安区" in body and "341502" in body
-    Person.objects.filter(pk=person.pk).update(native_place="110101")  # outside the city's tree: the code
+    Person.objects.filter(pk=person.pk).update(native_place="110101")  # outside the city's tree: the national table
     body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
-    assert "110101" in body and "六安市金安区 " not in body
+    assert "北京市东城区 <span" in body and "110101" in body and "六安市金安区 <span" not in body
+    Person.objects.filter(pk=person.pk).update(native_place="991234")  # a code nobody names: the code alone
+    body = login(city.users["county_admin"]).get(person_url(person)).content.decode()
+    assert "<dd>991234</dd>" in body and "北京市东城区" not in body
 
 
 def test_party_standing_counts_from_the_day_of_confirmation_not_joining():
