@@ -101,3 +101,52 @@ def run_held_thread(monkeypatch, thread) -> None:
     monkeypatch.setattr(jobs, "close_old_connections", lambda: None)
     monkeypatch.setattr(jobs.connection, "close", lambda: None)
     thread.run()
+
+
+# --- concurrency: two connections at once (PostgreSQL row locks; SQLite's one write lock) ---------
+def lock_waiters() -> int:
+    """PostgreSQL: how many other sessions of this database wait for a lock, row or advisory (0 on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot()")  # else one view per transaction
+        cur.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cur.fetchone()[0]
+
+
+def in_thread(target) -> tuple:
+    """Run ``target()`` in a thread with its own database connection (closed at the end); returns the
+    thread and a list that gets what ``target`` returned, or the exception it raised. Needs a test
+    marked ``django_db(transaction=True)``: the thread's connection sees only committed rows."""
+    import threading
+
+    from django.db import connection
+
+    out: list = []
+
+    def main():
+        try:
+            out.append(target())
+        except BaseException as exc:
+            out.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=main, daemon=True)
+    thread.start()
+    return thread, out
+
+
+def wait_until(until, seconds: float = 20.0) -> None:
+    """Poll ``until()`` every 20 ms until it is true; AssertionError after ``seconds``."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not until():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)

@@ -35,7 +35,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from zugong.core import jobs
+from zugong.core import jobs, locks
 from zugong.core.audit import SYSTEM, Actor, audit_record
 from zugong.core.scope import Scope, scope_for
 from zugong.core.xlsx import (
@@ -66,6 +66,8 @@ DONE_ATTEMPTS = 5
 #: What the user reads when an export fails for a reason of the server (the details go to the log).
 FAILED_MESSAGE = "导出失败（服务器内部错误，详情已记入日志），请稍后重试"
 INTERRUPTED_MESSAGE = "导出被中断（服务重启或进程退出），请重新导出"
+#: The named lock (``core.locks``) under which a start counts the running exports and creates its job.
+START_LOCK = "members.export_job_start"
 logger = logging.getLogger(__name__)
 
 
@@ -119,7 +121,8 @@ def export_job_start(
     The same user's running export of the same list is returned instead of starting another.
     Raises Http404 for an ``org`` filter outside the scope, ExportTooLarge past Excel's row limit,
     ExportBusy when ``MAX_RUNNING`` exports of any users run already (a job whose process has died
-    does not count).
+    does not count). The running jobs are counted inside the transaction that creates the job, under
+    ``core.locks.hold(START_LOCK)``: starts at the same moment are decided one after the other.
     """
     params = {k: str(v) for k, v in params.items() if v}
     if total is None:
@@ -128,14 +131,18 @@ def export_job_start(
     if total >= MAX_ROWS:  # known now: do not write a million rows to refuse them
         raise ExportTooLarge(f"“{title}”超过Excel一张工作表的最大行数（{MAX_ROWS:,}行），请缩小范围后分批导出")
     purge_expired()
-    running = [job for job in ExportJob.objects.filter(status=ExportJob.Status.RUNNING) if not jobs.is_stale(_alive_path(job), job.created_at)]
-    for job in running:
-        if job.created_by_id == actor.user.pk and job.scope_path == scope.org_path and job.params == params:
-            return job  # a second click on 导出Excel while the first export runs: the same job
-    if len(running) >= MAX_RUNNING:
-        raise ExportBusy(f"当前已有{len(running)}个大批量导出正在进行，请约一分钟后再导出“{title}”，或缩小范围直接下载")
     stored = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(8)}.xlsx"
     with transaction.atomic():
+        # the count and the new job in one transaction, one start at a time: two clicks at once must not
+        # both find a free place (PostgreSQL: a named lock; SQLite: the write lock of BEGIN IMMEDIATE)
+        locks.hold(START_LOCK)
+        running = [job for job in ExportJob.objects.filter(status=ExportJob.Status.RUNNING)
+                   if not jobs.is_stale(_alive_path(job), job.created_at)]  # fmt: skip
+        for job in running:
+            if job.created_by_id == actor.user.pk and job.scope_path == scope.org_path and job.params == params:
+                return job  # a second click on 导出Excel while the first export runs: the same job
+        if len(running) >= MAX_RUNNING:
+            raise ExportBusy(f"当前已有{len(running)}个大批量导出正在进行，请约一分钟后再导出“{title}”，或缩小范围直接下载")
         job = ExportJob.objects.create(
             kind=ExportJob.Kind.MEMBERS, title=title, created_by=actor.user, scope_path=scope.org_path,
             params=params, unmasked=scope.may_view_id_numbers, stored_name=stored, progress_total=total,

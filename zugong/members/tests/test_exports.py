@@ -248,6 +248,66 @@ def test_a_third_export_of_any_user_waits_while_two_run_and_a_dead_one_does_not_
     assert start(city, user="neighbour_admin").status == "running"  # the server restarted under the second
 
 
+def test_the_running_exports_are_counted_in_the_transaction_that_creates_the_job(city, members, monkeypatch):
+    """What SQLite can show: its BEGIN IMMEDIATE holds the one write lock from the start of the
+    transaction, so a count read inside it cannot change before the job is created (the count read
+    before the transaction could, and two clicks at once both started). Both databases."""
+    from django.db import connection
+
+    hold_back_job_threads(monkeypatch, "export-")
+    start(city, user="city_admin")
+    depth, real = [], jobs.is_stale
+
+    def is_stale(*args):
+        depth.append(len(connection.atomic_blocks))
+        return real(*args)
+
+    monkeypatch.setattr(jobs, "is_stale", is_stale)
+    outside = len(connection.atomic_blocks)  # the test's own transaction, on a rolled-back test
+    start(city)
+    assert depth == [outside + 1]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_the_same_moment_start_no_more_than_max_running(city, members, monkeypatch):
+    """PostgreSQL: the first start has counted and created its job, not committed; the second, of another
+    user, waits for the start lock (``exports.START_LOCK``) and then counts the first: ExportBusy.
+    Without the lock both counted none running and both started past MAX_RUNNING."""
+    import threading
+
+    from django.db import connection
+
+    from zugong.core.testing import in_thread, lock_waiters, wait_until
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second start waits for the lock on PostgreSQL only; SQLite: see the test above")
+    monkeypatch.setattr(exports, "MAX_RUNNING", 1)
+    hold_back_job_threads(monkeypatch, "export-")
+    paused, release, calls = threading.Event(), threading.Event(), []
+    real = exports.audit_record
+
+    def audit(*args, **kw):
+        calls.append(args[1])
+        if len(calls) == 1:  # the first job is created, its transaction still open
+            paused.set()
+            assert release.wait(30)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(exports, "audit_record", audit)
+    first, first_out = in_thread(lambda: start(city, user="city_admin"))
+    assert paused.wait(30)
+    second, second_out = in_thread(lambda: start(city))
+    wait_until(lambda: lock_waiters() or not second.is_alive())
+    waited = second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert isinstance(first_out[0], ExportJob)
+    assert isinstance(second_out[0], exports.ExportBusy) and "当前已有1个大批量导出正在进行" in str(second_out[0])
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [first_out[0].pk]
+    assert waited
+
+
 def test_a_busy_server_tells_the_user_on_the_list_page(city, members, login, monkeypatch):
     monkeypatch.setattr(exports, "BACKGROUND_MIN_ROWS", 3)
     monkeypatch.setattr(exports, "MAX_RUNNING", 1)
