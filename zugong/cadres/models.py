@@ -36,7 +36,12 @@ class Cadre(models.Model):
 
 
 class LeadershipTeam(models.Model):
-    """领导班子 of a unit (e.g. 霍山县委领导班子)."""
+    """领导班子 of a unit (e.g. 霍山县委领导班子).
+
+    ``management_level`` (管理权限) decides who appoints to its seats and sets its 职数 (``access``).
+    No service changes it yet (the demo builder sets it); one that does must lock the row first with
+    ``services.career.lock_team``, as the writers that read it do (appointments, 职数), so that it is
+    never changed under an appointment that was allowed on the old value."""
 
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="teams")
     name = models.CharField("班子名称", max_length=120)

@@ -5,11 +5,18 @@ Every function is one transaction that also writes its audit event. Rule violati
 raise Http404, by read-only roles PermissionDenied (see ``zugong.cadres.access``). Appointments to and
 removals from the posts of a 市管 leadership team are the city administrator's (PermissionDenied for a
 county administrator, ``access.require_manage_post``), as are the 市管 cadres themselves.
+
+Locks (PostgreSQL; on SQLite every transaction holds the one write lock from BEGIN IMMEDIATE): a writer
+of a cadre's posts locks the Cadre row before it reads what its rules read, in the order of the other
+cadre writers — persons, party members, cadres (``roster_import``, 党员减少 in ``members.changes``) —
+then the LeadershipTeam row of the post (``lock_team``: 职数 and 管理权限 are read from it and its
+posts), then named locks (``hold_post_titles``). Nothing locks a team before a cadre.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,7 +38,7 @@ from zugong.cadres.models import (
     PostQuota,
     YoungThreshold,
 )
-from zugong.core import codes
+from zugong.core import codes, locks
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Role
 from zugong.core.scope import Scope
@@ -40,6 +47,33 @@ from zugong.core.scope import Scope
 def running_on(on: dt.date, prefix: str = "") -> Q:
     """Q for dated facts running on ``on``: start ≤ on and (end null or end > on)."""
     return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+
+
+def lock_cadre(cadre: Cadre | int) -> None:
+    """Lock the cadre's row (SELECT … FOR UPDATE; a Cadre or its id) until the transaction ends; a Cadre
+    given is reloaded, so that the rules read what concurrent writers committed (a 党员减少 that made it a
+    non-member, an import that made it 市管 or moved it). Inside a transaction; DoesNotExist when gone."""
+    pk = cadre if isinstance(cadre, int) else cadre.pk
+    Cadre.objects.select_for_update().values_list("pk", flat=True).get(pk=pk)
+    if isinstance(cadre, Cadre):
+        cadre.refresh_from_db(fields=["management_level", "post_level", "unit", "is_party_member"])
+
+
+def lock_team(team_id: int | None) -> None:
+    """Lock the LeadershipTeam row ``team_id`` (FOR NO KEY UPDATE: rows referring to the team may still
+    be inserted) until the transaction ends: a writer that reads the team's 职数, its posts' holders or
+    its 管理权限 and then writes on them takes it, after any cadre lock (see the module's note). A future
+    change of ``LeadershipTeam.management_level`` must take it too. None: nothing to lock."""
+    if team_id is not None:
+        list(LeadershipTeam.objects.select_for_update(no_key=True).filter(pk=team_id).values_list("pk", flat=True))
+
+
+def hold_post_titles(pairs: Iterable[tuple[int, str]]) -> None:
+    """Hold named locks on (unit id, 职务名称) pairs until the transaction ends (``core.locks.hold``, in
+    key order): a writer that creates a teamless Post when its unit has none of that title takes them
+    before it looks, so that two writers at once create one post, not two (``roster_import.write_cadres``;
+    the .lrmx import creates posts the same way and should take them too). Inside a transaction."""
+    locks.hold(*(f"cadres.post:{unit_id}:{title}" for unit_id, title in pairs))
 
 
 def quota_holders(team: LeadershipTeam, kind: str, on: dt.date, *, exclude_cadre: Cadre | None = None) -> int:
@@ -96,8 +130,15 @@ def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, 
     A main (non-concurrent) appointment ends the cadre's other running main appointments on ``start``
     (免去原职, same document) and makes the post's unit and level the cadre's. Raises RuleViolation
     (超职数, waiting period, already holds), Http404 / PermissionDenied per ``access``.
+
+    The cadre's row, then the post's team's row, are locked before the rules read them (``lock_cadre``,
+    ``lock_team``): two appointments at once — of one cadre (a 兼职 beside another, the same post twice)
+    or to one team (its last 正职 seat) — or an appointment beside a 职数 cut or a 党员减少, are decided
+    one after the other, the second on what the first committed. ``cadre`` is reloaded from the database.
     """
+    lock_cadre(cadre)
     require_manage(scope, cadre)
+    lock_team(Post.objects.values_list("team_id", flat=True).get(pk=post.pk))
     post = Post.objects.select_related("unit", "team__unit").get(pk=post.pk)
     if not post.unit.path.startswith(scope.unit_path):
         raise Http404("职务不在管理范围内")
@@ -130,8 +171,10 @@ def appointment_create(*, actor: Actor, scope: Scope, cadre: Cadre, post: Post, 
 def appointment_end(*, actor: Actor, scope: Scope, appointment: Appointment, end: dt.date, removal_document_no: str) -> Appointment:
     """免职: end ``appointment`` on ``end`` (exclusive) with 免职文号. RuleViolation when already ended or
     ``end`` is not after the start."""
-    # (post.team is loaded apart: the nullable side of an outer join cannot be locked FOR UPDATE)
-    appt = Appointment.objects.select_related("cadre__person", "cadre__unit", "post__unit").select_for_update().get(pk=appointment.pk)
+    # the cadre first, as every cadre writer (see the module's note), then the appointment row alone: a
+    # lock of the joined rows too would take the cadre before its person, against the roster import's order
+    lock_cadre(Appointment.objects.values_list("cadre_id", flat=True).get(pk=appointment.pk))
+    appt = Appointment.objects.select_related("cadre__person", "cadre__unit", "post__unit", "post__team").select_for_update(of=("self",)).get(pk=appointment.pk)
     require_manage(scope, appt.cadre)
     require_manage_post(scope, appt.post)  # a 市管 team's seat: the city administrator's
     if appt.end is not None:
@@ -189,6 +232,7 @@ def post_quota_set(*, actor: Actor, scope: Scope, team: LeadershipTeam, kind: st
     Raises Http404 outside the scope, PermissionDenied for read-only roles and for a county
     administrator on a 市管 team, RuleViolation for an unknown kind or a negative number.
     """
+    lock_team(team.pk)  # an appointment to the team at the same time decides on the new quota, or waits
     team = LeadershipTeam.objects.select_related("unit").get(pk=team.pk)
     require_admin_of(scope, team.unit.path)
     if team.management_level == ManagementLevel.CITY and scope.role != Role.CITY_ADMIN:
@@ -228,7 +272,7 @@ def young_threshold_set(*, actor: Actor, scope: Scope, post_level: str, max_age:
 
 
 __all__ = ["appointment_create", "appointment_end", "rank_grant", "post_quota_set", "young_threshold_set",
-           "running_on", "quota_holders", "check_appointment", "waiting_dates"]
+           "running_on", "quota_holders", "check_appointment", "waiting_dates", "lock_cadre", "lock_team", "hold_post_titles"]
 
 
 def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: str | None = None,

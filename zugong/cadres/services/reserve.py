@@ -93,7 +93,8 @@ def reserve_set_status(*, actor: Actor, scope: Scope, entry: ReserveEntry, statu
     user) in the transaction of the audit event. RuleViolation for other moves, and for a date
     before the entry's entry date or its last status change (history is appended in date order).
     """
-    entry = ReserveEntry.objects.select_related("cadre__unit", "cadre__person").select_for_update().get(pk=entry.pk)
+    career.lock_cadre(ReserveEntry.objects.values_list("cadre_id", flat=True).get(pk=entry.pk))  # as _case
+    entry = ReserveEntry.objects.select_related("cadre__unit", "cadre__person").select_for_update(of=("self",)).get(pk=entry.pk)
     require_manage(scope, entry.cadre)
     before = entry.status
     if status == before == ReserveStatus.IN_POOL:
@@ -205,7 +206,10 @@ def case_open(*, actor: Actor, scope: Scope, cadre: Cadre, circumstances: list[s
 
 
 def _case(case: AdjustmentCase) -> AdjustmentCase:
-    return AdjustmentCase.objects.select_related("cadre__unit", "cadre__person").select_for_update().get(pk=case.pk)
+    """The case, its row locked after its cadre's (``career.lock_cadre``: the cadre writers' order; a lock of
+    the joined rows would take the cadre before its person, against the roster import's order)."""
+    career.lock_cadre(AdjustmentCase.objects.values_list("cadre_id", flat=True).get(pk=case.pk))
+    return AdjustmentCase.objects.select_related("cadre__unit", "cadre__person").select_for_update(of=("self",)).get(pk=case.pk)
 
 
 @transaction.atomic

@@ -374,10 +374,24 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
 
 
 def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Scope) -> dict[str, int]:
-    """Write the classified good rows (inside the caller's transaction): Person, Cadre, Post, Appointment."""
-    for rec in prepared.records:
-        if rec.outcome == "unchanged":
-            continue
+    """Write the classified good rows (inside the caller's transaction): Person, Cadre, Post, Appointment.
+
+    Returns the counts {created, updated, unchanged, transferred}. A row's 现任职务 is the unit's post of
+    that title with the lowest id; when the unit has none, a post without a team is created. Two posts of
+    one unit, team and title are legitimate and not prevented by a constraint: a team has one Post per
+    seat (the demo's 副镇长 ×3, 副县长 ×5 of one team, and a 镇长's concurrent 党委副书记 beside the
+    party committee's own 党委副书记 seat), and tests make one teamless post per cadre. What must not
+    happen is two imports running at once both finding no post of a title and both creating one: the
+    titles to be created are locked by name first (``career.hold_post_titles``, in key order, after the
+    import's row locks of persons, party members and cadres), so the second import waits for the first
+    to commit and then finds its post. On SQLite the import's BEGIN IMMEDIATE already serialises them."""
+    from zugong.cadres.services.career import hold_post_titles
+
+    todo = [r for r in prepared.records if r.outcome != "unchanged"]
+    wanted = {(r.unit_id, r.post_title) for r in todo}
+    have = set(Post.objects.filter(unit_id__in={u for u, _ in wanted}).values_list("unit_id", "title"))
+    hold_post_titles(wanted - have)
+    for rec in todo:
         person = rec.person_obj
         if person is None:
             fields = person_fields(PersonData(name=rec.person["name"], id_number=rec.id_number,

@@ -301,3 +301,101 @@ def test_the_team_roster_has_one_row_per_member_with_the_posts_held_in_post_orde
     assert [(r[0], r[1], r[9]) for r in rows] == [(1, "张晓明", "党委书记"), (2, "孙丽", "党委委员、副镇长")]
     assert rows[1][10] == "乡科级副职" and rows[1][12] != "2026.01"  # 职务级别 and 任职时间 of the main post
     assert AuditEvent.objects.get(action="cadres.team_roster_export").summary.endswith("2人")
+
+
+# --- two writers at once (PostgreSQL: two connections; SQLite's BEGIN IMMEDIATE serialises them) -------
+def _one_while_the_other_writes(monkeypatch, first, second):
+    """Run ``first()`` in a thread until it is about to write its audit event (its transaction still
+    open), then ``second()`` in another; let ``first`` go on once ``second`` waits for a lock or has
+    ended. Returns (what first returned, what second returned or raised, whether second waited)."""
+    import threading
+
+    from zugong.core.testing import in_thread, lock_waiters, wait_until
+
+    paused, release, calls = threading.Event(), threading.Event(), []
+    real = career.audit_record
+
+    def audit(*args, **kw):
+        calls.append(args[1])
+        if len(calls) == 1:
+            paused.set()
+            assert release.wait(30)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(career, "audit_record", audit)
+    one, one_out = in_thread(first)
+    assert paused.wait(30)
+    two, two_out = in_thread(second)
+    wait_until(lambda: lock_waiters() or not two.is_alive())
+    waited = two.is_alive()
+    release.set()
+    one.join(30)
+    two.join(30)
+    assert len(one_out) == 1 and not isinstance(one_out[0], BaseException), one_out
+    return one_out[0], two_out[0], waited
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second writer waits for row locks on PostgreSQL only; on SQLite BEGIN IMMEDIATE keeps it from starting")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_appointments_of_one_cadre_to_one_post_at_once_make_one(city, team, monkeypatch):
+    """The second 兼职 waits for the cadre's row and then sees the first: 已担任. Without the lock both
+    passed the rule and the cadre held the post twice (a post of no team: only the cadre is locked)."""
+    _postgresql_only()
+    a, s = actor(city)
+    cadre = new_cadre(city, "周平", 30)
+    post = Post.objects.create(unit=team.unit, title="武装部部长", post_level="42")
+
+    def appoint():
+        return career.appointment_create(actor=a, scope=s, cadre=Cadre.objects.get(pk=cadre.pk), post=post, start=D(2025, 3, 1),
+                                         document_no="金组〔2025〕1号", is_concurrent=True)  # fmt: skip
+
+    first, second, waited = _one_while_the_other_writes(monkeypatch, appoint, appoint)
+    assert isinstance(second, rules.RuleViolation) and str(second) == "周平在2025.03.01已担任武装部部长"
+    assert list(Appointment.objects.filter(cadre=cadre).values_list("pk", flat=True)) == [first.pk]
+    assert waited
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_appointments_to_a_teams_last_chief_seat_at_once_fill_it_once(city, team, monkeypatch):
+    """Two cadres appointed at once to the team's one free 正职 seat: the second waits for the team's
+    row (``career.lock_team``), counts the first and is refused 超职数. Without the lock both counted
+    one holder of two and the team had three 正职."""
+    _postgresql_only()
+    a, s = actor(city)
+    career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=2)  # 党委书记 holds one
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    x, y = new_cadre(city, "周平", 30), new_cadre(city, "吴亮", 31)
+
+    def appoint(cadre):
+        return lambda: career.appointment_create(actor=a, scope=s, cadre=cadre, post=mayor, start=D(2025, 3, 1),
+                                                 document_no="金组〔2025〕1号", is_concurrent=True)  # fmt: skip
+
+    first, second, waited = _one_while_the_other_writes(monkeypatch, appoint(x), appoint(y))
+    assert isinstance(second, rules.RuleViolation) and "核定正职职数2名，现已配备2名" in str(second)
+    assert career.quota_holders(team, rules.CHIEF, D(2025, 3, 1)) == 2 and first.cadre_id == x.pk
+    assert waited
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_appointment_during_a_quota_cut_decides_on_the_new_quota(city, team, monkeypatch):
+    """A 职数 cut from 2 to 1 正职 is being saved while a county administrator appoints a second 正职:
+    the appointment waits for the team's row and is refused on the new quota. Without the lock it was
+    allowed on the old one, and the cut's audit event said nothing of the resulting 超配."""
+    _postgresql_only()
+    a, s = actor(city)
+    career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=2)
+    mayor = Post.objects.create(unit=team.unit, team=team, title="镇长", post_level="41")
+    x = new_cadre(city, "周平", 30)
+    cut = lambda: career.post_quota_set(actor=a, scope=s, team=team, kind=rules.CHIEF, number=1, document_no="金编〔2025〕1号")  # noqa: E731
+    appoint = lambda: career.appointment_create(actor=a, scope=s, cadre=x, post=mayor, start=D(2025, 3, 1), document_no="金组〔2025〕1号")  # noqa: E731
+    quota, refused, waited = _one_while_the_other_writes(monkeypatch, cut, appoint)
+    assert quota.number == 1
+    assert isinstance(refused, rules.RuleViolation) and "核定正职职数1名，现已配备1名" in str(refused)
+    assert not Appointment.objects.filter(cadre=x).exists()
+    assert waited

@@ -12,7 +12,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.rules import make_id_number
 from zugong.core.scope import scope_for
-from zugong.core.testing import test_id_number
+from zugong.core.testing import in_thread, lock_waiters, test_id_number, wait_until
 from zugong.members import services
 from zugong.members.models import ImportJob, PartyMember
 from zugong.orgs.tests.people import make_member, make_person
@@ -319,52 +319,6 @@ def test_the_page_sees_the_progress_of_a_cadre_commit_while_its_transaction_runs
     assert not services._progress_note_path(job).exists()
 
 
-def _lock_waiters() -> int:
-    """PostgreSQL: how many other sessions of this database wait for a lock (0 on SQLite)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_stat_clear_snapshot()")  # else one view per transaction
-        cur.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cur.fetchone()[0]
-
-
-def _in_thread(target):
-    """Run ``target()`` in a thread with its own database connection; the thread and a list that gets
-    what it returned, or the exception it raised."""
-    import threading
-
-    from django.db import connection
-
-    out: list = []
-
-    def main():
-        try:
-            out.append(target())
-        except BaseException as exc:
-            out.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=main, daemon=True)
-    thread.start()
-    return thread, out
-
-
-def _wait(until, seconds=20.0) -> None:
-    import time
-
-    end = time.monotonic() + seconds
-    while not until():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.02)
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_city_change_made_while_a_county_commit_decides_waits_for_it_and_is_not_overwritten(
     city, monkeypatch
@@ -403,8 +357,8 @@ def test_a_city_change_made_while_a_county_commit_decides_waits_for_it_and_is_no
         real(prepared, scope, **kw)
         if scope.role == Role.COUNTY_ADMIN and not city_side:
             # the county's commit has decided on its rows: now the city acts
-            city_side.extend(_in_thread(city_import))
-            _wait(lambda: not city_side[0].is_alive() or refused_at_once.is_set() or _lock_waiters())
+            city_side.extend(in_thread(city_import))
+            wait_until(lambda: not city_side[0].is_alive() or refused_at_once.is_set() or lock_waiters())
             city_side.append(city_side[0].is_alive())  # whether the city had to wait for the county
 
     monkeypatch.setattr(roster_import, "_classify", classify)
@@ -448,12 +402,12 @@ def test_a_county_commit_waits_for_a_city_change_in_progress_and_decides_on_it(c
         return counts
 
     monkeypatch.setattr(cadre_services, "write_cadres", write)  # as services.roster_kind finds it
-    city_thread, city_out = _in_thread(
+    city_thread, city_out = in_thread(
         lambda: run(city, xlsx([row(1, 管理权限="市管", 姓名="李一")]), user="city_admin")[0].status
     )
     assert city_wrote.wait(30)
-    county_thread, county_out = _in_thread(lambda: _county_commit(city, job))
-    _wait(lambda: _lock_waiters() or not county_thread.is_alive())
+    county_thread, county_out = in_thread(lambda: _county_commit(city, job))
+    wait_until(lambda: lock_waiters() or not county_thread.is_alive())
     assert county_thread.is_alive(), "the county's commit did not wait for the city's rows"
     release.set()
     city_thread.join(30)
@@ -492,7 +446,7 @@ def test_a_county_commit_and_a_party_members_leave_lock_in_one_order_and_do_not_
     real_check = changes._check
 
     def check_once_the_commit_waits(*args, **kw):  # the leave holds the member row: let the commit come to it
-        _wait(lambda: _lock_waiters() > 0)
+        wait_until(lambda: lock_waiters() > 0)
         return real_check(*args, **kw)
 
     monkeypatch.setattr(changes, "_check", check_once_the_commit_waits)
@@ -502,7 +456,7 @@ def test_a_county_commit_and_a_party_members_leave_lock_in_one_order_and_do_not_
             return changes.member_leave(actor=Actor(user=user), scope=scope, member=member, on=TODAY - dt.timedelta(days=1),
                                         reason="death", today=TODAY)  # fmt: skip
 
-    thread, out = _in_thread(leave)
+    thread, out = in_thread(leave)
     time.sleep(0.3)
     rows = read_sheet(xlsx([row(1, 任职文号="金组〔2021〕9号")]))
     with transaction.atomic():
@@ -511,3 +465,44 @@ def test_a_county_commit_and_a_party_members_leave_lock_in_one_order_and_do_not_
     assert len(out) == 1 and not isinstance(out[0], BaseException), out
     assert PartyMember.objects.get(pk=member.pk).left_reason == "death"
     assert not Cadre.objects.get(person=person).is_party_member
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_imports_at_once_that_name_a_new_post_create_it_once(city, monkeypatch):
+    """PostgreSQL (on SQLite each commit's BEGIN IMMEDIATE holds the one write lock: the second import
+    cannot start writing before the first ends). Two county imports of different cadres to a 职务 the
+    unit does not have yet: the first has created the post, not committed; the second waits for the
+    post's title (``career.hold_post_titles``) and then takes that post. Without the lock each import
+    created its own 金安区一镇 副镇长 (no constraint: several posts of one title are legitimate seats)."""
+    import threading
+
+    from django.db import connection
+
+    from zugong.cadres import services as cadre_services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second writer waits only on PostgreSQL; SQLite's write lock serialises the imports")
+    first_wrote, release, calls = threading.Event(), threading.Event(), []
+    real = cadre_services.write_cadres
+
+    def write(prepared, **kw):
+        counts = real(prepared, **kw)
+        calls.append(prepared.records[0].row)
+        if len(calls) == 1:  # the first import's rows are written, its transaction still open
+            first_wrote.set()
+            assert release.wait(30)
+        return counts
+
+    monkeypatch.setattr(cadre_services, "write_cadres", write)  # as services.roster_kind finds it
+    first, first_out = in_thread(lambda: run(city, xlsx([row(1, 现任职务="副镇长", 职务级别="乡科级副职")]))[0].status)
+    assert first_wrote.wait(30)
+    second, second_out = in_thread(lambda: run(city, xlsx([row(2, 现任职务="副镇长", 职务级别="乡科级副职")]))[0].status)
+    wait_until(lambda: lock_waiters() or not second.is_alive())
+    waited = second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert first_out == second_out == ["done"]
+    [post] = Post.objects.filter(unit=city.units["jinan_town"], title="副镇长")
+    assert sorted(Appointment.objects.filter(post=post).values_list("cadre__person__name", flat=True)) == ["李1", "李2"]
+    assert waited, "the second import did not wait for the first one's post"
