@@ -74,6 +74,7 @@ from zugong.members.roster import (
 )
 from zugong.orgs.divisions import code_prefix, enclosing, national
 from zugong.orgs.models import BRANCH_KINDS, STEP, OrgKind, PartyOrganization, Unit
+from zugong.orgs.selectors import division_name
 
 SOURCE_AGE = "《中国共产党章程》第一条、《中国共产党发展党员工作细则》（2014）第二条：年满十八岁方可申请入党"
 SOURCE_PROBATION = "《中国共产党章程》第七条：预备党员的预备期为一年"
@@ -260,17 +261,17 @@ class NativePlaceResolver:
     unit tree (its units with a code: 金安区, 金安区一镇) and in the national table
     (``zugong.orgs.divisions``) in the forms people type: 江苏省南京市, 南京市, 南京, 江苏南京, 南京市玄武区,
     河北正定, 黔东南州, 北京朝阳. When the names found lie within one of them, that one is the code
-    (辽宁朝阳: 朝阳市 and its 朝阳县 → 211300); when they are places apart (朝阳区 of 北京市 and of 长春市)
-    nothing is guessed: ``resolve`` gives None and ``problem`` names the candidates.
+    (辽宁朝阳: 朝阳市 and its 朝阳县 → 211300); when they are places apart (朝阳区 of 北京市 and of 长春市;
+    幸福社区 of two towns) nothing is guessed: ``resolve`` gives None and ``problem`` names the candidates.
 
     Each distinct text is resolved once (memoized); the national table is read once per process and
     its name index built on the first name that is not a code."""
 
     def __init__(self) -> None:
-        self.by_name: dict[str, str] = {}
+        self.by_name: dict[str, set[str]] = {}  # a unit's name → codes (幸福社区 is in two towns)
         for name, code, kind in Unit.objects.exclude(division_code="").values_list("name", "division_code", "kind"):
             short = code[:6] if kind in ("city", "county") else code
-            self.by_name.setdefault(_compact(name), short)
+            self.by_name.setdefault(_compact(name), set()).add(short)
         self._cache: dict[str, str | None] = {}
         self._ambiguous: dict[str, list[str]] = {}
 
@@ -291,22 +292,22 @@ class NativePlaceResolver:
         return hit
 
     def _by_name(self, text: str, key: str) -> str | None:
-        found = national().candidates(key)
-        own = self.by_name.get(key)
-        if own is not None:
-            found = found | {own}
+        found = national().candidates(key) | self.by_name.get(key, set())
         if found:
             hit = enclosing(found)
             if hit is None:
                 self._ambiguous[text] = sorted(found)
             return hit
         # a unit's name after the places above it (六安市金安区金安区一镇): what comes before must enclose it
-        ends = {c for n, c in self.by_name.items() if key.endswith(n) and len(n) >= 2 and self._encloses(key[: -len(n)], c)}
+        ends = {c for n, codes in self.by_name.items() if key.endswith(n) and len(n) >= 2
+                for c in codes if self._encloses(key[: -len(n)], c)}  # fmt: skip
+        if len(ends) > 1:
+            self._ambiguous[text] = sorted(ends)
         return ends.pop() if len(ends) == 1 else None
 
     def _encloses(self, text: str, code: str) -> bool:
         """Whether ``text`` names a division that ``code`` lies within (安徽省六安市 for 341502100000)."""
-        above = national().candidates(text) | ({own} if (own := self.by_name.get(text)) else set())
+        above = national().candidates(text) | self.by_name.get(text, set())
         return any(code.startswith(code_prefix(c)) for c in above)
 
     def candidates(self, text: str) -> list[str]:
@@ -322,15 +323,18 @@ class NativePlaceResolver:
             return ""
         candidates = self._ambiguous.get(text, [])
         if candidates:
-            named = "、".join(map(self._describe, candidates))  # at most 4 (鼓楼区, 朝阳, 市中区)
+            # national names have at most 4 (鼓楼区, 朝阳); a village name of the tree up to 30 (街道居委会)
+            named = "、".join(map(self._describe, candidates[:_LISTED])) + ("等" if len(candidates) > _LISTED else "")
             return f"籍贯“{text}”有{len(candidates)}处同名：{named}，请写明省、市或填写区划代码"
         return f"籍贯“{text}”无法对应行政区划代码（请填写6位区划代码，或省、市、县（市、区）名称，如江苏省南京市、安徽金寨）"
 
     def _describe(self, code: str) -> str:
-        if len(code) == 6 and (named := national().describe(code)) != code:
-            return named
-        name = next((n for n, c in self.by_name.items() if c == code), "")
-        return f"{name}（{code}）" if name else code
+        name = division_name(code, full=True)  # the tree's (六安市金安区中市街道幸福社区), else the national table's
+        return f"{name}（{code}）" if name != code else code
+
+
+#: Candidates an ambiguous 籍贯's message names before "等".
+_LISTED = 5
 
 
 # --------------------------------------------------------------------------- validation

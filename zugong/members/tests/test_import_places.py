@@ -64,3 +64,20 @@ def test_national_places_are_imported_and_each_text_is_resolved_once(city, monke
     assert {places[person_row(n)["姓名"]] for n in range(1, 10)} == {"320100", "130123", "110105"}
     # once per distinct text in each pass over the file (validation, then the commit), not per row
     assert Counter(calls) == {"江苏南京": 2, "河北正定": 2, "北京市朝阳区": 2}
+
+
+def test_a_village_name_of_two_towns_is_refused_unless_its_town_is_written(city):
+    """The demo city has 幸福社区 in two towns (and 街道居委会 in 30): the tree's names are not guessed either."""
+    from zugong.orgs.models import Unit, UnitKind, path_step
+
+    for key, code in (("jinan_town", "341502100202"), ("yuan_town", "341503100202")):
+        town = city.units[key]
+        Unit.objects.create(parent=town, name="幸福社区", path=town.path + path_step(7), depth=town.depth + 1,
+                            kind=UnitKind.COMMUNITY, division_code=code)  # fmt: skip
+    resolver = importer.NativePlaceResolver()
+    assert resolver.resolve("幸福社区") is None
+    assert resolver.problem("幸福社区") == (
+        "籍贯“幸福社区”有2处同名：六安市金安区金安区一镇幸福社区（341502100202）、"
+        "六安市裕安区裕安区一镇幸福社区（341503100202），请写明省、市或填写区划代码")  # fmt: skip
+    assert resolver.resolve("金安区一镇幸福社区") == "341502100202"
+    assert resolver.resolve("安徽省六安市裕安区幸福社区") == "341503100202"
