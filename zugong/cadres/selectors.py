@@ -114,6 +114,23 @@ def cadre_rows_with_age(cadres, on: dt.date | None = None):
     return cadres
 
 
+def with_rank_labels(cadres, on: dt.date | None = None):
+    """Set ``rank_label`` on each cadre of an already fetched page: the name of the 职级 (``CadreRank``)
+    it holds on ``on`` (default today), the latest begun when several run, '' when none; one query.
+    Returns ``cadres``."""
+    from zugong.cadres.models import CadreRank
+
+    on = on or dt.date.today()
+    held: dict[int, str] = {}
+    rows = (CadreRank.objects.filter(_running(on, ""), cadre__in=[c.pk for c in cadres])
+            .order_by("cadre_id", "start", "id").values_list("cadre_id", "rank"))  # fmt: skip
+    for cadre_id, rank in rows:
+        held[cadre_id] = rank  # the latest begun wins
+    for c in cadres:
+        c.rank_label = rules.RANK_LABELS.get(held.get(c.pk, ""), "")
+    return cadres
+
+
 def member_average_age(appointments: QuerySet[Appointment], on: dt.date) -> Subquery:
     """Subquery for a LeadershipTeam queryset: the average 周岁 age on ``on`` (float years, NULL
     without members) of the team's members among ``appointments``, each cadre once per team.

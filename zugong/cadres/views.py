@@ -20,7 +20,7 @@ def cadre_list(request):
     scope = scope_for(request.user)
     filters = selectors.CadreFilters.from_params(request.GET)
     page = TailPaginator(selectors.cadres_search(scope, filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.cadre_rows_with_age(list(page.object_list))
+    page.object_list = selectors.with_rank_labels(selectors.cadre_rows_with_age(list(page.object_list)))
     return render(request, "cadres/list.html", {
         "page": page,
         "f": filters,

@@ -9,7 +9,9 @@ Dating (decision 2):
   end > d)) and the membership itself does (joined_date ≤ d and (left_date is null or > d));
   the member is probationary on d unless confirmed_date ≤ d;
 - a cadre counts on day d when one of its ``Appointment`` rows runs on d (start ≤ d < end), and
-  belongs to the subtree of the unit of that appointment's post.
+  belongs to the subtree of the unit of that appointment's post; a cadre holding no post on d but a
+  职级 (``CadreRank`` running on d: a 二级调研员 without a 领导职务) counts too, in the subtree of the
+  cadre's unit (``Cadre.unit``, 工作单位) — :func:`rank_only_on`.
 
 Ages are full years (周岁, ``zugong.core.rules.age_on``). Conditions "age ≥ N on d" are written as
 ``birth_date ≤ d shifted back N years`` (exact, and the birth_date index can serve it); averages
@@ -27,7 +29,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from zugong.cadres.models import Appointment, ManagementLevel
+from zugong.cadres.models import Appointment, CadreRank, ManagementLevel
 from zugong.core import codes
 from zugong.core.dbfunctions import age_expr
 from zugong.core.models import Role
@@ -143,8 +145,9 @@ class Target:
 
     ``org_path``: members whose branch path starts with it (always the scope's path or below);
     ``member_unit_path``: when set, members whose branch's unit path also starts with it (a unit
-    was chosen); ``cadre_unit_path``: cadres whose post's unit path starts with it, None = no
-    cadres (an organization without a unit); ``unit_path``: the unit node for breakdowns.
+    was chosen); ``cadre_unit_path``: cadres whose post's unit path (a cadre with a 职级 only:
+    whose unit's path) starts with it, None = no cadres (an organization without a unit);
+    ``unit_path``: the unit node for breakdowns.
     """
 
     name: str
@@ -231,6 +234,20 @@ def appointments_on(target: Target) -> QuerySet[Appointment]:
     d = target.on
     return Appointment.objects.filter(
         Q(end__isnull=True) | Q(end__gt=d), start__lte=d, post__unit__path__startswith=target.cadre_unit_path
+    )
+
+
+def rank_only_on(target: Target) -> QuerySet[CadreRank]:
+    """``CadreRank`` rows running on ``target.on`` of cadres who hold no post on that day (no running
+    ``Appointment`` anywhere) and whose unit (``Cadre.unit``) is in the target's cadre subtree: the
+    cadres with a 职级 only, counted beside :func:`appointments_on` (the two never share a cadre).
+    A 职级 is not a 职务 (《公务员职务与职级并行规定》, 2019), so these cadres have no post to place them."""
+    if target.cadre_unit_path is None:
+        return CadreRank.objects.none()
+    d = target.on
+    posts = Appointment.objects.filter(Q(end__isnull=True) | Q(end__gt=d), start__lte=d, cadre=OuterRef("cadre"))
+    return CadreRank.objects.filter(
+        Q(end__isnull=True) | Q(end__gt=d), ~Exists(posts), start__lte=d, cadre__unit__path__startswith=target.cadre_unit_path
     )
 
 
@@ -476,7 +493,9 @@ _B = "cadre__person__birth_date"
 
 
 def cadre_counts(target: Target) -> dict[str, dict[str, int]]:
-    """Cadres on the target's date by management level: {level: {total, age_<i>, age_sum}}; one GROUP BY.
+    """Cadres on the target's date by management level: {level: {total, age_<i>, age_55_58, age_58_plus}}
+    (head counts); two GROUP BY queries, one over running appointments and one over the cadres with a
+    职级 only (:func:`rank_only_on`), added up (they share no cadre).
 
     Distinct cadres (a cadre with several running posts counts once); ``age_<i>`` indexes
     CADRE_AGE_BANDS; level keys 'city', 'county' and 'all'.
@@ -487,13 +506,13 @@ def cadre_counts(target: Target) -> dict[str, dict[str, int]]:
         agg[f"age_{i}"] = Count("cadre", distinct=True, filter=age_q(_B, d, lo, hi))
     agg["age_55_58"] = Count("cadre", distinct=True, filter=age_q(_B, d, 55, 57))
     agg["age_58_plus"] = Count("cadre", distinct=True, filter=age_q(_B, d, 58, None))
-    rows = appointments_on(target).order_by().values("cadre__management_level").annotate(**agg)
     out: dict[str, dict[str, int]] = {}
     for level, _label in ManagementLevel.choices:
         out[level] = {k: 0 for k in agg}
-    for r in rows:
-        level = r.pop("cadre__management_level")
-        out[level] = {k: int(v or 0) for k, v in r.items()}
+    for qs in (appointments_on(target), rank_only_on(target)):
+        for r in qs.order_by().values("cadre__management_level").annotate(**agg):
+            level = r.pop("cadre__management_level")
+            out[level] = {k: out[level][k] + int(v or 0) for k, v in r.items()}
     out["all"] = {k: sum(out[lvl][k] for lvl, _ in ManagementLevel.choices) for k in agg}
     return out
 
@@ -639,9 +658,10 @@ def figures_by_child(target: Target, members: dict[str, dict[str, int]] | None =
 
     ``members`` is the per-child part of ``member_counts_by_child`` when the caller has it
     already (the dashboard does: one member scan for everything); otherwise it is computed.
-    Cadres and teams take 2 GROUP BY queries. Members are attributed to the child whose subtree
+    Cadres take 2 GROUP BY queries (posts, 职级 only), teams 1. Members are attributed to the child whose subtree
     holds their branch's unit; cadres to the child holding their post's unit; team members (each
-    once per team, like ``team_age_total``) to the child holding the unit of their post.
+    once per team, like ``team_age_total``) to the child holding the unit of their post; cadres with a
+    职级 only (:func:`rank_only_on`) to the child holding their unit.
     Returns [{unit, figures: [Figure]}] in tree order.
     """
     children = breakdown_units(target)
@@ -652,20 +672,23 @@ def figures_by_child(target: Target, members: dict[str, dict[str, int]] | None =
     d = target.on
     width = len(children[0].path)
     paths = [c.path for c in children]
-    cadre_rows = (
-        appointments_on(target)
-        .filter(cadre__management_level=ManagementLevel.CITY)
-        .annotate(k=Substr("post__unit__path", 1, width))
-        .filter(k__in=paths)
-        .order_by()
-        .values("k")
-        .annotate(
-            total=Count("cadre", distinct=True),
-            age_55_58=Count("cadre", distinct=True, filter=age_q(_B, d, 55, 57)),
-            age_58_plus=Count("cadre", distinct=True, filter=age_q(_B, d, 58, None)),
+    cadres: dict[str, dict[str, int]] = {}
+    for qs, unit_path in ((appointments_on(target), "post__unit__path"), (rank_only_on(target), "cadre__unit__path")):
+        rows = (
+            qs.filter(cadre__management_level=ManagementLevel.CITY)
+            .annotate(k=Substr(unit_path, 1, width))
+            .filter(k__in=paths)
+            .order_by()
+            .values("k")
+            .annotate(
+                total=Count("cadre", distinct=True),
+                age_55_58=Count("cadre", distinct=True, filter=age_q(_B, d, 55, 57)),
+                age_58_plus=Count("cadre", distinct=True, filter=age_q(_B, d, 58, None)),
+            )
         )
-    )
-    cadres = {r["k"]: r for r in cadre_rows}
+        for r in rows:
+            had = cadres.get(r["k"], {})
+            cadres[r["k"]] = {n: had.get(n, 0) + int(r[n] or 0) for n in ("total", "age_55_58", "age_58_plus")}
     team_rows = (
         team_memberships_on(target)
         .annotate(k=Substr("post__unit__path", 1, width))

@@ -204,3 +204,28 @@ def test_new_members_of_the_year_are_counted_by_the_branch_that_admitted_them(ci
     assert totals["new_this_year"] == 3 and by_child[city.units["jinan"].path]["new_this_year"] == 3
     assert by_child[city.units["yuan"].path]["new_this_year"] == 0
     assert totals["total"] == 4  # the stock: 金安 one + last year's, 裕安 the two transferred in
+
+
+def test_it_counts_a_cadre_with_a_rank_only_in_his_unit_and_once(stats_city):
+    """A 市管 cadre holding a 职级 and no post (二级调研员) counts on the days the rank runs, in the subtree
+    of his unit; a cadre with a post and a rank counts once, by the post."""
+    from zugong.cadres.models import CadreRank
+    from zugong.stats.tests import factories as f
+
+    jinan = stats_city.units["jinan"]
+    before = s.cadre_counts(_target(stats_city))["city"]["total"]
+    earlier = s.cadre_counts(_target(stats_city, on=dt.date(2020, 12, 31)))["city"]["total"]
+    p = f.person(birth=dt.date(1968, 1, 1))  # 55 on AS_OF
+    rank_only = Cadre.objects.create(person=p, management_level="city", post_level="31", unit=jinan)
+    CadreRank.objects.create(cadre=rank_only, rank="04", start=dt.date(2021, 1, 1))
+    seat = Cadre.objects.get(person__birth_date=dt.date(1968, 6, 30))
+    CadreRank.objects.create(cadre=seat, rank="05", start=dt.date(2021, 1, 1))
+    counts = s.cadre_counts(_target(stats_city))["city"]
+    assert counts["total"] == before + 1 and counts["age_55_58"] == 3
+    assert s.cadre_counts(_target(stats_city, on=dt.date(2020, 12, 31)))["city"]["total"] == earlier  # not yet
+    figs = {x.key: x for x in s.figures_by_child(_target(stats_city))[0]["figures"]}
+    assert (figs["city_cadres_55_58"].numerator, figs["city_cadres_55_58"].denominator) == (3, before + 1)
+    yuan = _target(stats_city, unit_id=stats_city.units["yuan"].pk)
+    assert s.cadre_counts(yuan)["city"]["total"] == 0  # counted in his unit's subtree only
+    CadreRank.objects.filter(cadre=rank_only).update(end=AS_OF)
+    assert s.cadre_counts(_target(stats_city))["city"]["total"] == before
