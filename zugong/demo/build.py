@@ -24,6 +24,7 @@ from zugong.cadres.models import (
     Appointment,
     Cadre,
     CadreProfile,
+    CadreRank,
     FamilyMember,
     LeadershipTeam,
     ManagementLevel,
@@ -35,6 +36,7 @@ from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
 from zugong.demo import catalog as cat
 from zugong.demo.divisions import CITY_CODE, CITY_NAME, load_counties
+from zugong.demo.founding import Founding, plan_founding, settle
 from zugong.demo.people import (
     REF_DATE,
     SEGMENTS,
@@ -80,6 +82,9 @@ class DemoSummary:
     cadres_city: int = 0
     cadres_county: int = 0
     appointments: int = 0
+    ranks: int = 0
+    moved_in: int = 0  # members who joined before their branch was founded and moved in later
+    founding_moved_back: int = 0  # organizations whose drawn 成立日期 was moved back to their data
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -90,7 +95,7 @@ class DemoSummary:
             f"随机种子 {self.seed}，规模 {self.scale:g}",
             f"单位 {self.units} 个，党组织 {self.party_orgs} 个（其中党支部 {self.branches} 个）",
             f"党员 {self.members} 名（预备党员 {self.probationary} 名），人员 {self.persons} 名",
-            f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条",
+            f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条",
             f"用时 {self.seconds:.1f} 秒",
         ]
 
@@ -338,6 +343,7 @@ class _PeopleWriter:
         self.persons: list[tuple] = []
         self.members: list[tuple] = []
         self.affiliations: list[tuple] = []
+        self.earliest: dict[int, dt.date] = {}  # org id → earliest start of an affiliation queued in it
         self.next_ids = {m: _max_id(m) + 1 for m in (Person, PartyMember, Affiliation)}
         ops = connection.ops
         self._date = ops.adapt_datefield_value
@@ -368,12 +374,19 @@ class _PeopleWriter:
         status = MemberStatus.FULL if d.confirmed else MemberStatus.PROBATIONARY
         self.members.append((pk, person_id, org.pk, str(status), date(d.joined), date(d.confirmed), d.occupation, None,
                              self._now, self._now))
+        earliest = self.earliest
         if previous is not None:
             no = f"{moved.year}{self.next_ids[Affiliation] % 99991:05d}"
             self.affiliations.append((self._id(Affiliation), pk, previous.pk, date(d.joined), date(moved), no, "组织关系转接"))
             self.affiliations.append((self._id(Affiliation), pk, org.pk, date(moved), None, no, "组织关系转接"))
+            if d.joined < earliest.get(previous.pk, dt.date.max):
+                earliest[previous.pk] = d.joined
+            start = moved
         else:
             self.affiliations.append((self._id(Affiliation), pk, org.pk, date(d.joined), None, "", "入党"))
+            start = d.joined
+        if start < earliest.get(org.pk, dt.date.max):
+            earliest[org.pk] = start
         self.summary.members += 1
         self.summary.probationary += d.confirmed is None
         return pk
@@ -421,7 +434,8 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
             cur.executemany(sql, rows[i : i + 5000])
 
 
-def _build_members(rng, ids, city: _CityBuilder, writer: _PeopleWriter, total: int, progress: Progress) -> None:
+def _build_members(rng, ids, city: _CityBuilder, writer: _PeopleWriter, total: int, progress: Progress,
+                   founding: Founding) -> None:
     by_segment: dict[str, list[_Branch]] = defaultdict(list)
     for b in city.branches:
         by_segment[b.segment].append(b)
@@ -443,6 +457,7 @@ def _build_members(rng, ids, city: _CityBuilder, writer: _PeopleWriter, total: i
                 moved = random_date(rng, d.joined + dt.timedelta(days=30), REF_DATE - dt.timedelta(days=1))
                 if previous is branch.org:
                     previous = None
+            previous, moved = founding.fit(d.joined, branch.org, branch.county, previous, moved)
             writer.member(writer.person(d), d, branch.org, previous=previous, moved=moved)
             done += 1
             if done % _CHUNK == 0:
@@ -458,9 +473,21 @@ _CITY_AGES = (((36, 41), 5), ((42, 49), 32), ((50, 54), 38), ((55, 57), 20), ((5
 _COUNTY_AGES = (((28, 34), 12), ((35, 39), 18), ((40, 49), 35), ((50, 54), 22), ((55, 57), 11), ((58, 59), 2))
 
 
+def _rank_for(target: str, ranks: tuple[tuple[str, str], ...], work: dt.date, on: dt.date) -> tuple[str, str]:
+    """The (职级 code, 职务级别) of a cadre dealt ``target`` of ``ranks`` (most senior first) who started work
+    on ``work`` and is granted it on ``on``: ``target``, or the most senior of the junior ones the years
+    of work allow (``catalog.RANK_MIN_SERVICE``), or the most junior when none does."""
+    codes_ = [c for c, _ in ranks]
+    for code, plevel in ranks[codes_.index(target):]:
+        if add_years(work, cat.RANK_MIN_SERVICE[code]) <= on:
+            return code, plevel
+    return ranks[-1]
+
+
 def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: DemoSummary, scale: float,
-                  progress: Progress) -> int:
-    """Teams, posts, cadres, appointments; returns the number of cadres who are party members."""
+                  progress: Progress, founding: Founding) -> int:
+    """Teams, posts, cadres, appointments to the leadership seats and, beyond the seats, 职级
+    (CadreRank) holders; returns the number of cadres who are party members."""
     teams: dict[tuple[int, str], LeadershipTeam] = {}
     posts: list[tuple[_Seat, Post]] = []
     for seat in city.seats:
@@ -472,9 +499,9 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     for t in teams.values():
         t.unit_id = t.unit.pk
     LeadershipTeam.objects.bulk_create(list(teams.values()), batch_size=2000)
-    rank_posts: dict[tuple[int, str], Post] = {}
     cadres: list[Cadre] = []
     appointments: list[Appointment] = []
+    ranks: list[CadreRank] = []
     doc_counter: dict[tuple[str, int], int] = defaultdict(int)
     party_cadres = 0
     counties = list(city.county_units)
@@ -484,21 +511,17 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
         doc_counter[(issuer, year)] += rng.randint(1, 3)
         return f"{issuer}〔{year}〕{doc_counter[(issuer, year)]}号"
 
-    for level, target, rank_titles, ages in (
-        (ManagementLevel.CITY, round(CITY_CADRES_AT_SCALE_1 * scale), cat.CITY_RANK_POSTS, _CITY_AGES),
-        (ManagementLevel.COUNTY, round(COUNTY_CADRES_AT_SCALE_1 * scale), cat.COUNTY_RANK_POSTS, _COUNTY_AGES),
+    for level, target, level_ranks, ages in (
+        (ManagementLevel.CITY, round(CITY_CADRES_AT_SCALE_1 * scale), cat.CITY_RANKS, _CITY_AGES),
+        (ManagementLevel.COUNTY, round(COUNTY_CADRES_AT_SCALE_1 * scale), cat.COUNTY_RANKS, _COUNTY_AGES),
     ):
         level_posts = sorted((sp for sp in posts if sp[0].level == level), key=lambda sp: sp[0].tier)
-        chosen = level_posts[:target]
+        chosen: list[tuple[_Seat, Post | None]] = list(level_posts[:target])
         seat_units = [(s.unit, s.county) for s, _ in level_posts]
-        for i in range(target - len(chosen)):  # 职级 holders beyond the leadership seats
+        for i in range(target - len(chosen)):  # 职级 holders beyond the leadership seats: a rank, no post
             unit, county = seat_units[rng.randrange(len(seat_units))]
-            title, plevel = rank_titles[i % len(rank_titles)]
-            key = (id(unit), title)
-            if key not in rank_posts:
-                rank_posts[key] = Post(unit=unit, title=title, post_level=plevel, sort=900 + len(rank_posts))
-            seat = _Seat(unit, "", level, title, plevel, 9, county)
-            chosen.append((seat, rank_posts[key]))
+            code, plevel = level_ranks[i % len(level_ranks)]
+            chosen.append((_Seat(unit, "", level, code, plevel, 9, county), None))
         women = 0.12 if level == ManagementLevel.CITY else 0.20
         for seat, post in chosen:
             age = rng.randint(*rng.choices([a for a, _ in ages], [w for _, w in ages])[0])
@@ -511,19 +534,26 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
                 name=person_name(rng, gender, birth.year), id_number=ids.make(county, birth, gender), gender=gender,
                 birth_date=birth, native_place=county, education=edu,
                 degree={"10": "3", "20": "4", "30": "0"}[edu], work_start_date=work))
-            is_member = rng.random() >= 0.05 or is_party_post(post.title)  # a 党内职务 needs a member
+            is_member = rng.random() >= 0.05 or (post is not None and is_party_post(post.title))  # a 党内职务 needs a member
             cadre = Cadre(person_id=person_id, management_level=level, post_level=seat.post_level, unit=seat.unit,
                           is_party_member=is_member)
             cadres.append(cadre)
+            # after 2019-06-01 (REF_DATE − 7 years is later): 职级 exist since 《公务员职务与职级并行规定》
             start = random_date(rng, max(add_years(birth, 26), add_years(REF_DATE, -7)), REF_DATE - dt.timedelta(days=45))
-            appointments.append(Appointment(cadre=cadre, post=post, start=start, document_no=doc_no(level, seat.county, start.year)))
+            document_no = doc_no(level, seat.county, start.year)
+            if post is None:
+                code, cadre.post_level = _rank_for(seat.title, level_ranks, work, start)
+                ranks.append(CadreRank(cadre=cadre, rank=code, start=start, document_no=document_no))
+            else:
+                appointments.append(Appointment(cadre=cadre, post=post, start=start, document_no=document_no))
             if is_member:
                 branch = city.unit_branch.get(id(seat.unit)) or city.unit_branch[id(city.county_units[county])]
                 joined = random_date(rng, add_years(birth, 20), add_years(birth, min(32, age - 2)))
                 d = MemberDraft("", "", gender, "01", birth, county, edu, "0", work,
                                 "05" if seat.unit.kind in _ORGAN_KINDS else "04",
                                 joined, add_years(joined, 1) + dt.timedelta(days=rng.randint(0, 30)))
-                writer.member(person_id, d, branch)
+                previous, moved = founding.fit(joined, branch, county, None, None)
+                writer.member(person_id, d, branch, previous=previous, moved=moved)
                 party_cadres += 1
             if level == ManagementLevel.CITY:
                 summary.cadres_city += 1
@@ -553,7 +583,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
         extra = Post(unit=seat.unit, team=team, title=title, post_level=seat.post_level, sort=post.sort)
         extra_posts.append(extra)
         appointments.append(Appointment(cadre=a.cadre, post=extra, start=a.start, document_no=a.document_no, is_concurrent=True))
-    all_posts = [p for _, p in posts] + list(rank_posts.values()) + extra_posts
+    all_posts = [p for _, p in posts] + extra_posts
     for p in all_posts:
         p.unit_id, p.team_id = p.unit.pk, (p.team.pk if p.team else None)
     Post.objects.bulk_create(all_posts, batch_size=2000)
@@ -562,7 +592,10 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     for a in appointments:
         a.cadre_id, a.post_id = a.cadre.pk, a.post.pk
     Appointment.objects.bulk_create(appointments, batch_size=4000)
-    summary.appointments = len(appointments)
+    for r in ranks:
+        r.cadre_id = r.cadre.pk
+    CadreRank.objects.bulk_create(ranks, batch_size=4000)
+    summary.appointments, summary.ranks = len(appointments), len(ranks)
     return party_cadres
 
 
@@ -655,13 +688,20 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         for org in city.orgs.nodes:
             org.unit_id = org.unit.pk if org.unit is not None else None
             org.term_years = term_years_for(org.kind, org.unit.kind if org.unit is not None else None)
+        founding_rng = random.Random(seed + 2)  # own stream: the people stay as they were for a seed
+        plan_founding(city.orgs.nodes, founding_rng)
         city.orgs.save()
+        founding = Founding([(b.org, b.county) for b in city.branches], founding_rng)
         progress("党组织", len(city.orgs.nodes), len(city.orgs.nodes))
         summary.units, summary.party_orgs = len(city.units.nodes), len(city.orgs.nodes)
         summary.branches = sum(1 for o in city.orgs.nodes if o.kind in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH))
         writer = _PeopleWriter(summary)
-        party_cadres = _build_cadres(rng, ids, city, writer, summary, scale, progress)
-        _build_members(rng, ids, city, writer, max(round(MEMBERS_AT_SCALE_1 * scale) - party_cadres, 0), progress)
+        party_cadres = _build_cadres(rng, ids, city, writer, summary, scale, progress, founding)
+        _build_members(rng, ids, city, writer, max(round(MEMBERS_AT_SCALE_1 * scale) - party_cadres, 0), progress,
+                       founding)
+        moved_back = settle(city.orgs.nodes, writer.earliest)
+        PartyOrganization.objects.bulk_update(moved_back, ["established"], batch_size=500)
+        summary.moved_in, summary.founding_moved_back = founding.moved_in, len(moved_back)
         _build_profiles(random.Random(seed + 1))  # own stream: the rest of the demo stays as it was
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))

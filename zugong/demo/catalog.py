@@ -118,7 +118,15 @@ def town_seats(town_name: str) -> list[tuple[str, str, int]]:
             (deputy, "42", 4), ("武装部部长", "42", 4), ("党委委员、政法委员", "42", 4)]
 
 
-#: 职级 held without a leadership seat, used to reach the 市管/县管 totals of the issue
-#: (in real cities most 市管干部 beyond the leadership seats hold 县处级职级).
-CITY_RANK_POSTS = (("二级调研员", "31"), ("三级调研员", "32"), ("四级调研员", "32"))
-COUNTY_RANK_POSTS = (("一级主任科员", "41"), ("二级主任科员", "41"), ("三级主任科员", "42"), ("四级主任科员", "42"))
+#: 职级 (codes of ``zugong.cadres.rules.RANKS``) of the cadres beyond the leadership seats, who reach the
+#: 市管/县管 totals of the issue (in real cities most 市管干部 beyond the seats hold a 县处级职级), with the
+#: 职务级别 (GB/T 12407) recorded on their cadre record: 一级、二级调研员 县处级正职, 三级、四级调研员 副职;
+#: 一级、二级主任科员 乡科级正职, 三级、四级主任科员 副职. A 职级 is no 职务 (《公务员职务与职级并行规定》
+#: 2019): these cadres hold a ``CadreRank``, no post. Most senior first; the demo deals them out in turn.
+CITY_RANKS = (("04", "31"), ("05", "32"), ("06", "32"))  # 二级、三级、四级调研员
+COUNTY_RANKS = (("07", "41"), ("08", "41"), ("09", "42"), ("10", "42"))  # 一级至四级主任科员
+#: Years of work (参加工作) a demo cadre has at least when granted a 职级: a year to 一级科员, then 3 years
+#: to 四级主任科员 and 2 for each step after, the tenures commonly described for promotion by rank
+#: (article not verified). A plausibility bound of the demo, not a rule the system enforces
+#: (REGULATIONS.md lists none).
+RANK_MIN_SERVICE = {"04": 16, "05": 14, "06": 12, "07": 10, "08": 8, "09": 6, "10": 4}

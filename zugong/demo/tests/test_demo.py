@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Min, OuterRef, Subquery
 
 from zugong.cadres.models import Appointment, Cadre
 from zugong.core import codes
@@ -178,6 +178,66 @@ def test_it_builds_cadres_in_leadership_teams(demo):
     assert Cadre.objects.filter(is_party_member=False).exists()
     assert Appointment.objects.filter(post__title="区委书记", post__team__name="金安区委领导班子").exists()
     assert Appointment.objects.filter(is_concurrent=True).exists()
+
+
+@pytest.mark.django_db
+def test_it_dates_every_party_organization_plausibly_and_consistently(demo):
+    orgs = {o.pk: o for o in PartyOrganization.objects.select_related("unit")}
+    assert all(o.established is not None and o.established <= REF_DATE for o in orgs.values())
+    for o in orgs.values():  # a child never before its parent
+        if o.parent_id is not None:
+            assert o.established >= orgs[o.parent_id].established, o
+    # no member of an organization from before its 成立日期: the affiliation of a member who joined
+    # earlier starts with a 组织关系转接 after it (members.Affiliation.start; the first one is the 入党)
+    assert not Affiliation.objects.filter(start__lt=F("org__established")).exists()
+    assert Affiliation.objects.filter(reason="组织关系转接", end__isnull=True).count() > Affiliation.objects.filter(
+        reason="组织关系转接", end__isnull=True, member__joined_date__gte=F("org__established")).count()
+    earliest = dict(Affiliation.objects.order_by().values("org").annotate(m=Min("start")).values_list("org", "m"))
+    assert all(orgs[pk].established <= first for pk, first in earliest.items())
+
+    def years(**kw) -> list[int]:
+        return [o.established.year for o in PartyOrganization.objects.filter(**kw)]
+
+    root = PartyOrganization.objects.get(depth=1)
+    assert root.established.year == 1949
+    assert max(years(kind=OrgKind.COMMITTEE, unit__kind=UnitKind.COUNTY)) <= 1950
+    assert max(years(kind=OrgKind.COMMITTEE, unit__kind=UnitKind.TOWNSHIP)) <= 1958
+    joint = years(kind=OrgKind.JOINT_BRANCH)
+    nonpublic = years(unit__kind=UnitKind.NONPUBLIC) + years(unit__kind=UnitKind.SOCIAL)
+    assert joint and min(joint) >= 2008 and min(nonpublic) >= 2005 and max(nonpublic) >= 2015
+    assert min(years(unit__kind=UnitKind.COMMUNITY)) >= 2000
+    schools = years(unit__kind__in=(UnitKind.SCHOOL, UnitKind.HOSPITAL), kind=OrgKind.COMMITTEE)
+    assert max(schools) <= 1985 < min(nonpublic)  # schools and hospitals are older than the 两新 branches
+    village = years(unit__kind=UnitKind.VILLAGE, kind=OrgKind.BRANCH)
+    assert sum(y < 1970 for y in village) > 0.8 * len(village)
+    assert set(years(name__endswith="退役军人事务局机关党支部")) == {2019}  # set up by the 2019 reform
+
+
+def _grassroots_on(on: dt.date) -> int:
+    """基层党组织 on ``on`` counted in Python: committees, 党工委, general branches and branches founded
+    by then, without the local committees (the city's and the counties') and their working committees."""
+    kinds = {OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH}
+    local = {UnitKind.CITY, UnitKind.COUNTY}
+    n = 0
+    for o in PartyOrganization.objects.select_related("unit"):
+        committee = o.kind in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
+        if o.kind in kinds and not (committee and o.unit.kind in local) and o.established <= on:
+            n += 1
+    return n
+
+
+@pytest.mark.django_db
+def test_it_counts_only_the_organizations_founded_by_a_past_date(demo):
+    from zugong.core.scope import scope_for
+    from zugong.stats.selectors import org_sections, resolve_target
+
+    scope = scope_for(get_user_model().objects.get(username="admin"))
+    today = org_sections(resolve_target(scope, on=REF_DATE))["by_kind"].base
+    past = org_sections(resolve_target(scope, on=dt.date(2015, 12, 31)))["by_kind"].base
+    assert today == _grassroots_on(REF_DATE)
+    assert past == _grassroots_on(dt.date(2015, 12, 31))
+    assert past < today
+    assert org_sections(resolve_target(scope, on=dt.date(1960, 12, 31)))["by_kind"].base < past / 2
 
 
 @pytest.mark.django_db
