@@ -71,8 +71,8 @@ def lock_team(team_id: int | None) -> None:
 def hold_post_titles(pairs: Iterable[tuple[int, str]]) -> None:
     """Hold named locks on (unit id, 职务名称) pairs until the transaction ends (``core.locks.hold``, in
     key order): a writer that creates a teamless Post when its unit has none of that title takes them
-    before it looks, so that two writers at once create one post, not two (``roster_import.write_cadres``;
-    the .lrmx import creates posts the same way and should take them too). Inside a transaction."""
+    before it looks, so that two writers at once create one post, not two (``roster_import.write_cadres``,
+    ``lrmx_import._lock_for_write``). Inside a transaction."""
     locks.hold(*(f"cadres.post:{unit_id}:{title}" for unit_id, title in pairs))
 
 

@@ -549,6 +549,7 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
     written_files: list[str] = []
     try:
         with transaction.atomic():
+            _lock_for_write(records)
             for rec in records:
                 outcome = _write(rec, actor=actor, scope=scope, defaults=defaults, today=today, written_files=written_files)
                 setattr(result, outcome, getattr(result, outcome) + 1)
@@ -568,6 +569,28 @@ def lrmx_import(*, actor: Actor, scope: Scope, files: list[tuple[str, bytes]], d
             return result
         raise
     return result
+
+
+def _lock_for_write(records: list[_Record]) -> None:
+    """Take the import's locks at the start of its write transaction, in the order of the other cadre
+    writers (``roster_import``): the Person, PartyMember and Cadre rows of the files' persons on file
+    ``SELECT … FOR UPDATE`` in id order, then named locks on the teamless 职务 the résumés may create
+    (``career.hold_post_titles``: (unit id, title) pairs the units have no post of), all at once so that
+    two imports never hold some and wait for others. Two imports naming the same new post then create
+    it once: the second waits for the first to commit and takes its post. PostgreSQL only in effect:
+    on SQLite FOR UPDATE is not sent and BEGIN IMMEDIATE already serialises writers.
+
+    The files were validated before this transaction; a change by another writer in between is not
+    re-checked here (the 干部名册 import validates under its locks; this import does not yet)."""
+    from zugong.cadres.services.career import hold_post_titles
+
+    person_ids = sorted(r.person_obj.pk for r in records if r.person_obj is not None)
+    if person_ids:
+        for model, field in ((Person, "pk"), (PartyMember, "person_id"), (Cadre, "person_id")):
+            list(model.objects.filter(**{f"{field}__in": person_ids}).select_for_update().order_by("pk").values_list("pk", flat=True))
+    wanted = {(unit_id, title) for r in records for _, unit_id, title in r.appointments}
+    have = set(Post.objects.filter(unit_id__in={u for u, _ in wanted}).values_list("unit_id", "title"))
+    hold_post_titles(wanted - have)
 
 
 _PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")

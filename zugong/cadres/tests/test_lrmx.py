@@ -807,3 +807,56 @@ def test_the_current_posts_put_the_party_post_first_as_appointment_notices_do(ci
     other = Post.objects.create(unit=city.units["jinan"], title="区委常委", post_level="32")
     Appointment.objects.create(cadre=cadre, post=other, start=D(2024, 1, 1), is_concurrent=True)
     assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "霍邱县委副书记、金安区委常委、霍邱县县长"  # another unit: named
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_lrmx_imports_at_once_that_name_a_new_post_create_it_once(city, monkeypatch):
+    """PostgreSQL (SQLite's BEGIN IMMEDIATE serialises the imports). Two county imports of new cadres whose
+    résumés name a 职务 the town does not have yet: the first has created the post, not committed; the
+    second waits for the post's title (``lrmx_import._lock_for_write``) and then takes that post.
+    Without the lock each created its own 金安区一镇 文化站站长."""
+    import threading
+
+    from django.db import connection
+
+    from zugong.cadres.services import lrmx_import as module
+    from zugong.core.audit import Actor
+    from zugong.core.scope import scope_for
+    from zugong.core.testing import in_thread, lock_waiters, wait_until
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a second writer waits only on PostgreSQL; SQLite's write lock serialises the imports")
+    populate(city)
+    first_wrote, release, calls = threading.Event(), threading.Event(), []
+    real = module._write
+
+    def write(rec, **kw):
+        outcome = real(rec, **kw)
+        calls.append(rec.filename)
+        if len(calls) == 1:  # the first import's cadre is written, its transaction still open
+            first_wrote.set()
+            assert release.wait(30)
+        return outcome
+
+    monkeypatch.setattr(module, "_write", write)
+    user = city.users["county_admin"]
+    defaults = module.LrmxDefaults(unit=city.units["jinan_town"], post_level="42", management_level="county")
+
+    def run(n: int, name: str):
+        data = _new_person_lrmx(n, name=name, jianli=["2020.01--         金安区一镇文化站站长"])
+        result = module.lrmx_import(actor=Actor(user), scope=scope_for(user), files=[(f"{name}.lrmx", data)],
+                                    defaults=defaults, today=D(2026, 6, 1))  # fmt: skip
+        return result.errors, result.created
+
+    first, first_out = in_thread(lambda: run(40, "周新"))
+    assert first_wrote.wait(30)
+    second, second_out = in_thread(lambda: run(41, "吴敏"))
+    wait_until(lambda: lock_waiters() or not second.is_alive())
+    waited = second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert first_out == second_out == [([], 1)]
+    [post] = Post.objects.filter(unit=city.units["jinan_town"], title="文化站站长")
+    assert sorted(Appointment.objects.filter(post=post).values_list("cadre__person__name", flat=True)) == ["吴敏", "周新"]
+    assert waited, "the second import did not wait for the first one's post"
