@@ -27,14 +27,17 @@ def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None
 
     One row per cadre: 姓名, 性别, 民族, 出生年月 ("1986.09" text), 身份证号, 学历, 工作单位, 现任职务 (the
     first current post's unit and title; the cadre's unit and '' without one), 职务级别, 任职时间 (date),
-    任职文号, 管理权限, 是否中共党员. Sorted by 姓氏笔画; 身份证号 masked unless the scope may view it;
-    audited (``cadres.export``). Http404 for an ``org`` or ``unit`` outside the scope.
+    任职文号, 职级 (the ``rules.RANKS`` name of the 职级 held today, ``selectors.held_rank``; '' without
+    one), 任现职级时间 (date, as 任职时间: the import compares the day), 管理权限, 是否中共党员. A cadre
+    with a rank only has 现任职务, 任职时间 and 任职文号 empty. Sorted by 姓氏笔画; 身份证号 masked unless the
+    scope may view it; audited (``cadres.export``). Http404 for an ``org`` or ``unit`` outside the scope.
     """
-    from zugong.cadres.selectors import CadreFilters, cadres_search
+    from zugong.cadres.rules import RANK_LABELS
+    from zugong.cadres.selectors import CadreFilters, cadres_search, held_rank, running_ranks
     from zugong.orgs.selectors import party_org_get
 
     params = params or {}
-    qs = cadres_search(scope, CadreFilters.from_params(params))
+    qs = cadres_search(scope, CadreFilters.from_params(params)).prefetch_related(running_ranks())
     if params.get("org"):
         org = party_org_get(scope, params["org"])
         qs = qs.filter(unit__path__startswith=org.unit.path) if org.unit else qs.none()
@@ -44,11 +47,13 @@ def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None
     for c in qs:
         p = c.person
         appt = c.current[0] if c.current else None
+        rank = held_rank(c)
         rows.append([
             p.name, lab("gender", p.gender), lab("ethnicity", p.ethnicity), f"{p.birth_date:%Y.%m}" if p.birth_date else "",
             crypto.decrypt(p.id_number_cipher, context=ID_CONTEXT) if unmasked else p.id_number_masked,
             lab("education", p.education), appt.post.unit.name if appt else c.unit.name, appt.post.title if appt else "",
             lab("post_level", c.post_level), appt.start if appt else None, appt.document_no if appt else "",
+            RANK_LABELS[rank.rank] if rank else "", rank.start if rank else None,
             lab("management_level", c.management_level), "是" if c.is_party_member else "否",
         ])  # fmt: skip
     content = rows_to_xlsx("干部名册", [col.header for col in CADRE_COLUMNS], rows)

@@ -6,6 +6,15 @@ A cadre roster row creates or updates the Person (by 身份证号 blind index), 
 When the row names a different post than the cadre's open appointments, those are closed on
 the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
 
+职级 (``CadreRank``): a row with a 职级 (a ``rules.RANKS`` name) and its 任现职级时间 gives the cadre that
+rank from that day as ``career.rank_grant`` does — one running rank at a time, the running one ends when
+the new one starts, which must be after every rank on file; a promotion not inside a waiting period —
+and the running rank of the same name with another 任现职级时间 has its start corrected. A row with an
+empty 职级 leaves the ranks on file as they are. 现任职务 (with 任职时间 and 任职文号) is left empty for a
+cadre with a rank only: such a row records no post, and is refused for a cadre who holds a main post
+(a removal is made on the pages, not by an empty cell). No rule relates the 职级 to the 职务级别
+(``rules`` has none, nor REGULATIONS.md), so none is checked.
+
 A county administrator's roster writes 县管 cadres only (``access``, as the LRMX import): a row
 that makes a cadre 市管, or would change a person who is a 市管 cadre already, is an error of that
 row — a row equal to the 市管 cadre on file writes nothing and counts as unchanged, so that the
@@ -32,8 +41,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zugong.cadres import rules
 from zugong.cadres.access import may_manage, team_is_city
-from zugong.cadres.models import Appointment, Cadre, ManagementLevel, Post
+from zugong.cadres.models import Appointment, Cadre, CadreRank, ManagementLevel, Post
 from zugong.cadres.roster import CADRE_COLUMNS
 from zugong.cadres.rules import SOURCE_PARTY_POST, is_party_post
 from zugong.core import codes
@@ -48,6 +58,7 @@ from zugong.members.roster import DateParseError, cell_text, iter_data_rows, par
 from zugong.orgs.models import Unit
 
 _MANAGEMENT = {"市管": "city", "市管干部": "city", "县管": "county", "县管干部": "county", "区管": "county", "县区管": "county"}
+_RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
 _PARTY = {"是": True, "中共党员": True, "党员": True, "中共预备党员": True, "预备党员": True, "y": True,
           "否": False, "群众": False, "非党员": False, "民主党派": False, "无党派人士": False, "n": False}  # fmt: skip
 
@@ -62,9 +73,11 @@ class CadreRecord:
     person: dict
     cadre: dict
     unit_id: int
-    post_title: str
-    start: dt.date
+    post_title: str  # '' for a cadre with a 职级 only
+    start: dt.date | None  # None with post_title ''
     document_no: str
+    rank: str = ""  # code of rules.RANKS ('' when the 职级 cell is empty or the column absent)
+    rank_start: dt.date | None = None  # 任现职级时间
     party_text: str = ""  # the 是否中共党员 cell as typed ('' when empty or the column is absent)
     management_text: str = ""  # the 管理权限 cell as typed
     outcome: str = "new"
@@ -200,20 +213,39 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
         if unit_id is None:
             p.add_error(row, "工作单位", unit_text, reason)
     post = cell_text(cell("post"))
-    if not post:
-        p.add_error(row, "现任职务", "", "现任职务不能为空")
+    rank_text = cell_text(cell("rank"))
+    rank = _RANK_BY_LABEL.get(re.sub(r"\s", "", rank_text)) if rank_text else ""
+    if rank is None:
+        p.add_error(row, "职级", rank_text, f"未知的职级“{rank_text}”（应为一级巡视员至二级科员十二个职级之一，如二级调研员、一级主任科员）")
+    if not post and not rank_text:
+        p.add_error(row, "现任职务", "", "现任职务不能为空（只任职级、不任职务的干部请填写职级）")
     level_text = cell_text(cell("post_level"))
     level = code_of("post_level", level_text) if level_text else None
     if level is None:
         p.add_error(row, "职务级别", level_text, f"未知的职务级别“{level_text}”（应为GB/T 12407中的名称，如县处级正职）" if level_text else "职务级别不能为空")
     start = date("start", "任职时间")
-    if start is None and cell("start") in (None, ""):
+    if not post:  # a cadre with a 职级 only: no post, so no 任职时间 or 任职文号
+        for key, header in (("start", "任职时间"), ("document_no", "任职文号")) if rank_text else ():
+            if cell_text(cell(key)):
+                hint = "（职级的时间填在任现职级时间）" if key == "start" else ""
+                p.add_error(row, header, cell(key), f"未填现任职务，{header}应为空{hint}")
+    elif start is None and cell("start") in (None, ""):
         p.add_error(row, "任职时间", "", "任职时间不能为空")
     elif start is not None:
         if start.date > today:
             p.add_error(row, "任职时间", cell("start"), "任职时间晚于今天")
         elif info is not None and age_on(info.birth_date, start.date) < 18:
             p.add_error(row, "任职时间", cell("start"), "任职时未满18周岁")
+    rank_start = date("rank_start", "任现职级时间")
+    if rank_text and rank_start is None and cell("rank_start") in (None, ""):
+        p.add_error(row, "任现职级时间", "", "填写了职级，任现职级时间不能为空")
+    elif rank_start is not None:
+        if not rank_text:
+            p.add_error(row, "任现职级时间", cell("rank_start"), "填写了任现职级时间，请同时填写职级")
+        elif rank_start.date > today:
+            p.add_error(row, "任现职级时间", cell("rank_start"), "任现职级时间晚于今天")
+        elif info is not None and age_on(info.birth_date, rank_start.date) < 18:
+            p.add_error(row, "任现职级时间", cell("rank_start"), "任职级时未满18周岁")
     mgmt_text = cell_text(cell("management_level"))
     mgmt = _MANAGEMENT.get(mgmt_text)
     if mgmt is None:
@@ -232,8 +264,9 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
         return None
     return CadreRecord(
         row=row, id_number=info.number, id_index=id_number_index(info.number), person=person, cadre=cadre,
-        unit_id=unit_id, post_title=post[:60], start=start.date, document_no=cell_text(cell("document_no"))[:60],
-        party_text=party_text, management_text=management_text,
+        unit_id=unit_id, post_title=post[:60], start=start.date if post else None,
+        document_no=cell_text(cell("document_no"))[:60] if post else "", party_text=party_text, management_text=management_text,
+        rank=rank, rank_start=rank_start.date if rank_start else None,
     )  # fmt: skip
 
 
@@ -283,19 +316,66 @@ def _party_post_refusal(rec: CadreRecord, cadre: Cadre | None) -> tuple[str, str
 
 
 def _same_post(rec: CadreRecord, cadre: Cadre) -> bool:
-    """Whether ``cadre`` holds the row's post now, from the row's 任职时间 with its 任职文号."""
+    """Whether ``cadre`` holds the row's post now, from the row's 任职时间 with its 任职文号; for a row
+    without a post (a 职级 only), whether the cadre holds no main post now."""
+    if not rec.post_title:
+        return not _open_main_posts(cadre).exists()
     return Appointment.objects.filter(
         cadre=cadre, end__isnull=True, post__unit_id=rec.unit_id, post__title=rec.post_title,
         start=rec.start, document_no=rec.document_no,
     ).exists()  # fmt: skip
 
 
-def _unchanged(rec: CadreRecord, person: Person, cadre: Cadre) -> bool:
-    """Whether the row would write nothing: the person's and the cadre's values and the post as on file."""
+def _open_main_posts(cadre: Cadre) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(cadre=cadre, end__isnull=True, is_concurrent=False)
+
+
+def _running_rank(ranks: list[CadreRank]) -> CadreRank | None:
+    """The running 职级 among the cadre's ``ranks`` (oldest first): the latest begun without an end."""
+    return next((r for r in reversed(ranks) if r.end is None), None)
+
+
+def _same_rank(rec: CadreRecord, ranks: list[CadreRank]) -> bool:
+    """Whether the row's 职级 is the running one from its 任现职级时间 (True for a row without a 职级:
+    a roster does not take a rank away)."""
+    current = _running_rank(ranks)
+    return not rec.rank or (current is not None and (current.rank, current.start) == (rec.rank, rec.rank_start))
+
+
+def _rank_refusal(rec: CadreRecord, cadre: Cadre, ranks: list[CadreRank]) -> str:
+    """Why the row's 职级 cannot be written for ``cadre`` (whose ``ranks`` are oldest first), or "".
+
+    As ``career.rank_grant``: one running rank at a time, a new rank starts after every rank on file
+    (the running one ends on that day), a promotion (``rules.rank_is_promotion``) not inside a waiting
+    period (``rules.check_waiting_period``). The same rank with another 任现职级时间 corrects its start,
+    which must then fall after the start of the rank before it."""
+    from zugong.cadres.services.career import waiting_dates
+
+    if not rec.rank or _same_rank(rec, ranks):
+        return ""
+    current = _running_rank(ranks)
+    others = [r for r in ranks if r is not current] if current is not None and current.rank == rec.rank else ranks
+    latest = max(others, key=lambda r: r.start, default=None)
+    if latest is not None and rec.rank_start <= latest.start:
+        word = "现任职级" if latest.end is None else "此前职级"
+        return f"{word}{rules.RANK_LABELS[latest.rank]}自{latest.start:%Y.%m.%d}起，任现职级时间应晚于该日"
+    if current is not None and current.rank == rec.rank:
+        return ""  # a corrected start
+    try:
+        rules.check_waiting_period(dates=waiting_dates(cadre), on=rec.rank_start, leadership_post=False,
+                                   promotion=rules.rank_is_promotion(current.rank if current else None, rec.rank))  # fmt: skip
+    except rules.RuleViolation as exc:
+        return str(exc)
+    return ""
+
+
+def _unchanged(rec: CadreRecord, person: Person, cadre: Cadre, ranks: list[CadreRank]) -> bool:
+    """Whether the row would write nothing: the person's and the cadre's values, the post and the 职级 as on file."""
     return (
         all(getattr(person, k) == v for k, v in rec.person.items())
         and all(getattr(cadre, k) == v for k, v in rec.cadre.items())
         and _same_post(rec, cadre)
+        and _same_rank(rec, ranks)
     )
 
 
@@ -316,6 +396,9 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
         _locked(PartyMember.objects.filter(person__in=persons.values()))
         _locked(Cadre.objects.filter(person__in=persons.values()))
     cadres = {c.person_id: c for c in Cadre.objects.filter(person__in=persons.values()).select_related("unit")}
+    ranks: dict[int, list[CadreRank]] = {}  # cadre id → its 职级, oldest first (the cadres are locked: so are they)
+    for r in CadreRank.objects.filter(cadre__in=cadres.values()).order_by("start", "id"):
+        ranks.setdefault(r.cadre_id, []).append(r)
     # party members who are not cadres yet: one of another county must not be changed (nor become ours)
     member_paths = dict(PartyMember.objects.filter(person__in=persons.values()).values_list("person_id", "org__path"))
     seats = _CityTeamSeats(recs, cadres) if scope.role != Role.CITY_ADMIN else None
@@ -348,7 +431,7 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
         if cadre is not None and not may_manage(scope, cadre):
             # a 市管 cadre: not the county's to update, nor to turn into a 县管 cadre (as the LRMX import);
             # a row equal to what is on file writes nothing and counts as unchanged
-            if _unchanged(rec, person, cadre):
+            if _unchanged(rec, person, cadre, ranks.get(cadre.pk, [])):
                 rec.outcome = "unchanged"
                 counts["unchanged"] += 1
                 continue
@@ -356,9 +439,22 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
             bad.add(rec.row)
             continue
         rec.extra["cadre"] = cadre
+        held = ranks.get(cadre.pk, []) if cadre is not None else []
+        rec.extra["ranks"] = held
         reason = _party_post_refusal(rec, cadre)
         if reason:
             prepared.add_error(rec.row, reason[0], reason[1], reason[2])
+            bad.add(rec.row)
+            continue
+        posts = list(_open_main_posts(cadre).select_related("post__unit")) if cadre is not None and not rec.post_title else []
+        if posts:
+            prepared.add_error(rec.row, "现任职务", "", f"现任职务为空，但该干部现任{'、'.join(a.post.written_name for a in posts)}："
+                               "请填写现任职务，免职请在领导班子或干部信息页办理")  # fmt: skip
+            bad.add(rec.row)
+            continue
+        reason = _rank_refusal(rec, cadre, held) if cadre is not None else ""
+        if reason:
+            prepared.add_error(rec.row, "任现职级时间", f"{rec.rank_start:%Y.%m.%d}", reason)
             bad.add(rec.row)
             continue
         same_post = cadre is not None and _same_post(rec, cadre)
@@ -367,7 +463,7 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
             prepared.add_error(rec.row, "现任职务", rec.post_title, reason)
             bad.add(rec.row)
             continue
-        rec.outcome = "unchanged" if same_post and _unchanged(rec, person, cadre) else ("update" if cadre else "new")
+        rec.outcome = "unchanged" if same_post and _unchanged(rec, person, cadre, held) else ("update" if cadre else "new")
         counts["new" if rec.outcome == "new" else rec.outcome] += 1
     prepared.records = [r for r in recs if r.row not in bad]
     prepared.counts = counts
@@ -388,7 +484,7 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
     from zugong.cadres.services.career import hold_post_titles
 
     todo = [r for r in prepared.records if r.outcome != "unchanged"]
-    wanted = {(r.unit_id, r.post_title) for r in todo}
+    wanted = {(r.unit_id, r.post_title) for r in todo if r.post_title}
     have = set(Post.objects.filter(unit_id__in={u for u, _ in wanted}).values_list("unit_id", "title"))
     hold_post_titles(wanted - have)
     for rec in todo:
@@ -416,6 +512,10 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
             for k, v in values.items():
                 setattr(cadre, k, v)
             cadre.save()
+        if rec.rank:
+            _write_rank(rec, cadre, rec.extra.get("ranks", []))
+        if not rec.post_title:  # a 职级 only: no post (the validation found none open)
+            continue
         post = Post.objects.filter(unit_id=rec.unit_id, title=rec.post_title).order_by("id").first()
         if post is None:
             post = Post.objects.create(unit_id=rec.unit_id, title=rec.post_title, post_level=rec.cadre["post_level"])
@@ -433,3 +533,24 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
             current.save(update_fields=["start", "document_no"])
     c = prepared.counts
     return {"created": c["new"], "updated": c["update"], "unchanged": c["unchanged"], "transferred": 0}
+
+
+def _write_rank(rec: CadreRecord, cadre: Cadre, ranks: list[CadreRank]) -> None:
+    """The row's 职级 from its 任现职级时间, as ``career.rank_grant`` (checked by ``_rank_refusal``): the running
+    rank of the same name gets the row's start (and the rank before it ends then); another rank ends the
+    running one on that day and is created after it (任职文号 of the rank: none, the roster has no column)."""
+    if _same_rank(rec, ranks):
+        return
+    current = _running_rank(ranks)
+    if current is not None and current.rank == rec.rank:
+        for r in ranks:
+            if r.end == current.start:
+                r.end = rec.rank_start
+                r.save(update_fields=["end"])
+        current.start = rec.rank_start
+        current.save(update_fields=["start"])
+        return
+    if current is not None:
+        current.end = rec.rank_start
+        current.save(update_fields=["end"])
+    CadreRank.objects.create(cadre=cadre, rank=rec.rank, start=rec.rank_start)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from zugong.cadres.models import Appointment, Cadre, Post
+from zugong.cadres.models import Appointment, Cadre, CadreRank, Post
 from zugong.core.audit import Actor
 from zugong.core.models import AuditEvent, Person
 from zugong.core.rules import make_id_number
@@ -18,7 +18,8 @@ from zugong.members.models import ImportJob, PartyMember
 from zugong.orgs.tests.people import make_member, make_person
 
 TODAY = dt.date(2026, 11, 22)
-HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "工作单位", "现任职务", "职务级别", "任职时间", "任职文号", "管理权限", "是否中共党员"]
+HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "工作单位", "现任职务", "职务级别", "任职时间", "任职文号",
+           "职级", "任现职级时间", "管理权限", "是否中共党员"]
 
 
 def ident(n):
@@ -28,7 +29,7 @@ def ident(n):
 def row(n, **over):
     r = {"姓名": f"李{n}", "性别": "男", "民族": "汉族", "出生年月": "1975.03", "身份证号": ident(n), "学历": "大学本科",
          "工作单位": "金安区一镇", "现任职务": "镇长", "职务级别": "乡科级正职", "任职时间": "2021.06",
-         "任职文号": "金组〔2021〕3号", "管理权限": "县管", "是否中共党员": "是"}  # fmt: skip
+         "任职文号": "金组〔2021〕3号", "职级": "", "任现职级时间": "", "管理权限": "县管", "是否中共党员": "是"}  # fmt: skip
     r.update(over)
     return r
 
@@ -224,7 +225,7 @@ def test_a_countys_export_with_its_city_cadres_imports_back_unchanged(city, logi
     run(city, xlsx([row(1, 管理权限="市管", 现任职务="区长")]), user="city_admin")
     run(city, xlsx([row(2)]))
     exported = login(city.users["county_admin"]).get(reverse("cadres:export")).content
-    assert [r[11] for r in load_workbook(io.BytesIO(exported)).active.iter_rows(min_row=2, values_only=True)] == ["市管", "县管"]
+    assert [r[HEADERS.index("管理权限")] for r in load_workbook(io.BytesIO(exported)).active.iter_rows(min_row=2, values_only=True)] == ["市管", "县管"]
     job, _ = run(city, exported)
     assert (job.status, job.error_rows, job.unchanged_count, job.updated_count) == ("done", 0, 2, 0)
 
@@ -506,3 +507,79 @@ def test_two_imports_at_once_that_name_a_new_post_create_it_once(city, monkeypat
     [post] = Post.objects.filter(unit=city.units["jinan_town"], title="副镇长")
     assert sorted(Appointment.objects.filter(post=post).values_list("cadre__person__name", flat=True)) == ["李1", "李2"]
     assert waited, "the second import did not wait for the first one's post"
+
+
+# ------------------------------------------------------------------------------------------------
+# 职级 (CadreRank): a rank only, or beside a post
+# ------------------------------------------------------------------------------------------------
+def rank_row(n, rank="四级主任科员", start="2021.03", **over):
+    """A row of a cadre with a 职级 and no post: 现任职务, 任职时间 and 任职文号 empty."""
+    return row(n, **{"现任职务": "", "任职时间": "", "任职文号": "", "职务级别": "乡科级副职", "职级": rank, "任现职级时间": start, **over})
+
+
+def test_it_imports_a_cadre_with_a_rank_only_and_reads_it_back_unchanged(city):
+    job, prepared = run(city, xlsx([rank_row(1), row(2, 职级="一级主任科员", 任现职级时间="2022.01.15")]))
+    assert (prepared.errors, job.status, job.created_count) == ([], "done", 2)
+    only = Cadre.objects.get(person__name="李1")
+    assert (only.unit, only.post_level) == (city.units["jinan_town"], "42")
+    assert not Appointment.objects.filter(cadre=only).exists() and not Post.objects.filter(title="四级主任科员").exists()
+    assert list(CadreRank.objects.filter(cadre=only).values_list("rank", "start", "end")) == [("10", dt.date(2021, 3, 1), None)]
+    both = Cadre.objects.get(person__name="李2")
+    assert Appointment.objects.get(cadre=both).post.title == "镇长"
+    assert list(CadreRank.objects.filter(cadre=both).values_list("rank", "start")) == [("07", dt.date(2022, 1, 15))]
+    job, _ = run(city, xlsx([rank_row(1), row(2, 职级="一级主任科员", 任现职级时间="2022.01.15")]))
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+    # a row without a 职级 leaves the rank on file: a roster does not take a rank away
+    job, _ = run(city, xlsx([row(2)]))
+    assert job.unchanged_count == 1 and CadreRank.objects.filter(cadre=both, end__isnull=True).count() == 1
+
+
+def test_a_new_rank_ends_the_running_one_and_a_changed_date_corrects_it(city):
+    run(city, xlsx([rank_row(1, "四级主任科员", "2019.06")]))
+    job, _ = run(city, xlsx([rank_row(1, "三级主任科员", "2021.06")]))
+    assert job.updated_count == 1
+    cadre = Cadre.objects.get(person__name="李1")
+    assert list(CadreRank.objects.filter(cadre=cadre).order_by("start").values_list("rank", "start", "end")) == [
+        ("10", dt.date(2019, 6, 1), dt.date(2021, 6, 1)), ("09", dt.date(2021, 6, 1), None)]
+    job, _ = run(city, xlsx([rank_row(1, "三级主任科员", "2021.09")]))  # the same rank, another date: corrected
+    assert job.updated_count == 1
+    assert list(CadreRank.objects.filter(cadre=cadre).order_by("start").values_list("rank", "start", "end")) == [
+        ("10", dt.date(2019, 6, 1), dt.date(2021, 9, 1)), ("09", dt.date(2021, 9, 1), None)]
+    _, prepared = run(city, xlsx([rank_row(1, "二级主任科员", "2021.09")]), commit=False)
+    assert [(e[0], e[1], e[3]) for e in prepared.errors] == [(2, "任现职级时间", "现任职级三级主任科员自2021.09.01起，任现职级时间应晚于该日")]
+    _, prepared = run(city, xlsx([rank_row(1, "三级主任科员", "2019.01")]), commit=False)
+    assert [(e[0], e[1], e[3]) for e in prepared.errors] == [(2, "任现职级时间", "此前职级四级主任科员自2019.06.01起，任现职级时间应晚于该日")]
+
+
+def test_it_refuses_bad_rank_cells_naming_row_and_column(city):
+    _, p = run(city, xlsx([
+        rank_row(1, rank="三级科长"), rank_row(2, start=""), row(3, 任现职级时间="2021.03"),
+        rank_row(4, 任职时间="2021.06"), rank_row(5, start="2030.01"), row(6, 现任职务=""),
+    ]), commit=False)  # fmt: skip
+    got = {(e[0], e[1]): e[3] for e in p.errors}
+    assert got == {
+        (2, "职级"): "未知的职级“三级科长”（应为一级巡视员至二级科员十二个职级之一，如二级调研员、一级主任科员）",
+        (3, "任现职级时间"): "填写了职级，任现职级时间不能为空",
+        (4, "任现职级时间"): "填写了任现职级时间，请同时填写职级",
+        (5, "任职时间"): "未填现任职务，任职时间应为空（职级的时间填在任现职级时间）",
+        (6, "任现职级时间"): "任现职级时间晚于今天",
+        (7, "现任职务"): "现任职务不能为空（只任职级、不任职务的干部请填写职级）",
+    }
+
+
+def test_a_rank_only_row_does_not_remove_a_post_on_file(city):
+    run(city, xlsx([row(1)]))
+    _, prepared = run(city, xlsx([rank_row(1)]), commit=False)
+    assert [(e[0], e[1], e[3]) for e in prepared.errors] == [
+        (2, "现任职务", "现任职务为空，但该干部现任金安区一镇镇长：请填写现任职务，免职请在领导班子或干部信息页办理")]
+
+
+def test_a_rank_promotion_inside_a_waiting_period_is_refused(city):
+    from zugong.cadres.models import AdjustmentCase
+
+    run(city, xlsx([rank_row(1, "三级主任科员", "2019.06")]))
+    cadre = Cadre.objects.get(person__name="李1")
+    AdjustmentCase.objects.create(cadre=cadre, measure="demote", motion_on=dt.date(2025, 5, 1), effective_on=dt.date(2025, 6, 1))
+    _, prepared = run(city, xlsx([rank_row(1, "二级主任科员", "2026.01")]), commit=False)
+    [(line, column, _, reason)] = prepared.errors
+    assert (line, column) == (2, "任现职级时间") and "降职" in reason
