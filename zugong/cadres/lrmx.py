@@ -66,12 +66,13 @@ from zugong.cadres.models import (
     AppraisalEntry,
     Cadre,
     CadreProfile,
+    CadreRank,
     Evidence,
     EvidenceKind,
     RoundStatus,
 )
 from zugong.cadres.models import FamilyMember as FamilyMemberModel
-from zugong.cadres.selectors_record import resume_lines
+from zugong.cadres.selectors_record import rank_written_name, resume_lines
 from zugong.core import codes
 from zugong.core.rules import age_on as _age_on
 from zugong.members.models import LeaveReason
@@ -248,12 +249,25 @@ def current_post_text(cadre: Cadre, on: dt.date) -> str:
     """现任职务: the posts held on ``on`` joined by "、", as appointment notices write them: 党内职务 first
     (``rules.is_party_post``), then main posts before concurrent ones, then by start; each post as
     "单位职务" (``selectors_record.post_name``: 金安区委书记, not 金安区区委书记), and a post of the same
-    unit as the one before by its title alone: 霍邱县委副书记、县长; 金安区委书记、区人大常委会主任."""
+    unit as the one before by its title alone: 霍邱县委副书记、县长; 金安区委书记、区人大常委会主任.
+
+    A cadre who holds no post on ``on`` but a 职级 (``CadreRank``; the latest begun when several run) is
+    written by the rank, with the cadre's 工作单位 (``Cadre.unit``) as a post with its unit:
+    "六安市财政局二级调研员" (``selectors_record.rank_written_name``; 《公务员职务与职级并行规定》 2019: a 职级
+    is no 职务, the rank is what such a cadre holds). A cadre holding both a post and a rank is written
+    by the posts alone; the rank is in the 简历. Neither REGULATIONS.md nor the project's sources say
+    how the form joins the two ("…组织委员，一级主任科员" is seen in notices, not in a source we hold), so
+    no combined form is invented. '' when neither is held."""
     appts = (Appointment.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
              .select_related("post__unit").order_by("is_concurrent", "start", "id"))  # fmt: skip
     ordered = sorted(appts, key=lambda a: not rules.is_party_post(a.post.title))  # stable: the order above within each
     parts = [a.post.title if i and a.post.unit_id == ordered[i - 1].post.unit_id else a.post.written_name
              for i, a in enumerate(ordered)]  # fmt: skip
+    if not parts:
+        rank = (CadreRank.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
+                .order_by("-start", "-id").values_list("rank", flat=True).first())  # fmt: skip
+        if rank is not None:
+            return rank_written_name(cadre.unit.name, rank)
     return "、".join(parts)
 
 

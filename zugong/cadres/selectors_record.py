@@ -67,6 +67,7 @@ class ResumeLine:
     start: dt.date
     end: dt.date | None
     text: str
+    is_rank: bool = False  # a 职级 period ("2021.03--  六安市财政局二级调研员"), not a post
 
     def __str__(self) -> str:
         end = f"{self.end:%Y.%m}" if self.end else "    "
@@ -74,8 +75,16 @@ class ResumeLine:
 
 
 def resume_lines(cadre: Cadre) -> list[ResumeLine]:
-    """简历 generated from the dated facts: main appointments (with concurrent posts held at the same
-    time appended "（兼任…）"), each post worded by ``post_name``, and ranks as "（职级）" lines, oldest first."""
+    """简历 generated from the dated facts, oldest first (a post before a rank of the same start): main
+    appointments (with concurrent posts held at the same time appended "（兼任…）"), each post worded by
+    ``post_name``, and each 职级 period (``CadreRank``) as the forms write a rank, its unit and the rank
+    by ``post_name`` too: "2021.03--     六安市财政局二级调研员" (``rank_written_name``).
+
+    ``CadreRank`` keeps no unit: a rank is written with the unit of the main post the cadre held on the
+    day it began, else with the cadre's 工作单位 (``Cadre.unit``, where the statistics count a cadre
+    with a rank only, ``stats.selectors.rank_only_on``). A past rank held in another unit without a
+    post there is therefore written with today's 工作单位. The .lrmx import reads such lines back
+    (``services.lrmx_import``), as it reads the older "（二级调研员）"."""
     appts = list(Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("start", "id"))
     lines = []
     for a in appts:
@@ -86,15 +95,29 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
         if conc:
             text += "（兼任" + "、".join(c.post.written_name for c in conc) + "）"
         lines.append(ResumeLine(a.start, a.end, text))
-    for r in CadreRank.objects.filter(cadre=cadre):
-        lines.append(ResumeLine(r.start, r.end, f"（{r.get_rank_display()}）"))
-    lines.sort(key=lambda x: (x.start, x.text.startswith("（")))
+    main = [a for a in appts if not a.is_concurrent]
+    ranks = list(CadreRank.objects.filter(cadre=cadre))
+    unit_name = cadre.unit.name if ranks else ""
+    for r in ranks:
+        held = next((a for a in reversed(main) if a.start <= r.start < (a.end or dt.date.max)), None)
+        lines.append(ResumeLine(r.start, r.end, rank_written_name(held.post.unit.name if held else unit_name, r.rank), is_rank=True))
+    lines.sort(key=lambda x: (x.start, x.is_rank))
     return lines
 
 
+def rank_written_name(unit_name: str, rank: str) -> str:
+    """A 职级 as 现任职务 and 简历 write it: the unit's name and the rank's (``rules.RANKS`` code ``rank``),
+    by ``post_name`` like a post: "六安市财政局" + "04" → "六安市财政局二级调研员", "金安区一镇" + "10" →
+    "金安区一镇四级主任科员". KeyError for an unknown code."""
+    return post_name(unit_name, rules.RANK_LABELS[rank])
+
+
 def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
-    """Everything the record page shows, as a dict of context entries."""
+    """Everything the record page shows, as a dict of context entries: among them ``current_post``
+    (现任职务 as the 任免审批表 writes it on ``today``, ``lrmx.current_post_text``: "六安市财政局二级调研员"
+    for a cadre with a rank only) and ``rank_held`` (the CadreRank running on ``today`` or None)."""
     from zugong.cadres import selectors_appraisal as sa
+    from zugong.cadres.lrmx import current_post_text
     from zugong.cadres.models import AppraisalEntry, AwardLevel, Evidence, EvidenceKind, RoutineAppraisal
     from zugong.cadres.services.evidence import task_outcomes_for
 
@@ -112,6 +135,8 @@ def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
         **_reserve_and_cases(cadre),
         "appointments": Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("-start", "id"),
         "ranks": CadreRank.objects.filter(cadre=cadre).order_by("-start"),
+        "rank_held": CadreRank.objects.filter(cadre=cadre, start__lte=today).exclude(end__lte=today).order_by("-start", "-id").first(),
+        "current_post": current_post_text(cadre, today),
         "rank_labels": rules.RANK_LABELS,
         **profile_and_family(cadre, today),
     }

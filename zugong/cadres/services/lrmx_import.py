@@ -10,14 +10,21 @@ What a file writes (element names in ``zugong.cadres.lrmx``):
 - Person, matched by 身份证号 (``ShenFenZheng``, required): 姓名, 民族, 学历 (the higher of 全日制 /
   在职 学历), 学位 (the higher named in the 学位 elements), 参加工作时间, 籍贯 (when it names a place of
   the unit tree, also as the form writes it, 安徽六安 / 安徽金寨: ``_Context.place_code``; a 籍贯 that is
-  what the form prints for the person's stored code keeps that code, so 金安区 stays 金安区). 性别 and
+  what the form prints for the person's stored code keeps that code, so 金安区 stays 金安区; a
+  参加工作时间 of the stored month keeps the stored day, as the form prints the month only). 性别 and
   出生年月 are checked against the 身份证号 (GB 11643-1999), never stored apart.
 - Cadre: created for a person who is not yet a cadre, with the 工作单位, 职务级别 and 管理权限 chosen on
-  the import page (``LrmxDefaults``); an existing cadre keeps its unit and levels.
+  the import page (``LrmxDefaults``); an existing cadre keeps its unit and levels (save the 工作单位 of a
+  rank holder, below).
 - 简历 lines become dated facts: a line whose text starts with the name of a unit in the user's scope
   ("2015.09--  金安区一镇党委委员、副镇长"; "金安区委书记" is 金安区's 区委书记, ``_Context.unit_of``)
   becomes an Appointment to that unit's post (created when the unit has no post of that title; 职务级别 =
-  the cadre's for the open line, 未定职 for past ones); a line "（四级主任科员）" becomes a CadreRank. A trailing "（兼任…）" is dropped. Other lines (study,
+  the cadre's for the open line, 未定职 for past ones). A line whose title after the unit is a 职级
+  (a ``rules.RANKS`` name: "2021.03--  六安市财政局二级调研员", as ``selectors_record.resume_lines``
+  writes it) becomes a CadreRank, never a Post; so does the older form without the unit
+  ("（四级主任科员）"), and a title of a post then a rank ("副局长、二级调研员") becomes both. A cadre
+  without a current main post whose open rank line names a unit gets that unit as 工作单位
+  (``_move_to_rank_unit``). A trailing "（兼任…）" is dropped. Other lines (study,
   posts outside the scope) are reported as notes and not stored: the data model has no free-text résumé.
 
 - CadreProfile (``services.profile``): 出生地 (with its 区划代码 when it names a place of the unit tree),
@@ -79,6 +86,8 @@ from zugong.orgs.models import Unit
 #: Most files one import takes (a county's cadres fit; larger batches split).
 MAX_FILES = 500
 _RANK_BY_LABEL = {label: code for code, label in rules.RANKS}
+#: A 简历 title naming a post and then a 职级 ("副局长、二级调研员", "组织委员，一级主任科员").
+_POST_AND_RANK = re.compile(r"(.+?)\s*[、，,；;]\s*(" + "|".join(label for _, label in rules.RANKS) + ")")
 _DEGREE_ORDER = (("博士", "2"), ("硕士", "3"), ("学士", "4"))
 _SCHOOL_PREFIX = re.compile(r"^(中央党校|省委党校|市委党校|党校|在职|全日制)")
 #: Most family rows one file may list.
@@ -179,7 +188,7 @@ class _Record:
     person_obj: Person | None = None
     cadre_obj: Cadre | None = None
     appointments: list = field(default_factory=list)  # (line, unit_id, title)
-    ranks: list = field(default_factory=list)  # (line, rank code)
+    ranks: list = field(default_factory=list)  # (line, rank code, unit id or None for "（二级调研员）")
     is_party_member: bool = True  # from 入党时间 (``_NOT_A_MEMBER``)
     native_place_text: str = ""  # 籍贯 as the file says it
 
@@ -370,14 +379,23 @@ def _validate(filename: str, data: bytes, ctx: _Context, errors: list[FileError]
             continue
         text = re.sub(r"（兼任.*）$", "", line.text).strip()
         rank = re.fullmatch(r"（(.+)）", text)
-        if rank and rank.group(1) in _RANK_BY_LABEL:
-            rec.ranks.append((line, _RANK_BY_LABEL[rank.group(1)]))
+        if rank and rank.group(1) in _RANK_BY_LABEL:  # the older form, without the unit
+            rec.ranks.append((line, _RANK_BY_LABEL[rank.group(1)], None))
             continue
         hit = ctx.unit_of(text)
         if hit is None:
-            notes.append((filename, f"简历第{line.line}行“{text[:30]}”未对应管理范围内的单位，未生成任职记录"))
+            kind = "职级" if text.endswith(tuple(_RANK_BY_LABEL)) else "任职"
+            notes.append((filename, f"简历第{line.line}行“{text[:30]}”未对应管理范围内的单位，未生成{kind}记录"))
+            continue
+        unit_id, title = hit
+        both = _POST_AND_RANK.fullmatch(title)
+        if title in _RANK_BY_LABEL:  # "六安市财政局二级调研员": a 职级 of that unit, never a post
+            rec.ranks.append((line, _RANK_BY_LABEL[title], unit_id))
+        elif both:  # "财政局副局长、二级调研员": the post and the rank
+            rec.appointments.append((line, unit_id, both.group(1)))
+            rec.ranks.append((line, _RANK_BY_LABEL[both.group(2)], unit_id))
         else:
-            rec.appointments.append((line, *hit))
+            rec.appointments.append((line, unit_id, title))
     return rec
 
 
@@ -490,6 +508,9 @@ def _classify(records: list[_Record], scope: Scope, defaults: LrmxDefaults | Non
         if rec.person_obj is not None and "native_place" in rec.person and _same_place(
                 rec.person_obj.native_place, rec.native_place_text, rec.person["native_place"]):
             del rec.person["native_place"]  # the form's 安徽六安 (or 安徽) of a 金安区 person: the finer code stays
+        if rec.person_obj is not None and "work_start_date" in rec.person and _same_month(
+                rec.person_obj.work_start_date, rec.person["work_start_date"]):
+            del rec.person["work_start_date"]  # the form's 200311 of 2003-11-11: the stored day stays
         cadre = rec.cadre_obj
         outside = (cadre is not None and not cadre.unit.path.startswith(scope.unit_path)) or (
             cadre is None and rec.person_obj is not None
@@ -751,7 +772,7 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
         appts.append(Appointment.objects.create(cadre=cadre, post=post, start=line.start, end=line.end))
         facts.append(f"任职：{line.text}（{line.start:%Y.%m}）")
     ranks = list(CadreRank.objects.filter(cadre=cadre))
-    for line, code in rec.ranks:
+    for line, code, _unit in rec.ranks:
         if any(r.rank == code and _same_month(r.start, line.start) for r in ranks):
             continue
         end = line.end
@@ -765,4 +786,24 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
             end = min(later) if later else None  # an older open line: it ran until the recorded rank began
         ranks.append(CadreRank.objects.create(cadre=cadre, rank=code, start=line.start, end=end))
         facts.append(f"职级：{rules.RANK_LABELS[code]}（{line.start:%Y.%m}）")
+    _move_to_rank_unit(rec, cadre, appts, facts)
     return facts
+
+
+def _move_to_rank_unit(rec: _Record, cadre: Cadre, appts: list[Appointment], facts: list[str]) -> None:
+    """A cadre left without a current main post whose 简历 ends in an open 职级 line naming a unit
+    ("2021.03--  六安市财政局二级调研员", the latest begun of such lines) works in that unit: the 工作单位
+    (``Cadre.unit``, where a rank holder is counted and written, ``selectors_record.resume_lines``)
+    becomes it, for a cadre created by this import too (the unit chosen on the import page gives way
+    to the file's). The unit lies in the scope (``_Context.unit_of``). A cadre holding a main post
+    keeps the post's unit."""
+    open_ranks = sorted(((line.start, unit_id) for line, _, unit_id in rec.ranks if line.end is None and unit_id is not None))
+    if not open_ranks or any(a.end is None for a in appts):
+        return
+    unit_id = open_ranks[-1][1]
+    if unit_id == cadre.unit_id:
+        return
+    old = cadre.unit.name
+    cadre.unit = Unit.objects.get(pk=unit_id)
+    cadre.save(update_fields=["unit", "updated_at"])
+    facts.append(f"工作单位：{old}改为{cadre.unit.name}（简历现任职级）")

@@ -298,8 +298,9 @@ def test_it_creates_a_new_cadre_from_a_zip_and_exports_it_back(city, login, peop
     assert back["JianLi"].splitlines() == [
         "2007.07--2016.01  金安区一镇党政办科员",
         "2016.01--         金安区一镇党委委员、组织委员",
-        "2019.06--         （四级主任科员）",
+        "2019.06--         金安区一镇四级主任科员",  # the file's "（四级主任科员）" read, written with the unit of the post
     ]
+    assert back["XianRenZhiWu"] == "金安区一镇党委委员、组织委员"  # posts only: the rank is in the 简历
     assert AuditEvent.objects.filter(action="cadres.lrmx_import").count() == 2
 
 
@@ -860,3 +861,89 @@ def test_two_lrmx_imports_at_once_that_name_a_new_post_create_it_once(city, monk
     [post] = Post.objects.filter(unit=city.units["jinan_town"], title="文化站站长")
     assert sorted(Appointment.objects.filter(post=post).values_list("cadre__person__name", flat=True)) == ["吴敏", "周新"]
     assert waited, "the second import did not wait for the first one's post"
+
+
+# ------------------------------------------------------------------------------------------------
+# 职级: a rank holder's 现任职务 and 简历, and reading them back
+# ------------------------------------------------------------------------------------------------
+def _rank_only(city, n=31) -> Cadre:
+    """周敏: 金安区 县管 cadre with a 职级 only (一级科员 2016–2020, then 四级主任科员 from 2020.03)."""
+    from zugong.orgs.tests.people import make_person
+
+    person = make_person("周敏", n, birth=D(1986, 4, 2), female=True)
+    cadre = Cadre.objects.create(person=person, management_level="county", post_level="42", unit=city.units["jinan_town"])
+    CadreRank.objects.create(cadre=cadre, rank="11", start=D(2016, 7, 1), end=D(2020, 3, 1))
+    CadreRank.objects.create(cadre=cadre, rank="10", start=D(2020, 3, 1), document_no="金组〔2020〕5号")
+    return cadre
+
+
+def test_a_rank_holder_is_written_by_unit_and_rank_in_both_forms_and_reads_back_unchanged(city, login, people):
+    cadre = _rank_only(city)
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "金安区一镇四级主任科员"
+    assert lrmx.current_post_text(cadre, D(2018, 6, 1)) == "金安区一镇一级科员"
+    assert lrmx.current_post_text(cadre, D(2015, 6, 1)) == ""
+    client = login(city.users["county_admin"])
+    doc = _docx(client, cadre, on="2026-06-01")
+    c = doc.tables[0].cell
+    assert c(6, 1).text == "金安区一镇四级主任科员"
+    assert c(9, 1).text.split("\n") == ["2016.07--2020.03  金安区一镇一级科员", "2020.03--         金安区一镇四级主任科员"]
+    content = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"}).content
+    sent = lrmx.parse_lrmx(content)
+    assert sent["XianRenZhiWu"] == "金安区一镇四级主任科员"
+    ranks = list(CadreRank.objects.filter(cadre=cadre).values_list("rank", "start", "end", "document_no"))
+    posts = Post.objects.count()
+    result = _upload(client, ("周敏.lrmx", content)).context["result"]
+    assert (result.errors, result.unchanged, result.updated, result.notes) == ([], 1, 0, [])
+    assert list(CadreRank.objects.filter(cadre=cadre).values_list("rank", "start", "end", "document_no")) == ranks
+    assert Post.objects.count() == posts and not Post.objects.filter(title__in=rules.RANK_LABELS.values()).exists()
+    again = lrmx.parse_lrmx(client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), {"on": "2026-06-01"}).content)
+    assert again == sent
+    # the record page shows the same 现任职务 and the rank held
+    page = client.get(reverse("cadres:record", args=[cadre.id])).content.decode()
+    assert '<td colspan="3" id="current-post">金安区一镇四级主任科员</td>' in page and '<td id="rank-held">四级主任科员</td>' in page
+
+
+def test_a_cadre_with_a_post_and_a_rank_is_written_by_the_post_and_the_rank_line_names_its_unit(city, people):
+    cadre = _cadre(people)  # 张晓明: 金安区一镇党委书记 since 2021.06
+    CadreRank.objects.create(cadre=cadre, rank="07", start=D(2022, 1, 1))
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "金安区一镇党委书记"
+    assert lrmx.resume_text_lines(cadre)[-1] == "2022.01--         金安区一镇一级主任科员"
+
+
+def test_it_reads_rank_lines_with_their_unit_as_ranks_never_as_posts(city, login, people):
+    client = login(city.users["county_admin"])
+    jianli = [
+        "2010.07--2016.07  金安区一镇党政办科员",
+        "2016.07--2020.03  金安区一镇一级科员",
+        "2020.03--         金安区一镇副镇长、四级主任科员",
+    ]
+    first = _new_person_lrmx(47, jianli=jianli, id_number=test_id_number(47, birth=D(1985, 3, 2), female=True))
+    second = _new_person_lrmx(48, name="吴敏", jianli=["2019.06--2021.03  （四级主任科员）", "2021.03--         金安区一镇三级主任科员"],
+                              id_number=test_id_number(48, birth=D(1985, 3, 2), female=True))  # fmt: skip
+    r = _upload(client, ("周新.lrmx", first), ("吴敏.lrmx", second),
+                unit=str(city.units["jinan"].id), post_level="42", management_level="county")  # fmt: skip
+    result = r.context["result"]
+    assert (result.errors, result.created) == ([], 2)
+    assert not Post.objects.filter(title__in=rules.RANK_LABELS.values()).exists()
+    zhou = Cadre.objects.get(person__name="周新")
+    assert list(CadreRank.objects.filter(cadre=zhou).order_by("start").values_list("rank", "start", "end")) == [
+        ("11", D(2016, 7, 1), D(2020, 3, 1)), ("10", D(2020, 3, 1), None)]
+    assert Appointment.objects.get(cadre=zhou, end__isnull=True).post.title == "副镇长"
+    assert zhou.unit == city.units["jinan"]  # holds a post: the 工作单位 is not the rank line's business
+    wu = Cadre.objects.get(person__name="吴敏")
+    assert list(CadreRank.objects.filter(cadre=wu).order_by("start").values_list("rank", "start", "end")) == [
+        ("10", D(2019, 6, 1), D(2021, 3, 1)), ("09", D(2021, 3, 1), None)]
+    assert wu.unit == city.units["jinan_town"]  # a rank only: works in the unit of its open rank line
+    assert not Appointment.objects.filter(cadre=wu).exists()
+    ev = AuditEvent.objects.get(action="cadres.lrmx_import", object_id=str(wu.pk))
+    assert "工作单位：金安区改为金安区一镇（简历现任职级）" in ev.after["resume_facts"]
+
+
+def test_a_rank_line_of_a_unit_outside_the_scope_is_noted_not_stored(city, login, people):
+    client = login(city.users["county_admin"])
+    data = _new_person_lrmx(49, jianli=["2021.03--         裕安区一镇三级主任科员"],
+                            id_number=test_id_number(49, birth=D(1985, 3, 2), female=True))  # fmt: skip
+    result = _upload(client, ("x.lrmx", data), unit=str(city.units["jinan_town"].id), post_level="42",
+                     management_level="county").context["result"]  # fmt: skip
+    assert result.errors == [] and ("x.lrmx", "简历第1行“裕安区一镇三级主任科员”未对应管理范围内的单位，未生成职级记录") in result.notes
+    assert not CadreRank.objects.exists() and not Post.objects.filter(title="三级主任科员").exists()

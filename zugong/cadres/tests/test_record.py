@@ -33,7 +33,7 @@ def test_it_generates_the_resume_from_dated_facts(city, people):
     assert lines == [
         "2010.07--2015.09 金安区一镇副镇长",
         "2015.09--     金安区一镇党委委员、副镇长（兼任金安区一镇武装部部长）",
-        "2019.06--     （四级主任科员）",
+        "2019.06--     金安区一镇四级主任科员",
     ]
 
 
