@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Query, Router, Schema
 
-from zugong.cadres import selectors
+from zugong.cadres import rules, selectors
 from zugong.core.api_paging import PageOut, PageQuery, paginate
 from zugong.core.rules import age_on
 from zugong.core.scope import scope_for
@@ -37,6 +37,8 @@ class CadreRow(Schema):
     post_level: str = Field(description="职务级别")
     management_level: str = Field(description="管理权限")
     appointed: dt.date | None = Field(description="任职时间（现任主职）")
+    rank: str = Field(description="职级（现任，如二级调研员；无职级为空字符串）")
+    rank_start: dt.date | None = Field(description="任现职级时间")
 
 
 class CadrePage(PageOut):
@@ -63,13 +65,15 @@ class TeamRow(Schema):
 
 @router.get("/", response=CadrePage, summary="干部名册（分页）")
 def cadre_list(request, query: Query[CadreQuery]):
-    """Cadres in the user's unit subtree with the filters of the 干部名册 page; 404 for a unit outside it."""
+    """Cadres in the user's unit subtree with the filters of the 干部名册 page; 404 for a unit outside it.
+    Each row has the 职级 held today (``rank``, ``rank_start``; a cadre with a rank only has no ``posts``)."""
     scope = scope_for(request.user)
     params = {k: str(v) for k, v in query.dict().items() if v is not None}
-    qs = selectors.cadres_search(scope, selectors.CadreFilters.from_params(params))
+    qs = selectors.cadres_search(scope, selectors.CadreFilters.from_params(params)).prefetch_related(selectors.running_ranks())
     today = dt.date.today()
 
     def row(c) -> dict:
+        rank = selectors.held_rank(c)
         return {
             "person_id": c.person_id, "name": c.person.name, "gender": c.person.gender_label,
             "birth_date": c.person.birth_date, "age": age_on(c.person.birth_date, today),
@@ -77,6 +81,7 @@ def cadre_list(request, query: Query[CadreQuery]):
             "posts": [a.post.title + ("（兼）" if a.is_concurrent else "") for a in c.current],
             "post_level": c.get_post_level_display(), "management_level": c.get_management_level_display(),
             "appointed": c.current[0].start if c.current else None,
+            "rank": rules.RANK_LABELS[rank.rank] if rank else "", "rank_start": rank.start if rank else None,
         }  # fmt: skip
 
     return paginate(qs, query, row)

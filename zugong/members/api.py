@@ -97,7 +97,9 @@ class CadreOut(Schema):
     unit_name: str = Field(description="工作单位")
     management_level: str = Field(description="管理权限")
     post_level: str = Field(description="职务级别")
-    posts: list[PostOut] = Field(description="现任职务")
+    rank: str = Field(description="职级（现任，如二级调研员；无职级为空字符串）")
+    rank_start: dt.date | None = Field(description="任现职级时间")
+    posts: list[PostOut] = Field(description="现任职务（只任职级的干部为空）")
 
 
 class PersonOut(Schema):
@@ -156,6 +158,7 @@ def person_detail(request, person_id: int):
         "cadre": None if c is None else {
             "unit_name": c.unit.name, "management_level": c.get_management_level_display(),
             "post_level": c.get_post_level_display(),
+            "rank": prof.rank.get_rank_display() if prof.rank else "", "rank_start": prof.rank.start if prof.rank else None,
             "posts": [{"title": a.post.title, "unit_name": a.post.unit.name, "team_id": a.post.team_id,
                        "post_level": a.post.get_post_level_display(), "start": a.start,
                        "document_no": a.document_no, "is_concurrent": a.is_concurrent} for a in prof.appointments],

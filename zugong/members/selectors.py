@@ -246,7 +246,7 @@ def person_get(scope: Scope, person_id: int) -> Person:
 class PersonProfile:
     """What the person page shows: the Person, its membership with branch (or None), its dated
     affiliations (组织关系, oldest first), its cadre record (or None) with current appointments,
-    ages in full years on ``on`` and 党龄 (``PartyMember.party_standing_years``: from 转正时间; None
+    its 职级 (``rank``) on ``on``, ages in full years on ``on`` and 党龄 (``PartyMember.party_standing_years``: from 转正时间; None
     while probationary or without 转正时间); the membership may have ended
     (``member.left_date``). ``org_in_scope`` says whether the
     branch lies in the user's subtree (for links); each appointment has ``team_in_scope``."""
@@ -262,6 +262,7 @@ class PersonProfile:
     org_in_scope: bool = False
     cadre_in_scope: bool = False  # the cadre's unit lies in the user's subtree (its 干部信息页 opens)
     native_place_name: str = ""  # 籍贯 in words (六安市金安区, 江苏省南京市), '' when none or unknown (division_name)
+    rank: object | None = None  # the cadre's 职级 (CadreRank) running on ``on``, the latest begun; None without one
 
     @property
     def probation_end(self) -> dt.date | None:
@@ -273,7 +274,7 @@ class PersonProfile:
 
 def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> PersonProfile:
     """Everything the person page shows, in a fixed handful of queries; Http404 outside the scope."""
-    from zugong.cadres.models import Appointment, Cadre
+    from zugong.cadres.models import Appointment, Cadre, CadreRank
     from zugong.core.rules import age_on
     from zugong.orgs.selectors import division_name
 
@@ -287,7 +288,10 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
     )
     cadre = Cadre.objects.select_related("unit").filter(person=person).first()
     appointments = []
+    rank = None
     if cadre is not None:
+        rank = (CadreRank.objects.filter(cadre=cadre, start__lte=on).exclude(end__lte=on)
+                .order_by("-start", "-id").first())  # fmt: skip
         appointments = list(
             Appointment.objects.filter(cadre=cadre, end__isnull=True)
             .select_related("post", "post__unit", "post__team", "post__team__unit")
@@ -306,6 +310,7 @@ def person_profile(scope: Scope, person_id: int, on: dt.date | None = None) -> P
         party_years=member.party_standing_years(on) if member else None,
         org_in_scope=member is not None and scope.has_org_path(member.org.path),
         cadre_in_scope=cadre is not None and scope.has_unit_path(cadre.unit.path),
+        rank=rank,
         native_place_name=place if (place := division_name(person.native_place, full=True)) != person.native_place else "",
     )
 

@@ -62,3 +62,16 @@ def test_it_serves_team_structure_and_round_figures_scoped(city, login, people):
     assert n.get(f"/api/cadres/appraisal/{rnd.id}").status_code == 404
     assert n.get(f"/api/cadres/teams/structure?unit={city.units['jinan'].id}").status_code == 404
     assert login(city.users["outsider"]).get("/api/cadres/teams/structure").status_code == 403
+
+
+def test_it_gives_the_rank_held_with_its_date(city, login, people):
+    from zugong.cadres.models import Appointment, Cadre, CadreRank
+
+    sun = Cadre.objects.get(person=people["孙丽"])
+    Appointment.objects.filter(cadre=sun).update(end=dt.date(2023, 3, 1))
+    CadreRank.objects.create(cadre=sun, rank="10", start=dt.date(2019, 6, 1), end=dt.date(2023, 3, 1))
+    CadreRank.objects.create(cadre=sun, rank="09", start=dt.date(2023, 3, 1))
+    rows = {r["name"]: r for r in login(city.users["county_admin"]).get("/api/cadres/").json()["items"]}
+    assert (rows["孙丽"]["rank"], rows["孙丽"]["rank_start"], rows["孙丽"]["posts"]) == ("三级主任科员", "2023-03-01", [])
+    assert (rows["张晓明"]["rank"], rows["张晓明"]["rank_start"]) == ("", None)
+    assert [r["name"] for r in login(city.users["neighbour_admin"]).get("/api/cadres/").json()["items"]] == ["钱明"]

@@ -150,3 +150,18 @@ def test_the_page_and_the_api_show_party_standing_from_confirmation(city, login,
     api = c.get(f"/api/members/{people['李红'].id}").json()
     assert api["membership"]["party_years"] is None
     assert c.get(f"/api/members/{people['张晓明'].id}").json()["membership"]["party_years"] == years
+
+
+def test_it_shows_the_rank_of_a_cadre_with_a_rank_only(city, login, people):
+    from zugong.cadres.models import Appointment, Cadre, CadreRank
+
+    cadre = Cadre.objects.get(person=people["孙丽"])
+    Appointment.objects.filter(cadre=cadre).update(end=dt.date(2023, 3, 1))
+    CadreRank.objects.create(cadre=cadre, rank="09", start=dt.date(2023, 3, 1))
+    text = login(city.users["county_admin"]).get(person_url(people["孙丽"])).content.decode()
+    assert "<dt>职级</dt><dd>三级主任科员（2023.03起）</dd>" in text
+    assert "暂无现任职务（只任职级：三级主任科员）" in text
+    assert "<dt>职级</dt><dd>—</dd>" in login(city.users["county_admin"]).get(person_url(people["张晓明"])).content.decode()
+    data = login(city.users["county_admin"]).get(f"/api/members/{people['孙丽'].id}").json()["cadre"]
+    assert (data["rank"], data["rank_start"], data["posts"]) == ("三级主任科员", "2023-03-01", [])
+    assert login(city.users["neighbour_admin"]).get(f"/api/members/{people['孙丽'].id}").status_code == 404
