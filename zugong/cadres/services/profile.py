@@ -53,7 +53,8 @@ class ProfileError(ValueError):
 @dataclass(frozen=True)
 class ProfileData:
     """The profile fields as the edit form gives them (see ``CadreProfile``): codes are '' when not set;
-    ``birthplace_code`` may be '' and is then looked up from ``birthplace`` in the unit tree."""
+    ``birthplace_code`` may be '' and is then looked up from ``birthplace`` in the unit tree; an empty
+    ``birthplace`` with a code is filled as the 任免审批表 writes 出生地 (``lrmx.place_text``: 江苏南京)."""
 
     birthplace_code: str = ""
     birthplace: str = ""
@@ -86,9 +87,11 @@ def _clean_profile(data: ProfileData) -> dict:
 
         values["birthplace_code"] = NativePlaceResolver().resolve(values["birthplace"]) or ""
     if code and not values["birthplace"]:
-        from zugong.orgs.selectors import division_name
+        # as the 任免审批表 prints 出生地 (``lrmx.birthplace_text``): 江苏南京 for 320102, 安徽六安 for 341502
+        # (was the division's short name, 玄武区, which the form never showed)
+        from zugong.cadres.lrmx import place_text
 
-        values["birthplace"] = division_name(code)[:60]
+        values["birthplace"] = place_text(code)[:60]
     for prefix, label in (("fulltime", "全日制教育"), ("inservice", "在职教育")):
         edu, deg = values[f"{prefix}_education"], values[f"{prefix}_degree"]
         if edu and not codes.is_code("education", edu):

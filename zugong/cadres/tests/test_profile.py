@@ -51,6 +51,16 @@ def _messages(response) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 # Services and constraints
 # ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("code", "text"), [("320102", "江苏南京"), ("341502", "安徽六安"), ("130123", "河北正定"), ("310101", "上海")])
+def test_an_empty_birthplace_is_filled_as_the_approval_form_prints_it(city, cadre, code, text):
+    from zugong.cadres import lrmx
+
+    actor, scope = _admin(city)
+    p = svc.profile_update(actor=actor, scope=scope, cadre=cadre, data=svc.ProfileData(birthplace_code=code))
+    assert (p.birthplace, p.birthplace_code) == (text, code)  # not the division's short name (玄武区)
+    assert lrmx.birthplace_text(p) == text  # the record page and the form say the same
+
+
 def test_it_updates_the_profile_and_raises_the_persons_education(city, cadre):
     actor, scope = _admin(city)
     data = svc.ProfileData(birthplace="金安区", health="健康", tech_title="高级经济师", specialty="农村经济管理",
