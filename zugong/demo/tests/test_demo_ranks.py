@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from zugong.cadres import lrmx
 from zugong.cadres.models import Appointment, Cadre, CadreRank, Post
 from zugong.cadres.rules import RANK_LABELS
-from zugong.cadres.selectors_record import resume_lines
+from zugong.cadres.selectors_record import post_name, resume_lines
 from zugong.core.rules import add_years
 from zugong.demo import build, build_demo
 from zugong.demo import catalog as cat
@@ -105,7 +105,8 @@ def test_it_shows_rank_holders_in_the_roster_resume_and_approval_form(demo, admi
     rank = cadre.ranks.get()
     label = RANK_LABELS[rank.rank]
     # 简历: one line for the one period (not a post line and a rank line for the same months)
-    assert [str(x) for x in resume_lines(cadre)] == [f"{rank.start:%Y.%m}--     （{label}）"]
+    written = post_name(cadre.unit.name, label)  # 六安市财政局二级调研员, as forms write a 职级 held in a unit
+    assert [str(x) for x in resume_lines(cadre)] == [f"{rank.start:%Y.%m}--     {written}"]
     seat = Cadre.objects.filter(appointments__is_concurrent=True).order_by("id").first()
     lines = resume_lines(seat)
     assert len(lines) == 1 and "（兼任" in lines[0].text
@@ -120,7 +121,7 @@ def test_it_shows_rank_holders_in_the_roster_resume_and_approval_form(demo, admi
     form = {"on": "2026-11-22"}
     assert admin_client.post(reverse("cadres:approval_form_docx", args=[cadre.id]), form).status_code == 200
     r = admin_client.post(reverse("cadres:cadre_lrmx", args=[cadre.id]), form)
-    assert f"（{label}）" in lrmx.parse_lrmx(r.content)["JianLi"]
+    assert written in lrmx.parse_lrmx(r.content)["JianLi"]
     page = admin_client.get(reverse("cadres:record", args=[cadre.id])).content.decode()
     assert label in page and cadre.unit.name in page
 
