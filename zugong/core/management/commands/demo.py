@@ -1,7 +1,9 @@
-"""``zugong demo [--scale S] [--seed N] [--reset]``: build the 六安 demo city (zugong.demo)."""
+"""``zugong demo [--scale S] [--seed N] [--reset]``: build the 六安 demo city (zugong.demo), migrating the
+database first (a fresh ``ZUGONG_HOME`` has no tables yet; ``zugong serve`` migrates too)."""
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from zugong.demo import DemoError, build_demo, demo_reset
@@ -18,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="先清除已有的演示数据（单位、党组织、人员、干部、演示账号）")
 
     def handle(self, *args, scale: float, seed: int, reset: bool, **options):
+        call_command("migrate", interactive=False, verbosity=0)  # nothing to do when the tables are current
         if reset:
             try:
                 counts = demo_reset()
