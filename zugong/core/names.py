@@ -111,6 +111,17 @@ def chars_by_syllable() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+@functools.cache
+def chars_by_syllable_start() -> dict[str, frozenset[str]]:
+    """The start of a syllable (two letters or more) → the characters of every syllable it begins:
+    'min' → those of min and ming, 'hon' → those of hong; a whole syllable is its own start."""
+    found: dict[str, set[str]] = {}
+    for syllable, chars in chars_by_syllable().items():
+        for k in range(2, len(syllable) + 1):
+            found.setdefault(syllable[:k], set()).update(chars)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
 def pinyin_spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
     """The readings of typed Latin letters as the start of a name in pinyin: full syllables first, then
     the initials of the characters after them, as (syllables, initials). Readings that use every letter
@@ -118,8 +129,11 @@ def pinyin_spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
     zhang + s, a, n); else those leaving the fewest initials ('wangxm' → [(('wang',), 'xm')], not wan +
     g, x, m). At least one syllable of two or more letters, at most 8 characters, at most
     ``MAX_SPELLINGS`` readings (fewest syllables first). ``text`` is lower-case ASCII letters; [] when
-    there is no reading ('zxm' reads as initials only, which the initials search covers)."""
+    there is no reading ('zxm' reads as initials only, which the initials search covers). After a first
+    syllable the last letters may be the start of one ('wangxiaomi', 'lihon': typed so far), which
+    ``pinyin_condition`` reads as every syllable they begin."""
     syllables = chars_by_syllable()
+    starts = chars_by_syllable_start()
     found: list[tuple[tuple[str, ...], str]] = []
 
     def walk(at: int, taken: tuple[str, ...]) -> None:
@@ -129,8 +143,9 @@ def pinyin_spellings(text: str) -> list[tuple[tuple[str, ...], str]]:
         if taken and len(taken) + len(rest) <= 8 and all(c in _INITIAL_LETTERS for c in rest):
             found.append((taken, rest))
         for end in range(min(len(text), at + 6), at + 1, -1):  # the longest syllable (zhuang) has 6 letters
-            if text[at:end] in syllables:
-                walk(end, (*taken, text[at:end]))
+            piece = text[at:end]
+            if piece in syllables or (taken and end == len(text) and piece in starts):
+                walk(end, (*taken, piece))
 
     walk(0, ())
     if not found:
@@ -148,17 +163,22 @@ def pinyin_condition(text: str, field: str = "name", initials_field: str = "name
     lists page as before). None when ``text`` is not such pinyin. ``field`` and ``initials_field`` are
     the Person fields as reached from the queried model ("person__name").
 
+    The last syllable after a first one is read as a start ('wangxiaomin' finds 王晓明 as well as 王晓敏:
+    min and ming, in and ing are confused in speech and names are typed before they are finished); a
+    single syllable is read whole ('li' is 李, not 刘 or 林). 'lü' is read as 'lv'.
+
     A character's stored initial is its usual reading (surnames: 单 s, 曾 z): typing a name in another
     reading of a heteronym finds it only where that reading has the same initial.
     """
-    text = text.lower()
+    text = text.lower().replace("ü", "v")
     if not (text.isascii() and text.isalpha()) or len(text) < 2:
         return None
-    chars = chars_by_syllable()
+    chars, starts = chars_by_syllable(), chars_by_syllable_start()
     found: Q | None = None
     for taken, rest in pinyin_spellings(text):
         cond = Q(**{f"{initials_field}__startswith": "".join(s[0] for s in taken) + rest})
         for position, syllable in enumerate(taken, start=1):
-            cond &= Q(In(Substr(F(field), position, 1), sorted(chars[syllable])))
+            last = position == len(taken) and not rest and position > 1
+            cond &= Q(In(Substr(F(field), position, 1), sorted(starts[syllable] if last else chars[syllable])))
         found = cond if found is None else found | cond
     return found

@@ -81,6 +81,7 @@ def search_condition(q: str, prefix: str = "") -> Q | None:
     q = "".join(q.split())
     if not q:
         return None
+    q = q.replace("ü", "v").replace("Ü", "V")  # 吕 typed lü is typed lv on a keyboard
     if _ID_LIKE.match(q):
         try:
             number = parse_id_number(q).number

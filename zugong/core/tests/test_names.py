@@ -15,6 +15,7 @@ def test_it_reads_typed_pinyin_as_syllables_then_initials():
     assert pinyin_spellings("xian") == [(("xian",), ""), (("xi", "an"), "")]
     assert pinyin_spellings("lv") == [(("lv",), "")]  # ü typed v
     assert pinyin_spellings("ouyangxiu") == [(("ou", "yang", "xiu"), "")]
+    assert pinyin_spellings("lihon") == [(("li", "hon"), "")]  # typed so far: hon begins hong
 
 
 def test_initials_alone_and_other_text_are_no_pinyin():
@@ -47,6 +48,12 @@ def test_it_finds_names_typed_in_full_pinyin(named):
     assert found("zengwei") == ["曾伟"]
     assert found("lixian") == ["李西安"]  # li + xi + an: 西安 read as two syllables
     assert found("zhao") == []
+    assert found("wangxiaomin") == ["汪晓敏", "王小明"]  # the last syllable read as a start: min, ming
+    assert found("wangxiaomi") == ["汪晓敏", "王小明"]
+    assert found("wangxiaoming") == ["王小明"]
+    assert found("lvho") == ["吕红"]
+    assert found("lü") == ["吕红"]
+    assert found("wan") == ["万国强"]  # one syllable is read whole: not 王/汪 (wang)
 
 
 def test_it_works_through_a_relation(named):
