@@ -42,6 +42,11 @@ class ExportTooLarge(ExportRefused):
     """Raised by ``add_sheet`` when a sheet would pass Excel's row limit; the message is Chinese."""
 
 
+#: Number formats for ``add_sheet``: counts grouped by three (250,018), shares with one decimal (28.0).
+COUNT = "#,##0"
+SHARE = "0.0"
+
+
 def safe_text(value: str) -> str:
     """Return ``value`` with a leading apostrophe when Excel would read it as a formula."""
     return "'" + value if value.startswith(_DANGEROUS) else value
@@ -62,6 +67,13 @@ class Book:
         self.title = self.book.add_format({"bold": True, "font_size": 14})
         self.date = self.book.add_format({"num_format": DATE_FORMAT})
         self.closed = False
+        self._number_formats: dict[str, object] = {}
+
+    def number_format(self, pattern: str):
+        """The cell format of an Excel number format (``COUNT`` "#,##0", ``SHARE`` "0.0"), made once per book."""
+        if pattern not in self._number_formats:
+            self._number_formats[pattern] = self.book.add_format({"num_format": pattern})
+        return self._number_formats[pattern]
 
     def close(self) -> None:
         """Finish the workbook once (XlsxWriter warns on a second close); its row files go."""
@@ -78,8 +90,11 @@ def add_sheet(
     *,
     heading: str | None = None,
     widths: Sequence[int] | None = None,
+    number_formats: Sequence[str | None] | None = None,
 ) -> None:
     """Append a sheet: optional heading line, a header row of ``columns`` (frozen), then ``rows``.
+    ``number_formats`` gives each column's Excel number format for its numbers (``COUNT`` 250,018,
+    ``SHARE`` 28.0; None: General, as without it).
 
     Cells: str (escaped; '' is an empty cell), int/float/Decimal (NaN and infinities: empty), bool,
     date or datetime (yyyy.mm.dd; an aware datetime in the local time zone, settings.TIME_ZONE),
@@ -99,6 +114,13 @@ def add_sheet(
         ws.write_string(top, i, c, wb.header)
     ws.freeze_panes(top + 1, 0)
     text, number, date, boolean, date_format = ws.write_string, ws.write_number, ws.write_datetime, ws.write_boolean, wb.date
+    if number_formats:
+        cell_formats = [wb.number_format(f) if f else None for f in number_formats]
+        cell_formats += [None] * (len(columns) - len(cell_formats))
+        plain_number = number
+
+        def number(r: int, c: int, v: float) -> None:
+            plain_number(r, c, v, cell_formats[c] if c < len(cell_formats) else None)
     try:
         for r, row in enumerate(rows, start=top + 1):
             if r >= MAX_ROWS:  # XlsxWriter would drop the row silently

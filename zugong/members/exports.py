@@ -149,7 +149,7 @@ def export_job_start(
         )  # fmt: skip
         audit_record(
             actor, "members.export_started", object_type="ExportJob", object_id=job.pk, scope_path=scope.org_path,
-            summary=f"开始导出{title}（约{total}人）", after={"job": job.pk, "filters": params, "total": total},
+            summary=f"开始导出{title}（约{total:,}人）", after={"job": job.pk, "filters": params, "total": total},
         )  # fmt: skip
     user = actor.user
 
@@ -309,7 +309,7 @@ def export_job_file(*, job: ExportJob, actor: Actor, scope: Scope) -> BinaryIO:
         with transaction.atomic():
             audit_record(
                 actor, "members.export_download", object_type="ExportJob", object_id=job.pk, scope_path=job.scope_path,
-                summary=f"下载{job.title}（{job.row_count}人）" + ("（含完整身份证号）" if job.unmasked else ""),
+                summary=f"下载{job.title}（{job.row_count:,}人）" + ("（含完整身份证号）" if job.unmasked else ""),
                 after={"job": job.pk, "count": job.row_count, "unmasked": job.unmasked},
             )  # fmt: skip
     except BaseException:

@@ -503,8 +503,8 @@ def _finish(
     }  # fmt: skip
     audit_record(
         actor, kind.audit_action, object_type="ImportJob", object_id=job.pk, scope_path=scope.org_path, after=after,
-        summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']}、更新{counts['updated']}、"
-        f"未变{counts['unchanged']}、有误未导入{prepared.error_count if good_rows_only else 0}",
+        summary=f"导入{kind.label}“{job.filename}”：新增{counts['created']:,}、更新{counts['updated']:,}、"
+        f"未变{counts['unchanged']:,}、有误未导入{prepared.error_count if good_rows_only else 0:,}",
     )
     job.timings = {**job.timings, **{k: round(v, 3) for k, v in prepared.timings.items() if k.startswith(("write.", "validate."))}}
 
@@ -879,7 +879,7 @@ def audit_member_export(actor: Actor, scope: Scope, params: Mapping[str, str], c
     after = {"count": count, "filters": {k: params.get(k) for k in params}, "unmasked": unmasked}
     audit_record(
         actor, "members.export", object_type="PartyMember", scope_path=scope.org_path,
-        summary=f"导出{member_export_title(params)}{count}人" + ("（含完整身份证号）" if unmasked else ""),
+        summary=f"导出{member_export_title(params)}{count:,}人" + ("（含完整身份证号）" if unmasked else ""),
         after=after if job is None else {**after, "job": job},
     )  # fmt: skip
 

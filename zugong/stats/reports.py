@@ -209,6 +209,8 @@ def _rows(section: s.Section, *, prefix: str = "") -> list[list]:
 
 COLUMNS = ("项目", "人数", "占比(%)")
 ORG_COLUMNS = ("项目", "个数", "占比(%)")
+#: Counts grouped (250,018) and shares with one decimal (28.0), as the pages print them.
+FORMATS = (None, xlsx.COUNT, xlsx.SHARE)
 
 
 def tables_xlsx(target: s.Target, data: dict) -> bytes:
@@ -221,19 +223,20 @@ def tables_xlsx(target: s.Target, data: dict) -> bytes:
     basic = _rows(m["basic"])
     basic += [["学历", None, None]] + _rows(m["education"], prefix="　")
     basic += [["年龄", None, None]] + _rows(m["age"], prefix="　")
-    xlsx.add_sheet(wb, "党员基本情况", COLUMNS, basic, heading=f"{target.name}党员基本情况（{when}）", widths=(44, 12, 12))
+    xlsx.add_sheet(wb, "党员基本情况", COLUMNS, basic, heading=f"{target.name}党员基本情况（{when}）", widths=(44, 12, 12), number_formats=FORMATS)
     xlsx.add_sheet(wb, "党员职业", COLUMNS, [["党员总数", m["basic"].base, 100.0 if m["basic"].base else None], *_rows(m["occupation"])],
-                   heading=f"{target.name}党员职业分布（{when}）", widths=(44, 12, 12))
+                   heading=f"{target.name}党员职业分布（{when}）", widths=(44, 12, 12), number_formats=FORMATS)
     xlsx.add_sheet(wb, "入党时间", COLUMNS, [["党员总数", m["basic"].base, 100.0 if m["basic"].base else None], *_rows(m["joining"])],
-                   heading=f"{target.name}党员入党时间（{when}）", widths=(44, 12, 12))
+                   heading=f"{target.name}党员入党时间（{when}）", widths=(44, 12, 12), number_formats=FORMATS)
     orgs = _rows(o["by_kind"]) + [["按单位类别", None, None]] + _rows(o["by_unit"], prefix="　")
-    xlsx.add_sheet(wb, "基层党组织", ORG_COLUMNS, orgs, heading=f"{target.name}基层党组织情况（{when}）", widths=(44, 12, 12))
+    xlsx.add_sheet(wb, "基层党组织", ORG_COLUMNS, orgs, heading=f"{target.name}基层党组织情况（{when}）", widths=(44, 12, 12), number_formats=FORMATS)
     cadres = data["cadres"]
     bands = [b.label for b in cadres[0]["bands"]] if cadres else []
     columns = ("管理权限", "人数", *(f"{b}{what}" for b in bands for what in ("人数", "占比(%)")))
     rows = [[c["label"], c["total"], *(v for b in c["bands"] for v in (b.count, _num(b.share)))] for c in cadres]
     xlsx.add_sheet(wb, "干部年龄结构", columns, rows, heading=f"{target.name}干部年龄结构（{when}）",
-                   widths=(14, 10, *(12 for _ in range(2 * len(bands)))))  # fmt: skip
+                   widths=(14, 10, *(12 for _ in range(2 * len(bands)))),
+                   number_formats=(None, xlsx.COUNT, *(f for _ in bands for f in (xlsx.COUNT, xlsx.SHARE))))  # fmt: skip
     return xlsx.workbook_bytes(wb)
 
 
@@ -244,7 +247,8 @@ def figures_xlsx(target: s.Target, data: dict) -> bytes:
     wb = xlsx.new_workbook()
     rows = [[f.label, f.numerator, f.denominator, _num(f.value), f.unit, f.definition] for f in data["figures"]]
     xlsx.add_sheet(wb, "讲话数据", ("项目", "分子", "分母", "数值", "单位", "统计口径"), rows,
-                   heading=f"{target.name}讲话数据（{when}）", widths=(30, 10, 10, 10, 6, 90))
+                   heading=f"{target.name}讲话数据（{when}）", widths=(30, 10, 10, 10, 6, 90),
+                   number_formats=(None, xlsx.COUNT, xlsx.COUNT, xlsx.SHARE))
     columns = ["单位"]
     for _key, label, unit in s.FIGURE_LABELS:
         columns += [f"{label}（分子）", f"{label}（分母）", f"{label}（{unit}）"]
@@ -254,11 +258,13 @@ def figures_xlsx(target: s.Target, data: dict) -> bytes:
         for f in child["figures"]:
             row += [f.numerator, f.denominator, _num(f.value)]
         child_rows.append(row)
-    xlsx.add_sheet(wb, "分地区", columns, child_rows, heading=f"{target.name}各地区讲话数据（{when}）")
+    xlsx.add_sheet(wb, "分地区", columns, child_rows, heading=f"{target.name}各地区讲话数据（{when}）",
+                   number_formats=(None, *((xlsx.COUNT, xlsx.COUNT, xlsx.SHARE) * len(s.FIGURE_LABELS))))
     team_rows = [
         [t["name"], {"city": "市管", "county": "县管"}.get(t["management_level"], ""), t["size"], t["age_sum"], _num(t["avg"])]
         for t in data["teams"]
     ]
     xlsx.add_sheet(wb, "领导班子平均年龄", ("领导班子", "管理权限", "人数", "年龄合计", "平均年龄"), team_rows,
-                   heading=f"{target.name}领导班子平均年龄（{when}）", widths=(40, 10, 8, 10, 10))
+                   heading=f"{target.name}领导班子平均年龄（{when}）", widths=(40, 10, 8, 10, 10),
+                   number_formats=(None, None, xlsx.COUNT, xlsx.COUNT, xlsx.SHARE))
     return xlsx.workbook_bytes(wb)

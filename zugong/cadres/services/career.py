@@ -318,6 +318,6 @@ def team_roster_export(*, actor: Actor, scope: Scope, on: dt.date, unit_path: st
     content = rows_to_xlsx("班子成员名册", columns, rows, heading=f"领导班子成员名册（截至{on.year}年{on.month}月{on.day}日）")
     with transaction.atomic():
         audit_record(actor, "cadres.team_roster_export", object_type="LeadershipTeam", object_id=team.pk if team else "",
-                     scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows)}人",
+                     scope_unit_path=unit_path or scope.unit_path, summary=f"导出领导班子成员名册{len(rows):,}人",
                      after={"count": len(rows), "on": on})  # fmt: skip
     return content

@@ -60,7 +60,7 @@ def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None
     with transaction.atomic():
         audit_record(
             actor, "cadres.export", object_type="Cadre", scope_path=scope.org_path,
-            summary=f"导出干部名册{len(rows)}人" + ("（含完整身份证号）" if unmasked else ""),
+            summary=f"导出干部名册{len(rows):,}人" + ("（含完整身份证号）" if unmasked else ""),
             after={"count": len(rows), "filters": dict(params), "unmasked": unmasked},
         )  # fmt: skip
     return content

@@ -144,3 +144,19 @@ def test_it_flags_overdue_tasks_on_the_dashboard(city, login):
     assert "督办提醒" in body and "选派30名干部到村任职" in body
     body = login(city.users["neighbour_admin"]).get("/").content.decode()
     assert "选派30名干部到村任职" not in body
+
+
+def test_the_workbooks_group_counts_and_keep_one_decimal_for_shares(stats_city, login):
+    """Counts print 250,018 and shares 28.0 in Excel, as on the pages (General printed 28 and 250018)."""
+    c = login(stats_city.users["city_admin"])
+    tables = load_workbook(io.BytesIO(c.get(f"/stats/tables.xlsx?{D}").content))
+    basic = tables["党员基本情况"]
+    assert (basic["B3"].value, basic["B3"].number_format, basic["C3"].number_format) == (5, "#,##0", "0.0")
+    assert basic["A3"].number_format == "General"
+    cadres = tables["干部年龄结构"]
+    assert [cadres.cell(3, col).number_format for col in (2, 3, 4)] == ["#,##0", "#,##0", "0.0"]
+    figures = load_workbook(io.BytesIO(c.get(f"/stats/figures.xlsx?{D}").content))
+    sheet = figures["讲话数据"]
+    assert [sheet.cell(3, col).number_format for col in (2, 3, 4)] == ["#,##0", "#,##0", "0.0"]
+    assert [figures["分地区"].cell(3, col).number_format for col in (2, 3, 4)] == ["#,##0", "#,##0", "0.0"]
+    assert [figures["领导班子平均年龄"].cell(3, col).number_format for col in (3, 4, 5)] == ["#,##0", "#,##0", "0.0"]

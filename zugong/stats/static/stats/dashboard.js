@@ -4,6 +4,9 @@
   var node = document.getElementById("stats-charts");
   if (!node || !window.echarts) { return; }
   var d = JSON.parse(node.textContent);
+  // counts grouped by three as the page prints them (250,018); years and codes never reach a chart value
+  var grouped = function (v) { return typeof v === "number" ? v.toLocaleString("en-US") : v; };
+  var groupedLabel = function (p) { return grouped(p.value); };
   var red = ["#b5121b", "#e0620d", "#f2a900", "#2f7ed8", "#5b8c5a", "#8e6bbf", "#6b7280", "#c2185b"];
   function draw(id, option) {
     var el = document.getElementById(id);
@@ -21,18 +24,18 @@
     var wrap = function (v) { return v.length > 5 ? v.replace("至", "至\n") : v; };
     var cat = { type: "category", data: names,
       axisLabel: horizontal ? { interval: 0, fontSize: 11 } : { interval: 0, fontSize: 11, lineHeight: 13, formatter: wrap } };
-    var val = { type: "value" };
+    var val = { type: "value", axisLabel: { formatter: grouped } };
     draw(id, {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: grouped },
       grid: { left: horizontal ? 200 : 50, right: 30, top: 20, bottom: horizontal ? 20 : 60 },
       xAxis: horizontal ? val : cat,
       yAxis: horizontal ? Object.assign({}, cat, { inverse: true }) : val,
-      series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }]
+      series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top", formatter: groupedLabel } }]
     });
   }
   function pie(id, rows) {
     draw(id, {
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + grouped(p.value) + "（" + p.percent + "%）"; } },
       legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b} {d}%" },
         // an empty slice keeps its legend entry but no label: stacked labels of 0% slices overlapped
@@ -48,11 +51,11 @@
   bar("chart-occupation", d.occupation, true);
   pie("chart-orgs", d.orgs);
   draw("chart-cadres", {
-    tooltip: { trigger: "axis" }, legend: { top: 0 },
+    tooltip: { trigger: "axis", valueFormatter: grouped }, legend: { top: 0 },
     grid: { left: 50, right: 20, top: 30, bottom: 40 },
     xAxis: { type: "category", data: d.cadre_bands, axisLabel: { interval: 0, fontSize: 11 } },
-    yAxis: { type: "value" },
-    series: d.cadres.map(function (s) { return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top" } }; })
+    yAxis: { type: "value", axisLabel: { formatter: grouped } },
+    series: d.cadres.map(function (s) { return { name: s.name, type: "bar", data: s.data, label: { show: true, position: "top", formatter: groupedLabel } }; })
   });
   bar("chart-teams", d.team_hist);
 })();
