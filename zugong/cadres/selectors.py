@@ -378,10 +378,15 @@ def manageable_cadres(scope: Scope) -> QuerySet[Cadre]:
 
 def workplace_and_post(cadre: Cadre) -> str:
     """现工作单位及职务 of a cadre fetched with ``current`` (:func:`current_appointments`): the unit and
-    title of the main current post as written ("孙岗镇党委委员、政法委员", "金安区委书记": ``Post.written_name``), the cadre's unit alone without one."""
+    title of the main current post as written ("孙岗镇党委委员、政法委员", "金安区委书记": ``Post.written_name``);
+    without a post, the unit and the 职级 set by :func:`with_rank_labels` ("六安市财政局二级调研员", as the
+    任免审批表 writes it), else the cadre's unit alone."""
+    from zugong.cadres.selectors_record import post_name
+
     current = getattr(cadre, "current", None) or []
     if not current:
-        return cadre.unit.name
+        rank = getattr(cadre, "rank_label", "")
+        return post_name(cadre.unit.name, rank) if rank else cadre.unit.name
     return current[0].post.written_name
 
 
@@ -405,7 +410,7 @@ def team_candidates(scope: Scope, team: LeadershipTeam, q: str, limit: int = CAN
         .annotate(exact=first(Q(person__name="".join(q.split()))), home=first(Q(unit__path__startswith=team.unit.path)))
         .order_by("exact", "home", "person__stroke_key", "person__name", "id")[: limit + 1]
     )  # fmt: skip
-    for c in rows:
+    for c in with_rank_labels(rows):
         c.workplace = workplace_and_post(c)
     return rows[:limit], len(rows) > limit
 

@@ -115,9 +115,10 @@ def rank_written_name(unit_name: str, rank: str) -> str:
 def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
     """Everything the record page shows, as a dict of context entries: among them ``current_post``
     (现任职务 as the 任免审批表 writes it on ``today``, ``lrmx.current_post_text``: "六安市财政局二级调研员"
-    for a cadre with a rank only) and ``rank_held`` (the CadreRank running on ``today`` or None)."""
+    for a cadre with a rank only), ``rank_held`` (the CadreRank running on ``today`` or None), and the
+    form's ``native_place`` (安徽六安), ``birthplace`` and ``party_date`` (1998.07, 群众) as it prints them."""
     from zugong.cadres import selectors_appraisal as sa
-    from zugong.cadres.lrmx import current_post_text
+    from zugong.cadres.lrmx import birthplace_text, current_post_text, party_date_text, place_text
     from zugong.cadres.models import AppraisalEntry, AwardLevel, Evidence, EvidenceKind, RoutineAppraisal
     from zugong.cadres.services.evidence import task_outcomes_for
 
@@ -138,7 +139,10 @@ def cadre_record(cadre: Cadre, today: dt.date, scope) -> dict:
         "rank_held": CadreRank.objects.filter(cadre=cadre, start__lte=today).exclude(end__lte=today).order_by("-start", "-id").first(),
         "current_post": current_post_text(cadre, today),
         "rank_labels": rules.RANK_LABELS,
-        **profile_and_family(cadre, today),
+        "native_place": place_text(cadre.person.native_place),
+        "party_date": party_date_text(cadre, today),
+        **(family := profile_and_family(cadre, today)),
+        "birthplace": birthplace_text(family["profile"]) if family["profile"] is not None else "",
     }
 
 

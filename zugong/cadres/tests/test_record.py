@@ -44,6 +44,17 @@ def test_it_shows_a_printable_record_page(city, login, people):
         assert part in text
 
 
+def test_the_record_page_shows_native_place_party_date_and_work_start_as_the_form_prints_them(city, login, people):
+    cadre = Cadre.objects.get(person=people["张晓明"])
+    person = cadre.person
+    person.work_start_date, person.native_place = D(2002, 7, 1), "341502"
+    person.save(update_fields=["work_start_date", "native_place"])
+    text = login(city.users["county_admin"]).get(reverse("cadres:record", args=[cadre.id])).content.decode()
+    assert '<td id="native-place">安徽六安</td>' in text  # 341502 金安区, written by its city
+    assert '<td id="party-date">2005.07</td>' in text
+    assert "<th>参加工作时间</th><td>2002.07</td>" in text
+
+
 def test_it_exports_team_rosters_in_post_order_or_by_surname_strokes(city, login, people):
     c = login(city.users["county_admin"])
     r = c.get(reverse("cadres:team_export"), {"on": "2026-06-01"})

@@ -144,3 +144,14 @@ def test_a_county_admin_may_not_search_for_a_city_team(city, login, people):
     team = LeadershipTeam.objects.create(unit=city.units["jinan"], name="金安区委领导班子", management_level="city")
     assert search(login(city.users["county_admin"]), team, "张").status_code == 403
     assert search(login(city.users["city_admin"]), team, "张").status_code == 200
+
+
+def test_a_cadre_with_a_rank_only_is_shown_with_unit_and_rank(city, login, people, team):
+    """A 职级 without a post (四级主任科员 of 金安区一镇) reads as the 任免审批表 writes it, not the unit alone."""
+    from zugong.cadres.models import CadreRank
+
+    cadre = Cadre.objects.create(person=make_person("卜一", 95, birth=D(1990, 2, 1)), management_level="county",
+                                 post_level="50", unit=city.units["jinan_town"])  # fmt: skip
+    CadreRank.objects.create(cadre=cadre, rank="10", start=D(2021, 3, 1))
+    text = search(login(city.users["county_admin"]), team, "卜一").content.decode()
+    assert "金安区一镇四级主任科员" in text
