@@ -828,7 +828,7 @@ class _MemberValidator:
             got = _mapped(vals, lambda t: self.places.resolve(t) if t else "", self._codes["native_place/"])
             for i in _indexes(got, None):
                 v = vals[i]
-                err(i, "籍贯", v, self.places.problem(v))
+                err(i, "籍贯", v, self.places.problem(v).removeprefix("籍贯"))  # 籍贯：“朝阳区”有2处同名…
             person_cols["native_place"] = got
         # 参加工作时间
         if "work_start_date" in has:

@@ -749,7 +749,7 @@ def import_template(kind: str, scope: Scope) -> bytes:
     branch = importer.BranchResolver.build(scope).label(branch_id) if branch_id else "××村党支部"
     example = [
         "张三", "男", "汉族", "1985.09", make_id_number("341502", dt.date(1985, 9, 1), 11), "大学本科", "学士",
-        "341502", "2007.07", branch, "2010.07.01", "2011.07.01", "农牧渔民", "正式党员", "13800000000",
+        "六安市金安区（341502）", "2007.07", branch, "2010.07.01", "2011.07.01", "农牧渔民", "正式党员", "13800000000",
     ]  # fmt: skip
     return rows_to_xlsx("党员名册", [("*" if c.required else "") + c.header for c in MEMBER_COLUMNS], [example])
 

@@ -78,6 +78,8 @@ def test_it_serves_the_template_with_headers_and_an_example(city, login):
     resp = client.get(reverse("members:import_template"))
     ws = load_workbook(io.BytesIO(resp.content)).active
     assert ws.cell(row=1, column=1).value == "*姓名" and ws.cell(row=2, column=1).value == "张三"
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(row=2, column=headers.index("籍贯") + 1).value == "六安市金安区（341502）"  # as the export writes it
     # the template's example row itself imports cleanly
     resp = upload(client, resp.content)
     assert ImportJob.objects.get().error_rows == 0
