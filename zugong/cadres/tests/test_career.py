@@ -399,3 +399,17 @@ def test_an_appointment_during_a_quota_cut_decides_on_the_new_quota(city, team, 
     assert isinstance(refused, rules.RuleViolation) and "核定正职职数1名，现已配备1名" in str(refused)
     assert not Appointment.objects.filter(cadre=x).exists()
     assert waited
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_grants_of_one_rank_at_once_make_one(city, monkeypatch):
+    """Two clicks on 任职级 at once: the second waits for the cadre's row, sees the first's rank and is
+    refused 已任. Without the lock both ended no rank and the cadre held 四级主任科员 twice, both open."""
+    _postgresql_only()
+    a, s = actor(city)
+    cadre = new_cadre(city, "周平", 30)
+    grant = lambda: career.rank_grant(actor=a, scope=s, cadre=cadre, rank="10", start=D(2025, 3, 1), document_no="金人〔2025〕1号")  # noqa: E731
+    first, second, waited = _one_while_the_other_writes(monkeypatch, grant, grant)
+    assert isinstance(second, rules.RuleViolation) and str(second).startswith("现任职级")
+    assert list(CadreRank.objects.filter(cadre=cadre).values_list("pk", flat=True)) == [first.pk]
+    assert waited
