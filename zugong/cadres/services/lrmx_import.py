@@ -744,6 +744,7 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
             raise _ResumeRefused(rec.filename, f"简历“{text}”：{city_team_refusal(post.team)}")
 
     facts: list[str] = []
+    added_current: list[Appointment] = []
     appts = list(Appointment.objects.filter(cadre=cadre, is_concurrent=False).select_related("post", "post__unit", "post__team"))
     for line, unit_id, title in rec.appointments:
         match = next((a for a in appts if a.post.unit_id == unit_id and a.post.title == title and _same_month(a.start, line.start)), None)
@@ -771,6 +772,8 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
                 raise _ResumeRefused(rec.filename, f"简历“{line.text}”不能登记为现任职务：{exc}") from None
         appts.append(Appointment.objects.create(cadre=cadre, post=post, start=line.start, end=line.end))
         facts.append(f"任职：{line.text}（{line.start:%Y.%m}）")
+        if line.end is None:
+            added_current.append(appts[-1])
     ranks = list(CadreRank.objects.filter(cadre=cadre))
     for line, code, _unit in rec.ranks:
         if any(r.rank == code and _same_month(r.start, line.start) for r in ranks):
@@ -786,8 +789,32 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
             end = min(later) if later else None  # an older open line: it ran until the recorded rank began
         ranks.append(CadreRank.objects.create(cadre=cadre, rank=code, start=line.start, end=end))
         facts.append(f"职级：{rules.RANK_LABELS[code]}（{line.start:%Y.%m}）")
+    _follow_current_post(cadre, added_current, facts)
     _move_to_rank_unit(rec, cadre, appts, facts)
     return facts
+
+
+def _follow_current_post(cadre: Cadre, added: list[Appointment], facts: list[str]) -> None:
+    """The 工作单位 and 职务级别 of a cadre whose 简历 adds a current main post (the latest begun of the
+    open lines this import recorded) become that post's, as ``career.appointment_create`` sets them: a
+    cadre is counted and written where its main post is (金安区一镇副镇长 works in 金安区一镇, not in
+    金安区 chosen on the import page). A post of level 99 (未定职) leaves the 职务级别 as it is."""
+    if not added:
+        return
+    post = max(added, key=lambda a: a.start).post
+    fields = []
+    if post.unit_id != cadre.unit_id:
+        old = cadre.unit.name
+        cadre.unit = post.unit
+        fields.append("unit")
+        facts.append(f"工作单位：{old}改为{post.unit.name}（简历现任职务）")
+    if post.post_level and post.post_level != "99" and post.post_level != cadre.post_level:
+        old = cadre.get_post_level_display()
+        cadre.post_level = post.post_level
+        fields.append("post_level")
+        facts.append(f"职务级别：{old}改为{cadre.get_post_level_display()}（简历现任职务）")
+    if fields:
+        cadre.save(update_fields=[*fields, "updated_at"])
 
 
 def _move_to_rank_unit(rec: _Record, cadre: Cadre, appts: list[Appointment], facts: list[str]) -> None:

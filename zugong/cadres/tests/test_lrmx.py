@@ -929,7 +929,7 @@ def test_it_reads_rank_lines_with_their_unit_as_ranks_never_as_posts(city, login
     assert list(CadreRank.objects.filter(cadre=zhou).order_by("start").values_list("rank", "start", "end")) == [
         ("11", D(2016, 7, 1), D(2020, 3, 1)), ("10", D(2020, 3, 1), None)]
     assert Appointment.objects.get(cadre=zhou, end__isnull=True).post.title == "副镇长"
-    assert zhou.unit == city.units["jinan"]  # holds a post: the 工作单位 is not the rank line's business
+    assert zhou.unit == city.units["jinan_town"]  # the unit of the current post, not the one chosen on the page
     wu = Cadre.objects.get(person__name="吴敏")
     assert list(CadreRank.objects.filter(cadre=wu).order_by("start").values_list("rank", "start", "end")) == [
         ("10", D(2019, 6, 1), D(2021, 3, 1)), ("09", D(2021, 3, 1), None)]
@@ -947,3 +947,18 @@ def test_a_rank_line_of_a_unit_outside_the_scope_is_noted_not_stored(city, login
                      management_level="county").context["result"]  # fmt: skip
     assert result.errors == [] and ("x.lrmx", "简历第1行“裕安区一镇三级主任科员”未对应管理范围内的单位，未生成职级记录") in result.notes
     assert not CadreRank.objects.exists() and not Post.objects.filter(title="三级主任科员").exists()
+
+
+def test_a_current_post_in_the_resume_sets_the_unit_and_level_as_an_appointment_does(city, login, people):
+    """金安区一镇副镇长 (乡科级副职) as the open line of a new cadre imported under 金安区 at 科员级: the
+    cadre works in 金安区一镇 at the post's level, as ``career.appointment_create`` would set them."""
+    client = login(city.users["county_admin"])
+    data = _new_person_lrmx(50, jianli=["2010.07--2020.03  金安区一镇党政办科员", "2020.03--         金安区一镇副镇长"],
+                            id_number=test_id_number(50, birth=D(1985, 3, 2), female=True))  # fmt: skip
+    r = _upload(client, ("周新.lrmx", data), unit=str(city.units["jinan"].id), post_level="50", management_level="county")
+    assert r.context["result"].errors == []
+    zhou = Cadre.objects.get(person__name="周新")
+    post = Appointment.objects.get(cadre=zhou, end__isnull=True).post
+    assert (zhou.unit, zhou.post_level) == (city.units["jinan_town"], post.post_level) and post.post_level == "42"
+    facts = AuditEvent.objects.get(action="cadres.lrmx_import", object_id=str(zhou.pk)).after["resume_facts"]
+    assert "工作单位：金安区改为金安区一镇（简历现任职务）" in facts and "职务级别：科员级改为乡科级副职（简历现任职务）" in facts
