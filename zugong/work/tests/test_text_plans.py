@@ -210,3 +210,76 @@ def test_it_treats_the_purpose_clause_and_the_overall_requirements_as_framing():
     )
     tasks = tasks_of(text)
     assert [t.text[:6] for t in tasks] == ["引进急需紧缺"]
+
+
+# ---------------------------------------------------------------- a plan for next year; "X牵头，Y配合" in a sentence
+
+from zugong.work.text.deadlines import find_deadline  # noqa: E402
+from zugong.work.text.parties import find_parties  # noqa: E402
+from zugong.work.text.structure import plan_year  # noqa: E402
+
+DEC = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("title", "first", "year"), [
+    ("2027年金安区组织工作要点", "", 2027),
+    ("三岔河村党支部2027年工作计划", "", 2027),
+    ("某县2027年度党建重点任务清单", "", 2027),
+    ("某县组织工作要点", "2027年，全县组织工作坚持……", 2027),
+    ("2026年金安区组织工作要点", "", None),  # the date's own year: nothing to move
+    ("2025年组织工作总结", "", None),  # a review
+    ("在2027年全市组织工作会议上的讲话", "", None),  # a speech's title names its meeting
+    ("2028年某县人才工作计划", "", None),  # not the next year: left as the date says
+])
+def test_it_reads_the_year_a_plan_is_for_from_its_title_or_first_lines(title, first, year):
+    assert plan_year(title, f"{title}\n\n{first}\n", DEC) == year
+    assert plan_year(title, title, None) is None
+
+
+@pytest.mark.parametrize(("phrase", "due"), [
+    ("年底前", date(2027, 12, 31)), ("全年", date(2027, 12, 31)), ("6月底前", date(2027, 6, 30)),
+    ("上半年", date(2027, 6, 30)), ("三季度", date(2027, 9, 30)), ("2027年3月底前", date(2027, 3, 31)),
+    ("下个月", date(2027, 1, 31)),  # counted from the document's date, not the plan's year
+    ("两周内", date(2026, 12, 15)),
+])
+def test_it_resolves_year_relative_phrases_in_the_plan_year(phrase, due):
+    assert find_deadline(f"{phrase}完成轮训。", 0, DEC, year=2027).due == due
+
+
+def test_a_plan_for_next_year_dates_its_tasks_in_that_year():
+    text = ("2027年某区组织工作要点\n\n一、党员教育\n1.加强党员教育。年底前完成党员轮训1遍。\n"
+            "2.发展党员。全年发展党员不超过40名。\n")
+    tasks = [t for t in analyse(text, doc_date=DEC).tasks if t.kind == "task"]
+    assert [t.deadline.due for t in tasks] == [date(2027, 12, 31), date(2027, 12, 31)]
+    assert analyse(text.replace("2027年", "2026年", 1), doc_date=DEC).document.year is None
+
+
+def test_x_leads_and_y_supports_in_one_sentence():
+    text = "区委组织部牵头，区人社局配合，9月底前新选调优秀年轻干部20名。"
+    parties = find_parties(text)
+    assert [(p.text, p.role) for p in parties] == [("区委组织部", "lead"), ("区人社局", "responsible")]
+    named = find_parties("区委组织部牵头，各乡镇（街道）党（工）委负责，6月底前完成全区党员轮训。")
+    assert [p.role for p in named] == ["lead", "responsible"]
+    # without 牵头 nobody is made the lead by the text
+    assert [p.role for p in find_parties("区委组织部负责，年底前完成。")] == [None]
+
+
+def test_a_body_named_with_its_duty_is_a_party_even_when_no_pattern_knows_it():
+    text = "区非公经济组织和社会组织党委负责，全年新建非公企业党组织10个。"
+    assert [(p.text, p.kind) for p in find_parties(text)] == [("区非公经济组织和社会组织党委", "two_new_committee")]
+    other = find_parties("区老干部活动中心负责，全年组织活动10场。")
+    assert [p.text for p in other] == ["区老干部活动中心"]
+    tasks = [t for t in analyse("1.推进两新党建。区老干部活动中心负责，全年组织活动10场。", doc_date=DEC).tasks
+             if t.kind == "task"]
+    assert "老干部活动中心" not in tasks[0].action  # kept as a party, stripped from the action like any found unit
+
+
+def test_two_deadlines_for_two_actions_of_a_sentence_give_one_task_due_at_the_later():
+    text = "三岔河村党支部2027年工作计划\n\n二、加强党员教育管理。3月底前完成流动党员摸排登记，年底前党员参加集中学习不少于4次。\n"
+    tasks = [t for t in analyse(text, doc_date=DEC).tasks if t.kind == "task"]
+    assert len(tasks) == 1 and tasks[0].deadline.due == date(2027, 12, 31)
+    assert [(x.value, x.unit) for x in tasks[0].targets] == [(4, "次")]
+    # a later date that is another body's check, or only a start, is not the task's
+    for text in ("（1）3月底前完成摸排登记，镇纪委年底前抽查一遍。", "（1）3月底前完成摸排登记，12月上旬开始复查。"):
+        one = [t for t in analyse(text, doc_date=D).tasks if t.kind == "task"]
+        assert one[0].deadline.due == date(2030, 3, 31), text

@@ -13,6 +13,9 @@ Round 9, the spoken forms of a 镇/村 speech: 月底前 (this month), 下个月
 每季度末月25日前, and the lunar ones read from :data:`SPRING_FESTIVAL`: 年前/春节前 (the day before
 春节), 腊月二十前, 春节期间 (the seven-day holiday). A start followed by a period ("12月上旬开始，一个月内
 全部结束") gives the period counted from the start; 任职3个月内 (counted from an event) stays undated.
+
+A plan for next year ("2027年金安区组织工作要点" dated 2026-12-01) reads its year-relative phrases in the
+year it plans for (``year``, see :func:`~.structure.plan_year`): 年底前 is 2027-12-31 there, not 2026-12-31.
 """
 
 from __future__ import annotations
@@ -126,8 +129,14 @@ def _part_end(y: int, mo: int, part: str) -> date:
     return _month_end(y, mo)
 
 
-def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
-    """The due date for a matched deadline pattern, relative to ``doc_date`` where needed."""
+def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = None) -> date | None:
+    """The due date for a matched deadline pattern, relative to ``doc_date`` where needed.
+
+    ``year``: the year the document plans for (:func:`~.structure.plan_year`: "2027年…工作要点" dated
+    2026-12-01 plans 2027), when it differs from the document date's year. Phrases relative to the year
+    (今年, 年底前, 全年, 6月底前, 上半年, 三季度, 明年, 每季度末 …) are then read in that year; periods counted
+    from the document date (半年内, 3个月内, 下个月, 两周内 …) and the lunar ones are not.
+    """
     if kind == "ymd":
         return date(int(m[1]), int(m[2]), int(m[3]))
     if kind == "ym_from":  # "2026年10月起": a start, written as is; due the first day of that month
@@ -147,7 +156,10 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
         return date(1955 + 5 * int(cn_number(m[1])), 12, 31)
     if doc_date is None:
         return None
-    y = doc_date.year
+    y = year if year is not None else doc_date.year
+    if year is not None and year > doc_date.year:
+        # the plan's year starts after the document: "每季度末" is first due at the end of its first quarter
+        doc_date = max(doc_date, date(year, 1, 1)) if kind in ("recurring", "m", "holiday") else doc_date
     if kind == "md":
         return date(y, int(m[1]), int(m[2]))
     if kind == "m":
@@ -156,9 +168,9 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
             return _month_end(y + 1, int(cn_number(m[1])))  # recurring: the next one
         return due
     if kind == "this_month":
-        return _month_end(y, doc_date.month)
+        return _month_end(doc_date.year, doc_date.month)
     if kind == "next_month":
-        nxt = _add_months(date(y, doc_date.month, 1), 1)
+        nxt = _add_months(date(doc_date.year, doc_date.month, 1), 1)
         return _month_end(nxt.year, nxt.month)
     if kind == "mid_year":
         return date(y, 6, 30)
@@ -193,12 +205,12 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
     if kind == "m_part":  # "12月下旬": the end of that third of the month
         return _part_end(y, int(m[1]), m[2])
     if kind in ("next_month_day", "next_month_part"):
-        nxt = _add_months(date(y, doc_date.month, 1), 1)
+        nxt = _add_months(date(doc_date.year, doc_date.month, 1), 1)
         if kind == "next_month_day":
             return date(nxt.year, nxt.month, min(int(m[1]), calendar.monthrange(nxt.year, nxt.month)[1]))
         return _part_end(nxt.year, nxt.month, m[1])
     if kind == "next_month_from":  # "下个月起": a start, due the first day of next month
-        return _add_months(date(y, doc_date.month, 1), 1)
+        return _add_months(date(doc_date.year, doc_date.month, 1), 1)
     if kind == "weeks":
         return doc_date + timedelta(weeks=int(cn_number(m[1])))
     if kind == "half_month":
@@ -224,14 +236,17 @@ def resolve(kind: str, m: re.Match, doc_date: date | None) -> date | None:
     if kind == "recurring":  # the end of the current period: the first report is due then
         months = {"月": 1, "季度": 3, "半年": 6, "年": 12}[m[1]]
         end_month = ((doc_date.month - 1) // months + 1) * months
+        y = doc_date.year
         if m[2]:  # "每季度末月25日前": that day of the period's last month
             return date(y, end_month, min(int(m[2]), calendar.monthrange(y, end_month)[1]))
         return _month_end(y, end_month)
     return None
 
 
-def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Deadline | None:
-    """The first deadline expression in ``text`` (most explicit pattern wins at equal position)."""
+def find_deadline(text: str, base: int = 0, doc_date: date | None = None, *, year: int | None = None) -> Deadline | None:
+    """The first deadline expression in ``text`` (most explicit pattern wins at equal position).
+
+    ``year``: the year the document plans for, when not the document date's (see :func:`resolve`)."""
     best = None
     for pat, kind in _PATTERNS:
         for m in pat.finditer(text):
@@ -255,8 +270,8 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
             break
     if best is not None and re.match(r"(?:开始|起)", text[best[3].end() :]) and best[2] not in ("md_from", "ym_from"):
         # "冬训从12月上旬开始，一个月内全部结束": the start is no due date; a later period is
-        start_due = resolve(best[2], best[3], doc_date)
-        later = find_deadline(text[best[3].end() :], 0, start_due or doc_date)  # a period counts from the start
+        start_due = resolve(best[2], best[3], doc_date, year)
+        later = find_deadline(text[best[3].end() :], 0, start_due or doc_date, year=year)  # a period counts from the start
         if later is not None:
             off = best[3].end()
             return Deadline(text=later.text, start=base + off + later.start, end=base + off + later.end, due=later.due)
@@ -264,6 +279,6 @@ def find_deadline(text: str, base: int = 0, doc_date: date | None = None) -> Dea
         m = _WHOLE_YEAR.search(text)
         if m is None:
             return None
-        return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve("this_year", m, doc_date))
+        return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve("this_year", m, doc_date, year))
     _, _, kind, m = best
-    return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve(kind, m, doc_date))
+    return Deadline(text=m.group(0), start=base + m.start(), end=base + m.end(), due=resolve(kind, m, doc_date, year))

@@ -268,10 +268,11 @@ def field_parties(fields: list[Field]) -> list[Party]:
     return sorted(out, key=lambda p: order.get(p.role or "", 3))
 
 
-def field_deadline(fields: list[Field], doc_date: date | None) -> tuple[Deadline | None, str]:
+def field_deadline(fields: list[Field], doc_date: date | None, year: int | None = None) -> tuple[Deadline | None, str]:
     """(deadline, standing) from the 完成时限 fields: a resolved :class:`Deadline` (2026年6月30日前,
     6月底前, 2026年三季度, 每季度末 …), or ``None`` with ``standing`` = the text as written when the
-    work is ongoing (持续推进, 长期坚持: no single due date). ('', None) without a deadline field."""
+    work is ongoing (持续推进, 长期坚持: no single due date). ('', None) without a deadline field.
+    ``year``: the year the plan is for, when not the document date's (:func:`.deadlines.resolve`)."""
     for f in fields:
         if f.role != "deadline":
             continue
@@ -280,10 +281,10 @@ def field_deadline(fields: list[Field], doc_date: date | None) -> tuple[Deadline
         several = _deadline_list(f.value)
         if several and len(several) > 1:
             # "2026年6月底前、11月底前": milestones; the text is kept whole, due is the last of them
-            dues = [find_deadline(f.value[d.start :], 0, doc_date) for d in several]
+            dues = [find_deadline(f.value[d.start :], 0, doc_date, year=year) for d in several]
             last = max((d.due for d in dues if d and d.due), default=None)
             return Deadline(text=f.value, start=f.start, end=f.end, due=last), ""
-        d = find_deadline(f.value, f.start, doc_date)
+        d = find_deadline(f.value, f.start, doc_date, year=year)
         if d is not None:
             return d, ""
         return Deadline(text=f.value, start=f.start, end=f.end, due=None), ""

@@ -60,7 +60,8 @@ PARTY_PATTERNS: list[tuple[str, str]] = [
     (r"(?<![\u4e00-\u9fff])(?:街道党工委|乡镇党委)", "towns"),
     (r"(?:每名)?(?:市级|县级|区级)领导干部|(?<!每名)(?:市级|县级|区级)领导", "leading_cadres"),
     (r"各成员单位|领导小组成员单位", "member_units"),
-    (rf"{_LVL}?两新工委", "two_new_committee"),
+    (rf"{_LVL}?两新工委|{_LVL}?(?:非公有制经济组织|非公经济组织|非公企业)(?:和|与|、)?(?:社会组织)?(?:综合)?(?:党委|党工委|工委)|"
+     rf"{_LVL}?(?:两新组织|社会组织)(?:党委|党工委|工作委员会)", "two_new_committee"),
     (rf"{_LVL}党校", "party_school"),
     (rf"{_LVL}?纪委监委(?:机关)?|纪检监察机关", "discipline_commission"),
     (rf"{_LVL}督查室|{_LVL}督查办", "inspection_office"),
@@ -109,6 +110,19 @@ _POSSESSED = re.compile(r"(?:党政)?(?:领导班子|班子|基本报酬|报酬|
 _BUILD = re.compile(r"健全|形成|构建|完善|建立|打造")
 #: Words after which a name is an object or a destination, not a doer (报市委人才办备案, 向……汇报).
 _OBJECT_BEFORE = re.compile(r"(?:报|报送|向|对|给|到|经|为)$")
+
+#: A clause that is only a body's name and its duty ("区非公经济组织和社会组织党委负责，", "由区人社局配合，"):
+#: the name is a party even when no pattern of :data:`PARTY_PATTERNS` knows it (kind ``named``, kept as text).
+_DUTY_CLAUSE = re.compile(
+    r"(?:^|(?<=[，；：。,;:]))(?:由)?(?P<name>[^\s\d，。；：、,;:！？“”《》的要将把对在为是从到向了也都]{3,24}?"
+    r"(?:党委|党工委|党[（(]工[)）]委|党组|党支部|党总支|工委|委员会|局|委|办|部|中心|站|所|院|校|联|公司|单位|部门|室|科|股))"
+    r"(?:牵头|负责|配合|协助|协同)(?=[，；。,;]|$)"
+)
+#: After a name, the words that make it the lead of the sentence's work ("区委组织部牵头，……") or a
+#: supporting unit beside that lead ("区人社局配合").
+_LEADS = re.compile(r"^牵头")
+_SUPPORTS = re.compile(r"^(?:配合|协助|协同|参与|负责)")
+
 
 @dataclass
 class Party:
@@ -177,6 +191,11 @@ def find_parties(text: str, base: int = 0, *, places: frozenset[str] = frozenset
     金安区, 霍邱县); such a name is a party of kind ``place`` ("金安区、裕安区要……"), and the name with
     委组织部 (金安区委组织部) one of kind ``organ``. Place names are not guessed from the text alone:
     a two-character word before 县/区/市 is as often a verb (举办县管干部…, 会同县委组织部…).
+
+    A clause that is only a body's name and its duty (:data:`_DUTY_CLAUSE`: "区非公经济组织和社会组织党委负责")
+    names a party even when no pattern knows the name (kind ``named``). A name followed by 牵头 gets
+    ``role`` 'lead' and, beside it, the names followed by 配合/协助/负责 … get 'responsible'
+    ("区委组织部牵头，区人社局配合": the work app makes the first the 牵头单位, the others 责任单位).
     """
     extra = []
     if places:
@@ -184,11 +203,15 @@ def find_parties(text: str, base: int = 0, *, places: frozenset[str] = frozenset
         if pat is not None:
             extra = [(m.start(), -(m.end() - m.start()), -1, m.end(), "organ" if m.group(0).endswith("委组织部") else "place")
                      for m in pat.finditer(text)]
-    found = sorted(
-        [(m.start(), -(m.end() - m.start()), i, m.end(), kind)
-         for i, (pat, kind) in enumerate(_COMPILED)
-         for m in pat.finditer(text)] + extra
-    )
+    known = [(m.start(), -(m.end() - m.start()), i, m.end(), kind)
+             for i, (pat, kind) in enumerate(_COMPILED)
+             for m in pat.finditer(text)] + extra
+    ends = {b for *_, b, _ in known}
+    for m in _DUTY_CLAUSE.finditer(text):
+        a, b = m.span("name")
+        if b not in ends:  # a name no pattern ends at: "区非公经济组织和社会组织党委" (not "县委组织部和县人社局")
+            known.append((a, -(b - a), len(_COMPILED), b, normalize(m["name"]) or "named"))
+    found = sorted(known)
     cands: list[tuple[int, int, str]] = []
     for a, _, _, b, kind in found:  # leftmost, then longest, then the more specific pattern
         if any(x < b and a < y for x, y, _ in cands):
@@ -234,8 +257,16 @@ def find_parties(text: str, base: int = 0, *, places: frozenset[str] = frozenset
         if i - 1 in listed and not flags[i] and re.fullmatch(r"[、和及与]", text[prev[1] : cands[i][0]]):
             flags[i] = True
             listed.add(i)
-    return [
+    out = [
         Party(text=text[a:b], kind=kind, start=base + a, end=base + b, directed=bool(ok) and kind != "everyone")
         for (a, b, kind), ok in zip(cands, flags, strict=True)
         if ok is not False
     ]
+    # "区委组织部牵头，各乡镇党委负责/区人社局配合": the sentence says who leads and who supports
+    lead = next((p for p in out if p.directed and _LEADS.match(text[p.end - base :])), None)
+    if lead is not None:
+        lead.role = "lead"
+        for p in out:
+            if p is not lead and p.directed and _SUPPORTS.match(text[p.end - base :]):
+                p.role = "responsible"
+    return out

@@ -125,6 +125,41 @@ class Document:
     speaker_span: tuple[int, int] | None = None
     date: date | None = None
     date_span: tuple[int, int] | None = None
+    #: the year the document plans for when it is the year after its date (:func:`plan_year`), else None
+    year: int | None = None
+
+
+#: A title that reports or speaks rather than plans: its year is not the plan's.
+_NOT_A_PLAN = re.compile(r"讲话|发言|致辞|总结|回顾|述职|报告|情况")
+_TITLE_YEAR = re.compile(r"(20\d{2})\s*年度?(?![\d月])")
+#: "2027年，全区组织工作坚持……": an opening paragraph that names the year it plans for.
+_OPENING_YEAR = re.compile(r"^\s*(20\d{2})\s*年度?[，,]")
+
+
+def plan_year(title: str | None, text: str, doc_date: date | None) -> int | None:
+    """The year a plan is for when it is the year after the document's date, else None.
+
+    A plan for year Y is written in the autumn or winter before Y: "2027年金安区组织工作要点" dated
+    2026-12-01, "三岔河村党支部2027年工作计划", or a plan whose first paragraphs open with "2027年，全区……".
+    Its 年底前 / 全年 / 6月底前 mean the end of 2027, not of 2026 (:func:`.deadlines.resolve` ``year``).
+    Read from the title's first year (not from a speech's or a report's title: 讲话/总结/报告 …) or from a
+    paragraph among the first three lines of ``text`` that opens with "Y年，"; only Y = the date's year + 1
+    counts (a plan of the date's own year needs nothing, and an earlier year is a review). None without
+    ``doc_date``.
+    """
+    if doc_date is None:
+        return None
+    nxt = doc_date.year + 1
+    if title and not _NOT_A_PLAN.search(title):
+        m = _TITLE_YEAR.search(title)
+        if m:
+            return nxt if int(m[1]) == nxt else None
+    lines = [ln for ln in text.split("\n") if ln.strip()][:4]
+    for ln in lines:
+        m = _OPENING_YEAR.match(ln)
+        if m and int(m[1]) == nxt:
+            return nxt
+    return None
 
 
 def _strip_quotes(s: str) -> str:
@@ -338,6 +373,7 @@ def parse(cleaned: Cleaned | str, *, doc_date: date | None = None) -> Document:
                     idx = k + 1  # subtitle: belongs to the title block
     if doc_date is not None:
         doc.date = doc_date
+    doc.year = plan_year(doc.title, text, doc.date)
 
     # headings and paragraphs
     style_stack: list[tuple[str, Node]] = []

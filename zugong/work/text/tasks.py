@@ -367,6 +367,39 @@ def _office_over(s) -> Node | None:
     return None
 
 
+#: A clause that finishes work of its own: its deadline can be the task's ("……，年底前全部完成整顿").
+_FINISHES = re.compile(r"完成|建成|实现|全覆盖")
+
+
+def _last_due(text: str, base: int, first: Deadline | None, targets: list[Target], parties: list[Party],
+              doc_date: date | None, year: int | None) -> Deadline | None:
+    """The deadline of a sentence that sets two for two of its actions: the later one.
+
+    "3月底前完成流动党员摸排登记，年底前党员参加集中学习不少于4次" is one task (the annotation guideline:
+    several actions of a sentence stay one task, and the user may split the row); it is done when its last
+    action is, so its deadline is 年底前 — as a 时限 cell with several dates is due on the last
+    (:func:`.fields.field_deadline`). A later clause counts when it holds a target or finishes work
+    (:data:`_FINISHES`) and does not open with a party of its own ("……，镇纪委年前抽查一遍" is another body's
+    check). 全年 is no deadline beside another one, nor is a start ("12月上旬开始"). ``first`` otherwise.
+    """
+    if first is None or first.due is None:
+        return first
+    best = first
+    opens = {p.start for p in parties}
+    for m in re.finditer(r"[^，；。！？]+", text):
+        a, b = base + m.start(), base + m.end()
+        if b <= first.end or a in opens or a + len(m.group()) - len(m.group().lstrip()) in opens:
+            continue
+        d = find_deadline(m.group(), a, doc_date, year=year)
+        if d is None or d.due is None or d.text == "全年" or re.match(r"(?:开始|起)", text[d.end - base :]):
+            continue
+        if not (any(a <= t.start < b for t in targets) or _FINISHES.search(m.group())):
+            continue
+        if d.due > best.due:
+            best = d
+    return best
+
+
 def extract_tasks(doc: Document, *, places: frozenset[str] = frozenset()) -> list[Task]:
     """Tasks and guidance items of a parsed document, in text order.
 
@@ -386,13 +419,15 @@ def extract_tasks(doc: Document, *, places: frozenset[str] = frozenset()) -> lis
             # in 具体目标/主要措施 ("6月底前完成……") is the deadline when the row has no 时限 cell
             targets = [t for _, a, b in s.cells for t in find_targets(doc.text[a:b], a)]
             deadline = next((d for r, a, b in s.cells if r != "task"
-                             for d in [find_deadline(doc.text[a:b], a, doc.date)] if d is not None), None)
-            deadline = deadline or next((find_deadline(doc.text[a:b], a, doc.date) for r, a, b in s.cells if r == "task"), None)
+                             for d in [find_deadline(doc.text[a:b], a, doc.date, year=doc.year)] if d is not None), None)
+            deadline = deadline or next((find_deadline(doc.text[a:b], a, doc.date, year=doc.year)
+                                         for r, a, b in s.cells if r == "task"), None)
             parties = []
         else:
             targets = find_targets(body, s.start)
-            deadline = find_deadline(body, s.start, doc.date)
             parties = find_parties(body, s.start, places=places)
+            deadline = _last_due(body, s.start, find_deadline(body, s.start, doc.date, year=doc.year), targets, parties,
+                                 doc.date, doc.year)
         standing = ""
         if s.fields:
             # the item's fields (牵头单位/责任单位/完成时限) say who and when: they replace what the
@@ -400,7 +435,7 @@ def extract_tasks(doc: Document, *, places: frozenset[str] = frozenset()) -> lis
             named = field_parties(s.fields)
             if named:
                 parties = named
-            fd, standing = field_deadline(s.fields, doc.date)
+            fd, standing = field_deadline(s.fields, doc.date, doc.year)
             if fd is not None or standing:
                 deadline = fd
         office = _office_over(s)
