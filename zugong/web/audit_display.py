@@ -33,6 +33,10 @@ _KEY_LABELS = {
     "q": "检索", "group": "操作类别", "actor": "操作人", "from": "起始日期", "to": "截止日期", "org": "党组织",
     "unit": "单位", "gender": "性别", "education": "学历", "occupation": "人员类别", "age_band": "年龄段",
     "sort": "排序", "team": "领导班子", "level": "级别",
+    # 工作落实 (zugong.work.services) and the 任免审批表 export
+    "task": "重点任务", "evidence": "佐证材料", "tasks": "任务条数", "guidance": "指导性要求条数",
+    "extracted": "提取结果", "actions": "拆分后的任务", "goal": "具体目标", "days": "天数",
+    "format": "格式", "age_on": "年龄计算日期",
 }  # fmt: skip
 _ABSENT = object()
 #: Objects with a page of their own (the page checks the viewer's scope itself).
@@ -62,12 +66,38 @@ class EventView:
     url: str = ""  # the object's page, when it has one
 
 
-def view(event: AuditEvent) -> EventView:
-    """The page's words for ``event`` (``action_label``, the model's verbose name and its fields')."""
+def view(event: AuditEvent, *, task_names: dict[int, str] | None = None) -> EventView:
+    """The page's words for ``event`` (``action_label``, the model's verbose name and its fields').
+
+    A 重点任务 is named as its document's table and the event's summary name it ("修改任务 2"): by its 序号,
+    "《2027年…要点》任务 2", not by its row id, with a link to its page; ``task_names`` are those names by
+    task id (:func:`views` reads them for a page in one query; without it, one query for a Task event). A
+    deleted task keeps the model's name and its id.
+    """
     obj = object_label(event.object_type)
     page = _OBJECT_PAGES.get(event.object_type)
     url = reverse(page, args=[int(event.object_id)]) if page and event.object_id.isdigit() else ""
-    return EventView(event, action_label(event.action), f"{obj} {event.object_id}".strip(), changes(event), url)
+    name = f"{obj} {event.object_id}".strip()
+    if event.object_type == "Task" and event.object_id.isdigit():
+        pk = int(event.object_id)
+        names = task_names if task_names is not None else _task_names([pk])
+        if pk in names:
+            name, url = names[pk], reverse("work:task", args=[pk])
+    return EventView(event, action_label(event.action), name, changes(event), url)
+
+
+def views(events) -> list[EventView]:
+    """:func:`view` of each of ``events`` (an iterable of AuditEvent), the tasks' names read in one query."""
+    events = list(events)
+    ids = [int(e.object_id) for e in events if e.object_type == "Task" and e.object_id.isdigit()]
+    names = _task_names(ids) if ids else {}
+    return [view(e, task_names=names) for e in events]
+
+
+def _task_names(ids: list[int]) -> dict[int, str]:
+    """{task id: "《document title》任务 seq"} for the tasks of ``ids`` that still exist; one query."""
+    rows = _models()["Task"].objects.filter(pk__in=ids).values_list("pk", "seq", "document__title")
+    return {pk: f"《{title}》任务 {seq}" for pk, seq, title in rows}
 
 
 @functools.cache
@@ -108,8 +138,9 @@ def _field(model: type[Model] | None, key: str):
 
 def _field_label(model: type[Model] | None, key: str) -> str:
     field = _field(model, key)
-    if field is not None and hasattr(field, "verbose_name"):
+    if field is not None and hasattr(field, "verbose_name") and not str(field.verbose_name).isascii():
         return str(field.verbose_name)
+    # a field without a Chinese verbose_name (ProgressReport.task) reads like the other keys
     return _KEY_LABELS.get(key, key)
 
 

@@ -27,15 +27,24 @@ def audit_export(*, actor: Actor, scope: Scope, filters: selectors.AuditFilters)
     if not scope.is_admin:
         raise PermissionDenied("仅管理员可导出审计日志")
     qs = selectors.audit_events(scope, filters)
-    rows, more = [], False
+    rows, more, chunk = [], False, []
+
+    def flush() -> None:  # the chunk's rows; its tasks' names in one query (audit_display.views)
+        for v in audit_display.views(chunk):
+            event = v.event
+            changed = "；".join(f"{c.field}：{c.before}→{c.after}" if c.before else f"{c.field}：{c.after}" for c in v.changes)
+            at = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+            rows.append((at, event.actor_name, event.ip or "", v.action, v.object, event.summary, changed))
+        chunk.clear()
+
     for i, event in enumerate(qs.iterator(2000)):
         if i == MAX_EXPORT_ROWS:
             more = True
             break
-        v = audit_display.view(event)
-        changed = "；".join(f"{c.field}：{c.before}→{c.after}" if c.before else f"{c.field}：{c.after}" for c in v.changes)
-        at = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
-        rows.append((at, event.actor_name, event.ip or "", v.action, v.object, event.summary, changed))
+        chunk.append(event)
+        if len(chunk) == 2000:
+            flush()
+    flush()
     heading = f"审计日志（最近的{MAX_EXPORT_ROWS:,}条；更早的请按日期筛选后导出）" if more else None
     content = rows_to_xlsx("审计日志", AUDIT_COLUMNS, rows, heading=heading)
     with transaction.atomic():

@@ -31,7 +31,7 @@ def audit_list(request):
         raise PermissionDenied("仅管理员可查看审计日志")
     filters = selectors.AuditFilters.from_params(request.GET)
     page = TailPaginator(selectors.audit_events(scope, filters), 50).get_page(request.GET.get("page"))
-    events = [audit_display.view(e) for e in page]
+    events = audit_display.views(page)
     return render(request, "web/audit.html", {
         "page": page, "events": events, "f": filters, "groups": ACTION_GROUPS, "query": urlencode(filters.params()),
     })  # fmt: skip
