@@ -109,13 +109,14 @@ _DATE = re.compile(r"^(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?$")
 
 
 def _due(text: str, document: WorkDocument) -> tuple[dt.date | None, str]:
-    """(due date, deadline text) of a 完成时限 cell; ValueError when neither a date nor a known phrase."""
+    """(due date, deadline text) of a 完成时限 cell; ValueError when neither a date nor a known phrase. A phrase
+    (年底前) of a plan for next year is resolved in that year (``services.document_plan_year``)."""
     if not text:
         return None, ""
     m = _DATE.match(text)
     if m:
         return dt.date(int(m[1]), int(m[2]), int(m[3])), text
-    found = find_deadline(text, 0, document.document_date)
+    found = find_deadline(text, 0, document.document_date, year=services.document_plan_year(document))
     if found and found.due:
         return found.due, text
     raise ValueError(text)

@@ -288,6 +288,16 @@ def _num(v: Decimal | None) -> str:
     return f"{v.normalize():f}" if v != v.to_integral() else str(int(v))
 
 
+#: Units of targets that count things (名, 个, 次 …): their progress figures are whole numbers.
+COUNT_UNITS = frozenset({"名", "个", "次", "人", "人次", "家", "场", "场次", "期", "批", "项", "篇", "件", "户", "所", "座",
+                         "处", "支", "门", "部", "张", "条", "本", "班", "村", "镇", "套", "台", "间", "节", "课", "堂", "轮"})
+
+
+def number_text(v: Decimal | None) -> str:
+    """A stored decimal as people write it: 35 (not 35.00), 12.5, "" for None."""
+    return _num(v)
+
+
 class ProgressReport(models.Model):
     """进展: what a responsible unit reports on a task, with numbers against the target and evidence."""
 
@@ -313,6 +323,12 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.date}"
+
+    def value_label(self) -> str:
+        """累计完成数 as written: "35名" for a count target (no ".00"), "92.5%"; "" without a value."""
+        if self.value is None:
+            return ""
+        return _num(self.value) + (self.target.unit if self.target_id else "")
 
 
 class EvidenceFile(models.Model):

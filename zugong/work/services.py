@@ -17,13 +17,15 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from zugong.core.audit import Actor, audit_record
 from zugong.core.models import Role
 from zugong.core.scope import Scope, require_write
-from zugong.orgs.models import OrgKind, Unit, UnitKind
+from zugong.orgs.models import OrgKind, PartyOrganization, Unit, UnitKind
 from zugong.work.models import (
+    COUNT_UNITS,
     DEFAULT_THRESHOLDS,
     THRESHOLD_RANGE,
     DocumentKind,
@@ -36,11 +38,13 @@ from zugong.work.models import (
     TaskKind,
     ThresholdKey,
     WorkDocument,
+    number_text,
 )
 from zugong.work.text.clean import Edit, apply_edits
 from zugong.work.text.deadlines import find_deadline
 from zugong.work.text.extract import extract_text
 from zugong.work.text.parties import normalize
+from zugong.work.text.structure import plan_year
 from zugong.work.text.tasks import Analysis, analyse
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -132,6 +136,10 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
             return []
         return _level_units(below, (UnitKind.VILLAGE, UnitKind.COMMUNITY),
                             (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE), text)
+    if kind == "units" and _GRASSROOTS_COMMITTEES.fullmatch(text.strip()) and owner.kind != UnitKind.CITY:
+        # 各基层党委 (党的基层委员会, as the statistics count them: 党委 and 党工委) below a county or town; in a
+        # city's plan it is kept as text, like 各村党组织: the counties name theirs in their own plans
+        return _units_of_orgs(owner, Q(), (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE), strictly_below=True)
     if kind in ("role", "units", "everyone"):
         return []
     if kind == "place":
@@ -140,7 +148,15 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         return named("市委组织部") + counties
     if kind == "org_departments":
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
+    if kind == "two_new_committee":
+        # 两新工委 / 区非公经济组织和社会组织党委: the unit holding the 两新 committee below the owner
+        return _units_of_orgs(owner, Q(name__contains="两新") | Q(name__contains="非公") | Q(name__contains="社会组织"),
+                              (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE))
     found = _organ_named(owner, in_city, text)
+    if not found and kind in ("named", "organ") and _PARTY_SIDE_NAME.search(text or ""):
+        # a party body named in full (区机关工委, 某某党委): the party organization of that name below the owner
+        core = _LEVEL_PREFIX.sub("", text.strip())
+        found = _units_of_orgs(owner, Q(name__endswith=core), None)[:1] if len(core) >= 3 else []
     place = _PLACE_ORG_DEPT.match(text.strip()) if not found and kind == "organ" else None
     if place:
         county = below.filter(name=place.group(1), kind__in=PLACE_KINDS).order_by("depth", "path").first()
@@ -157,6 +173,26 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         department = _own_department(owner)
         return [department] if department.path.startswith(owner.path) else []
     return found
+
+
+#: 各基层党委 / 各基层党（工）委: the 基层党委 row of the statistics (``orgs.models.GRASSROOTS_GROUPS``).
+_GRASSROOTS_COMMITTEES = re.compile(r"各?基层党(?:[（(]工[)）])?委|各?基层党(?:工)?委")
+#: A party body's name: it may be found among the party organizations, not the units.
+_PARTY_SIDE_NAME = re.compile(r"(?:党委|党工委|工委|党组|党总支|党支部|工作委员会)$")
+_LEVEL_PREFIX = re.compile(r"^(?:中共)?[市县区镇乡](?:委)?(?=[\u4e00-\u9fff]{3})")
+
+
+def _units_of_orgs(owner: Unit, names: Q, org_kinds: tuple | None, *, strictly_below: bool = False) -> list[Unit]:
+    """Units below ``owner`` (the owner itself too unless ``strictly_below``) holding a party
+    organization that matches ``names`` (a Q on PartyOrganization; ``Q()`` for any) and is of
+    ``org_kinds`` (any when None), in tree order; one query with a subquery."""
+    match = PartyOrganization.objects.filter(names, unit__path__startswith=owner.path)
+    if org_kinds:
+        match = match.filter(kind__in=org_kinds)
+    units = Unit.objects.filter(path__startswith=owner.path, pk__in=match.values("unit_id"))
+    if strictly_below:
+        units = units.exclude(pk=owner.pk)
+    return list(units.order_by("path"))
 
 
 #: The name of a section inside an organ: the organ's name, then the section's (…科/股/处/室).
@@ -192,8 +228,23 @@ def _level_units(below, unit_kinds: tuple, org_kinds: tuple, text: str) -> list[
     return list(units.order_by("path"))
 
 
+#: Short names of government bodies as plans write them, and the full names units carry
+#: (区人社局 → 金安区人力资源和社会保障局). Used when no organ is named by the short form itself.
+ORGAN_SHORT_NAMES = {
+    "人社局": "人力资源和社会保障局", "人力资源社会保障局": "人力资源和社会保障局", "住建局": "住房和城乡建设局",
+    "卫健委": "卫生健康委员会", "卫生健康委": "卫生健康委员会", "发改委": "发展和改革委员会", "发展改革委": "发展和改革委员会",
+    "教体局": "教育体育局", "自然资源局": "自然资源和规划局", "自规局": "自然资源和规划局", "经信局": "经济和信息化局",
+    "科技局": "科学技术局", "文旅局": "文化和旅游局", "交通局": "交通运输局", "农业局": "农业农村局", "农委": "农业农村局",
+    "市场监管局": "市场监督管理局", "退役军人局": "退役军人事务局", "应急局": "应急管理局", "医保局": "医疗保障局",
+    "国资委": "国有资产监督管理委员会", "编办": "机构编制委员会办公室", "委编办": "委机构编制委员会办公室",
+    "政法委": "政法委员会", "委政法委": "委政法委员会", "数据资源局": "数据资源管理局", "法院": "人民法院", "检察院": "人民检察院",
+    "妇联": "妇女联合会",
+}
+
+
 def _organ_named(owner: Unit, in_city, text: str) -> list[Unit]:
-    """The organ whose name is ``text``, else the nearest one whose name ends with it sans 市/县/区."""
+    """The organ whose name is ``text``, else the nearest one whose name ends with it sans 市/县/区
+    (a short name of :data:`ORGAN_SHORT_NAMES` read as the full one: 区人社局 → …人力资源和社会保障局)."""
     text = text.strip()
     if len(text) < 2 or text.startswith("各"):
         return []
@@ -202,7 +253,16 @@ def _organ_named(owner: Unit, in_city, text: str) -> list[Unit]:
     if exact:
         return exact
     core = text[1:] if text[0] in "市县区" and len(text) > 3 else text
-    found = list(organs.filter(name__endswith=core).order_by("path"))
+    found = list(organs.filter(name__endswith=core).select_related("parent").order_by("path"))
+    if not found:
+        short = next((k for k in sorted(ORGAN_SHORT_NAMES, key=len, reverse=True)
+                      if core.endswith(k) and len(core) - len(k) <= 1), None)
+        if short:
+            full = core[: len(core) - len(short)] + ORGAN_SHORT_NAMES[short]
+            found = list(organs.filter(name__endswith=full).select_related("parent").order_by("path"))
+    if text[0] in "县区" and found:
+        # 区人社局 in a county's plan is the county's bureau, never the city's
+        found = [u for u in found if u.parent_id is None or u.parent.kind != UnitKind.CITY]
     if not found:
         return []
     # Nearest the owner: the longest shared path prefix, then the shallowest.
@@ -223,7 +283,9 @@ def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, 
 
     When the plan's fields say who leads (``role`` 'lead' from 牵头单位, 'responsible' from 责任单位/配合单位:
     ``zugong.work.text.fields``), the first unit of the first lead party is the 牵头单位 and every other unit
-    is a 责任单位. Otherwise a single named organ (市委组织部, 市委 …) leads and the rest are responsible.
+    is a 责任单位; a sentence's "X牵头，Y配合/负责" gives X role 'lead' too (``zugong.work.text.parties.find_parties``).
+    Otherwise a single named organ (市委组织部, 市委 …) or the plan's own organization department (区委组织部 in a
+    county's plan: :func:`_own_department`) leads and the rest are responsible.
 
     A unit and its own organ both named ("各县区要……，各县区委组织部负责": 金安区 and 金安区委组织部)
     are one doer: the organ, which the sentence names for the work, is the 责任单位 and the unit above
@@ -239,8 +301,14 @@ def assign_from_parties(owner: Unit, parties: list[dict]) -> tuple[Unit | None, 
                 lead, units = units[0], units[1:]
             responsible.extend(u for u in units if u not in responsible and u != lead)
         return lead, _without_parents_of_organs(responsible)
+    own = None
     for p in parties:
         units = resolve_party(owner, p["kind"], p.get("text", ""))
+        if lead is None and units and p["kind"] in ("county_org_depts", "organ") and len(units) == 1:
+            own = own or _own_department(owner)
+            if units[0] == own:  # the plan's own 组织部 (区委组织部 in 金安区's plan) leads its work
+                lead = own
+                continue
         if lead is None and p["kind"] in _SINGLE_LEAD_KINDS and units:
             lead = units[0]
             continue
@@ -262,14 +330,57 @@ def _edits_of(document: WorkDocument) -> list[Edit]:
     return [Edit(**e) for e in document.edits]
 
 
+def _is_post(party: dict) -> bool:
+    """A post (村书记, 责任领导), not a body: it names no unit that could report."""
+    return party["kind"] == "role" or party.get("role") == "leader"
+
+
+def _task_counts(document: WorkDocument) -> tuple[int, int]:
+    """(tasks, guidance items) of ``document``; one query."""
+    counts = dict(document.tasks.values_list("kind").annotate(n=Count("id")).order_by()) if document.pk else {}
+    return counts.get(TaskKind.TASK, 0), counts.get(TaskKind.GUIDANCE, 0)
+
+
+def extraction_counts(document: WorkDocument) -> str:
+    """What the extraction of ``document`` gave, as the upload message and the audit summary both say it:
+    "任务6条、指导性要求1条" (both counted from the saved rows; one query)."""
+    n_task, n_guidance = _task_counts(document)
+    return f"任务{n_task}条、{TaskKind.GUIDANCE.label}{n_guidance}条"
+
+
+def document_plan_year(document: WorkDocument) -> int | None:
+    """The year ``document`` plans for when it is the year after its date ("2027年金安区组织工作要点" dated
+    2026-12-01: 2027), else None; read from its title and first lines (``text.structure.plan_year``), as the
+    analysis read it. Deadline phrases typed later (年底前) are resolved in that year."""
+    return plan_year(document.title, document.analysed_text or document.raw_text, document.document_date)
+
+
+def _document_doer(owner: Unit) -> Unit:
+    """Who does the work a document of ``owner`` assigns to nobody by name: the owner itself (a branch's or
+    a township's own plan), but for a county or the city, whose plans the organization department writes,
+    that 组织部 (:func:`_own_department`: 金安区委组织部, else the county)."""
+    if owner.kind in (UnitKind.CITY, UnitKind.COUNTY):
+        return _own_department(owner)
+    return owner
+
+
 def _create_tasks(document: WorkDocument, analysis: Analysis, *, start_seq: int = 1) -> int:
-    """Create Task/Target rows for the analysis (tasks and guidance items), return the count."""
+    """Create Task/Target rows for the analysis (tasks and guidance items), return the count.
+
+    A task that names no body (no party, or posts only) is given the document's own doer as 牵头单位 and
+    责任单位 (:func:`_document_doer`): a branch's own plan names nobody, and its secretary must be able to
+    report on it."""
     owner = document.owner_unit
+    doer = None
     seq = start_seq
     for t in analysis.tasks:
         parties = [{"text": p.text, "kind": p.kind, "start": p.start, "end": p.end, **({"role": p.role} if p.role else {})}
                    for p in t.parties]
         lead, responsible = assign_from_parties(owner, parties) if t.kind == "task" else (None, [])
+        if t.kind == "task" and lead is None and not responsible and all(_is_post(p) for p in parties):
+            # no body named (a branch's own plan: "每季度召开1次支部党员大会"): the document's unit does it
+            doer = doer or _document_doer(owner)
+            lead, responsible = doer, [doer]
         d = t.deadline
         if d is not None:
             deadline_text, deadline_span, due = d.text, (d.start, d.end), d.due
@@ -313,12 +424,17 @@ def document_upload(
     """Upload a document (a .docx/.pdf/.txt file, or pasted ``text``): extract, clean, analyse and
     create its tasks, owned by the user's unit. Title and speaker default to those recognised.
 
-    Raises ValidationError (no content, too large, bad kind), UnsupportedDocument (file type,
-    scanned PDF), PermissionDenied (read-only role).
+    Raises ValidationError (no content, too large, bad kind, a ``document_date`` after today — a plan for
+    next year is dated when issued, its title's year dates 年底前: ``text.structure.plan_year``),
+    UnsupportedDocument (file type, scanned PDF), PermissionDenied (read-only role).
     """
     require_write(scope)
     if kind not in DocumentKind.values:
         raise ValidationError("文件类别无效")
+    today = timezone.localdate()
+    if document_date > today:
+        raise ValidationError(f"文件日期 {document_date:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），请填写文件印发或讲话的日期"
+                              f"（明年的工作要点也按印发日期填写，标题中的年份用于推算“年底前”等完成时限）")
     if file_bytes is not None:
         if len(file_bytes) > MAX_UPLOAD_BYTES:
             raise ValidationError("文件过大（上限 20MB）")
@@ -342,10 +458,12 @@ def document_upload(
         if file_bytes is not None:
             document.original.save(Path(file_name).name, ContentFile(file_bytes), save=False)
         document.save()
-        n = _create_tasks(document, analysis)
-        _audit(actor, "work.document.upload", document, summary=f"上传《{document.title}》，提取{n}条",
+        _create_tasks(document, analysis)
+        n_task, n_guidance = _task_counts(document)
+        _audit(actor, "work.document.upload", document, summary=f"上传《{document.title}》，提取{extraction_counts(document)}",
                after={"title": document.title, "kind": kind, "document_date": document_date,
-                      "file": document.original_name, "edits": len(document.edits), "tasks": n})
+                      "file": document.original_name, "edits": len(document.edits), "tasks": n_task,
+                      "guidance": n_guidance})
     return document
 
 
@@ -385,14 +503,15 @@ def document_reanalyse(*, actor: Actor, scope: Scope, document: WorkDocument) ->
     analysis = analyse(document.raw_text, doc_date=document.document_date, undo=frozenset(document.undone),
                        places=place_names(document.owner_unit))
     with transaction.atomic():
-        old = Task.objects.filter(document=document).count()
+        old = extraction_counts(document)
         Task.objects.filter(document=document).delete()
         document.cleaned_text = document.analysed_text = analysis.cleaned.text
         document.outline = analysis.document.root.as_dict()
         document.save(update_fields=["cleaned_text", "analysed_text", "outline"])
-        n = _create_tasks(document, analysis)
-        _audit(actor, "work.document.reanalyse", document, summary=f"重新分析，{old}条→{n}条",
-               before={"tasks": old}, after={"tasks": n, "undone": document.undone})
+        _create_tasks(document, analysis)
+        new = extraction_counts(document)
+        _audit(actor, "work.document.reanalyse", document, summary=f"重新分析，{old}→{new}",
+               before={"extracted": old}, after={"extracted": new, "undone": document.undone})
     return document
 
 
@@ -461,7 +580,8 @@ def task_update(
     """Edit a row of the 任务分解表: any of 重点任务, 具体目标 (re-parsed into targets; typed targets
     lose their text spans), 所属方面, 完成时限 (a date and/or its text, resolved against the
     document date when only text is given), 牵头单位, 责任单位. Units must lie in the document
-    owner's subtree and the user's scope.
+    owner's subtree and the user's scope. A 年底前 typed into a plan for next year is due at the end of that
+    year (:func:`document_plan_year`).
     """
     document = task.document
     _require_owner(scope, document)
@@ -481,7 +601,8 @@ def task_update(
             task.deadline_text = deadline_text.strip()[:60]
             task.deadline_start = task.deadline_end = None
             if due is _UNSET:
-                found = find_deadline(task.deadline_text, 0, document.document_date) if task.deadline_text else None
+                found = (find_deadline(task.deadline_text, 0, document.document_date, year=document_plan_year(document))
+                         if task.deadline_text else None)
                 due = found.due if found else None
         if due is not _UNSET:
             task.due = due
@@ -659,8 +780,11 @@ def progress_report_create(
         raise PermissionDenied("只有本任务的牵头单位、责任单位可以报告进展")
     if not (text or "").strip():
         raise ValidationError("请填写进展情况")
-    if date > dt.date.today():
+    if date > timezone.localdate():
         raise ValidationError("报告日期不能晚于今天")
+    if date < task.document.document_date:
+        raise ValidationError(f"报告日期 {date:%Y-%m-%d} 早于文件《{task.document.title}》的日期"
+                              f" {task.document.document_date:%Y-%m-%d}，请检查报告日期")
     if value in ("", None):
         value = None
     else:
@@ -671,6 +795,8 @@ def progress_report_create(
         if value < 0:
             raise ValidationError("完成数不能为负数")
     target = task.targets.order_by("sort", "id").first()
+    if value is not None and target is not None and target.unit in COUNT_UNITS and value != value.to_integral():
+        raise ValidationError(f"完成数应为整数：目标“{target.label()}”按{target.unit}计（填写的是{number_text(value)}）")
     reached = bool(value is not None and target is not None and value >= target.value)
     evidence = evidence or []
     for ev in evidence:
@@ -686,8 +812,9 @@ def progress_report_create(
             f.file.save(Path(ev.name).name, ContentFile(ev.data), save=False)
             f.save()
         audit_record(actor, "work.progress.create", object_type="ProgressReport", object_id=report.pk,
-                     summary=f"{unit.name} 报告任务 {task.seq} 进展", scope_unit_path=unit.path,
-                     after={"task": task.pk, "unit": unit.name, "date": date, "value": value,
+                     summary=f"{unit.name} 报告《{task.document.title}》任务 {task.seq} 进展", scope_unit_path=unit.path,
+                     after={"task": f"《{task.document.title}》任务 {task.seq}", "unit": unit.name, "date": date,
+                            "value": number_text(value) + (target.unit if target is not None and value is not None else ""),
                             "completes": report.completes, "evidence": [e.name for e in evidence]})
     return report
 

@@ -69,7 +69,7 @@ def document_list(request):
             except (ValidationError, UnsupportedDocument) as e:
                 errors.extend(e.messages if isinstance(e, ValidationError) else [str(e)])
             else:
-                messages.success(request, f"已上传《{document.title}》，提取任务{document.tasks.filter(kind=TaskKind.TASK).count()}条")
+                messages.success(request, f"已上传《{document.title}》，提取{services.extraction_counts(document)}")
                 return redirect("work:document", document.pk)
     documents = selectors.documents_in_scope(scope).order_by("-document_date", "-id")
     return render(request, "work/document_list.html", {
