@@ -34,6 +34,11 @@ REFORMED_ORGANS: dict[str, tuple[int, int]] = {
     "自然资源和规划局": (2019, 2019), "农业农村局": (2019, 2019), "文化和旅游局": (2019, 2019), "文化旅游局": (2019, 2019),
     "市场监督管理局": (2019, 2019), "卫生健康委员会": (2019, 2019), "生态环境局": (2019, 2019), "网信办": (2015, 2017),
 }  # fmt: skip
+#: Counties set up later from another: code → (the county its places belonged to, first and last day
+#: the new county's committee is dated). 叶集区 was set up in late 2015 from towns of 霍邱县; every
+#: organization under its committee is dated from then on (plausible dates, not the record), and its
+#: members' earlier affiliations are in 霍邱县's branches.
+NEW_COUNTIES: dict[str, tuple[str, dt.date, dt.date]] = {"341504": ("341522", dt.date(2015, 12, 1), dt.date(2016, 3, 31))}
 #: The latest founding date drawn: a year before the demo's "today".
 LATEST = REF_DATE - dt.timedelta(days=365)
 #: A member who joined before their branch was founded moves in within this many days of its founding.
@@ -48,6 +53,8 @@ def founding_span(org: PartyOrganization) -> tuple[int, int]:
     kind, name = org.kind, org.name
     unit = org.unit.kind if org.unit is not None else None
     committee = kind in (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
+    if kind == OrgKind.COMMITTEE and unit == UnitKind.COUNTY and (org.unit.division_code or "")[:6] in NEW_COUNTIES:
+        return NEW_COUNTIES[org.unit.division_code[:6]][1].year, NEW_COUNTIES[org.unit.division_code[:6]][1].year
     if org.parent is None or (kind == OrgKind.COMMITTEE and unit == UnitKind.COUNTY):
         return 1949, 1949  # the city committee (六安地委 then) and the county committees
     if name.endswith("直属机关工作委员会"):
@@ -85,13 +92,19 @@ def founding_span(org: PartyOrganization) -> tuple[int, int]:
 
 def plan_founding(orgs: list[PartyOrganization], rng: random.Random) -> None:
     """Set ``established`` on each of ``orgs`` (in memory; parents listed before their children):
-    a date of its ``founding_span``, not before its parent's and not after :data:`LATEST`."""
+    a date of its ``founding_span``, not before its parent's and not after :data:`LATEST`. The committee
+    of a county of :data:`NEW_COUNTIES` gets a date of its set-up; its organizations none before it
+    (within a year after it when their span ended earlier)."""
     for org in orgs:
         first, last = founding_span(org)
-        lo = dt.date(first, 1, 1)
+        lo, hi = dt.date(first, 1, 1), dt.date(last, 12, 31)
+        new = NEW_COUNTIES.get((org.unit.division_code or "")[:6]) if org.unit is not None and org.unit.kind == UnitKind.COUNTY \
+            and org.kind == OrgKind.COMMITTEE else None
         if org.parent is not None:
             lo = max(lo, org.parent.established)
-        hi = min(max(dt.date(last, 12, 31), lo + dt.timedelta(days=365)), LATEST)
+        hi = min(max(hi, lo + dt.timedelta(days=365)), LATEST)
+        if new is not None:
+            lo, hi = new[1], new[2]
         org.established = random_date(rng, lo, hi)
 
 
@@ -104,20 +117,42 @@ class Founding:
     def __init__(self, branches: list[tuple[PartyOrganization, str]], rng: random.Random):
         self.rng = rng
         by_county: dict[str | None, list[tuple[dt.date, int, PartyOrganization]]] = defaultdict(list)
+        villages: dict[str, list[tuple[dt.date, int, PartyOrganization]]] = defaultdict(list)
         for i, (org, county) in enumerate(branches):
             by_county[county].append((org.established, i, org))
             by_county[None].append((org.established, i, org))
+            if org.unit is not None and org.unit.kind == UnitKind.VILLAGE:
+                villages[county].append((org.established, i, org))
+        self._first_village = {k: min(v, key=lambda x: x[:2])[2] for k, v in villages.items()}
         self._dates = {k: [d for d, _, _ in sorted(v, key=lambda x: x[:2])] for k, v in by_county.items()}
         self._orgs = {k: [o for _, _, o in sorted(v, key=lambda x: x[:2])] for k, v in by_county.items()}
         self.moved_in = 0  # members given a transfer because they joined before their branch was founded
 
     def older_branch(self, on: dt.date, county: str) -> PartyOrganization | None:
-        """A branch founded on or before ``on``, of ``county`` when it has one, else of the city; None when none."""
-        for key in (county, None):
+        """A branch founded on or before ``on``, of ``county`` when it has one, else of the county it was set up
+        from (:data:`NEW_COUNTIES`), else of the city; None when none."""
+        for key in self._counties(county):
             n = bisect.bisect_right(self._dates.get(key, []), on)
             if n:
                 return self._orgs[key][self.rng.randrange(n)]
         return None
+
+    @staticmethod
+    def _counties(county: str) -> tuple[str | None, ...]:
+        before = NEW_COUNTIES.get(county)
+        return (county, before[0], None) if before else (county, None)
+
+    def oldest_village(self, county: str) -> PartyOrganization | None:
+        """The first-founded village branch of ``county`` (of the county it was set up from, for a county of
+        :data:`NEW_COUNTIES`; else of the city): where a member who joined before every branch was founded
+        (before 1950) first belonged; :func:`settle` then dates it back (a village branch of the 革命老区
+        from before 1949 is plausible; a community's or a new county's is not)."""
+        keys = [k for k in self._counties(county) if k is not None]
+        keys = keys[1:] if len(keys) > 1 else keys
+        for key in keys:
+            if key in self._first_village:
+                return self._first_village[key]
+        return next(iter(self._first_village.values()), None)
 
     def fit(self, joined: dt.date, org: PartyOrganization, county: str, previous: PartyOrganization | None,
             moved: dt.date | None) -> tuple[PartyOrganization | None, dt.date | None]:
@@ -125,8 +160,8 @@ class Founding:
         (``previous``/``moved`` as drawn, or None), changed so that no affiliation starts before its
         branch's founding: an earlier branch founded after ``joined`` is replaced by an older one, a move
         before ``org``'s founding is put after it, and a member who joined before ``org`` was founded
-        moves in from an older branch. Returns them unchanged when nothing older exists (``settle``
-        then moves the dates back)."""
+        moves in from an older branch (the county's first village branch when none is older: ``settle`` then
+        moves that branch's date back). Returns them unchanged when that is ``org`` itself."""
         if previous is not None and previous.established > joined:
             previous = self.older_branch(joined, county)
             if previous is org:
@@ -135,7 +170,7 @@ class Founding:
             moved = None
             if joined >= org.established:
                 return None, None
-            previous = self.older_branch(joined, county)
+            previous = self.older_branch(joined, county) or self.oldest_village(county)
             if previous is None or previous is org:
                 return None, None
             self.moved_in += 1

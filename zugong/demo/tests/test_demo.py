@@ -195,12 +195,27 @@ def test_it_dates_every_party_organization_plausibly_and_consistently(demo):
     earliest = dict(Affiliation.objects.order_by().values("org").annotate(m=Min("start")).values_list("org", "m"))
     assert all(orgs[pk].established <= first for pk, first in earliest.items())
 
-    def years(**kw) -> list[int]:
-        return [o.established.year for o in PartyOrganization.objects.filter(**kw)]
+    counties = PartyOrganization.objects.filter(kind=OrgKind.COMMITTEE, unit__kind=UnitKind.COUNTY)
+    yeji = counties.get(unit__division_code__startswith="341504")
+
+    def years(**kw) -> list[int]:  # 叶集区's organizations apart: set up in late 2015 (below)
+        return [o.established.year for o in PartyOrganization.objects.filter(**kw).exclude(path__startswith=yeji.path)]
 
     root = PartyOrganization.objects.get(depth=1)
     assert root.established.year == 1949
-    assert max(years(kind=OrgKind.COMMITTEE, unit__kind=UnitKind.COUNTY)) <= 1950
+    assert max(years(pk__in=counties)) <= 1950
+    # 叶集区 was set up in late 2015 from 霍邱县: its organizations none before, its members' earlier
+    # affiliations in 霍邱县's branches
+    assert not PartyOrganization.objects.filter(path__startswith=yeji.path, established__lt=dt.date(2015, 12, 1)).exists()
+    huoqiu = counties.get(unit__division_code__startswith="341522")
+    earlier = Affiliation.objects.filter(end__isnull=False, member__org__path__startswith=yeji.path)
+    before = earlier.filter(start__lt=yeji.established)  # in 霍邱县's branches or the city's (those of 霍邱 people)
+    assert before.filter(org__path__startswith=huoqiu.path).exists() and not before.filter(org__path__startswith=yeji.path)
+    # only village branches (and the committees above them) reach back before 1950: a member who joined
+    # before every branch was founded first belonged to the county's oldest village branch
+    old = PartyOrganization.objects.filter(established__lt=dt.date(1950, 1, 1))
+    assert not old.exclude(kind=OrgKind.COMMITTEE).exclude(unit__kind=UnitKind.VILLAGE).exists()
+    assert not old.filter(unit__kind__in=(UnitKind.SUBDISTRICT, UnitKind.COMMUNITY)).exists()
     assert max(years(kind=OrgKind.COMMITTEE, unit__kind=UnitKind.TOWNSHIP)) <= 1958
     joint = years(kind=OrgKind.JOINT_BRANCH)
     nonpublic = years(unit__kind=UnitKind.NONPUBLIC) + years(unit__kind=UnitKind.SOCIAL)
