@@ -197,3 +197,13 @@ def test_the_audit_log_names_tasks_by_their_sequence_and_keys_in_chinese(city, d
     pk = t.pk
     t.delete()
     assert view(update).object == f"重点任务 {pk}"  # a deleted task keeps its id
+
+
+def test_the_audit_api_names_tasks_as_the_page_does(city, login):
+    doc = upload(city, "county_admin", COUNTY_PLAN)
+    actor, scope = act(city.users["county_admin"])
+    t = tasks(doc)[2]
+    services.task_update(actor=actor, scope=scope, task=t, action="新选调优秀年轻干部")
+    items = login(city.users["county_admin"]).get("/api/audit/").json()["items"]
+    row = next(i for i in items if i["action"] == "work.task.update")
+    assert row["object_label"] == f"《2027年金安区组织工作要点》任务 {t.seq}" and row["object_id"] == str(t.pk)
