@@ -38,6 +38,11 @@ _KEY_LABELS = {
     "extracted": "提取结果", "actions": "拆分后的任务", "goal": "具体目标", "days": "天数",
     "format": "格式", "age_on": "年龄计算日期",
 }  # fmt: skip
+#: Keys whose values count things: written grouped, as the pages write counts (250,018 not 250018).
+_COUNT_KEYS = frozenset({
+    "bytes", "total", "rows", "error_rows", "created", "updated", "unchanged", "transferred", "count", "units",
+    "party_orgs", "members", "probationary", "cadres_city", "cadres_county", "tasks", "guidance",
+})  # fmt: skip
 _ABSENT = object()
 #: Objects with a page of their own (the page checks the viewer's scope itself).
 _OBJECT_PAGES = {
@@ -151,13 +156,15 @@ def _text(model: type[Model] | None, key: str, value: Any) -> str:
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, int) and key in _COUNT_KEYS:
+        return f"{value:,}"
     field = _field(model, key)
     if field is not None and getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, dict | list) and not value:
         return "（无）"
     if isinstance(value, dict):  # e.g. an export's filters: 操作类别：members；起始日期：2026-12-07
-        text = "；".join(f"{_KEY_LABELS.get(str(k), k)}：{_text(None, '', v)}" for k, v in value.items())
+        text = "；".join(f"{_KEY_LABELS.get(str(k), k)}：{_text(None, str(k), v)}" for k, v in value.items())
     elif isinstance(value, list):
         text = "、".join(_text(None, "", v) if isinstance(v, list | dict) else str(v) for v in value)
     else:

@@ -51,8 +51,13 @@ def test_long_values_are_cut_and_other_objects_keep_their_names():
 def test_filters_and_lists_read_as_words_not_json():
     e = event(action="audit.export", object_type="", after={"count": 3, "filters": {"group": "members", "from": "2026-12-07"}})
     assert changes(e)[1] == Change("筛选条件", "", "操作类别：members；起始日期：2026-12-07")
-    demo = event(action="demo.build", object_type="Demo", after={"seed": 1, "accounts": ["admin", "jinan"], "cadres_city": 3000})
-    assert changes(demo) == [Change("随机种子", "", "1"), Change("演示账号", "", "admin、jinan"), Change("市管干部数", "", "3000")]
+    demo = event(action="demo.build", object_type="Demo",
+                 after={"seed": 20261, "accounts": ["admin", "jinan"], "cadres_city": 3000, "members": 250018})  # fmt: skip
+    assert changes(demo) == [Change("随机种子", "", "20261"), Change("演示账号", "", "admin、jinan"),
+                             Change("市管干部数", "", "3,000"), Change("党员数", "", "250,018")]  # fmt: skip
+    # counts grouped as the pages write them, inside a summary too; a seed, a year or an id is not a count
+    job = event(action="members.import_done", object_type="ImportJob", after={"rows": 100000, "filters": {"created": 12000, "on": 2026}})
+    assert [c.after for c in changes(job)] == ["100,000", "新增：12,000；日期：2026"]
     team = event(action="cadres.team_roster_export", object_type="", after={"count": 9, "on": "2026-12-07"})
     assert changes(team)[1] == Change("日期", "", "2026-12-07")
     assert changes(event(action="members.export", after={"filters": {}}))[0].after == "（无）"
