@@ -35,6 +35,7 @@ from zugong.core.audit import SYSTEM, audit_record
 from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
 from zugong.demo import catalog as cat
+from zugong.demo.careers import CareerCadre, Careers, Period, SeatSlot, is_party, ladder_level
 from zugong.demo.divisions import CITY_CODE, CITY_NAME, load_counties
 from zugong.demo.founding import Founding, plan_founding, settle
 from zugong.demo.people import (
@@ -83,6 +84,7 @@ class DemoSummary:
     cadres_county: int = 0
     appointments: int = 0
     ranks: int = 0
+    predecessors: int = 0  # cadres who held seats on past dates and have retired by today
     moved_in: int = 0  # members who joined before their branch was founded and moved in later
     founding_moved_back: int = 0  # organizations whose drawn 成立日期 was moved back to their data
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
@@ -95,7 +97,8 @@ class DemoSummary:
             f"随机种子 {self.seed}，规模 {self.scale:g}",
             f"单位 {self.units} 个，党组织 {self.party_orgs} 个（其中党支部 {self.branches} 个）",
             f"党员 {self.members} 名（预备党员 {self.probationary} 名），人员 {self.persons} 名",
-            f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条",
+            f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条"
+            + (f"（含任职经历；往届班子成员 {self.predecessors} 名已离任）" if self.predecessors else "（含任职经历）"),
             f"用时 {self.seconds:.1f} 秒",
         ]
 
@@ -484,10 +487,19 @@ def _rank_for(target: str, ranks: tuple[tuple[str, str], ...], work: dt.date, on
     return ranks[-1]
 
 
+@dataclass
+class _CareerInput:
+    """What ``_build_cadres`` leaves for ``_build_careers``: the cadres of today and the seats."""
+
+    cadres: list[CareerCadre] = field(default_factory=list)
+    seats: list[SeatSlot] = field(default_factory=list)
+
+
 def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: DemoSummary, scale: float,
-                  progress: Progress, founding: Founding) -> int:
+                  progress: Progress, founding: Founding, careers: _CareerInput) -> int:
     """Teams, posts, cadres, appointments to the leadership seats and, beyond the seats, 职级
-    (CadreRank) holders; returns the number of cadres who are party members."""
+    (CadreRank) holders; returns the number of cadres who are party members. Fills ``careers``
+    (each cadre's dates and current period, each seat with its current holder's period)."""
     teams: dict[tuple[int, str], LeadershipTeam] = {}
     posts: list[tuple[_Seat, Post]] = []
     for seat in city.seats:
@@ -541,14 +553,22 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
             # after 2019-06-01 (REF_DATE − 7 years is later): 职级 exist since 《公务员职务与职级并行规定》
             start = random_date(rng, max(add_years(birth, 26), add_years(REF_DATE, -7)), REF_DATE - dt.timedelta(days=45))
             document_no = doc_no(level, seat.county, start.year)
+            code = None
             if post is None:
                 code, cadre.post_level = _rank_for(seat.title, level_ranks, work, start)
                 ranks.append(CadreRank(cadre=cadre, rank=code, start=start, document_no=document_no))
             else:
                 appointments.append(Appointment(cadre=cadre, post=post, start=start, document_no=document_no))
+            career = CareerCadre(cadre, birth, work, None, county, start, ladder_level(cadre.post_level), code)
+            careers.cadres.append(career)
             if is_member:
                 branch = city.unit_branch.get(id(seat.unit)) or city.unit_branch[id(city.county_units[county])]
                 joined = random_date(rng, add_years(birth, 20), add_years(birth, min(32, age - 2)))
+                if post is not None and (is_party_post(post.title) or seat.tier == 0) and joined > start:
+                    # a 党内职务 (a head's concurrent 副书记 too) is held by a member: joined 1–6 years before it
+                    # (no draw: the stream stays as it was)
+                    joined = add_years(start, -1 - joined.toordinal() % 6)
+                career.joined = joined
                 d = MemberDraft("", "", gender, "01", birth, county, edu, "0", work,
                                 "05" if seat.unit.kind in _ORGAN_KINDS else "04",
                                 joined, add_years(joined, 1) + dt.timedelta(days=rng.randint(0, 30)))
@@ -566,7 +586,7 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     first_holder: dict[int, Appointment] = {}
     for a in appointments:
         first_holder.setdefault(id(a.post), a)
-    extra_posts = []
+    extra_posts, extras = [], {}
     for seat, post in posts:
         a = first_holder.get(id(post))
         if a is None or seat.tier != 0 or seat.title in ("党委书记", "党工委书记") or seat.title.endswith("委书记"):
@@ -582,7 +602,15 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
             continue
         extra = Post(unit=seat.unit, team=team, title=title, post_level=seat.post_level, sort=post.sort)
         extra_posts.append(extra)
+        extras[id(post)] = extra
         appointments.append(Appointment(cadre=a.cadre, post=extra, start=a.start, document_no=a.document_no, is_concurrent=True))
+    for seat, post in posts:
+        careers.seats.append(SeatSlot(post, ladder_level(seat.post_level), seat.county, seat.level == ManagementLevel.CITY,
+                                      is_party(seat.title), extras.get(id(post))))
+    held = {id(a.post): a.start for a in appointments if not a.is_concurrent}
+    for slot in careers.seats:
+        if id(slot.post) in held:
+            slot.periods.append((held[id(slot.post)], dt.date.max))
     all_posts = [p for _, p in posts] + extra_posts
     for p in all_posts:
         p.unit_id, p.team_id = p.unit.pk, (p.team.pk if p.team else None)
@@ -597,6 +625,87 @@ def _build_cadres(rng, ids, city: _CityBuilder, writer: _PeopleWriter, summary: 
     CadreRank.objects.bulk_create(ranks, batch_size=4000)
     summary.appointments, summary.ranks = len(appointments), len(ranks)
     return party_cadres
+
+
+# --- careers -----------------------------------------------------------------------------------
+_APPOINTMENT = ("id", "cadre", "post", "start", "end", "document_no", "removal_document_no", "is_concurrent")
+_RANK = ("id", "cadre", "rank", "start", "end", "document_no")
+_CADRE = ("id", "person", "management_level", "post_level", "unit", "is_party_member", "created_at", "updated_at")
+_POST = ("id", "unit", "team", "title", "post_level", "sort")
+
+
+def _build_careers(rng: random.Random, ids: IdNumbers, city: _CityBuilder, writer: _PeopleWriter, founding: Founding,
+                   summary: DemoSummary, given: _CareerInput) -> None:
+    """Earlier posts and ranks of today's cadres and predecessors in the seats of past dates (zugong/demo/
+    careers.py): predecessors' persons, memberships (in a 离退休 branch) and cadres, posts without a team,
+    closed appointments and ranks, written in bulk with explicit ids."""
+    offices: dict[str | None, list[Unit]] = defaultdict(list)
+    county_of = {id(u): code for code, u in city.county_units.items()}
+    for u in city.units.nodes:
+        parent = u.parent
+        if parent is not None and parent.kind == UnitKind.CITY and u.kind == UnitKind.ORGAN:
+            offices[None].append(u)
+        elif parent is not None and id(parent) in county_of and u.kind in (UnitKind.ORGAN, UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT):
+            offices[county_of[id(parent)]].append(u)
+    careers = Careers(rng, given.seats, offices)
+    for c in given.cadres:
+        careers.plan(c)
+    retired: dict[str | None, list[PartyOrganization]] = defaultdict(list)
+    for b in city.branches:
+        if b.segment == "retired":
+            retired[b.county if b.org.unit.kind != UnitKind.ORGAN or b.org.unit.parent.kind != UnitKind.CITY else None].append(b.org)
+    hist_ids = IdNumbers(rng)
+    hist_ids.used = ids.used  # unique across the city
+    new_cadres = []
+    for seat, start, stop in careers.gaps(0.9 * min(summary.scale, 1.0)):
+        county = seat.county or rng.choice(list(city.county_units))
+        gender = "2" if rng.random() < (0.10 if seat.city else 0.16) else "1"
+        birth = add_years(stop, -rng.randint(56, 60)) + dt.timedelta(days=rng.randint(1, 364))  # 55–59 when leaving
+        edu = rng.choices(("10", "20", "30", "40"), (10, 50, 25, 15))[0]
+        work = add_years(birth, rng.randint(19, 23))
+        person_id = writer.person(PersonData(
+            name=person_name(rng, gender, birth.year), id_number=hist_ids.make(county, birth, gender), gender=gender,
+            birth_date=birth, native_place=county, education=edu, degree={"10": "3", "20": "4"}.get(edu, "0"),
+            work_start_date=work))
+        cadre = Cadre(person_id=person_id, management_level=ManagementLevel.CITY if seat.city else ManagementLevel.COUNTY,
+                      post_level=seat.post.post_level, unit=seat.post.unit, is_party_member=True)
+        new_cadres.append(cadre)
+        joined = random_date(rng, add_years(birth, 20), min(add_years(birth, 32), start))
+        c = CareerCadre(cadre, birth, work, joined, seat.county, start, seat.level, None)
+        # the seat only: earlier posts would count them on every past date besides today's cadres (the
+        # statistics read today's 管理权限 of whoever holds a post on the date)
+        careers.record(c, [Period(start, seat.level, post=seat.post, seat=seat)], stop, seat.city)
+        branches = retired.get(seat.county) or retired[None] or [b for v in retired.values() for b in v]
+        branch = branches[rng.randrange(len(branches))]
+        d = MemberDraft("", "", gender, "01", birth, county, edu, "0", work, "08", joined,
+                        add_years(joined, 1) + dt.timedelta(days=rng.randint(0, 30)))
+        previous, moved = founding.fit(joined, branch, county, None, None)
+        writer.member(person_id, d, branch, previous=previous, moved=moved)
+    writer.finish()
+    date, now = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value(timezone.now())
+    next_id = _max_id(Cadre) + 1
+    for i, c in enumerate(new_cadres):
+        c.pk = next_id + i
+    _insert(Cadre, _CADRE, [(c.pk, c.person_id, str(c.management_level), c.post_level, c.unit.pk, True, now, now)
+                            for c in new_cadres])
+    posts = list(careers.new_posts.values())
+    next_id = _max_id(Post) + 1
+    for i, p in enumerate(posts):
+        p.pk = next_id + i
+    _insert(Post, _POST, [(p.pk, p.unit.pk, None, p.title, p.post_level, p.sort) for p in posts])
+    next_id = _max_id(Appointment) + 1
+    rows = [(next_id + i, cadre.pk, post.pk, date(start), date(end), doc, "", conc)
+            for i, (cadre, post, start, end, doc, conc) in enumerate(careers.appointments)]
+    _insert(Appointment, _APPOINTMENT, rows)
+    next_id = _max_id(CadreRank) + 1
+    _insert(CadreRank, _RANK, [(next_id + i, cadre.pk, rank, date(start), date(end), doc)
+                               for i, (cadre, rank, start, end, doc) in enumerate(careers.ranks)])
+    with connection.cursor() as cur:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Cadre, Post, Appointment, CadreRank]):
+            cur.execute(sql)
+    summary.appointments += len(careers.appointments)
+    summary.ranks += len(careers.ranks)
+    summary.predecessors = len(new_cadres)
 
 
 # --- 任免审批表 profiles -----------------------------------------------------------------------
@@ -696,9 +805,13 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         summary.units, summary.party_orgs = len(city.units.nodes), len(city.orgs.nodes)
         summary.branches = sum(1 for o in city.orgs.nodes if o.kind in (OrgKind.BRANCH, OrgKind.JOINT_BRANCH))
         writer = _PeopleWriter(summary)
-        party_cadres = _build_cadres(rng, ids, city, writer, summary, scale, progress, founding)
+        career_input = _CareerInput()
+        party_cadres = _build_cadres(rng, ids, city, writer, summary, scale, progress, founding, career_input)
         _build_members(rng, ids, city, writer, max(round(MEMBERS_AT_SCALE_1 * scale) - party_cadres, 0), progress,
                        founding)
+        # own stream, after the members: the people and current posts of a seed stay as they were
+        _build_careers(random.Random(seed + 3), ids, city, writer, founding, summary, career_input)
+        progress("任职经历", summary.appointments, summary.appointments)
         moved_back = settle(city.orgs.nodes, writer.earliest)
         PartyOrganization.objects.bulk_update(moved_back, ["established"], batch_size=500)
         summary.moved_in, summary.founding_moved_back = founding.moved_in, len(moved_back)

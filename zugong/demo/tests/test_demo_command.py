@@ -11,7 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import Exists, OuterRef
 
+from zugong.cadres.models import Appointment, Cadre, CadreRank
 from zugong.core.models import Person
 from zugong.demo import build_demo, demo_reset
 from zugong.members.models import Affiliation, PartyMember
@@ -22,7 +24,10 @@ def _fingerprint():
     people = sorted((p.name, p.id_number, p.birth_date, p.education) for p in Person.objects.all())
     founded = sorted(PartyOrganization.objects.values_list("path", "established"))
     moves = sorted(Affiliation.objects.values_list("member__person__name", "org__path", "start", "end"))
-    return people, founded, moves
+    careers = sorted(Appointment.objects.values_list("cadre__person__name", "post__unit__path", "post__title", "start", "end",
+                                                     "document_no", "is_concurrent"))
+    ranks = sorted(CadreRank.objects.values_list("cadre__person__name", "rank", "start", "end", "document_no"))
+    return people, founded, moves, careers, ranks
 
 
 @pytest.mark.django_db
@@ -48,4 +53,6 @@ def test_it_prints_progress_and_the_accounts_from_the_command():
     text = out.getvalue()
     assert "%]" in text and "党员" in text and "zugong2026" in text and "huoqiu" in text
     call_command("demo", "--scale", "0.002", "--reset", stdout=StringIO())
-    assert PartyMember.objects.count() == 500
+    retired = Cadre.objects.filter(~Exists(Appointment.objects.filter(cadre=OuterRef("pk"), end__isnull=True)),
+                                   ~Exists(CadreRank.objects.filter(cadre=OuterRef("pk"), end__isnull=True)))
+    assert PartyMember.objects.count() == 500 + retired.count()  # the members drawn, and the predecessors (retired)
