@@ -198,11 +198,13 @@ def rank_grant(*, actor: Actor, scope: Scope, cadre: Cadre, rank: str, start: dt
     """晋升/任职级: ``cadre`` holds ``rank`` (code of rules.RANKS) from ``start``; the running rank ends then.
 
     Raises RuleViolation for an unknown rank, a start not after the running rank's start, or a
-    promotion inside a waiting period (``rules.check_waiting_period``). Holds the cadre's row until
-    the transaction ends (``lock_cadre``): a second grant at once reads the first's rank.
+    promotion inside a waiting period (``rules.check_waiting_period``); Http404 / PermissionDenied per
+    ``access.require_manage``. Holds the cadre's row until the transaction ends (``lock_cadre``) and
+    checks the cadre as it then is: a second grant at once reads the first's rank, an import that made
+    the cadre 市管 meanwhile is seen.
     """
+    lock_cadre(cadre)  # reloads the cadre: the scope is checked on what the lock found
     require_manage(scope, cadre)
-    lock_cadre(cadre)
     if rank not in rules.RANK_LABELS:
         raise rules.RuleViolation(f"未知的职级代码{rank}", rules.SOURCE_RANKS)
     current = CadreRank.objects.filter(cadre=cadre, end__isnull=True).first()
