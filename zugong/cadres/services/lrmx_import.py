@@ -64,6 +64,7 @@ from zugong.cadres.models import (
     CadreProfile,
     CadreRank,
     FamilyMember,
+    LeadershipTeam,
     ManagementLevel,
     Post,
     Relation,
@@ -597,8 +598,10 @@ def _lock_for_write(records: list[_Record]) -> None:
     writers (``roster_import``): the Person, PartyMember and Cadre rows of the files' persons on file
     ``SELECT … FOR UPDATE`` in id order, then named locks on the teamless 职务 the résumés may create
     (``career.hold_post_titles``: (unit id, title) pairs the units have no post of), all at once so that
-    two imports never hold some and wait for others. Two imports naming the same new post then create
-    it once: the second waits for the first to commit and takes its post. PostgreSQL only in effect:
+    two imports never hold some and wait for others; then the rows of the leadership teams whose posts
+    the résumés' current lines name (``career.lock_team``'s lock, taken for all of them at once in id
+    order), so that a current post's 职数 is counted as an appointment on the page counts it. Two
+    imports naming the same new post then create it once: the second waits for the first to commit and takes its post. PostgreSQL only in effect:
     on SQLite FOR UPDATE is not sent and BEGIN IMMEDIATE already serialises writers.
 
     The files were validated before this transaction; a change by another writer in between is not
@@ -610,8 +613,15 @@ def _lock_for_write(records: list[_Record]) -> None:
         for model, field in ((Person, "pk"), (PartyMember, "person_id"), (Cadre, "person_id")):
             list(model.objects.filter(**{f"{field}__in": person_ids}).select_for_update().order_by("pk").values_list("pk", flat=True))
     wanted = {(unit_id, title) for r in records for _, unit_id, title in r.appointments}
-    have = set(Post.objects.filter(unit_id__in={u for u, _ in wanted}).values_list("unit_id", "title"))
+    posts = list(Post.objects.filter(unit_id__in={u for u, _ in wanted}).values_list("unit_id", "title", "team_id"))
+    have = {(u, t) for u, t, _ in posts}
     hold_post_titles(wanted - have)
+    # the teams whose seats the current posts of the résumés may take (职数 is counted under the team's
+    # lock, as ``career.appointment_create`` counts it), in id order, after the cadres
+    current = {(unit_id, title) for r in records for line, unit_id, title in r.appointments if line.end is None}
+    teams = sorted({team for u, t, team in posts if team is not None and (u, t) in current})
+    if teams:
+        list(LeadershipTeam.objects.filter(pk__in=teams).select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 _PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")
@@ -733,7 +743,8 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
     A current post (an open line) passes the same rules as an appointment made on the page
     (``career.check_appointment``: 职数, waiting periods) — raises _ResumeRefused otherwise; it ends the
     open main posts that began before it. A rank line ends the running rank that began before it, so a
-    cadre never holds two running ranks (as ``career.rank_grant``). For a county administrator, a line
+    cadre never holds two running ranks; a new current rank that is a promotion passes the waiting
+    periods (both as ``career.rank_grant``), else raises _ResumeRefused. For a county administrator, a line
     that would record, or end, a post of a 市管 leadership team raises _ResumeRefused (those are the
     city administrator's, ``access.require_manage_post``).
     """
@@ -766,7 +777,7 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
                     a.end = line.start
                     a.save(update_fields=["end"])
                     facts.append(f"免职：{a.post.written_name}（{line.start:%Y.%m}）")
-            try:
+            try:  # the team's row is held since _lock_for_write
                 career.check_appointment(cadre, post, line.start)
             except rules.RuleViolation as exc:
                 raise _ResumeRefused(rec.filename, f"简历“{line.text}”不能登记为现任职务：{exc}") from None
@@ -780,6 +791,14 @@ def _write_resume(rec: _Record, cadre: Cadre, scope: Scope) -> list[str]:
             continue
         end = line.end
         if end is None:
+            later = [r.start for r in ranks if r.end is None and r.start > line.start]
+            if not later:  # a new current rank: a promotion passes the waiting periods, as in rank_grant
+                running = next((r.rank for r in ranks if r.end is None and r.start < line.start), None)
+                try:
+                    rules.check_waiting_period(dates=career.waiting_dates(cadre), on=line.start, leadership_post=False,
+                                               promotion=rules.rank_is_promotion(running, code))  # fmt: skip
+                except rules.RuleViolation as exc:
+                    raise _ResumeRefused(rec.filename, f"简历“{line.text}”不能登记为现任职级：{exc}") from None
             for r in ranks:
                 if r.end is None and r.start < line.start:  # the running rank ends where the new one starts
                     r.end = line.start

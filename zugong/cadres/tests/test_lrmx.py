@@ -962,3 +962,23 @@ def test_a_current_post_in_the_resume_sets_the_unit_and_level_as_an_appointment_
     assert (zhou.unit, zhou.post_level) == (city.units["jinan_town"], post.post_level) and post.post_level == "42"
     facts = AuditEvent.objects.get(action="cadres.lrmx_import", object_id=str(zhou.pk)).after["resume_facts"]
     assert "工作单位：金安区改为金安区一镇（简历现任职务）" in facts and "职务级别：科员级改为乡科级副职（简历现任职务）" in facts
+
+
+def test_a_rank_promotion_in_the_resume_inside_a_waiting_period_is_refused(city, login, people):
+    """As ``career.rank_grant`` and the 干部名册 import refuse it: 降职 in 2025.06, promoted in 2026.01."""
+    from zugong.cadres.models import AdjustmentCase
+
+    client = login(city.users["county_admin"])
+    ident = test_id_number(51, birth=D(1985, 3, 2), female=True)
+    first = ["2010.07--2019.06  金安区一镇党政办科员", "2019.06--         金安区一镇四级主任科员"]
+    r = _upload(client, ("周新.lrmx", _new_person_lrmx(51, jianli=first, id_number=ident)),
+                unit=str(city.units["jinan_town"].id), post_level="50", management_level="county")  # fmt: skip
+    assert r.context["result"].errors == []
+    zhou = Cadre.objects.get(person__name="周新")
+    AdjustmentCase.objects.create(cadre=zhou, measure="demote", motion_on=D(2025, 5, 1), effective_on=D(2025, 6, 1))
+    promoted = [*first[:1], "2019.06--2026.01  金安区一镇四级主任科员", "2026.01--         金安区一镇三级主任科员"]
+    r = _upload(client, ("周新.lrmx", _new_person_lrmx(51, jianli=promoted, id_number=ident)))
+    [error] = r.context["result"].errors
+    assert (error.filename, error.field) == ("周新.lrmx", "简历")
+    assert error.message.startswith("简历“金安区一镇三级主任科员”不能登记为现任职级：该干部于2025.06.01被降职，2027.06.01前不得提拔")
+    assert list(CadreRank.objects.filter(cadre=zhou).values_list("rank", "end")) == [("10", None)]  # nothing written
