@@ -80,10 +80,12 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
     ``post_name``, and each 职级 period (``CadreRank``) as the forms write a rank, its unit and the rank
     by ``post_name`` too: "2021.03--     六安市财政局二级调研员" (``rank_written_name``).
 
-    ``CadreRank`` keeps no unit: a rank is written with the unit of the main post the cadre held on the
-    day it began, else with the cadre's 工作单位 (``Cadre.unit``, where the statistics count a cadre
-    with a rank only, ``stats.selectors.rank_only_on``). A past rank held in another unit without a
-    post there is therefore written with today's 工作单位. The .lrmx import reads such lines back
+    ``CadreRank`` keeps no unit: the running rank is written with the cadre's 工作单位 (``Cadre.unit``, as
+    现任职务 writes it and where the statistics count a cadre with a rank only,
+    ``stats.selectors.rank_only_on``; the .lrmx import moves a cadre without a post to the unit of that
+    line, so its own file comes back unchanged); an ended rank with the unit of the main post the cadre
+    held on the day it began, else with the 工作单位. A past rank held in another unit without a post
+    there is therefore written with today's 工作单位. The .lrmx import reads such lines back
     (``services.lrmx_import``), as it reads the older "（二级调研员）"."""
     appts = list(Appointment.objects.filter(cadre=cadre).select_related("post__unit").order_by("start", "id"))
     lines = []
@@ -99,7 +101,7 @@ def resume_lines(cadre: Cadre) -> list[ResumeLine]:
     ranks = list(CadreRank.objects.filter(cadre=cadre))
     unit_name = cadre.unit.name if ranks else ""
     for r in ranks:
-        held = next((a for a in reversed(main) if a.start <= r.start < (a.end or dt.date.max)), None)
+        held = None if r.end is None else next((a for a in reversed(main) if a.start <= r.start < (a.end or dt.date.max)), None)
         lines.append(ResumeLine(r.start, r.end, rank_written_name(held.post.unit.name if held else unit_name, r.rank), is_rank=True))
     lines.sort(key=lambda x: (x.start, x.is_rank))
     return lines

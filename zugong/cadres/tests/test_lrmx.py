@@ -982,3 +982,20 @@ def test_a_rank_promotion_in_the_resume_inside_a_waiting_period_is_refused(city,
     assert (error.filename, error.field) == ("周新.lrmx", "简历")
     assert error.message.startswith("简历“金安区一镇三级主任科员”不能登记为现任职级：该干部于2025.06.01被降职，2027.06.01前不得提拔")
     assert list(CadreRank.objects.filter(cadre=zhou).values_list("rank", "end")) == [("10", None)]  # nothing written
+
+
+def test_a_rank_holder_who_left_the_unit_of_a_post_comes_back_from_their_own_lrmx_unchanged(city, login, people):
+    """副镇长 of 金安区一镇 until 2022, 四级主任科员 since 2020.03, working in 金安区 since with the rank only: the
+    running rank is written with the 工作单位 (as 现任职务), so the import does not move the cadre back."""
+    cadre = _cadre(people, "孙丽")
+    Appointment.objects.filter(cadre=cadre).update(start=D(2018, 3, 1), end=D(2022, 1, 1))
+    Cadre.objects.filter(pk=cadre.pk).update(unit=city.units["jinan"])
+    CadreRank.objects.create(cadre=cadre, rank="10", start=D(2020, 3, 1))
+    cadre.refresh_from_db()
+    assert lrmx.resume_text_lines(cadre)[-1] == "2020.03--         金安区四级主任科员"
+    assert lrmx.current_post_text(cadre, D(2026, 6, 1)) == "金安区四级主任科员"
+    client = login(city.users["county_admin"])
+    content = client.post(reverse("cadres:cadre_lrmx", args=[cadre.id])).content
+    result = _upload(client, ("孙丽.lrmx", content)).context["result"]
+    assert (result.errors, result.unchanged, result.updated) == ([], 1, 0)
+    assert Cadre.objects.get(pk=cadre.pk).unit == city.units["jinan"]
