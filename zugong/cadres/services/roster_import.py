@@ -217,14 +217,15 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
     rank = _RANK_BY_LABEL.get(re.sub(r"\s", "", rank_text)) if rank_text else ""
     if rank is None:
         p.add_error(row, "职级", rank_text, f"未知的职级“{rank_text}”（应为一级巡视员至二级科员十二个职级之一，如二级调研员、一级主任科员）")
-    if not post and not rank_text:
-        p.add_error(row, "现任职务", "", "现任职务不能为空（只任职级、不任职务的干部请填写职级）")
     level_text = cell_text(cell("post_level"))
     level = code_of("post_level", level_text) if level_text else None
     if level is None:
         p.add_error(row, "职务级别", level_text, f"未知的职务级别“{level_text}”（应为GB/T 12407中的名称，如县处级正职）" if level_text else "职务级别不能为空")
     start = date("start", "任职时间")
-    if not post:  # a cadre with a 职级 only: no post, so no 任职时间 or 任职文号
+    if not post and not rank_text and (cell_text(cell("start")) or cell_text(cell("document_no"))):
+        # a post's time or document without the post: the post was left out
+        p.add_error(row, "现任职务", "", "现任职务不能为空（只任职级、不任职务的干部请填写职级）")
+    elif not post:  # a cadre with a 职级 only (no 任职时间 or 任职文号), or one on file who holds neither
         for key, header in (("start", "任职时间"), ("document_no", "任职文号")) if rank_text else ():
             if cell_text(cell(key)):
                 hint = "（职级的时间填在任现职级时间）" if key == "start" else ""
@@ -411,6 +412,12 @@ def _classify(prepared: Prepared, scope: Scope, *, lock: bool = False) -> None:
             # a new 市管 cadre, or a 县管 one made 市管: the city department's (an unchanged row of a
             # 市管 cadre on file passes below, so that the county's own export imports back)
             prepared.add_error(rec.row, "管理权限", rec.management_text, "市管干部由市委组织部导入")
+            bad.add(rec.row)
+            continue
+        if cadre is None and not rec.post_title and not rec.rank:
+            # a cadre on file may hold neither (免职 without a new post; the demo's retired predecessors):
+            # the row then writes the person and keeps the rest; a new cadre needs one of them
+            prepared.add_error(rec.row, "现任职务", "", "现任职务不能为空（只任职级、不任职务的干部请填写职级）")
             bad.add(rec.row)
             continue
         if person is None:

@@ -583,3 +583,18 @@ def test_a_rank_promotion_inside_a_waiting_period_is_refused(city):
     _, prepared = run(city, xlsx([rank_row(1, "二级主任科员", "2026.01")]), commit=False)
     [(line, column, _, reason)] = prepared.errors
     assert (line, column) == (2, "任现职级时间") and "降职" in reason
+
+
+def test_a_row_without_post_or_rank_updates_a_cadre_on_file_who_holds_neither(city):
+    """免职 without a new post (or a retired predecessor of the demo): the roster writes such a cadre with
+    both cells empty, and its own row comes back; a new cadre still needs a post or a rank."""
+    run(city, xlsx([row(1)]))
+    cadre = Cadre.objects.get(person__name="李1")
+    Appointment.objects.filter(cadre=cadre).update(end=dt.date(2025, 1, 1))
+    job, prepared = run(city, xlsx([row(1, 现任职务="", 任职时间="", 任职文号="", 民族="回族"), row(2, 现任职务="", 任职时间="", 任职文号="")]), commit=False)
+    assert [(e[0], e[1], e[3]) for e in prepared.errors] == [(3, "现任职务", "现任职务不能为空（只任职级、不任职务的干部请填写职级）")]
+    assert prepared.counts["update"] == 1
+    job, _ = run(city, xlsx([row(1, 现任职务="", 任职时间="", 任职文号="", 民族="回族")]))
+    assert (job.status, job.updated_count) == ("done", 1)
+    assert cadre.person.__class__.objects.get(pk=cadre.person_id).ethnicity == "03"
+    assert not Appointment.objects.filter(cadre=cadre, end__isnull=True).exists() and not CadreRank.objects.filter(cadre=cadre).exists()
