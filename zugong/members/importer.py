@@ -274,6 +274,7 @@ class NativePlaceResolver:
             self.by_name.setdefault(_compact(name), set()).add(short)
         self._cache: dict[str, str | None] = {}
         self._ambiguous: dict[str, list[str]] = {}
+        self._problems: dict[str, str] = {}
 
     def resolve(self, text: str) -> str | None:
         """Division code for a 籍贯 cell, None when unknown or ambiguous (memoized by the cell text)."""
@@ -318,7 +319,16 @@ class NativePlaceResolver:
     def problem(self, text: str) -> str:
         """Why ``text`` has no code, for the error of its row: the candidates of an ambiguous name
         (籍贯“朝阳区”有2处同名：北京市朝阳区（110105）、吉林省长春市朝阳区（220104），请写明省、市或填写区划代码),
-        else that no division has this name. '' when ``text`` resolves."""
+        else that no division has this name. '' when ``text`` resolves. Memoized by the text: a file
+        of many rows naming one ambiguous place reads the candidates' names once."""
+        try:
+            return self._problems[text]
+        except KeyError:
+            pass
+        self._problems[text] = message = self._problem(text)
+        return message
+
+    def _problem(self, text: str) -> str:
         if self.resolve(text) is not None:
             return ""
         candidates = self._ambiguous.get(text, [])

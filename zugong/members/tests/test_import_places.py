@@ -81,3 +81,10 @@ def test_a_village_name_of_two_towns_is_refused_unless_its_town_is_written(city)
         "六安市裕安区裕安区一镇幸福社区（341503100202），请写明省、市或填写区划代码")  # fmt: skip
     assert resolver.resolve("金安区一镇幸福社区") == "341502100202"
     assert resolver.resolve("安徽省六安市裕安区幸福社区") == "341503100202"
+
+
+def test_an_ambiguous_place_on_many_rows_reads_its_candidates_once(city, django_assert_max_num_queries):
+    resolver = importer.NativePlaceResolver()
+    first = resolver.problem("朝阳区")
+    with django_assert_max_num_queries(0):
+        assert [resolver.problem("朝阳区") for _ in range(100)] == [first] * 100
