@@ -150,8 +150,20 @@ def resolve_party(owner: Unit, kind: str, text: str = "") -> list[Unit]:
         return named("市委组织部") + [_county_org_dept(c) for c in counties]
     if kind == "two_new_committee":
         # 两新工委 / 区非公经济组织和社会组织党委: the unit holding the 两新 committee below the owner
-        return _units_of_orgs(owner, Q(name__contains="两新") | Q(name__contains="非公") | Q(name__contains="社会组织"),
-                              (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE))
+        # at the level its name says (市两新工委 in a city's plan is the city's, never a county's); one unit
+        # unless the plan says 各… (各县区两新工委)
+        found = _units_of_orgs(owner, Q(name__contains="两新") | Q(name__contains="非公") | Q(name__contains="社会组织"),
+                               (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE))
+        name = text.strip()
+        if name.startswith("各"):
+            return found
+        county_paths = list(Unit.objects.filter(kind=UnitKind.COUNTY, path__startswith=owner.path).values_list("path", flat=True))
+        in_county = [u for u in found if any(u.path.startswith(c) for c in county_paths)]
+        if name.startswith("市"):
+            found = [u for u in found if u not in in_county]
+        elif name[:1] in "县区":
+            found = in_county
+        return sorted(found, key=lambda u: (u.depth, u.path))[:1]
     found = _organ_named(owner, in_city, text)
     if not found and kind in ("named", "organ") and _PARTY_SIDE_NAME.search(text or ""):
         # a party body named in full (区机关工委, 某某党委): the party organization of that name below the owner

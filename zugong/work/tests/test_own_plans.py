@@ -207,3 +207,14 @@ def test_the_audit_api_names_tasks_as_the_page_does(city, login):
     items = login(city.users["county_admin"]).get("/api/audit/").json()["items"]
     row = next(i for i in items if i["action"] == "work.task.update")
     assert row["object_label"] == f"《2027年金安区组织工作要点》任务 {t.seq}" and row["object_id"] == str(t.pk)
+
+
+def test_the_two_new_committee_is_taken_at_the_level_its_name_says(city, jinan_organs):
+    """A city plan's 市两新工委 is not the county's committee; 区… in a county plan is the county's; 各县区… all."""
+    from zugong.work.services import resolve_party
+
+    jinan, root = city.units["jinan"], city.units["jinan"].parent
+    assert resolve_party(root, "two_new_committee", "市两新工委") == []  # the test city has none of its own
+    assert resolve_party(root, "two_new_committee", "各县区两新工委") == [jinan]
+    assert resolve_party(jinan, "two_new_committee", "区非公经济组织和社会组织党委") == [jinan]
+    assert resolve_party(jinan, "two_new_committee", "市两新工委") == []
