@@ -85,6 +85,9 @@ _VOWELS = frozenset("aeiouv")
 _INITIAL_LETTERS = frozenset("abcdefghjklmnopqrstwxyz")
 #: At most this many readings of typed pinyin are searched (wangxm: wang + x + m; xian: xian | xi + an …).
 MAX_SPELLINGS = 12
+#: At most this many characters are bound in one search's IN lists (a stock SQLite allows 32,766
+#: parameters per statement; 'jianjianjianjianzh' read every way would bind about 34,000).
+MAX_BOUND_CHARACTERS = 12_000
 
 
 def _toneless(reading: str) -> str:
@@ -175,10 +178,16 @@ def pinyin_condition(text: str, field: str = "name", initials_field: str = "name
         return None
     chars, starts = chars_by_syllable(), chars_by_syllable_start()
     found: Q | None = None
+    bound = 0
     for taken, rest in pinyin_spellings(text):
+        sets = [starts[s] if position == len(taken) and not rest and position > 1 else chars[s]
+                for position, s in enumerate(taken, start=1)]
+        bound += sum(map(len, sets))
+        if found is not None and bound > MAX_BOUND_CHARACTERS:
+            break  # the readings are ordered most likely first
         cond = Q(**{f"{initials_field}__startswith": "".join(s[0] for s in taken) + rest})
-        for position, syllable in enumerate(taken, start=1):
-            last = position == len(taken) and not rest and position > 1
-            cond &= Q(In(Substr(F(field), position, 1), sorted(starts[syllable] if last else chars[syllable])))
+        for position, candidates in enumerate(sets, start=1):
+            cond &= Q(In(Substr(F(field), position, 1), sorted(candidates)))
         found = cond if found is None else found | cond
     return found
+

@@ -59,3 +59,14 @@ def test_it_finds_names_typed_in_full_pinyin(named):
 def test_it_works_through_a_relation(named):
     cond = pinyin_condition("wangxm", field="person__name", initials_field="person__name_initials")
     assert "person__name_initials__startswith" in str(cond)
+
+
+def test_a_long_run_of_syllables_binds_no_more_than_a_stock_sqlite_allows():
+    """'jianjianjianjianzh' read every way bound about 34,000 characters: more than SQLite's default
+    32,766 parameters per statement. The readings after the bound are left out, most likely kept."""
+    from zugong.core.names import MAX_BOUND_CHARACTERS
+
+    _, params = Person.objects.filter(pinyin_condition("jianjianjianjianzh")).query.sql_with_params()
+    assert len(params) <= MAX_BOUND_CHARACTERS + 20 < 32_766
+    _, params = Person.objects.filter(pinyin_condition("wangxiaoming")).query.sql_with_params()
+    assert "明" in params and "王" in params  # ordinary names keep every reading
