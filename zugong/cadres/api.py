@@ -21,6 +21,7 @@ class CadreQuery(PageQuery):
     management_level: str = Field("", description="管理权限：city 市管、county 县管")
     post_level: str = Field("", description="职务级别代码（GB/T 12407）")
     unit: int | None = Field(None, description="单位编号（含下级单位）")
+    status: str = Field("", description="在职状态：空为现职干部（今日任职务或职级），former 已离任，all 全部")
 
 
 class CadreRow(Schema):

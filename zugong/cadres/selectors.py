@@ -15,6 +15,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -45,15 +46,22 @@ PAGE_SIZE = 50
 YOUNG_AGE = 40
 
 
+#: 在职状态 of the 干部名册: '' the cadres holding a post or a 职级 today (the default), 'former' those
+#: holding neither (免职 without a new post, retired), 'all'.
+STATUS_CHOICES = [("", "现职干部"), ("former", "已离任"), ("all", "全部")]
+
+
 @dataclass(frozen=True)
 class CadreFilters:
     """Filters of the 干部名册 (optional): ``q`` search like the member list, ``management_level``
-    (市管/县管), ``post_level`` (GB/T 12407 code), ``unit`` (unit id, its subtree)."""
+    (市管/县管), ``post_level`` (GB/T 12407 code), ``unit`` (unit id, its subtree), ``status``
+    (:data:`STATUS_CHOICES`: by default the cadres holding a post or a 职级 today)."""
 
     q: str = ""
     management_level: str = ""
     post_level: str = ""
     unit: int | None = None
+    status: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> CadreFilters:
@@ -69,6 +77,7 @@ class CadreFilters:
             management_level=level if level in ManagementLevel.values else "",
             post_level=post if post in dict(codes.POST_LEVEL) else "",
             unit=unit,
+            status=status if (status := (params.get("status") or "").strip()) in dict(STATUS_CHOICES) else "",
         )
 
 
@@ -84,7 +93,8 @@ def current_appointments() -> Prefetch:
 
 
 def cadres_search(scope: Scope, filters: CadreFilters) -> QuerySet[Cadre]:
-    """Cadres in scope matching ``filters``, sorted by 姓氏笔画, with Person, unit and current posts.
+    """Cadres in scope matching ``filters`` (by default the 现职: :func:`holds_post_or_rank_on` today),
+    sorted by 姓氏笔画, with Person, unit and current posts.
 
     Each row has ``current`` (list of current Appointments, main post first). Raises Http404 when
     ``filters.unit`` is outside the scope.
@@ -99,6 +109,9 @@ def cadres_search(scope: Scope, filters: CadreFilters) -> QuerySet[Cadre]:
         qs = qs.filter(management_level=filters.management_level)
     if filters.post_level:
         qs = qs.filter(post_level=filters.post_level)
+    if filters.status != "all":
+        holds = holds_post_or_rank_on(dt.date.today())
+        qs = qs.filter(~holds if filters.status == "former" else holds)
     return (
         qs.select_related("person", "unit")
         .prefetch_related(current_appointments())
@@ -236,6 +249,17 @@ def young_q(on: dt.date, birth: str, level: str, thresholds: dict[str, int] | No
     for code, age in thresholds.items():
         q |= Q(**{level: code}) & age_q(birth, on, hi=age)
     return q
+
+
+def holds_post_or_rank_on(on: dt.date) -> Q:
+    """Condition on Cadre: holds a post (``Appointment``) or a 职级 (``CadreRank``) running on ``on`` — a
+    现职 cadre, as the statistics count cadres on a date (``stats.selectors.appointments_on``,
+    ``rank_only_on``). Two EXISTS on the cadre indexes."""
+    from zugong.cadres.models import CadreRank
+
+    posts = Appointment.objects.filter(_running(on, ""), cadre=OuterRef("pk"))
+    ranks = CadreRank.objects.filter(_running(on, ""), cadre=OuterRef("pk"))
+    return Q(Exists(posts)) | Q(Exists(ranks))
 
 
 def _running(on: dt.date, prefix: str) -> Q:

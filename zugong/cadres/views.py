@@ -26,5 +26,5 @@ def cadre_list(request):
         "f": filters,
         "unit": unit_get(scope, filters.unit) if filters.unit else None,
         "query": query_without_page(request),
-        "choices": {"management_level": ManagementLevel.choices, "post_level": codes.POST_LEVEL},
+        "choices": {"management_level": ManagementLevel.choices, "post_level": codes.POST_LEVEL, "status": selectors.STATUS_CHOICES},
     })

@@ -72,6 +72,22 @@ def test_it_filters_and_searches_cadres(city, login, people):
     assert keys == sorted(keys)
 
 
+def test_it_lists_the_cadres_holding_a_post_or_a_rank_and_the_former_apart(city, login, people):
+    """免职 without a new post (or retired): out of the 干部名册 by default, under 已离任; a 职级 alone keeps
+    a cadre 现职. The export and the API take the same filter."""
+    from zugong.cadres.models import CadreRank
+
+    sun = Appointment.objects.filter(cadre__person=people["孙丽"])
+    sun.update(end=dt.date(2025, 1, 1))
+    c = login(city.users["city_admin"])
+    assert sorted(names(c.get(LIST))) == ["张晓明", "钱明"] and "共 2 名现职干部" in c.get(LIST).content.decode()
+    assert names(c.get(LIST, {"status": "former"})) == ["孙丽"]
+    assert len(names(c.get(LIST, {"status": "all"}))) == 3
+    CadreRank.objects.create(cadre=sun.first().cadre, rank="10", start=dt.date(2025, 1, 1))
+    assert len(names(c.get(LIST))) == 3 and names(c.get(LIST, {"status": "former"})) == []
+    assert c.get("/api/cadres/", {"status": "former"}).json()["count"] == 0
+
+
 def test_it_limits_branch_secretary_and_lets_leader_read(city, login, teams):
     c = login(city.users["branch_secretary"])
     assert names(c.get(LIST)) == []  # its unit is the village; the cadres sit in the township
