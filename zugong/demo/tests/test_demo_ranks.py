@@ -12,7 +12,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.test import Client
 from django.urls import reverse
@@ -23,23 +22,17 @@ from zugong.cadres.models import Appointment, Cadre, CadreRank, Post
 from zugong.cadres.rules import RANK_LABELS
 from zugong.cadres.selectors_record import post_name, resume_lines
 from zugong.core.rules import add_years
-from zugong.demo import build, build_demo, careers
+from zugong.demo import careers
 from zugong.demo import catalog as cat
 from zugong.demo.people import REF_DATE
-
-CITY, COUNTY = 600, 3500  # at scale 0.02: about 450 市管 and 2,950 县管 seats, the rest ranks
+from zugong.demo.testing import CITY, COUNTY, crowded_demo
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """A small city whose cadres outnumber the seats, rolled back at the end."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as mp:
-        mp.setattr(build, "CITY_CADRES_AT_SCALE_1", CITY * 50)
-        mp.setattr(build, "COUNTY_CADRES_AT_SCALE_1", COUNTY * 50)
-        with transaction.atomic():
-            summary = build_demo(scale=0.02, seed=7)
-            yield summary
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), crowded_demo() as summary:
+        yield summary
 
 
 @pytest.fixture
