@@ -171,7 +171,8 @@ def pinyin_condition(text: str, field: str = "name", initials_field: str = "name
     single syllable is read whole ('li' is 李, not 刘 or 林). 'lü' is read as 'lv'.
 
     A character's stored initial is its usual reading (surnames: 单 s, 曾 z): typing a name in another
-    reading of a heteronym finds it only where that reading has the same initial.
+    reading of a heteronym finds it only where that reading has the same initial. The readings are
+    searched most likely first until :data:`MAX_BOUND_CHARACTERS` characters are bound (the first always).
     """
     text = text.lower().replace("ü", "v")
     if not (text.isascii() and text.isalpha()) or len(text) < 2:
