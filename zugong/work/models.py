@@ -275,14 +275,15 @@ class Target(models.Model):
 
     def label(self) -> str:
         """"客座教授30名左右" style text."""
-        v = _num(self.value) + (f"—{_num(self.max_value)}" if self.max_value is not None else "")
+        v = number_text(self.value) + (f"—{number_text(self.max_value)}" if self.max_value is not None else "")
         q = self.qualifier or ""
         pre = q if q in ("至少", "不少于", "不低于", "超过") else ""
         post = "" if pre else q
         return f"{self.object}{pre}{v}{self.unit}{post}"
 
 
-def _num(v: Decimal | None) -> str:
+def number_text(v: Decimal | None) -> str:
+    """A stored decimal as people write it: 35 (not 35.00), 12.5, "" for None."""
     if v is None:
         return ""
     return f"{v.normalize():f}" if v != v.to_integral() else str(int(v))
@@ -291,11 +292,6 @@ def _num(v: Decimal | None) -> str:
 #: Units of targets that count things (名, 个, 次 …): their progress figures are whole numbers.
 COUNT_UNITS = frozenset({"名", "个", "次", "人", "人次", "家", "场", "场次", "期", "批", "项", "篇", "件", "户", "所", "座",
                          "处", "支", "门", "部", "张", "条", "本", "班", "村", "镇", "套", "台", "间", "节", "课", "堂", "轮"})
-
-
-def number_text(v: Decimal | None) -> str:
-    """A stored decimal as people write it: 35 (not 35.00), 12.5, "" for None."""
-    return _num(v)
 
 
 class ProgressReport(models.Model):
@@ -328,7 +324,7 @@ class ProgressReport(models.Model):
         """累计完成数 as written: "35名" for a count target (no ".00"), "92.5%"; "" without a value."""
         if self.value is None:
             return ""
-        return _num(self.value) + (self.target.unit if self.target_id else "")
+        return number_text(self.value) + (self.target.unit if self.target_id else "")
 
 
 class EvidenceFile(models.Model):

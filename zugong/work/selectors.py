@@ -110,9 +110,9 @@ def reports_in_scope(scope: Scope) -> QuerySet[ProgressReport]:
 
 
 def task_reports(scope: Scope, task: Task) -> QuerySet[ProgressReport]:
-    """The reports on ``task`` the scope sees, newest first, with unit and evidence."""
+    """The reports on ``task`` the scope sees, newest first, with unit, target (``value_label``) and evidence."""
     return (
-        reports_in_scope(scope).filter(task=task).select_related("unit").prefetch_related("evidence")
+        reports_in_scope(scope).filter(task=task).select_related("unit", "target").prefetch_related("evidence")
         .order_by("-date", "-id")
     )
 

@@ -826,7 +826,7 @@ def progress_report_create(
         audit_record(actor, "work.progress.create", object_type="ProgressReport", object_id=report.pk,
                      summary=f"{unit.name} 报告《{task.document.title}》任务 {task.seq} 进展", scope_unit_path=unit.path,
                      after={"task": f"《{task.document.title}》任务 {task.seq}", "unit": unit.name, "date": date,
-                            "value": number_text(value) + (target.unit if target is not None and value is not None else ""),
+                            "value": report.value_label(),
                             "completes": report.completes, "evidence": [e.name for e in evidence]})
     return report
 
