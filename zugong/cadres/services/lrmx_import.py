@@ -64,7 +64,6 @@ from zugong.cadres.models import (
     CadreProfile,
     CadreRank,
     FamilyMember,
-    LeadershipTeam,
     ManagementLevel,
     Post,
     Relation,
@@ -606,7 +605,7 @@ def _lock_for_write(records: list[_Record]) -> None:
 
     The files were validated before this transaction; a change by another writer in between is not
     re-checked here (the 干部名册 import validates under its locks; this import does not yet)."""
-    from zugong.cadres.services.career import hold_post_titles
+    from zugong.cadres.services.career import hold_post_titles, lock_team
 
     person_ids = sorted(r.person_obj.pk for r in records if r.person_obj is not None)
     if person_ids:
@@ -619,9 +618,8 @@ def _lock_for_write(records: list[_Record]) -> None:
     # the teams whose seats the current posts of the résumés may take (职数 is counted under the team's
     # lock, as ``career.appointment_create`` counts it), in id order, after the cadres
     current = {(unit_id, title) for r in records for line, unit_id, title in r.appointments if line.end is None}
-    teams = sorted({team for u, t, team in posts if team is not None and (u, t) in current})
-    if teams:
-        list(LeadershipTeam.objects.filter(pk__in=teams).select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    for team in sorted({team for u, t, team in posts if team is not None and (u, t) in current}):
+        lock_team(team)
 
 
 _PERSON_AUDITED = ("name", "ethnicity", "education", "degree", "work_start_date", "native_place")
