@@ -97,6 +97,20 @@ def test_it_locks_the_rows_a_load_points_to_and_fails_for_a_missing_one(city):
             lock.run(cur, [{branch.pk, 987654}, set()])
 
 
+@pg_only
+def test_it_locks_each_row_once_per_load(city):
+    branch, other = city.orgs["jinan_branch"], city.orgs["yuan_branch"]
+    lock = bulkload.LockReferenced([(PartyOrganization, "党支部"), (Person, "人员")])
+    with connection.cursor() as cur:
+        sent = []
+        execute = cur.execute
+        cur.execute = lambda sql, params: (sent.append(params), execute(sql, params))[1]
+        lock.run(cur, [{branch.pk}, set()])
+        lock.run(cur, [{branch.pk}, set()])  # held until the transaction ends: nothing to send
+        lock.run(cur, [{branch.pk, other.pk}, set()])
+    assert sent == [[[branch.pk], []], [[other.pk], []]]
+
+
 def test_links_between_rows_of_one_load_must_point_at_rows_it_wrote():
     bulkload.check_links("组织关系", [1, 2, 2], {1, 2, 3})
     with pytest.raises(IntegrityError, match="组织关系指向不存在的记录（id 4）"):
