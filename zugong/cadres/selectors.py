@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from zugong.cadres import rules
 from zugong.cadres.models import Appointment, Cadre, LeadershipTeam, ManagementLevel
@@ -419,9 +420,11 @@ def team_candidates(scope: Scope, team: LeadershipTeam, q: str, limit: int = CAN
 
     ``q`` is read by ``members.selectors.search_condition`` (姓名 contains, pinyin initials, an exact
     身份证号 through the blind index); empty text finds nobody. Only cadres the scope may write
-    (:func:`manageable_cadres`): those named exactly ``q`` first, then those of the team's unit
-    subtree, then 姓氏笔画 (so that the namesakes of a full name come before longer names). Each cadre has
-    Person, unit, ``current`` and ``workplace`` (:func:`workplace_and_post`) to tell namesakes apart.
+    (:func:`manageable_cadres`): those named exactly ``q`` first, then those holding a post or 职级
+    today (:func:`holds_post_or_rank_on`) before former cadres, then those of the team's unit subtree,
+    then 姓氏笔画 (so that the namesakes of a full name come before longer names). Each cadre has
+    Person, unit, ``current``, ``workplace`` (:func:`workplace_and_post`) to tell namesakes apart and
+    ``former`` (1 when holding neither today: retired predecessors are on file too, and the page marks them).
     Returns (cadres, more): ``more`` is True when further cadres match. The appointment service
     checks the chosen cadre again; this only narrows what the page offers.
     """
@@ -431,8 +434,9 @@ def team_candidates(scope: Scope, team: LeadershipTeam, q: str, limit: int = CAN
     first = lambda cond: Case(When(cond, then=Value(0)), default=Value(1), output_field=IntegerField())  # noqa: E731
     rows = list(
         manageable_cadres(scope).filter(cond).select_related("person", "unit").prefetch_related(current_appointments())
-        .annotate(exact=first(Q(person__name="".join(q.split()))), home=first(Q(unit__path__startswith=team.unit.path)))
-        .order_by("exact", "home", "person__stroke_key", "person__name", "id")[: limit + 1]
+        .annotate(exact=first(Q(person__name="".join(q.split()))), former=first(holds_post_or_rank_on(timezone.localdate())),
+                  home=first(Q(unit__path__startswith=team.unit.path)))
+        .order_by("exact", "former", "home", "person__stroke_key", "person__name", "id")[: limit + 1]
     )  # fmt: skip
     for c in with_rank_labels(rows):
         c.workplace = workplace_and_post(c)

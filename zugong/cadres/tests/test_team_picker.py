@@ -155,3 +155,17 @@ def test_a_cadre_with_a_rank_only_is_shown_with_unit_and_rank(city, login, peopl
     CadreRank.objects.create(cadre=cadre, rank="10", start=D(2021, 3, 1))
     text = search(login(city.users["county_admin"]), team, "卜一").content.decode()
     assert "金安区一镇四级主任科员" in text
+
+
+def test_it_offers_cadres_holding_a_post_or_rank_before_former_ones_and_marks_those(city, login, team, dai):
+    # 戴伟's namesake in 金安区 whose last post ended: on file still (a predecessor), offered after the serving ones
+    former = make_cadre(make_person("戴伟", 95, birth=D(1958, 5, 5)), city.units["jinan_town"], None, title="镇长", level="41",
+                        start=D(2013, 3, 1))
+    Appointment.objects.filter(cadre=former).update(end=D(2018, 3, 1))
+    scope = scope_for(city.users["county_admin"])
+    rows, _ = selectors.team_candidates(scope, team, "戴伟")
+    assert [c.pk for c in rows] == [dai["town"].pk, dai["county"].pk, former.pk]  # home unit first, then the former
+    assert [c.former for c in rows] == [0, 0, 1]
+    html = search(login(city.users["county_admin"]), team, "戴伟").content.decode()
+    assert "1958.05" in html and html.index("1986.09") < html.index("1958.05")
+    assert html.count("无现任职务和职级") == 1
