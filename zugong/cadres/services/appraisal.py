@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zugong.cadres import rules
@@ -22,6 +22,7 @@ from zugong.cadres.models import (
     AppraisalEntry,
     AppraisalRound,
     Cadre,
+    CadreRank,
     LeadershipTeam,
     NotGraded,
     RoundStatus,
@@ -87,14 +88,20 @@ def round_candidates(rnd: AppraisalRound, *, today: dt.date | None = None) -> Qu
     - 领导班子 (team): each cadre holding, on :func:`team_reference_date`, a running appointment to a
       post of a leadership team whose unit lies in the round's unit subtree — once, however many
       team posts they hold (main or concurrent). Staff without a team post are not team members.
-    - 机关 / 基层单位 / 事业单位: every cadre whose unit lies in the round's unit subtree. These
+    - 机关 / 基层单位 / 事业单位: every cadre whose unit lies in the round's unit subtree and who held a
+      post or a 职级 at some time of the year, up to :func:`team_reference_date` (one who left during the
+      year is appraised for it; a predecessor who retired years ago, still on file, is not). These
       categories name the kind of body being appraised (the base of its 优秀 ratio), not a subset of
-      its people, so the whole body takes part, as before.
+      its people, so the whole body takes part.
     """
-    qs = Cadre.objects.filter(unit__path__startswith=rnd.unit.path)
-    if rnd.category != UnitCategory.TEAM:
-        return qs
     on = team_reference_date(rnd.year, today)
+    if rnd.category != UnitCategory.TEAM:
+        served = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=dt.date(rnd.year, 1, 1)))
+        return Cadre.objects.filter(
+            Q(Exists(Appointment.objects.filter(served, cadre=OuterRef("pk"))))
+            | Q(Exists(CadreRank.objects.filter(served, cadre=OuterRef("pk")))),
+            unit__path__startswith=rnd.unit.path,
+        )
     held = Appointment.objects.filter(post__team__unit__path__startswith=rnd.unit.path, start__lte=on).filter(
         Q(end__isnull=True) | Q(end__gt=on))
     return Cadre.objects.filter(pk__in=held.values("cadre_id")).order_by("pk")

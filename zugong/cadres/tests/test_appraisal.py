@@ -12,7 +12,15 @@ from django.urls import reverse
 
 from zugong.cadres import rules
 from zugong.cadres import selectors_appraisal as sa
-from zugong.cadres.models import Appointment, AppraisalEntry, Cadre, LeadershipTeam, Post, TeamScorePart
+from zugong.cadres.models import (
+    Appointment,
+    AppraisalEntry,
+    Cadre,
+    CadreRank,
+    LeadershipTeam,
+    Post,
+    TeamScorePart,
+)
 from zugong.cadres.rules import BASIC as B
 from zugong.cadres.rules import COMPETENT as C
 from zugong.cadres.rules import EXCELLENT as E
@@ -320,8 +328,14 @@ def test_it_adds_every_cadre_of_the_unit_subtree_to_the_other_categories(city, p
     staff(city, 3)
     team_member(city, "离任丁", start=D(2019, 1, 1), end=D(2025, 10, 1))
     a, s = who(city)
+    gone = team_member(city, "早退戊", start=D(2012, 1, 1), end=D(2018, 3, 1))  # a predecessor, on file since he retired
+    ranked = Cadre.objects.create(person=make_person("职级己", 298, birth=D(1975, 1, 1)), management_level="county",
+                                  post_level="50", unit=city.units["jinan_town"])  # a 职级 and no post
+    CadreRank.objects.create(cadre=ranked, rank="10", start=D(2024, 1, 1))
+    a, s = who(city)
     rnd = appraisal.round_open(actor=a, scope=s, unit=city.units["jinan_town"], year=2025, category=category)
-    assert appraisal.round_add_participants(actor=a, scope=s, round=rnd) == 6  # 3 staff + 张晓明 + 孙丽 + 离任丁
+    assert gone not in appraisal.round_candidates(rnd, today=D(2026, 3, 1))
+    assert appraisal.round_add_participants(actor=a, scope=s, round=rnd) == 7  # 3 staff + 张晓明 + 孙丽 + 离任丁 + 职级己
 
 
 # ------------------------------------------------------------------------------------------------
