@@ -122,8 +122,8 @@ class LockReferenced:
     ``tables``: (model, Chinese name) of the referenced tables. Built on the calling thread;
     ``run`` takes any cursor of the loading connection (a worker thread's too). One instance
     serves one load in one transaction: a row it has locked stays locked until that transaction
-    ends, so later chunks skip the ids locked already (a roster's 420 branches were locked
-    again by each of its 20 chunks).
+    ends, so later chunks skip the ids locked already (the bench roster's 420 branches were locked
+    again by each of its 23 chunks).
     """
 
     def __init__(self, tables: Sequence[tuple[type[Model], str]]):

@@ -1523,7 +1523,8 @@ def new_rows(
     ``ids``: iterators of reserved person, member and affiliation ids, drawn in order. A new person
     gives a person row; every record a member and its first affiliation (from 入党时间, in the
     branch of the roster). 身份证号 and phone are encrypted here (AES-GCM). ``name_keys``: the
-    import's memo of name characters (one is made when None).
+    import's memo of name characters (one is made when None). The person rows come sorted by blind
+    index (their ids, drawn in roster order, do not follow it); members and affiliations in roster order.
     """
     keys_of = (name_keys or NameKeys()).keys
     person_ids, member_ids, aff_ids = ids

@@ -327,7 +327,6 @@ def test_it_reads_team_membership_on_the_last_day_of_the_year_or_today(city, peo
 def test_it_adds_every_cadre_of_the_unit_subtree_to_the_other_categories(city, people, category):
     staff(city, 3)
     team_member(city, "离任丁", start=D(2019, 1, 1), end=D(2025, 10, 1))
-    a, s = who(city)
     gone = team_member(city, "早退戊", start=D(2012, 1, 1), end=D(2018, 3, 1))  # a predecessor, on file since he retired
     ranked = Cadre.objects.create(person=make_person("职级己", 298, birth=D(1975, 1, 1)), management_level="county",
                                   post_level="50", unit=city.units["jinan_town"])  # a 职级 and no post
