@@ -162,9 +162,10 @@ def test_the_workbooks_group_counts_and_keep_one_decimal_for_shares(stats_city, 
     assert [figures["领导班子平均年龄"].cell(3, col).number_format for col in (3, 4, 5)] == ["#,##0", "#,##0", "0.0"]
 
 
-def test_past_tables_say_education_and_occupation_are_todays(stats_city, login):
+def test_past_tables_say_education_occupation_and_management_level_are_todays(stats_city, login):
     c = login(stats_city.users["city_admin"])
     past = c.get(f"/stats/tables/?{D}").content.decode()
     assert "学历按现登记信息统计，不随统计日回溯" in past and "职业（人员类别）按现登记信息统计" in past
+    assert "管理权限按干部现登记的管理权限统计，不随统计日回溯" in past
     today = c.get("/stats/tables/").content.decode()
     assert "不随统计日回溯" not in today
