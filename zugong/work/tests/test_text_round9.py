@@ -139,3 +139,24 @@ def test_it_keeps_a_bulleted_public_account_item_and_drops_page_links():
     )
     text = clean(raw).text
     assert "微信公众号每周更新" in text and "上一篇" not in text
+
+
+def test_a_bare_month_is_the_one_nearest_the_document_date():
+    from zugong.work.text.deadlines import find_deadline
+
+    december = date(2026, 12, 10)
+    cases = {
+        "3月底前完成整改": date(2027, 3, 31),  # 8 months past, 4 ahead: next March
+        "3月15日前报送": date(2027, 3, 15),
+        "3月下旬开展督查": date(2027, 3, 31),
+        "11月底前完成": date(2026, 11, 30),  # last month: overdue, or a review — not next November
+        "6月底前完成": date(2026, 6, 30),  # 163 days past against 202 ahead
+        "今年3月底前完成": date(2026, 3, 31),  # the year is said
+        "2月29日前报送": date(2027, 2, 28),  # next year has no 29 February
+    }
+    for text, due in cases.items():
+        found = find_deadline(text, 0, december)
+        assert found is not None and found.due == due, (text, found)
+    # a plan for the next year reads its months in that year as before
+    assert find_deadline("3月底前完成整改", 0, december, year=2027).due == date(2027, 3, 31)
+    assert find_deadline("3月底前完成整改", 0, date(2026, 2, 1)).due == date(2026, 3, 31)

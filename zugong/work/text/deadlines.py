@@ -16,6 +16,8 @@ Round 9, the spoken forms of a 镇/村 speech: 月底前 (this month), 下个月
 
 A plan for next year ("2027年金安区组织工作要点" dated 2026-12-01) reads its year-relative phrases in the
 year it plans for (``year``, see :func:`~.structure.plan_year`): 年底前 is 2027-12-31 there, not 2026-12-31.
+A month written without a year in a document that plans no other year (3月底前, 3月15日前, 3月下旬, 3月1日起)
+is the one nearest the document date: next March for a notice of 10 December, not a March 8 months past.
 """
 
 from __future__ import annotations
@@ -129,6 +131,19 @@ def _part_end(y: int, mo: int, part: str) -> date:
     return _month_end(y, mo)
 
 
+def _day(y: int, month: int, day: int) -> date:
+    """That day of ``y``; a day past the end of the month (2月29日 in a common year, 2月30日) is its last day."""
+    return date(y, month, min(day, calendar.monthrange(y, month)[1]))
+
+
+def _nearest(due: date, doc_date: date, bare: bool, in_year) -> date:
+    """``due`` (a date of the document's year), or ``in_year(year + 1)`` when the month is written bare and
+    lies more than half a year before ``doc_date``: then the next year's is the nearer reading."""
+    if bare and (doc_date - due).days > 183:
+        return in_year(due.year + 1)
+    return in_year(due.year)
+
+
 def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = None) -> date | None:
     """The due date for a matched deadline pattern, relative to ``doc_date`` where needed.
 
@@ -160,13 +175,19 @@ def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = No
     if year is not None and year > doc_date.year:
         # the plan's year starts after the document: "每季度末" is first due at the end of its first quarter
         doc_date = max(doc_date, date(year, 1, 1)) if kind in ("recurring", "m", "holiday") else doc_date
+    # a month written without its year ("3月底前", "3月15日前", "3月下旬") in a document that plans no other
+    # year: the one nearest the document date — "3月底前" dated 10 December is next March, not a March 8
+    # months past; "11月底前" dated 10 December stays last month (a task already overdue, or a review).
+    # "今年3月底前" says the year.
+    bare = year is None and not m.group(0).startswith(("今年", "每年"))
     if kind == "md":
-        return date(y, int(m[1]), int(m[2]))
+        return _nearest(_day(y, int(m[1]), int(m[2])), doc_date, bare, lambda yy: _day(yy, int(m[1]), int(m[2])))
     if kind == "m":
-        due = _month_end(y, int(cn_number(m[1])))
+        month = int(cn_number(m[1]))
+        due = _month_end(y, month)
         if m.group(0).startswith("每年") and due < doc_date:
-            return _month_end(y + 1, int(cn_number(m[1])))  # recurring: the next one
-        return due
+            return _month_end(y + 1, month)  # recurring: the next one
+        return _nearest(due, doc_date, bare, lambda yy: _month_end(yy, month))
     if kind == "this_month":
         return _month_end(doc_date.year, doc_date.month)
     if kind == "next_month":
@@ -199,11 +220,11 @@ def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = No
     if kind == "next_mid_year":
         return date(y + 1, 6, 30)
     if kind == "md_from":  # "12月1日起": a start, written as is; due that day
-        return date(y, int(m[1]), int(m[2]))
+        return _nearest(_day(y, int(m[1]), int(m[2])), doc_date, bare, lambda yy: _day(yy, int(m[1]), int(m[2])))
     if kind == "next_year_m":  # "次年2月底前": the year after the document's
         return _month_end(y + 1, int(m[1]))
     if kind == "m_part":  # "12月下旬": the end of that third of the month
-        return _part_end(y, int(m[1]), m[2])
+        return _nearest(_part_end(y, int(m[1]), m[2]), doc_date, bare, lambda yy: _part_end(yy, int(m[1]), m[2]))
     if kind in ("next_month_day", "next_month_part"):
         nxt = _add_months(date(doc_date.year, doc_date.month, 1), 1)
         if kind == "next_month_day":
