@@ -152,7 +152,6 @@ def test_a_bare_month_is_the_one_nearest_the_document_date():
         "11月底前完成": date(2026, 11, 30),  # last month: overdue, or a review — not next November
         "6月底前完成": date(2026, 6, 30),  # 163 days past against 202 ahead
         "今年3月底前完成": date(2026, 3, 31),  # the year is said
-        "2月29日前报送": date(2027, 2, 28),  # next year has no 29 February
     }
     for text, due in cases.items():
         found = find_deadline(text, 0, december)
@@ -160,3 +159,13 @@ def test_a_bare_month_is_the_one_nearest_the_document_date():
     # a plan for the next year reads its months in that year as before
     assert find_deadline("3月底前完成整改", 0, december, year=2027).due == date(2027, 3, 31)
     assert find_deadline("3月底前完成整改", 0, date(2026, 2, 1)).due == date(2026, 3, 31)
+    assert find_deadline("2月29日前报送", 0, date(2027, 12, 10)).due == date(2028, 2, 29)  # the nearest February has one
+
+
+def test_a_date_that_does_not_exist_is_kept_as_text_without_a_due_date():
+    from zugong.work.text.deadlines import find_deadline
+
+    for text, written in (("13月底前完成", "13月底前"), ("2026年13月底前完成", "2026年13月底前"), ("3月0日前报送", "3月0日前"),
+                          ("2月30日前报送", "2月30日前"), ("2026年2月29日前报送", "2026年2月29日前"), ("2月29日前报送", "2月29日前")):
+        found = find_deadline(text, 0, date(2026, 12, 10))
+        assert found is not None and found.text == written and found.due is None, (text, found)

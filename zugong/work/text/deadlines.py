@@ -131,11 +131,6 @@ def _part_end(y: int, mo: int, part: str) -> date:
     return _month_end(y, mo)
 
 
-def _day(y: int, month: int, day: int) -> date:
-    """That day of ``y``; a day past the end of the month (2月29日 in a common year, 2月30日) is its last day."""
-    return date(y, month, min(day, calendar.monthrange(y, month)[1]))
-
-
 def _nearest(due: date, doc_date: date, bare: bool, in_year) -> date:
     """``due`` (a date of the document's year), or ``in_year(year + 1)`` when the month is written bare and
     lies more than half a year before ``doc_date``: then the next year's is the nearer reading."""
@@ -145,13 +140,22 @@ def _nearest(due: date, doc_date: date, bare: bool, in_year) -> date:
 
 
 def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = None) -> date | None:
-    """The due date for a matched deadline pattern, relative to ``doc_date`` where needed.
+    """The due date for a matched deadline pattern, relative to ``doc_date`` where needed; None for a
+    date that does not exist as written ("13月底前", "2026年2月30日前": a slip of the writer, kept as text
+    with no date, instead of an error that stopped the whole document's reading).
 
     ``year``: the year the document plans for (:func:`~.structure.plan_year`: "2027年…工作要点" dated
     2026-12-01 plans 2027), when it differs from the document date's year. Phrases relative to the year
     (今年, 年底前, 全年, 6月底前, 上半年, 三季度, 明年, 每季度末 …) are then read in that year; periods counted
     from the document date (半年内, 3个月内, 下个月, 两周内 …) and the lunar ones are not.
     """
+    try:
+        return _resolve(kind, m, doc_date, year)
+    except ValueError:  # also calendar.IllegalMonthError
+        return None
+
+
+def _resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None) -> date | None:
     if kind == "ymd":
         return date(int(m[1]), int(m[2]), int(m[3]))
     if kind == "ym_from":  # "2026年10月起": a start, written as is; due the first day of that month
@@ -181,7 +185,7 @@ def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = No
     # "今年3月底前" says the year.
     bare = year is None and not m.group(0).startswith(("今年", "每年"))
     if kind == "md":
-        return _nearest(_day(y, int(m[1]), int(m[2])), doc_date, bare, lambda yy: _day(yy, int(m[1]), int(m[2])))
+        return _nearest(date(y, int(m[1]), 1), doc_date, bare, lambda yy: date(yy, int(m[1]), int(m[2])))
     if kind == "m":
         month = int(cn_number(m[1]))
         due = _month_end(y, month)
@@ -220,7 +224,7 @@ def resolve(kind: str, m: re.Match, doc_date: date | None, year: int | None = No
     if kind == "next_mid_year":
         return date(y + 1, 6, 30)
     if kind == "md_from":  # "12月1日起": a start, written as is; due that day
-        return _nearest(_day(y, int(m[1]), int(m[2])), doc_date, bare, lambda yy: _day(yy, int(m[1]), int(m[2])))
+        return _nearest(date(y, int(m[1]), 1), doc_date, bare, lambda yy: date(yy, int(m[1]), int(m[2])))
     if kind == "next_year_m":  # "次年2月底前": the year after the document's
         return _month_end(y + 1, int(m[1]))
     if kind == "m_part":  # "12月下旬": the end of that third of the month
