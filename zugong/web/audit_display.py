@@ -101,8 +101,9 @@ def views(events) -> list[EventView]:
 
 def _task_names(ids: list[int]) -> dict[int, str]:
     """{task id: "《document title》任务 seq"} for the tasks of ``ids`` that still exist; one query."""
-    rows = _models()["Task"].objects.filter(pk__in=ids).values_list("pk", "seq", "document__title")
-    return {pk: f"《{title}》任务 {seq}" for pk, seq, title in rows}
+    task = _models()["Task"]
+    rows = task.objects.filter(pk__in=ids).values_list("pk", "seq", "document__title")
+    return {pk: task.name_of(title, seq) for pk, seq, title in rows}
 
 
 @functools.cache

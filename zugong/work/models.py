@@ -209,6 +209,16 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.seq}. {self.action}"
 
+    @staticmethod
+    def name_of(document_title: str, seq: int) -> str:
+        """How a task is named where its text is not shown (audit log, progress audit): "《title》任务 seq"."""
+        return f"《{document_title}》任务 {seq}"
+
+    @property
+    def name(self) -> str:
+        """:meth:`name_of` this task (reads its document)."""
+        return self.name_of(self.document.title, self.seq)
+
     @property
     def status_label(self) -> str:
         """Label of the ``status`` annotation of ``selectors.with_status`` ("" when not annotated)."""

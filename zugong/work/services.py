@@ -824,8 +824,8 @@ def progress_report_create(
             f.file.save(Path(ev.name).name, ContentFile(ev.data), save=False)
             f.save()
         audit_record(actor, "work.progress.create", object_type="ProgressReport", object_id=report.pk,
-                     summary=f"{unit.name} 报告《{task.document.title}》任务 {task.seq} 进展", scope_unit_path=unit.path,
-                     after={"task": f"《{task.document.title}》任务 {task.seq}", "unit": unit.name, "date": date,
+                     summary=f"{unit.name} 报告{task.name} 进展", scope_unit_path=unit.path,
+                     after={"task": task.name, "unit": unit.name, "date": date,
                             "value": report.value_label(),
                             "completes": report.completes, "evidence": [e.name for e in evidence]})
     return report
