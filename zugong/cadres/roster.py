@@ -29,6 +29,7 @@ CADRE_COLUMNS: tuple[Column, ...] = (
     Column("document_no", "任职文号", False, ("任免文号", "文号", "任职文件")),
     Column("rank", "职级", False, ("现任职级", "现职级", "职级名称")),
     Column("rank_start", "任现职级时间", False, ("任职级时间", "职级时间", "任现职级日期", "任职级日期", "晋升职级时间"), is_date=True),
+    Column("rank_document_no", "职级文号", False, ("任职级文号", "职级任职文号", "任现职级文号", "晋升职级文号")),
     Column("management_level", "管理权限", True, ("管理类别", "干部管理权限")),
     Column("is_party_member", "是否中共党员", False, ("政治面貌", "是否党员", "中共党员")),
 )

@@ -28,7 +28,7 @@ def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None
     One row per cadre: 姓名, 性别, 民族, 出生年月 ("1986.09" text), 身份证号, 学历, 工作单位, 现任职务 (the
     first current post's unit and title; the cadre's unit and '' without one), 职务级别, 任职时间 (date),
     任职文号, 职级 (the ``rules.RANKS`` name of the 职级 held today, ``selectors.held_rank``; '' without
-    one), 任现职级时间 (date, as 任职时间: the import compares the day), 管理权限, 是否中共党员. A cadre
+    one), 任现职级时间 (date, as 任职时间: the import compares the day), 职级文号, 管理权限, 是否中共党员. A cadre
     with a rank only has 现任职务, 任职时间 and 任职文号 empty. Sorted by 姓氏笔画; 身份证号 masked unless the
     scope may view it; audited (``cadres.export``). Http404 for an ``org`` or ``unit`` outside the scope.
     """
@@ -53,7 +53,7 @@ def cadre_export(*, actor: Actor, scope: Scope, params: Mapping[str, str] | None
             crypto.decrypt(p.id_number_cipher, context=ID_CONTEXT) if unmasked else p.id_number_masked,
             lab("education", p.education), appt.post.unit.name if appt else c.unit.name, appt.post.title if appt else "",
             lab("post_level", c.post_level), appt.start if appt else None, appt.document_no if appt else "",
-            RANK_LABELS[rank.rank] if rank else "", rank.start if rank else None,
+            RANK_LABELS[rank.rank] if rank else "", rank.start if rank else None, rank.document_no if rank else "",
             lab("management_level", c.management_level), "是" if c.is_party_member else "否",
         ])  # fmt: skip
     content = rows_to_xlsx("干部名册", [col.header for col in CADRE_COLUMNS], rows)

@@ -9,8 +9,9 @@ the new 任职时间 (appointments are dated facts, DESIGN.md decision 2).
 职级 (``CadreRank``): a row with a 职级 (a ``rules.RANKS`` name) and its 任现职级时间 gives the cadre that
 rank from that day as ``career.rank_grant`` does — one running rank at a time, the running one ends when
 the new one starts, which must be after every rank on file; a promotion not inside a waiting period —
-and the running rank of the same name with another 任现职级时间 has its start corrected. A row with an
-empty 职级 leaves the ranks on file as they are. 现任职务 (with 任职时间 and 任职文号) is left empty for a
+and the running rank of the same name with another 任现职级时间 has its start corrected. 职级文号 is the
+rank's document: written on a new rank, and on the running one of the same name when it differs (an
+empty cell keeps the one on file). A row with an empty 职级 leaves the ranks on file as they are. 现任职务 (with 任职时间 and 任职文号) is left empty for a
 cadre with a rank only: such a row records no post, and is refused for a cadre who holds a main post
 (a removal is made on the pages, not by an empty cell). No rule relates the 职级 to the 职务级别
 (``rules`` has none, nor REGULATIONS.md), so none is checked.
@@ -78,6 +79,7 @@ class CadreRecord:
     document_no: str
     rank: str = ""  # code of rules.RANKS ('' when the 职级 cell is empty or the column absent)
     rank_start: dt.date | None = None  # 任现职级时间
+    rank_document_no: str = ""  # 职级文号 ('' when empty: the one on file is kept)
     party_text: str = ""  # the 是否中共党员 cell as typed ('' when empty or the column is absent)
     management_text: str = ""  # the 管理权限 cell as typed
     outcome: str = "new"
@@ -247,6 +249,9 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
             p.add_error(row, "任现职级时间", cell("rank_start"), "任现职级时间晚于今天")
         elif info is not None and age_on(info.birth_date, rank_start.date) < 18:
             p.add_error(row, "任现职级时间", cell("rank_start"), "任职级时未满18周岁")
+    rank_document_no = cell_text(cell("rank_document_no"))[:60]
+    if rank_document_no and not rank_text:
+        p.add_error(row, "职级文号", rank_document_no, "填写了职级文号，请同时填写职级")
     mgmt_text = cell_text(cell("management_level"))
     mgmt = _MANAGEMENT.get(mgmt_text)
     if mgmt is None:
@@ -267,7 +272,7 @@ def _cadre_row(row, cells, ix, scope, today, units, p: Prepared) -> CadreRecord 
         row=row, id_number=info.number, id_index=id_number_index(info.number), person=person, cadre=cadre,
         unit_id=unit_id, post_title=post[:60], start=start.date if post else None,
         document_no=cell_text(cell("document_no"))[:60] if post else "", party_text=party_text, management_text=management_text,
-        rank=rank, rank_start=rank_start.date if rank_start else None,
+        rank=rank, rank_start=rank_start.date if rank_start else None, rank_document_no=rank_document_no if rank else "",
     )  # fmt: skip
 
 
@@ -337,10 +342,13 @@ def _running_rank(ranks: list[CadreRank]) -> CadreRank | None:
 
 
 def _same_rank(rec: CadreRecord, ranks: list[CadreRank]) -> bool:
-    """Whether the row's 职级 is the running one from its 任现职级时间 (True for a row without a 职级:
-    a roster does not take a rank away)."""
+    """Whether the row's 职级 is the running one from its 任现职级时间, with its 职级文号 when the row has
+    one (True for a row without a 职级: a roster does not take a rank away, nor an empty 职级文号 the one on file)."""
     current = _running_rank(ranks)
-    return not rec.rank or (current is not None and (current.rank, current.start) == (rec.rank, rec.rank_start))
+    return not rec.rank or (
+        current is not None and (current.rank, current.start) == (rec.rank, rec.rank_start)
+        and (not rec.rank_document_no or current.document_no == rec.rank_document_no)
+    )
 
 
 def _rank_refusal(rec: CadreRecord, cadre: Cadre, ranks: list[CadreRank]) -> str:
@@ -361,7 +369,7 @@ def _rank_refusal(rec: CadreRecord, cadre: Cadre, ranks: list[CadreRank]) -> str
         word = "现任职级" if latest.end is None else "此前职级"
         return f"{word}{rules.RANK_LABELS[latest.rank]}自{latest.start:%Y.%m.%d}起，任现职级时间应晚于该日"
     if current is not None and current.rank == rec.rank:
-        return ""  # a corrected start
+        return ""  # a corrected start or 职级文号
     try:
         rules.check_waiting_period(dates=waiting_dates(cadre), on=rec.rank_start, leadership_post=False,
                                    promotion=rules.rank_is_promotion(current.rank if current else None, rec.rank))  # fmt: skip
@@ -544,20 +552,21 @@ def write_cadres(prepared: Prepared, *, today: dt.date, actor: Actor, scope: Sco
 
 def _write_rank(rec: CadreRecord, cadre: Cadre, ranks: list[CadreRank]) -> None:
     """The row's 职级 from its 任现职级时间, as ``career.rank_grant`` (checked by ``_rank_refusal``): the running
-    rank of the same name gets the row's start (and the rank before it ends then); another rank ends the
-    running one on that day and is created after it (任职文号 of the rank: none, the roster has no column)."""
+    rank of the same name gets the row's start and its 职级文号 when it has one (and the rank before it ends
+    then); another rank ends the running one on that day and is created after it, with the row's 职级文号."""
     if _same_rank(rec, ranks):
         return
     current = _running_rank(ranks)
     if current is not None and current.rank == rec.rank:
         for r in ranks:
-            if r.end == current.start:
+            if r.end == current.start and current.start != rec.rank_start:
                 r.end = rec.rank_start
                 r.save(update_fields=["end"])
         current.start = rec.rank_start
-        current.save(update_fields=["start"])
+        current.document_no = rec.rank_document_no or current.document_no
+        current.save(update_fields=["start", "document_no"])
         return
     if current is not None:
         current.end = rec.rank_start
         current.save(update_fields=["end"])
-    CadreRank.objects.create(cadre=cadre, rank=rec.rank, start=rec.rank_start)
+    CadreRank.objects.create(cadre=cadre, rank=rec.rank, start=rec.rank_start, document_no=rec.rank_document_no)

@@ -19,7 +19,7 @@ from zugong.orgs.tests.people import make_member, make_person
 
 TODAY = dt.date(2026, 11, 22)
 HEADERS = ["姓名", "性别", "民族", "出生年月", "身份证号", "学历", "工作单位", "现任职务", "职务级别", "任职时间", "任职文号",
-           "职级", "任现职级时间", "管理权限", "是否中共党员"]
+           "职级", "任现职级时间", "职级文号", "管理权限", "是否中共党员"]
 
 
 def ident(n):
@@ -29,7 +29,7 @@ def ident(n):
 def row(n, **over):
     r = {"姓名": f"李{n}", "性别": "男", "民族": "汉族", "出生年月": "1975.03", "身份证号": ident(n), "学历": "大学本科",
          "工作单位": "金安区一镇", "现任职务": "镇长", "职务级别": "乡科级正职", "任职时间": "2021.06",
-         "任职文号": "金组〔2021〕3号", "职级": "", "任现职级时间": "", "管理权限": "县管", "是否中共党员": "是"}  # fmt: skip
+         "任职文号": "金组〔2021〕3号", "职级": "", "任现职级时间": "", "职级文号": "", "管理权限": "县管", "是否中共党员": "是"}  # fmt: skip
     r.update(over)
     return r
 
@@ -551,10 +551,31 @@ def test_a_new_rank_ends_the_running_one_and_a_changed_date_corrects_it(city):
     assert [(e[0], e[1], e[3]) for e in prepared.errors] == [(2, "任现职级时间", "此前职级四级主任科员自2019.06.01起，任现职级时间应晚于该日")]
 
 
+def test_the_rank_document_number_is_written_corrected_exported_and_read_back(city, login):
+    job, _ = run(city, xlsx([rank_row(1, "四级主任科员", "2019.06", 职级文号="金组〔2019〕7号")]))
+    cadre = Cadre.objects.get(person__name="李1")
+    assert list(CadreRank.objects.filter(cadre=cadre).values_list("rank", "document_no")) == [("10", "金组〔2019〕7号")]
+    # a promotion with its own 文号; the running rank's 文号 corrected by a later row; an empty cell keeps it
+    run(city, xlsx([rank_row(1, "三级主任科员", "2021.06", 职级文号="金组〔2021〕2号")]))
+    job, _ = run(city, xlsx([rank_row(1, "三级主任科员", "2021.06", 职级文号="金组〔2021〕12号")]))
+    assert job.updated_count == 1
+    job, _ = run(city, xlsx([rank_row(1, "三级主任科员", "2021.06")]))
+    assert job.unchanged_count == 1
+    assert list(CadreRank.objects.filter(cadre=cadre).order_by("start").values_list("rank", "start", "end", "document_no")) == [
+        ("10", dt.date(2019, 6, 1), dt.date(2021, 6, 1), "金组〔2019〕7号"), ("09", dt.date(2021, 6, 1), None, "金组〔2021〕12号")]
+    client = login(city.users["county_admin"])
+    content = client.get(reverse("cadres:export")).content
+    ws = load_workbook(io.BytesIO(content)).active
+    header, first = list(ws.iter_rows(values_only=True))[:2]
+    assert first[header.index("职级文号")] == "金组〔2021〕12号"
+    job, _ = run(city, content)
+    assert job.unchanged_count == 1 and job.error_rows == 0
+
+
 def test_it_refuses_bad_rank_cells_naming_row_and_column(city):
     _, p = run(city, xlsx([
         rank_row(1, rank="三级科长"), rank_row(2, start=""), row(3, 任现职级时间="2021.03"),
-        rank_row(4, 任职时间="2021.06"), rank_row(5, start="2030.01"), row(6, 现任职务=""),
+        rank_row(4, 任职时间="2021.06"), rank_row(5, start="2030.01"), row(6, 现任职务=""), row(7, 职级文号="金组〔2021〕2号"),
     ]), commit=False)  # fmt: skip
     got = {(e[0], e[1]): e[3] for e in p.errors}
     assert got == {
@@ -564,6 +585,7 @@ def test_it_refuses_bad_rank_cells_naming_row_and_column(city):
         (5, "任职时间"): "未填现任职务，任职时间应为空（职级的时间填在任现职级时间）",
         (6, "任现职级时间"): "任现职级时间晚于今天",
         (7, "现任职务"): "现任职务不能为空（只任职级、不任职务的干部请填写职级）",
+        (8, "职级文号"): "填写了职级文号，请同时填写职级",
     }
 
 
