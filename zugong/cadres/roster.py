@@ -43,5 +43,5 @@ def cadre_example_row(scope: Scope) -> list:
     _ = Cadre  # the columns describe Cadre + Post + Appointment
     return [
         "李四", "男", "汉族", "1975.03", make_id_number("341502", dt.date(1975, 3, 1), 13), "大学本科",
-        unit or "××单位", "局长", "县处级正职", "2021.06", "六组干〔2021〕12号", "一级调研员", "2022.03", "县管", "是",
+        unit or "××单位", "局长", "县处级正职", "2021.06", "六组干〔2021〕12号", "一级调研员", "2022.03", "六组干〔2022〕5号", "县管", "是",
     ]  # fmt: skip

@@ -181,7 +181,10 @@ def test_it_imports_cadres_through_the_page(city, login):
     client.post(resp.url, {"action": "all"})
     assert ImportJob.objects.get().status == "done" and Cadre.objects.count() == 1
     tpl = client.get(reverse("members:import_template"), {"kind": "cadres"})
-    assert load_workbook(io.BytesIO(tpl.content)).active.cell(row=1, column=7).value == "*工作单位"
+    header, example = list(load_workbook(io.BytesIO(tpl.content)).active.iter_rows(values_only=True))[:2]
+    assert header[6] == "*工作单位" and len(example) == len(header)
+    filled = dict(zip(header, example, strict=True))  # the example sits under its own headers
+    assert (filled["职级文号"], filled["*管理权限"], filled["是否中共党员"]) == ("六组干〔2022〕5号", "县管", "是")
 
 
 def test_it_leaves_a_member_of_another_county_alone_and_names_no_unit(city):
