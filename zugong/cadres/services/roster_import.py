@@ -11,7 +11,8 @@ rank from that day as ``career.rank_grant`` does — one running rank at a time,
 the new one starts, which must be after every rank on file; a promotion not inside a waiting period —
 and the running rank of the same name with another 任现职级时间 has its start corrected. 职级文号 is the
 rank's document: written on a new rank, and on the running one of the same name when it differs (an
-empty cell keeps the one on file). A row with an empty 职级 leaves the ranks on file as they are. 现任职务 (with 任职时间 and 任职文号) is left empty for a
+empty cell keeps the one on file). A row with an empty 职级 leaves the ranks on file as they are.
+现任职务 (with 任职时间 and 任职文号) is left empty for a
 cadre with a rank only: such a row records no post, and is refused for a cadre who holds a main post
 (a removal is made on the pages, not by an empty cell). No rule relates the 职级 to the 职务级别
 (``rules`` has none, nor REGULATIONS.md), so none is checked.

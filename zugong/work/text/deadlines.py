@@ -132,8 +132,10 @@ def _part_end(y: int, mo: int, part: str) -> date:
 
 
 def _nearest(due: date, doc_date: date, bare: bool, in_year) -> date:
-    """``due`` (a date of the document's year), or ``in_year(year + 1)`` when the month is written bare and
-    lies more than half a year before ``doc_date``: then the next year's is the nearer reading."""
+    """``in_year(due.year)``: the written day in the year of ``due`` (a date of that month in the document's
+    year) — or in the year after, when the month is written bare and ``due`` lies more than half a year
+    before ``doc_date``: the next year's is then the nearer reading. Raises ValueError for a day the year
+    has not (2月29日), as ``date`` does."""
     if bare and (doc_date - due).days > 183:
         return in_year(due.year + 1)
     return in_year(due.year)
