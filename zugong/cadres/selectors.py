@@ -252,19 +252,22 @@ def young_q(on: dt.date, birth: str, level: str, thresholds: dict[str, int] | No
     return q
 
 
-def holds_post_or_rank_on(on: dt.date) -> Q:
+def holds_post_or_rank_on(on: dt.date, *, since: dt.date | None = None) -> Q:
     """Condition on Cadre: holds a post (``Appointment``) or a 职级 (``CadreRank``) running on ``on`` — a
     现职 cadre, as the statistics count cadres on a date (``stats.selectors.appointments_on``,
-    ``rank_only_on``). Two EXISTS on the cadre indexes."""
+    ``rank_only_on``); with ``since`` (a day ≤ ``on``), running on some day from ``since`` to ``on``
+    (begun by ``on``, not ended by ``since``). Two EXISTS on the cadre indexes."""
     from zugong.cadres.models import CadreRank
 
-    posts = Appointment.objects.filter(_running(on, ""), cadre=OuterRef("pk"))
-    ranks = CadreRank.objects.filter(_running(on, ""), cadre=OuterRef("pk"))
+    posts = Appointment.objects.filter(_running(on, "", since), cadre=OuterRef("pk"))
+    ranks = CadreRank.objects.filter(_running(on, "", since), cadre=OuterRef("pk"))
     return Q(Exists(posts)) | Q(Exists(ranks))
 
 
-def _running(on: dt.date, prefix: str) -> Q:
-    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on}))
+def _running(on: dt.date, prefix: str, since: dt.date | None = None) -> Q:
+    """Dated rows (``start``/``end`` under ``prefix``) running on ``on`` — or, with ``since``, on some day from
+    ``since`` to ``on``."""
+    return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": since or on}))
 
 
 def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -> QuerySet[LeadershipTeam]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from zugong.cadres import rules
@@ -22,7 +22,6 @@ from zugong.cadres.models import (
     AppraisalEntry,
     AppraisalRound,
     Cadre,
-    CadreRank,
     LeadershipTeam,
     NotGraded,
     RoundStatus,
@@ -96,12 +95,10 @@ def round_candidates(rnd: AppraisalRound, *, today: dt.date | None = None) -> Qu
     """
     on = team_reference_date(rnd.year, today)
     if rnd.category != UnitCategory.TEAM:
-        served = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=dt.date(rnd.year, 1, 1)))
-        return Cadre.objects.filter(
-            Q(Exists(Appointment.objects.filter(served, cadre=OuterRef("pk"))))
-            | Q(Exists(CadreRank.objects.filter(served, cadre=OuterRef("pk")))),
-            unit__path__startswith=rnd.unit.path,
-        )
+        from zugong.cadres.selectors import holds_post_or_rank_on
+
+        served = holds_post_or_rank_on(on, since=dt.date(rnd.year, 1, 1))
+        return Cadre.objects.filter(served, unit__path__startswith=rnd.unit.path)
     held = Appointment.objects.filter(post__team__unit__path__startswith=rnd.unit.path, start__lte=on).filter(
         Q(end__isnull=True) | Q(end__gt=on))
     return Cadre.objects.filter(pk__in=held.values("cadre_id")).order_by("pk")
