@@ -220,6 +220,53 @@ def backend_cpu_seconds() -> Callable[[], float]:
     return seconds
 
 
+def raw_copy_baseline(repeats: int = 3) -> dict[str, float]:
+    """PostgreSQL: the machine's speed at this moment, for the import's figure of the same run to be
+    read against (this machine's PostgreSQL speed varies by a third within an hour, bench/README.md).
+
+    Returns seconds, best of ``repeats``, to COPY the rows the first import wrote into fresh tables of
+    the same columns, indexes and checks (``CREATE TABLE … (LIKE … INCLUDING ALL)``: no foreign keys,
+    no validation), each COPY its own transaction:
+    - ``"person text"``: the persons as Python tuples through psycopg's ``write_row`` in text format —
+      a plain COPY from Python, the kind of "raw COPY of similar rows" issue 2 gives at ≈125,000
+      rows/s on this machine;
+    - one key per table (``core_person`` …): the same table's rows already formatted (binary, read
+      back with ``COPY … TO STDOUT``): the server's own share of the import's writes.
+    """
+    from django.db import connection
+
+    from zugong.core.models import Person
+    from zugong.members.models import Affiliation, PartyMember
+
+    raw = connection.connection  # psycopg, autocommit outside atomic()
+    tables = [m._meta.db_table for m in (Person, PartyMember, Affiliation)]
+    data = {}
+    for table in tables:
+        out = bytearray()
+        with raw.cursor() as cur, cur.copy(f'COPY "{table}" TO STDOUT (FORMAT BINARY)') as copy:
+            for block in copy:
+                out += block
+        data[table] = bytes(out)
+    persons = raw.execute(f'SELECT * FROM "{tables[0]}"').fetchall()
+
+    def person_text(copy) -> None:
+        for row in persons:
+            copy.write_row(row)
+
+    runs = [("person text", tables[0], person_text)] + [(t, t, lambda copy, t=t: copy.write(data[t])) for t in tables]
+    best = {label: math.inf for label, _, _ in runs}
+    for _ in range(repeats):
+        for label, table, write in runs:
+            raw.execute(f'CREATE TABLE bench_raw_copy (LIKE "{table}" INCLUDING ALL)')
+            binary = "" if label == "person text" else " (FORMAT BINARY)"
+            t0 = time.perf_counter()
+            with raw.cursor() as cur, cur.copy(f"COPY bench_raw_copy FROM STDIN{binary}") as copy:
+                write(copy)
+            best[label] = min(best[label], time.perf_counter() - t0)
+            raw.execute("DROP TABLE bench_raw_copy")
+    return best
+
+
 def naive_import(user, rows: list[list]) -> float:
     """One row at a time through the ORM: same validation, person_upsert, per-row member, affiliation, audit."""
     from django.db import transaction
@@ -309,6 +356,15 @@ def run_one(db: str, n: int, naive_n: int, keep: bool) -> None:
         assert job.status == "done" and job.created_count == n, (job.status, job.message, job.errors[:5])
         assert PartyMember.objects.count() == n
         fast = report("first import (all new)", job, total)
+        raw = raw_copy_baseline() if connection.vendor == "postgresql" else {}
+        if raw:  # the machine's speed now: what the import's figure is to be read against
+            text = raw.pop("person text")
+            print(f"raw COPY of the persons just written, from Python in text format, into a table with core_person's "
+                  f"indexes and checks: {n / text:,.0f} rows/s (issue 2: ≈125,000 rows/s on this machine); best of 3")  # fmt: skip
+            parts = ", ".join(f"{table} {t:.2f}s" for table, t in raw.items())
+            server = sum(raw.values())
+            print(f"  the three tables' rows already formatted (binary): {parts} = {server:.2f}s, {n / server:,.0f} roster rows/s;"
+                  f" the first import ran at {fast * server / n:.0%} of that")  # fmt: skip
         job, total = fast_import(user, path)
         assert job.unchanged_count == n, (job.created_count, job.updated_count, job.unchanged_count)
         report("re-import of the same file (all found, compared, unchanged)", job, total)
