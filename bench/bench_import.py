@@ -12,7 +12,9 @@ branches per town = 420 branches), generates a valid .xlsx roster and then:
    rows/s for reading (python-calamine), validating (every rule, incl. the lookup of existing
    persons by blind index) and writing (ids, COPY/executemany, affiliations, audit, commit) —
    validate and write overlap, so "validate+write" is the figure — and, on PostgreSQL, the
-   worker thread's seconds per table;
+   worker thread's seconds per table; on PostgreSQL it then times a raw COPY of the rows just
+   written into fresh tables of the same indexes (``raw_copy_baseline``): the machine's speed at
+   that moment, next to issue 2's reference of ≈125,000 rows/s for raw COPY of similar rows;
 2. re-imports the same file (every row found and compared: all 'unchanged');
 3. imports another file of as many new rows, into the database that now holds the first (the
    usual case in a city on file: the lookups of persons on file must not grow with the tables);
