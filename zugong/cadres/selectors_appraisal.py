@@ -27,10 +27,26 @@ from zugong.members.selectors import search_condition
 from zugong.orgs.models import Unit
 
 
-def rounds_in_scope(scope: Scope) -> QuerySet[AppraisalRound]:
-    """Rounds whose unit lies in the scope, newest year first, with ``participants`` counted."""
-    return (AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path).select_related("unit")
-            .annotate(participants=Count("entries")).order_by("-year", "unit__path", "category"))  # fmt: skip
+def rounds_in_scope(scope: Scope, *, year: int | None = None, category: str = "", status: str = "") -> QuerySet[AppraisalRound]:
+    """Rounds whose unit lies in the scope, newest year first, then by unit (tree order) and category,
+    with ``participants`` and ``excellent`` (优秀) counted; narrowed to ``year``, ``category``
+    (UnitCategory) and ``status`` (RoundStatus) when given."""
+    qs = AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    return (qs.select_related("unit")
+            .annotate(participants=Count("entries"), excellent=Count("entries", filter=Q(entries__grade=rules.EXCELLENT)))
+            .order_by("-year", "unit__path", "category"))  # fmt: skip
+
+
+def round_years(scope: Scope) -> list[int]:
+    """The years that have a round in the scope, newest first (the choices of the year filter)."""
+    qs = AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path)
+    return list(qs.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def round_get(scope: Scope, round_id) -> AppraisalRound:

@@ -16,7 +16,7 @@ from zugong.cadres import rules, selectors
 from zugong.cadres import selectors_appraisal as sa
 from zugong.cadres.access import cadre_get, may_manage
 from zugong.cadres.forms import EvidenceForm, GradeForm, RoundForm, RoutineForm, TeamScoreForm
-from zugong.cadres.models import NotGraded, TeamScorePart, UnitCategory
+from zugong.cadres.models import NotGraded, RoundStatus, TeamScorePart, UnitCategory
 from zugong.cadres.services import appraisal, evidence
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core.audit import Actor
@@ -45,8 +45,16 @@ def round_list(request):
         return redirect("cadres:round", round_id=rnd.pk)
     units = (Unit.objects.filter(path__startswith=scope.unit_path)
              .exclude(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]).order_by("path")[:400])  # fmt: skip
+    year = request.GET.get("year", "")
+    f = {"year": int(year) if year.isdigit() else None, "category": request.GET.get("category", ""), "status": request.GET.get("status", "")}
+    f["category"] = f["category"] if f["category"] in UnitCategory.values else ""
+    f["status"] = f["status"] if f["status"] in RoundStatus.values else ""
+    page = Paginator(sa.rounds_in_scope(scope, **f), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    from zugong.members.views import query_without_page
+
     return render(request, "cadres/rounds.html", {
-        "rounds": sa.rounds_in_scope(scope), "units": units, "categories": UnitCategory.choices,
+        "page": page, "f": f, "years": sa.round_years(scope), "statuses": RoundStatus.choices, "query": query_without_page(request),
+        "units": units, "categories": UnitCategory.choices,
         "roundings": rules.ROUNDINGS, "year": timezone.localdate().year - 1, "can_write": scope.is_admin,
     })  # fmt: skip
 

@@ -3,6 +3,7 @@ team "1+N" score, routine appraisals, pages and scope (issue 4 §2–3; 《公�
 
 import datetime as dt
 import itertools
+import re
 from decimal import Decimal
 
 import pytest
@@ -268,6 +269,33 @@ def test_it_serves_the_appraisal_pages_to_the_right_people(city, login, people):
     assert rnd.unit.name not in n.get(urls[0]).content.decode().split("<table")[1]
     o = login(city.users["outsider"])
     assert {o.get(u).status_code for u in urls} == {403}
+
+
+def test_the_rounds_list_filters_by_year_category_and_status_and_counts_excellent(city, login, people):
+    staff(city, 5)
+    a, s = who(city)
+    old = open_round(city, year=2024)
+    appraisal.round_add_participants(actor=a, scope=s, round=old)
+    grade_all(city, old, {"干部00": E})
+    appraisal.round_close(actor=a, scope=s, round=old, on=D(2025, 1, 20))
+    open_round(city, year=2025)
+    appraisal.round_open(actor=a, scope=s, unit=city.units["jinan_town"], year=2025, category="team")
+    c = login(city.users["county_admin"])
+
+    def rows(**params) -> list[str]:
+        table = c.get(reverse("cadres:rounds"), params).content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        return [" ".join(re.sub(r"<[^>]+>", "", "<td" + td).strip() for td in tr.split("<td")[1:]) for tr in table.split("<tr>")[1:]]
+
+    assert len(rows()) == 3
+    assert rows(year=2024) == ["2024年度 金安区一镇 机关 7 1 20% 已结束（2025.01.20）"]
+    assert [r.split()[2] for r in rows(year=2025)] == ["机关", "领导班子"]
+    assert len(rows(category="team")) == 1 and len(rows(status="open")) == 2
+    assert rows(year=2023) == ["没有符合条件的年度考核"]
+    assert len(rows(year="x", category="bogus", status="")) == 3  # unknown values are ignored, not errors
+    page = c.get(reverse("cadres:rounds")).content.decode()
+    assert '<option value="2025">2025年度</option><option value="2024">2024年度</option>' in page
+    n = login(city.users["neighbour_admin"])
+    assert "没有符合条件" not in n.get(reverse("cadres:rounds")).content.decode() and "2024年度" not in n.get(reverse("cadres:rounds")).content.decode().split("<tbody>")[1]
 
 
 # ------------------------------------------------------------------------------------------------
