@@ -35,6 +35,7 @@ from zugong.core.audit import SYSTEM, audit_record
 from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
 from zugong.demo import catalog as cat
+from zugong.demo.appraisals import YEARS, build_appraisals
 from zugong.demo.careers import CareerCadre, Careers, Period, SeatSlot, is_party, ladder_level
 from zugong.demo.divisions import CITY_CODE, CITY_NAME, load_counties
 from zugong.demo.founding import Founding, plan_founding, settle
@@ -87,6 +88,8 @@ class DemoSummary:
     predecessors: int = 0  # cadres who held seats on past dates and have retired by today
     moved_in: int = 0  # members who joined before their branch was founded and moved in later
     founding_moved_back: int = 0  # organizations whose drawn 成立日期 was moved back to their data
+    appraisal_rounds: int = 0  # closed 年度考核 rounds (zugong/demo/appraisals.py)
+    appraisal_entries: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -99,6 +102,7 @@ class DemoSummary:
             f"党员 {self.members} 名（预备党员 {self.probationary} 名），人员 {self.persons} 名",
             f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条"
             + (f"（含任职经历；往届班子成员 {self.predecessors} 名已离任）" if self.predecessors else "（含任职经历）"),
+            f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条",
             f"用时 {self.seconds:.1f} 秒",
         ]
 
@@ -816,6 +820,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         PartyOrganization.objects.bulk_update(moved_back, ["established"], batch_size=500)
         summary.moved_in, summary.founding_moved_back = founding.moved_in, len(moved_back)
         _build_profiles(random.Random(seed + 1))  # own stream: the rest of the demo stays as it was
+        summary.appraisal_rounds, summary.appraisal_entries = build_appraisals(random.Random(seed + 4))
+        progress("年度考核", summary.appraisal_entries, summary.appraisal_entries)
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))
         if connection.vendor == "postgresql":

@@ -21,8 +21,10 @@ from zugong.demo import build_demo, demo_reset
 def test_it_resets_the_demo_with_cadre_records_present():
     build_demo(scale=0.002, seed=5)
     cadre = Cadre.objects.select_related("unit").first()
-    rnd = AppraisalRound.objects.create(unit=cadre.unit, year=2025, category="organ")
-    AppraisalEntry.objects.create(round=rnd, cadre=cadre, year=2025, grade="competent")
+    rnd = AppraisalRound.objects.create(unit=cadre.unit, year=2026, category="organ")  # the demo's rounds end with 2025
+    AppraisalEntry.objects.create(round=rnd, cadre=cadre, year=2026, grade="competent")
+    rounds, entries = AppraisalRound.objects.count(), AppraisalEntry.objects.count()
+    assert rounds > 1 and entries > 1
     CadreRank.objects.create(cadre=cadre, rank="09", start=dt.date(2020, 1, 1))
     ev = Evidence.objects.create(cadre=cadre, kind="petition", on=dt.date(2025, 1, 1), title="信访", source_document="x")
     case = AdjustmentCase.objects.create(cadre=cadre, circumstances=["01"], measure="remove", motion_on=dt.date(2025, 2, 1))
@@ -31,5 +33,6 @@ def test_it_resets_the_demo_with_cadre_records_present():
     ReserveEntry.objects.create(cadre=cadre, category="41", sector="party", route="inspection", entered_on=dt.date(2025, 1, 1),
                                 status_on=dt.date(2025, 1, 1), review_due=dt.date(2026, 1, 1))
     counts = demo_reset()
-    assert counts["cadres.AppraisalRound"] == 1 and counts["cadres.AdjustmentCase"] == 1
+    assert counts["cadres.AppraisalRound"] == rounds and counts["cadres.AppraisalEntry"] == entries
+    assert counts["cadres.AdjustmentCase"] == 1
     assert not Cadre.objects.exists()

@@ -259,6 +259,43 @@ def test_it_counts_only_the_organizations_founded_by_a_past_date(demo):
 
 
 @pytest.mark.django_db
+def test_it_records_three_closed_years_of_appraisal_as_the_appraisal_services_would(demo):
+    """Every round closable under its quota (《公务员考核规定》（2020）: 优秀 ≤ 20%, 向下取整), its
+    participants among ``round_candidates`` (领导班子: team members on 31 December; others: held a post
+    or 职级 during the year), every team member of the year appraised, 任职不满半年 not graded."""
+    from collections import Counter
+
+    from zugong.cadres import rules
+    from zugong.cadres.models import AppraisalEntry, AppraisalRound, NotGraded, UnitCategory
+    from zugong.cadres.selectors_appraisal import round_figures
+    from zugong.cadres.services.appraisal import half_year_cutoff, round_candidates
+    from zugong.demo.appraisals import YEARS
+
+    rounds = AppraisalRound.objects.select_related("unit")
+    assert demo.appraisal_rounds == rounds.count() > 20 and demo.appraisal_entries == AppraisalEntry.objects.count()
+    assert sorted(set(rounds.values_list("year", flat=True))) == list(YEARS)
+    assert set(rounds.values_list("status", flat=True)) == {"closed"}
+    assert {r.category for r in rounds} >= {UnitCategory.TEAM, UnitCategory.ORGAN, UnitCategory.GRASSROOTS}
+    firsts = dict(Appointment.objects.values("cadre").annotate(first=Min("start")).values_list("cadre", "first"))
+    appraised = {y: set(AppraisalEntry.objects.filter(year=y).values_list("cadre_id", flat=True)) for y in YEARS}
+    for rnd in rounds:
+        f = round_figures(rnd)
+        rules.check_round_closable(excellent=f["excellent"], quota=f["quota"], ungraded=f["ungraded"])
+        assert f["participants"] > 0 and rnd.closed_on.year == rnd.year + 1 and rnd.closed_on.weekday() < 5
+        candidates = set(round_candidates(rnd, today=REF_DATE).values_list("pk", flat=True))
+        entries = list(AppraisalEntry.objects.filter(round=rnd).values_list("cadre_id", "grade", "not_graded"))
+        assert {c for c, _, _ in entries} <= candidates, rnd
+        if rnd.category == UnitCategory.TEAM:
+            assert candidates <= appraised[rnd.year], rnd
+        for cadre_id, grade, not_graded in entries:
+            short = firsts.get(cadre_id) is not None and firsts[cadre_id] > half_year_cutoff(rnd.year)
+            assert (not_graded, bool(grade)) == ((NotGraded.SHORT_SERVICE, False) if short else ("", True))
+    grades = Counter(AppraisalEntry.objects.exclude(grade="").values_list("grade", flat=True))
+    assert 0.10 < grades[rules.EXCELLENT] / sum(grades.values()) <= 0.20
+    assert grades[rules.COMPETENT] > grades[rules.EXCELLENT] > grades[rules.BASIC]
+
+
+@pytest.mark.django_db
 def test_it_creates_the_demo_accounts_with_their_scopes(demo):
     profiles = {p.user.username: p for p in UserProfile.objects.select_related("user", "unit", "party_org")}
     assert set(profiles) == {"admin", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan",
