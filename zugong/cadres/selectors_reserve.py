@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from zugong.cadres.models import (
@@ -20,6 +20,7 @@ from zugong.cadres.models import (
     EvidenceKind,
     LeadershipTeam,
     PoolTarget,
+    Post,
     ReserveEntry,
     ReserveStatus,
     Sector,
@@ -243,10 +244,13 @@ def case_get(scope: Scope, case_id) -> AdjustmentCase:
 def gap_candidates(scope: Scope, team: LeadershipTeam, on: dt.date, limit: int = 5) -> list[ReserveEntry]:
     """Pool members (在库) who could fill the gaps of an annotated team (see selectors.teams_with_gaps):
 
-    within the team's county (the first two levels of its unit path) and the scope; not already in
-    the team; no non-tolerated accountability decision in the last ACCOUNTABILITY_BAR_DAYS; and
+    within the team's county (the first two levels of its unit path) and the scope; pooled for a
+    职务级别 (类别) the team has posts at — a 县委 team (县处级) draws on the 县处级 pool, a 镇 team
+    (乡科级) on the 乡科级 pool; not already in the team; no non-tolerated accountability decision in
+    the last ACCOUNTABILITY_BAR_DAYS; and
     young (threshold of the entry's category) when the team lacks a young cadre, a woman when it
-    lacks a woman — either suffices when it lacks both. Youngest first; ``age`` set on each.
+    lacks a woman — either suffices when it lacks both. Those of the team's own unit (and below) first,
+    then the others of the county; youngest first within each; ``age`` set on each.
     """
     from zugong.orgs.models import STEP
 
@@ -262,9 +266,11 @@ def gap_candidates(scope: Scope, team: LeadershipTeam, on: dt.date, limit: int =
         wants |= Q(cadre__person__gender="2")
     if team.young and team.women:
         wants = Q()  # only vacancies: any pool member of the county
-    qs = (ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=county)
+    levels = Post.objects.filter(team=team).values("post_level")
+    qs = (ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=county, category__in=levels)
           .filter(cadre__unit__path__startswith=scope.unit_path).filter(wants)
           .exclude(Exists(in_team)).exclude(Exists(barred))
-          .select_related("cadre__person").annotate(age=age_expr(birth, on))
-          .order_by("-cadre__person__birth_date", "id"))  # fmt: skip
+          .select_related("cadre__person").annotate(age=age_expr(birth, on), elsewhere=Case(
+              When(cadre__unit__path__startswith=team.unit.path, then=Value(0)), default=Value(1)))
+          .order_by("elsewhere", "-cadre__person__birth_date", "id"))  # fmt: skip
     return list(qs[:limit])

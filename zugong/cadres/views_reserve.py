@@ -6,12 +6,13 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zugong.cadres import procedures, rules
+from zugong.cadres import procedures, rules, selectors
 from zugong.cadres import selectors_reserve as sr
 from zugong.cadres.access import cadre_get, may_manage, require_admin_of
 from zugong.cadres.forms import (
@@ -51,11 +52,14 @@ def pool_list(request):
     if request.GET.get("format") == "xlsx":
         content = reserve.reserve_export(actor=Actor.from_request(request), scope=scope, entries=qs, targets=targets, on=on)
         return xlsx_response(content, "后备干部名单.xlsx")
+    from zugong.members.views import query_without_page
+
+    page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cadres/pool.html", {
-        "entries": qs[:500], "f": f, "structure": sr.pool_structure(qs, today), "today": today,
+        "entries": page, "page": page, "f": f, "structure": sr.pool_structure(qs, today), "today": today,
         "targets": targets, "targets_on": on, "may_set_targets": scope.is_admin, "target_form": PoolTargetForm(), "sectors": Sector.choices,
         "choices": {"category": codes.POST_LEVEL, "sector": Sector.choices, "status": ReserveStatus.choices},
-        "query": request.GET.urlencode(),
+        "query": query_without_page(request),
     })  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 (issue 4 §3–4; 《推进领导干部能上能下规定》（2022））."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -87,6 +88,21 @@ def test_it_matches_pool_members_to_teams_lacking_young_cadres(city, people):
     assert sr.gap_candidates(scope_for(city.users["neighbour_admin"]), team, ON) == []
     structure = sr.pool_structure(sr.pool(s), ON)
     assert (structure["size"], structure["young"]) == (2, 1)
+
+
+def test_gap_candidates_are_pooled_for_a_level_the_team_has_posts_at(city, people):
+    a, s = who(city)
+    team = selectors.teams_with_gaps(s, ON).get(name="金安区一镇领导班子")
+    levels = set(Post.objects.filter(team=team).values_list("post_level", flat=True))
+    assert levels and "32" not in levels  # a 镇 team: 乡科级 posts only
+    for n, category in enumerate(("32", sorted(levels)[0])):
+        c = cadre_of(city, f"年轻{n}", 60 + n, D(1996, 1, 1))
+        reserve.reserve_add(actor=a, scope=s, cadre=c, category=category, sector="party", route="recommendation", entered_on=D(2025, 1, 1))
+    assert [e.cadre.person.name for e in sr.gap_candidates(s, team, ON)] == ["年轻1"]  # not the one pooled for 县处级副职
+    other = Cadre.objects.create(person=make_person("区直年轻", 70, birth=D(1999, 1, 1)), management_level="county", post_level="42",
+                                 unit=city.units["jinan"])  # younger, of another unit of the county
+    reserve.reserve_add(actor=a, scope=s, cadre=other, category=sorted(levels)[0], sector="party", route="recommendation", entered_on=D(2025, 1, 1))
+    assert [e.cadre.person.name for e in sr.gap_candidates(s, team, ON)] == ["年轻1", "区直年轻"]  # the team's own unit first
 
 
 def test_it_runs_a_removal_case_and_enforces_the_one_year_bar(city, people):
@@ -202,6 +218,22 @@ def test_it_serves_pool_case_and_record_pages_to_the_right_people(city, login, p
     leader = login(city.users["leader"])
     assert leader.get(urls[3]).status_code == 200 and "动议调整" not in leader.get(urls[3]).content.decode()
     assert leader.post(reverse("cadres:case_step", args=[case.id]), {"step": "talk", "on": "2025-03-02"}).status_code == 403
+
+
+def test_the_pool_page_pages_its_members_instead_of_cutting_them_off(city, login, people):
+    from zugong.cadres.selectors import PAGE_SIZE
+
+    a, s = who(city)
+    for i in range(PAGE_SIZE + 3):
+        c = cadre_of(city, f"后备{i:02d}", 200 + i, D(1992, 1, 1))
+        reserve.reserve_add(actor=a, scope=s, cadre=c, category="42", sector="party", route="recommendation", entered_on=D(2025, 3, 1))
+    c = login(city.users["county_admin"])
+    first = c.get(reverse("cadres:pool"), {"sector": "party"}).content.decode()
+    assert first.count("后备") >= PAGE_SIZE and f"第 1 / 2 页，共 {PAGE_SIZE + 3} 条" in first
+    assert "?sector=party&page=2" in first  # the pager keeps the filters
+    second = c.get(reverse("cadres:pool"), {"sector": "party", "page": 2}).content.decode()
+    assert f"第 2 / 2 页，共 {PAGE_SIZE + 3} 条" in second and len(re.findall(r'href="/cadres/reserve/\d+/"', second)) == 3
+    assert f"在库及已列为考察对象）：{PAGE_SIZE + 3} 人" in second.replace("</strong>", "")  # the structure counts every page
 
 
 def test_it_opens_a_case_from_the_record_page_on_circumstances_or_an_accountability_record(city, login, people):
