@@ -50,6 +50,7 @@ from zugong.demo.people import (
     person_name,
     random_date,
 )
+from zugong.demo.reserve import build_reserve
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
 from zugong.orgs.models import STEP, OrgKind, PartyOrganization, Unit, UnitKind, path_step, term_years_for
 
@@ -90,6 +91,7 @@ class DemoSummary:
     founding_moved_back: int = 0  # organizations whose drawn 成立日期 was moved back to their data
     appraisal_rounds: int = 0  # closed 年度考核 rounds (zugong/demo/appraisals.py)
     appraisal_entries: int = 0
+    reserve: int = 0  # 后备干部库 entries (zugong/demo/reserve.py)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -102,7 +104,7 @@ class DemoSummary:
             f"党员 {self.members} 名（预备党员 {self.probationary} 名），人员 {self.persons} 名",
             f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条"
             + (f"（含任职经历；往届班子成员 {self.predecessors} 名已离任）" if self.predecessors else "（含任职经历）"),
-            f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条",
+            f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条；后备干部 {self.reserve} 名",
             f"用时 {self.seconds:.1f} 秒",
         ]
 
@@ -822,6 +824,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         _build_profiles(random.Random(seed + 1))  # own stream: the rest of the demo stays as it was
         summary.appraisal_rounds, summary.appraisal_entries = build_appraisals(random.Random(seed + 4))
         progress("年度考核", summary.appraisal_entries, summary.appraisal_entries)
+        summary.reserve = build_reserve(random.Random(seed + 5))  # after the appraisals: it reads them
+        progress("后备干部", summary.reserve, summary.reserve)
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))
         if connection.vendor == "postgresql":
@@ -856,7 +860,7 @@ def demo_reset() -> dict[str, int]:
     from zugong.members.services import delete_import_jobs_of
 
     cadre_records = (cm.FamilyMember, cm.CadreProfile, cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
-                     cm.ReserveEntry, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
+                     cm.ReserveStatusChange, cm.ReserveEntry, cm.PoolTarget, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
                      cm.PostQuota, cm.CadreRank)  # fmt: skip
     models = (*cadre_records, Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile, Person,
               PartyOrganization, Unit)

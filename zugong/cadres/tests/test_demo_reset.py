@@ -35,4 +35,5 @@ def test_it_resets_the_demo_with_cadre_records_present():
     counts = demo_reset()
     assert counts["cadres.AppraisalRound"] == rounds and counts["cadres.AppraisalEntry"] == entries
     assert counts["cadres.AdjustmentCase"] == 1
+    assert counts["cadres.ReserveStatusChange"] >= counts["cadres.ReserveEntry"] - 1 > 0  # the demo's pool and its history
     assert not Cadre.objects.exists()

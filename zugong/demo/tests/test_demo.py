@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -293,6 +294,30 @@ def test_it_records_three_closed_years_of_appraisal_as_the_appraisal_services_wo
     grades = Counter(AppraisalEntry.objects.exclude(grade="").values_list("grade", flat=True))
     assert 0.10 < grades[rules.EXCELLENT] / sum(grades.values()) <= 0.20
     assert grades[rules.COMPETENT] > grades[rules.EXCELLENT] > grades[rules.BASIC]
+
+
+@pytest.mark.django_db
+def test_it_fills_the_reserve_pool_one_step_up_with_a_history_the_services_would_write(demo):
+    from zugong.cadres import rules
+    from zugong.cadres.models import AppraisalEntry, ReserveEntry, ReserveStatus
+    from zugong.cadres.selectors import holds_post_or_rank_on
+    from zugong.cadres.services.reserve import TRANSITIONS
+    from zugong.demo.reserve import STEP_UP
+
+    entries = list(ReserveEntry.objects.select_related("cadre__person").prefetch_related("status_changes"))
+    assert demo.reserve == len(entries) > 0
+    flagged = set(AppraisalEntry.objects.filter(grade__in=[rules.BASIC, rules.INCOMPETENT]).values_list("cadre_id", flat=True))
+    serving = set(Cadre.objects.filter(holds_post_or_rank_on(REF_DATE)).values_list("pk", flat=True))
+    for e in entries:
+        assert e.category == STEP_UP[e.cadre.post_level][0] and e.cadre_id in serving and e.cadre_id not in flagged
+        assert age_on(e.cadre.person.birth_date, REF_DATE) <= rules.DEFAULT_YOUNG_THRESHOLDS[e.category] + 3
+        history = sorted(e.status_changes.all(), key=lambda c: (c.on, c.id))
+        assert (history[0].from_status, history[0].to_status, history[0].on) == ("", ReserveStatus.IN_POOL, e.entered_on)
+        for before, after in itertools.pairwise(history):
+            assert after.from_status == before.to_status and before.on <= after.on
+            assert after.to_status in TRANSITIONS[after.from_status] or after.to_status == after.from_status == ReserveStatus.IN_POOL
+        assert (history[-1].to_status, history[-1].on) == (e.status, e.status_on) and e.status_on <= REF_DATE < e.review_due + dt.timedelta(days=46)
+    assert len({e.cadre_id for e in entries}) == len(entries)  # one active entry per cadre
 
 
 @pytest.mark.django_db
