@@ -7,10 +7,10 @@ user's unit subtree; getters raise Http404 otherwise. Structure figures are one 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from zugong.cadres.models import (
@@ -247,30 +247,50 @@ def gap_candidates(scope: Scope, team: LeadershipTeam, on: dt.date, limit: int =
     within the team's county (the first two levels of its unit path) and the scope; pooled for a
     职务级别 (类别) the team has posts at — a 县委 team (县处级) draws on the 县处级 pool, a 镇 team
     (乡科级) on the 乡科级 pool; not already in the team; no non-tolerated accountability decision in
-    the last ACCOUNTABILITY_BAR_DAYS; and
-    young (threshold of the entry's category) when the team lacks a young cadre, a woman when it
-    lacks a woman — either suffices when it lacks both. Those of the team's own unit (and below) first,
-    then the others of the county; youngest first within each; ``age`` set on each.
+    the last ACCOUNTABILITY_BAR_DAYS; and young (threshold of the entry's category) when the team
+    lacks a young cadre, a woman when it lacks a woman — either suffices when it lacks both. Those of
+    the team's own unit (and below) first, then the others of the county; youngest first within
+    each; ``age`` set on each. One team of :func:`gap_candidates_for`.
     """
+    return gap_candidates_for(scope, [team], on, limit)[team.pk]
+
+
+def gap_candidates_for(scope: Scope, teams: Sequence[LeadershipTeam], on: dt.date, limit: int = 5) -> dict[int, list[ReserveEntry]]:
+    """{team id: :func:`gap_candidates`} for annotated teams (``young``, ``women``, ``unit``), in three
+    queries whatever their number: the scope's pool members in the teams' counties (with ``age``,
+    ``is_young`` and the accountability bar), the teams' post levels, their members on ``on``."""
     from zugong.orgs.models import STEP
 
-    county = team.unit.path[: 2 * STEP]
+    teams = list(teams)  # a page's slice: evaluated once, never sent back as a subquery
+    if not teams:
+        return {}
+    ids = [t.pk for t in teams]
     birth = "cadre__person__birth_date"
-    in_team = Appointment.objects.filter(cadre=OuterRef("cadre"), post__team=team, start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
     barred = Evidence.objects.filter(cadre=OuterRef("cadre"), kind=EvidenceKind.ACCOUNTABILITY, tolerated=False,
                                      on__gt=on - dt.timedelta(days=ACCOUNTABILITY_BAR_DAYS), on__lte=on)  # fmt: skip
-    wants = Q(pk__in=[])
-    if team.young == 0:
-        wants |= young_q(on, birth, "category")
-    if team.women == 0:
-        wants |= Q(cadre__person__gender="2")
-    if team.young and team.women:
-        wants = Q()  # only vacancies: any pool member of the county
-    levels = Post.objects.filter(team=team).values("post_level")
-    qs = (ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=county, category__in=levels)
-          .filter(cadre__unit__path__startswith=scope.unit_path).filter(wants)
-          .exclude(Exists(in_team)).exclude(Exists(barred))
-          .select_related("cadre__person").annotate(age=age_expr(birth, on), elsewhere=Case(
-              When(cadre__unit__path__startswith=team.unit.path, then=Value(0)), default=Value(1)))
-          .order_by("elsewhere", "-cadre__person__birth_date", "id"))  # fmt: skip
-    return list(qs[:limit])
+    counties = {t.unit.path[: 2 * STEP] for t in teams}
+    in_counties = Q(pk__in=[])
+    for county in sorted(counties):
+        in_counties |= Q(cadre__unit__path__startswith=county)
+    pool = list(
+        ReserveEntry.objects.filter(in_counties, status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=scope.unit_path)
+        .exclude(Exists(barred)).select_related("cadre__person", "cadre__unit")
+        .annotate(age=age_expr(birth, on), is_young=ExpressionWrapper(young_q(on, birth, "category"), output_field=BooleanField()))
+        .order_by("-cadre__person__birth_date", "id")
+    )  # fmt: skip
+    levels: dict[int, set[str]] = {}
+    for team_id, level in Post.objects.filter(team__in=ids).values_list("team_id", "post_level"):
+        levels.setdefault(team_id, set()).add(level)
+    members = set(Appointment.objects.filter(post__team__in=ids, start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+                  .values_list("post__team_id", "cadre_id"))  # fmt: skip
+    out = {}
+    for team in teams:
+        county, home = team.unit.path[: 2 * STEP], team.unit.path
+        fits = [
+            e for e in pool
+            if e.cadre.unit.path.startswith(county) and e.category in levels.get(team.pk, ()) and (team.pk, e.cadre_id) not in members
+            and ((team.young and team.women) or (not team.young and e.is_young) or (not team.women and e.cadre.person.gender == "2"))
+        ]  # fmt: skip
+        fits.sort(key=lambda e: not e.cadre.unit.path.startswith(home))  # stable: youngest first within each
+        out[team.pk] = fits[:limit]
+    return out

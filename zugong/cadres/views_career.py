@@ -22,7 +22,7 @@ from zugong.cadres.access import cadre_get, may_manage_team, require_manage_team
 from zugong.cadres.forms import AppointmentForm, QuotaForm, RankForm, RemovalForm, ThresholdForm
 from zugong.cadres.models import Appointment, ReserveEntry, ReserveStatus, TeamScorePart, YoungThreshold
 from zugong.cadres.selectors_appraisal import team_score
-from zugong.cadres.selectors_reserve import gap_candidates
+from zugong.cadres.selectors_reserve import gap_candidates_for
 from zugong.cadres.services import career
 from zugong.cadres.views_common import invalid, post_back
 from zugong.core import codes
@@ -95,9 +95,10 @@ def gap_list(request):
     on, unit = as_of(request), _unit(request, scope)
     page = Paginator(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     pool_open = ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=scope.unit_path).exists()
+    candidates = gap_candidates_for(scope, page.object_list, on) if pool_open else {}  # three queries for the page
     for t in page.object_list:
         t.gaps = selectors.gap_reasons(t)
-        t.candidates = gap_candidates(scope, t, on) if pool_open else []  # one query per team on the page (≤ 50)
+        t.candidates = candidates.get(t.pk, [])
     return render(request, "cadres/gaps.html", {"teams": page, "page": page, "on": on, "unit": unit, "query": query_without_page(request),
                                                 "pool_open": pool_open})  # fmt: skip
 

@@ -90,7 +90,7 @@ def test_it_matches_pool_members_to_teams_lacking_young_cadres(city, people):
     assert (structure["size"], structure["young"]) == (2, 1)
 
 
-def test_gap_candidates_are_pooled_for_a_level_the_team_has_posts_at(city, people):
+def test_gap_candidates_are_pooled_for_a_level_the_team_has_posts_at(city, login, people):
     a, s = who(city)
     team = selectors.teams_with_gaps(s, ON).get(name="金安区一镇领导班子")
     levels = set(Post.objects.filter(team=team).values_list("post_level", flat=True))
@@ -103,6 +103,9 @@ def test_gap_candidates_are_pooled_for_a_level_the_team_has_posts_at(city, peopl
                                  unit=city.units["jinan"])  # younger, of another unit of the county
     reserve.reserve_add(actor=a, scope=s, cadre=other, category=sorted(levels)[0], sector="party", route="recommendation", entered_on=D(2025, 1, 1))
     assert [e.cadre.person.name for e in sr.gap_candidates(s, team, ON)] == ["年轻1", "区直年轻"]  # the team's own unit first
+    page = login(city.users["county_admin"]).get(reverse("cadres:gaps"), {"on": ON.isoformat()}).content.decode()
+    row = next(tr for tr in page.split("<tr>") if "金安区一镇领导班子" in tr)
+    assert row.index("年轻1") < row.index("区直年轻") and "年轻0" not in row  # the page reads the same three-query batch
 
 
 def test_it_runs_a_removal_case_and_enforces_the_one_year_bar(city, people):
