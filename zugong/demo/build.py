@@ -51,6 +51,7 @@ from zugong.demo.people import (
     random_date,
 )
 from zugong.demo.reserve import build_reserve
+from zugong.demo.work import DOCUMENT_DATE, build_work
 from zugong.members.models import Affiliation, MemberStatus, PartyMember
 from zugong.orgs.models import STEP, OrgKind, PartyOrganization, Unit, UnitKind, path_step, term_years_for
 
@@ -92,6 +93,8 @@ class DemoSummary:
     appraisal_rounds: int = 0  # closed 年度考核 rounds (zugong/demo/appraisals.py)
     appraisal_entries: int = 0
     reserve: int = 0  # 后备干部库 entries (zugong/demo/reserve.py)
+    work_tasks: int = 0  # tasks of the demo's work document and progress reports on them (zugong/demo/work.py)
+    work_reports: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -105,6 +108,7 @@ class DemoSummary:
             f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条"
             + (f"（含任职经历；往届班子成员 {self.predecessors} 名已离任）" if self.predecessors else "（含任职经历）"),
             f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条；后备干部 {self.reserve} 名",
+            f"工作落实：《在全市组织工作会议上的讲话》（{DOCUMENT_DATE:%Y.%m.%d}）任务 {self.work_tasks} 项，进展报告 {self.work_reports} 条",
             f"用时 {self.seconds:.1f} 秒",
         ]
 
@@ -828,6 +832,9 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         progress("后备干部", summary.reserve, summary.reserve)
         _build_accounts(city, city_unit, root, summary)
         progress("账号", len(summary.accounts), len(summary.accounts))
+        county_admins = {unit.path: cat.COUNTY_USERNAMES[code] for code, unit in city.county_units.items()}
+        summary.work_tasks, summary.work_reports = build_work(random.Random(seed + 6), {"": "admin", **county_admins})
+        progress("工作落实", summary.work_reports, summary.work_reports)
         if connection.vendor == "postgresql":
             # row counts for the planner: tables filled by COPY in one transaction still look empty
             # to it (autovacuum cannot see uncommitted rows, and may even record 0), and a join it
@@ -846,8 +853,16 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
     return summary
 
 
+def _delete_stored(files: list) -> None:
+    """Delete the stored files (FieldFile) of rows a reset deleted."""
+    for f in files:
+        if f:
+            f.storage.delete(f.name)
+
+
 def demo_reset() -> dict[str, int]:
-    """Delete the demo data: cadres, members, persons, user profiles, demo accounts, both trees.
+    """Delete the demo data: work documents (with their tasks, reports and stored files), cadres,
+    members, persons, user profiles, demo accounts, both trees.
 
     Audit events are kept (one ``demo.reset`` event is added); the statistics cache is cleared.
     Returns rows deleted by table.
@@ -862,11 +877,16 @@ def demo_reset() -> dict[str, int]:
     cadre_records = (cm.FamilyMember, cm.CadreProfile, cm.ErrorTolerance, cm.CaseStep, cm.AdjustmentCase.evidence.through, cm.AdjustmentCase, cm.DevelopmentRecord,
                      cm.ReserveStatusChange, cm.ReserveEntry, cm.PoolTarget, cm.Evidence, cm.TeamScore, cm.RoutineAppraisal, cm.AppraisalEntry, cm.AppraisalRound,
                      cm.PostQuota, cm.CadreRank)  # fmt: skip
-    models = (*cadre_records, Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile, Person,
-              PartyOrganization, Unit)
+    from zugong.work import models as wm
+
+    work_records = (wm.EvidenceFile, wm.ProgressReport, wm.Target, wm.Task.responsible_units.through, wm.Task, wm.WorkDocument)
+    models = (*work_records, *cadre_records, Appointment, Post, LeadershipTeam, Cadre, Affiliation, PartyMember, UserProfile,
+              Person, PartyOrganization, Unit)
     counts: dict[str, int] = {}
     try:
         with transaction.atomic():
+            files = [d.original for d in wm.WorkDocument.objects.exclude(original="")]
+            files += [e.file for e in wm.EvidenceFile.objects.all()]  # uploaded in the demo: deleted after the commit
             with connection.cursor() as cur:
                 for model in models:
                     cur.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
@@ -876,6 +896,7 @@ def demo_reset() -> dict[str, int]:
             counts["members.ImportJob"] = delete_import_jobs_of(users)
             counts["auth.User"] = users.delete()[0]
             audit_record(SYSTEM, "demo.reset", object_type="Demo", summary="清除演示数据", after=counts)
+            transaction.on_commit(lambda: _delete_stored(files))  # the rows are gone: their files too
     except IntegrityError as exc:
         raise DemoError(f"仍有其他数据引用单位、党组织或人员，未清除任何数据：{exc}") from exc
     cache.clear()  # statistics cached by data version

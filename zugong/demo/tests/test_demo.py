@@ -321,6 +321,28 @@ def test_it_fills_the_reserve_pool_one_step_up_with_a_history_the_services_would
 
 
 @pytest.mark.django_db
+def test_it_uploads_a_work_document_and_reports_progress_through_the_work_services(demo):
+    from zugong.core.scope import scope_for
+    from zugong.demo.work import DOCUMENT_DATE
+    from zugong.work.models import ProgressReport, Task, TaskKind, WorkDocument
+    from zugong.work.services import reporting_units
+
+    document = WorkDocument.objects.get()
+    assert (document.title, document.document_date, document.owner_unit.kind) == ("在全市组织工作会议上的讲话", DOCUMENT_DATE, UnitKind.CITY)
+    tasks = Task.objects.filter(document=document, kind=TaskKind.TASK)
+    assert demo.work_tasks == tasks.count() > 20 and demo.work_reports == ProgressReport.objects.count() > 20
+    admin = scope_for(get_user_model().objects.get(username="admin"))
+    by_unit: dict = {}
+    for r in ProgressReport.objects.select_related("task", "unit", "created_by__profile__unit").order_by("date", "id"):
+        assert DOCUMENT_DATE < r.date <= REF_DATE and r.unit in reporting_units(admin, r.task)
+        assert r.unit.path.startswith(r.created_by.profile.unit.path)  # the county's administrator, or the city's
+        by_unit.setdefault((r.task_id, r.unit_id), []).append(r.completes)
+    assert all(True not in flags[:-1] for flags in by_unit.values())  # nothing reported after completing
+    assert {flags[-1] for flags in by_unit.values()} == {True, False}
+    assert AuditEvent.objects.filter(action="work.progress.create").count() == demo.work_reports
+
+
+@pytest.mark.django_db
 def test_it_creates_the_demo_accounts_with_their_scopes(demo):
     profiles = {p.user.username: p for p in UserProfile.objects.select_related("user", "unit", "party_org")}
     assert set(profiles) == {"admin", "jinan", "yuan", "yeji", "huoqiu", "shucheng", "jinzhai", "huoshan",
