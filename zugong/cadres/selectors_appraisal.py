@@ -43,6 +43,12 @@ def rounds_in_scope(scope: Scope, *, year: int | None = None, category: str = ""
             .order_by("-year", "unit__path", "category"))  # fmt: skip
 
 
+def default_round_year(today: dt.date) -> int:
+    """The year the 开启考核 form proposes: the year itself from November on (年度考核 is held at the year's
+    end and in the first weeks of the next), the year before until then."""
+    return today.year if today.month >= 11 else today.year - 1
+
+
 def round_years(scope: Scope) -> list[int]:
     """The years that have a round in the scope, newest first (the choices of the year filter)."""
     qs = AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path)

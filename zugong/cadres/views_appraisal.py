@@ -55,7 +55,7 @@ def round_list(request):
     return render(request, "cadres/rounds.html", {
         "page": page, "f": f, "years": sa.round_years(scope), "statuses": RoundStatus.choices, "query": query_without_page(request),
         "units": units, "categories": UnitCategory.choices,
-        "roundings": rules.ROUNDINGS, "year": timezone.localdate().year - 1, "can_write": scope.is_admin,
+        "roundings": rules.ROUNDINGS, "year": sa.default_round_year(timezone.localdate()), "can_write": scope.is_admin,
     })  # fmt: skip
 
 

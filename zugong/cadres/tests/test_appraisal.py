@@ -271,6 +271,11 @@ def test_it_serves_the_appraisal_pages_to_the_right_people(city, login, people):
     assert {o.get(u).status_code for u in urls} == {403}
 
 
+@pytest.mark.parametrize(("today", "year"), [(D(2026, 12, 7), 2026), (D(2026, 11, 1), 2026), (D(2026, 10, 31), 2025), (D(2027, 1, 15), 2026)])
+def test_the_open_round_form_proposes_the_year_being_appraised(today, year):
+    assert sa.default_round_year(today) == year
+
+
 def test_the_rounds_list_filters_by_year_category_and_status_and_counts_excellent(city, login, people):
     staff(city, 5)
     a, s = who(city)
