@@ -35,6 +35,7 @@ from zugong.core.audit import SYSTEM, audit_record
 from zugong.core.models import Person, Role, UserProfile
 from zugong.core.services import PersonData, person_fields
 from zugong.demo import catalog as cat
+from zugong.demo.adjustments import build_cases
 from zugong.demo.appraisals import YEARS, build_appraisals
 from zugong.demo.careers import CareerCadre, Careers, Period, SeatSlot, is_party, ladder_level
 from zugong.demo.divisions import CITY_CODE, CITY_NAME, load_counties
@@ -95,6 +96,7 @@ class DemoSummary:
     reserve: int = 0  # 后备干部库 entries (zugong/demo/reserve.py)
     work_tasks: int = 0  # tasks of the demo's work document and progress reports on them (zugong/demo/work.py)
     work_reports: int = 0
+    cases: int = 0  # 能上能下 cases opened on the last year's 不称职 (zugong/demo/adjustments.py)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, scope name)
     password: str = DEMO_PASSWORD
     seconds: float = 0.0
@@ -107,7 +109,7 @@ class DemoSummary:
             f"党员 {self.members} 名（预备党员 {self.probationary} 名），人员 {self.persons} 名",
             f"市管干部 {self.cadres_city} 名，县管干部 {self.cadres_county} 名，任职 {self.appointments} 条，职级 {self.ranks} 条"
             + (f"（含任职经历；往届班子成员 {self.predecessors} 名已离任）" if self.predecessors else "（含任职经历）"),
-            f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条；后备干部 {self.reserve} 名",
+            f"年度考核（{YEARS[0]}—{YEARS[-1]}年度）{self.appraisal_rounds} 个，考核结果 {self.appraisal_entries} 条；后备干部 {self.reserve} 名；能上能下动议 {self.cases} 件",
             f"工作落实：《在全市组织工作会议上的讲话》（{DOCUMENT_DATE:%Y.%m.%d}）任务 {self.work_tasks} 项，进展报告 {self.work_reports} 条",
             f"用时 {self.seconds:.1f} 秒",
         ]
@@ -835,6 +837,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
         county_admins = {unit.path: cat.COUNTY_USERNAMES[code] for code, unit in city.county_units.items()}
         summary.work_tasks, summary.work_reports = build_work(random.Random(seed + 6), {"": "admin", **county_admins})
         progress("工作落实", summary.work_reports, summary.work_reports)
+        summary.cases = build_cases(random.Random(seed + 7), [*county_admins.values(), "admin"])
+        progress("能上能下", summary.cases, summary.cases)
         if connection.vendor == "postgresql":
             # row counts for the planner: tables filled by COPY in one transaction still look empty
             # to it (autovacuum cannot see uncommitted rows, and may even record 0), and a join it

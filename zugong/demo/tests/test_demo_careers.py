@@ -161,3 +161,31 @@ def test_it_makes_predecessors_retired_members(demo):
     assert retired.count() == demo.predecessors
     branches = PartyMember.objects.filter(person__cadre__in=retired).values_list("org__name", "occupation")
     assert len(branches) == demo.predecessors and all("离退休" in name and occ == "08" for name, occ in branches)
+
+
+@pytest.mark.django_db
+def test_it_grades_appraises_pools_and_adjusts_at_city_scale_as_the_lists_need(demo):
+    """At scale 1 the appraisal history fills the lists that read it: 优秀 two years running
+    (同等条件下优先), the pool one step up, and a 能上能下 case for each serving cadre 不称职 in the last
+    year (降职; 免职 when 不称职 the year before too), opened and carried a step or two, none decided."""
+    from collections import Counter
+
+    from zugong.cadres import rules
+    from zugong.cadres.models import AdjustmentCase, AppraisalEntry, CaseStatus, ReserveEntry
+    from zugong.cadres.selectors import holds_post_or_rank_on
+    from zugong.cadres.selectors_appraisal import incentive_candidates
+    from zugong.demo.appraisals import YEARS
+
+    grades = Counter(AppraisalEntry.objects.exclude(grade="").values_list("grade", flat=True))
+    assert 0.17 < grades[rules.EXCELLENT] / sum(grades.values()) <= 0.20  # the quotas nearly filled, never exceeded
+    assert incentive_candidates(Cadre.objects.all()).count() > 500
+    assert ReserveEntry.objects.count() == demo.reserve > 1000
+    last = set(AppraisalEntry.objects.filter(year=YEARS[-1], grade=rules.INCOMPETENT).values_list("cadre_id", flat=True))
+    before = set(AppraisalEntry.objects.filter(year=YEARS[-2], grade=rules.INCOMPETENT).values_list("cadre_id", flat=True))
+    serving = set(Cadre.objects.filter(holds_post_or_rank_on(REF_DATE), pk__in=last).values_list("pk", flat=True))
+    cases = list(AdjustmentCase.objects.prefetch_related("steps"))
+    assert demo.cases == len(cases) > 10 and {c.cadre_id for c in cases} == serving
+    for case in cases:
+        assert case.measure == ("remove" if case.cadre_id in before else "demote") and case.status == CaseStatus.OPEN
+        done = [s.step for s in sorted(case.steps.all(), key=lambda s: s.sort) if s.on is not None]
+        assert done in (["motion", "verify"], ["motion", "verify", "proposal"])
