@@ -4,6 +4,7 @@ team "1+N" scores with the formula, incentive flags. Source: 《公务员考核�
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,23 +22,43 @@ from zugong.cadres.models import (
     RoundStatus,
     TeamScore,
     TeamScorePart,
+    UnitCategory,
 )
 from zugong.core.scope import Scope
 from zugong.members.selectors import search_condition
 from zugong.orgs.models import Unit
 
 
-def rounds_in_scope(scope: Scope, *, year: int | None = None, category: str = "", status: str = "") -> QuerySet[AppraisalRound]:
+@dataclass(frozen=True)
+class RoundFilters:
+    """Filters of the 年度考核 list (all optional): ``year`` (考核年度), ``category`` (a UnitCategory
+    value), ``status`` (a RoundStatus value). ``from_params`` drops what is not one of those."""
+
+    year: int | None = None
+    category: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> RoundFilters:
+        year, category, status = (str(params.get(k) or "") for k in ("year", "category", "status"))
+        return cls(year=int(year) if re.fullmatch(r"\d{4}", year) else None, category=category if category in UnitCategory.values else "",
+                   status=status if status in RoundStatus.values else "")  # fmt: skip
+
+    def __bool__(self) -> bool:
+        return bool(self.year or self.category or self.status)
+
+
+def rounds_in_scope(scope: Scope, filters: RoundFilters | None = None) -> QuerySet[AppraisalRound]:
     """Rounds whose unit lies in the scope, newest year first, then by unit (tree order) and category,
-    with ``participants`` and ``excellent`` (优秀) counted; narrowed to ``year``, ``category``
-    (UnitCategory) and ``status`` (RoundStatus) when given."""
+    with ``participants`` and ``excellent`` (优秀) counted; narrowed by ``filters``."""
+    f = filters or RoundFilters()
     qs = AppraisalRound.objects.filter(unit__path__startswith=scope.unit_path)
-    if year is not None:
-        qs = qs.filter(year=year)
-    if category:
-        qs = qs.filter(category=category)
-    if status:
-        qs = qs.filter(status=status)
+    if f.year is not None:
+        qs = qs.filter(year=f.year)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.status:
+        qs = qs.filter(status=f.status)
     return (qs.select_related("unit")
             .annotate(participants=Count("entries"), excellent=Count("entries", filter=Q(entries__grade=rules.EXCELLENT)))
             .order_by("-year", "unit__path", "category"))  # fmt: skip

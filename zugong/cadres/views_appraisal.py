@@ -45,11 +45,8 @@ def round_list(request):
         return redirect("cadres:round", round_id=rnd.pk)
     units = (Unit.objects.filter(path__startswith=scope.unit_path)
              .exclude(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]).order_by("path")[:400])  # fmt: skip
-    year = request.GET.get("year", "")
-    f = {"year": int(year) if year.isdigit() else None, "category": request.GET.get("category", ""), "status": request.GET.get("status", "")}
-    f["category"] = f["category"] if f["category"] in UnitCategory.values else ""
-    f["status"] = f["status"] if f["status"] in RoundStatus.values else ""
-    page = Paginator(sa.rounds_in_scope(scope, **f), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    f = sa.RoundFilters.from_params(request.GET)
+    page = Paginator(sa.rounds_in_scope(scope, f), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     from zugong.members.views import query_without_page
 
     return render(request, "cadres/rounds.html", {
