@@ -1,7 +1,9 @@
 """Build (and reset) the demo city: the real 六安 division tree with a seeded synthetic population.
 
 Rows are made in Python (paths with ``path_step``) and written with ``bulk_create`` in one
-transaction; there are no per-row queries. See zugong/demo/README.md for the shares chosen.
+transaction, without per-row queries — except the few hundred rows of the work document, its progress
+reports and the 能上能下 cases, which go through the services a user's upload, reports and clicks go
+through (``demo.work``, ``demo.adjustments``). See zugong/demo/README.md for the shares chosen.
 """
 
 from __future__ import annotations
