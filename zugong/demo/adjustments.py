@@ -38,11 +38,12 @@ def build_cases(rng: random.Random, usernames: list[str]) -> int:
     entries = (AppraisalEntry.objects.filter(year=year, grade=rules.INCOMPETENT).select_related("round")
                .order_by("cadre_id"))  # fmt: skip
     twice = set(AppraisalEntry.objects.filter(year=year - 1, grade=rules.INCOMPETENT).values_list("cadre_id", flat=True))
-    serving = Cadre.objects.filter(holds_post_or_rank_on(REF_DATE)).select_related("unit", "person")
+    serving = {c.pk: c for c in Cadre.objects.filter(holds_post_or_rank_on(REF_DATE), pk__in=[e.cadre_id for e in entries])
+               .select_related("unit", "person")}  # fmt: skip
     scopes = [(Actor(user=u), scope_for(u)) for u in (get_user_model().objects.get(username=n) for n in usernames)]
     n = 0
     for entry in entries:
-        cadre = serving.filter(pk=entry.cadre_id).first()
+        cadre = serving.get(entry.cadre_id)
         if cadre is None:
             continue
         actor, scope = next((a, s) for a, s in scopes if may_manage(s, cadre))

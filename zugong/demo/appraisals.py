@@ -65,14 +65,14 @@ _OWN_ROUND = {
 }  # fmt: skip
 
 
-def _participants(year: int) -> dict[tuple[int, str], list[int]]:
+def _participants(year: int, holders: dict[str, int]) -> dict[tuple[int, str], list[int]]:
     """{(round unit id, category): cadre ids} of :data:`YEARS`' ``year``: the 领导班子 rounds' team
-    members on 31 December first, then every other cadre who held a post or 职级 during the year in
-    the own round of their unit (by :data:`_OWN_ROUND`); each cadre once (one annual grade a year)."""
+    members on 31 December first (round unit from ``holders``, :func:`_round_unit_paths`), then every
+    other cadre who held a post or 职级 during the year in the own round of their unit (by
+    :data:`_OWN_ROUND`); each cadre once (one annual grade a year)."""
     from zugong.cadres.models import Cadre
     from zugong.cadres.selectors import holds_post_or_rank_on
 
-    holders = _round_unit_paths()
     widths = sorted({len(p) for p in holders}, reverse=True)
     on = dt.date(year, 12, 31)
     held = (Appointment.objects.filter(post__team__isnull=False, start__lte=on)
@@ -97,10 +97,11 @@ def build_appraisals(rng: random.Random) -> tuple[int, int]:
     """Write the closed rounds of :data:`YEARS` and their graded entries (two bulk inserts per
     year). Returns (rounds, entries). Deterministic for the state of ``rng`` and the data on file."""
     firsts = dict(Appointment.objects.values("cadre").annotate(first=Min("start")).values_list("cadre", "first"))
+    holders = _round_unit_paths()
     last_excellent: set[int] = set()
     n_rounds = n_entries = 0
     for year in YEARS:
-        by_round = _participants(year)
+        by_round = _participants(year, holders)
         cutoff = half_year_cutoff(year)
         rounds = {}
         for unit_id, category in sorted(by_round):
