@@ -853,7 +853,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2023, progress: Progress | Non
                      after={"seed": seed, "scale": scale, "units": summary.units, "party_orgs": summary.party_orgs,
                             "members": summary.members, "probationary": summary.probationary,
                             "cadres_city": summary.cadres_city, "cadres_county": summary.cadres_county,
-                            "accounts": [a[0] for a in summary.accounts]})
+                            "appraisal_rounds": summary.appraisal_rounds, "appraisal_entries": summary.appraisal_entries,
+                            "reserve": summary.reserve, "accounts": [a[0] for a in summary.accounts]})
     cache.clear()  # statistics cached by data version: a rebuilt city may repeat a version
     summary.seconds = time.perf_counter() - started
     return summary
