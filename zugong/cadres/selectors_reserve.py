@@ -256,9 +256,10 @@ def gap_candidates(scope: Scope, team: LeadershipTeam, on: dt.date, limit: int =
 
 
 def gap_candidates_for(scope: Scope, teams: Sequence[LeadershipTeam], on: dt.date, limit: int = 5) -> dict[int, list[ReserveEntry]]:
-    """{team id: :func:`gap_candidates`} for annotated teams (``young``, ``women``, ``unit``), in three
-    queries whatever their number: the scope's pool members in the teams' counties (with ``age``,
-    ``is_young`` and the accountability bar), the teams' post levels, their members on ``on``."""
+    """{team id: :func:`gap_candidates`} for annotated teams (``young``, ``women``, ``unit``), in four
+    queries whatever their number: the young thresholds, the scope's pool members in the teams'
+    counties (with ``age``, ``is_young`` and the accountability bar), the teams' post levels, their
+    members on ``on``."""
     from zugong.orgs.models import STEP
 
     teams = list(teams)  # a page's slice: evaluated once, never sent back as a subquery

@@ -98,7 +98,7 @@ def gap_list(request):
     gaps = list(selectors.teams_with_gaps(scope, on, unit_path=unit.path if unit else None))
     page = Paginator(gaps, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     pool_open = ReserveEntry.objects.filter(status=ReserveStatus.IN_POOL, cadre__unit__path__startswith=scope.unit_path).exists()
-    candidates = gap_candidates_for(scope, page.object_list, on) if pool_open else {}  # three queries for the page
+    candidates = gap_candidates_for(scope, page.object_list, on) if pool_open else {}  # four queries for the page
     for t in page.object_list:
         t.gaps = selectors.gap_reasons(t)
         t.candidates = candidates.get(t.pk, [])
