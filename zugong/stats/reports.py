@@ -82,8 +82,11 @@ def _running_writes() -> str:
     the short one's id, and when the long one commits no max id moves: without this part they
     would be served until the cache forgets them (CACHE_SECONDS). A transaction that has written
     holds the lock of its own transaction id until it ends, and ``pg_locks`` lists those for every
-    role; those of sessions on other databases of the server are left out (``pg_stat_activity``).
-    Not the snapshot: its list of running ids leaves out the newest ones, and its bounds move with
+    role; those of sessions on other databases of the server are left out (``pg_stat_activity``),
+    and so are the server's own background processes: an autovacuum ANALYZE draws a transaction id
+    to update its statistics, changes no row a figure reads, and would move the version for the
+    milliseconds it holds it (a figure computed then is stored under a version never asked for
+    again). Not the snapshot: its list of running ids leaves out the newest ones, and its bounds move with
     every commit, reads' audit events included. Read-only transactions have no id.
     """
     if connection.vendor != "postgresql":
@@ -93,7 +96,7 @@ def _running_writes() -> str:
             "SELECT string_agg(l.transactionid::text, ',' ORDER BY l.transactionid::text) "
             "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted "
-            "AND a.datname = current_database()"
+            "AND a.datname = current_database() AND a.backend_type = 'client backend'"
         )
         running = cur.fetchone()[0]
     return ":" + hashlib.sha256(running.encode()).hexdigest()[:12] if running else ""
