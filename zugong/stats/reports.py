@@ -83,10 +83,11 @@ def _running_writes() -> str:
     would be served until the cache forgets them (CACHE_SECONDS). A transaction that has written
     holds the lock of its own transaction id until it ends, and ``pg_locks`` lists those for every
     role; those of sessions on other databases of the server are left out (``pg_stat_activity``),
-    and so are the server's own background processes: an autovacuum ANALYZE draws a transaction id
-    to update its statistics, changes no row a figure reads, and would move the version for the
-    milliseconds it holds it (a figure computed then is stored under a version never asked for
-    again). Not the snapshot: its list of running ids leaves out the newest ones, and its bounds move with
+    and so are the server's own background processes: an ANALYZE draws a transaction id to write
+    ``pg_statistic`` (seen: ``pg_current_xact_id_if_assigned()`` after ``ANALYZE`` in a transaction),
+    so an autovacuum worker's would move the version for the milliseconds it holds it while changing
+    no row a figure reads (a figure computed then is stored under a version never asked for again).
+    Not the snapshot: its list of running ids leaves out the newest ones, and its bounds move with
     every commit, reads' audit events included. Read-only transactions have no id.
     """
     if connection.vendor != "postgresql":
