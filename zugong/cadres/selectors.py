@@ -136,7 +136,7 @@ def with_rank_labels(cadres, on: dt.date | None = None):
 
     on = on or dt.date.today()
     held: dict[int, str] = {}
-    rows = (CadreRank.objects.filter(_running(on, ""), cadre__in=[c.pk for c in cadres])
+    rows = (CadreRank.objects.filter(running_on(on), cadre__in=[c.pk for c in cadres])
             .order_by("cadre_id", "start", "id").values_list("cadre_id", "rank"))  # fmt: skip
     for cadre_id, rank in rows:
         held[cadre_id] = rank  # the latest begun wins
@@ -151,7 +151,7 @@ def running_ranks(on: dt.date | None = None) -> Prefetch:
     reads its last. One query for all cadres fetched."""
     from zugong.cadres.models import CadreRank
 
-    qs = CadreRank.objects.filter(_running(on or dt.date.today(), "")).order_by("start", "id")
+    qs = CadreRank.objects.filter(running_on(on or dt.date.today())).order_by("start", "id")
     return Prefetch("ranks", queryset=qs, to_attr="running_ranks")
 
 
@@ -259,14 +259,16 @@ def holds_post_or_rank_on(on: dt.date, *, since: dt.date | None = None) -> Q:
     (begun by ``on``, not ended by ``since``). Two EXISTS on the cadre indexes."""
     from zugong.cadres.models import CadreRank
 
-    posts = Appointment.objects.filter(_running(on, "", since), cadre=OuterRef("pk"))
-    ranks = CadreRank.objects.filter(_running(on, "", since), cadre=OuterRef("pk"))
+    posts = Appointment.objects.filter(running_on(on, since=since), cadre=OuterRef("pk"))
+    ranks = CadreRank.objects.filter(running_on(on, since=since), cadre=OuterRef("pk"))
     return Q(Exists(posts)) | Q(Exists(ranks))
 
 
-def _running(on: dt.date, prefix: str, since: dt.date | None = None) -> Q:
-    """Dated rows (``start``/``end`` under ``prefix``) running on ``on`` — or, with ``since``, on some day from
-    ``since`` to ``on``."""
+def running_on(on: dt.date, prefix: str = "", since: dt.date | None = None) -> Q:
+    """Condition on dated rows (``Appointment``, ``CadreRank``: ``start`` ≤ day < ``end``, ``end`` NULL while
+    running; fields under ``prefix``, e.g. ``"appointments__"``): running on ``on`` — or, with ``since`` (a
+    day ≤ ``on``), on some day from ``since`` to ``on``. The one spelling of "running on a date" for the
+    cadre records (DESIGN.md decision 2: facts are dated)."""
     return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": since or on}))
 
 
@@ -290,19 +292,19 @@ def team_structure(scope: Scope, on: dt.date, *, unit_path: str | None = None) -
 
     a = "posts__appointments__"
     birth = f"{a}cadre__person__birth_date"
-    run = _running(on, a)
+    run = running_on(on, a)
     who = f"{a}cadre"
     qs = teams_in_scope(scope)
     if unit_path:
         qs = qs.filter(unit__path__startswith=unit_path)
     bands = {f"band_{i}": Count(who, filter=run & age_q(birth, on, lo, hi), distinct=True) for i, (_, lo, hi) in enumerate(CADRE_AGE_BANDS)}
     quota = lambda kind: Subquery(PostQuota.objects.filter(team=OuterRef("pk"), kind=kind).values("number")[:1])  # noqa: E731
-    held = Appointment.objects.filter(_running(on, ""), post=OuterRef("pk"))
+    held = Appointment.objects.filter(running_on(on), post=OuterRef("pk"))
     vacant = (Post.objects.filter(team=OuterRef("pk")).exclude(Exists(held)).order_by().values("team")
               .annotate(n=Count("pk")).values("n"))  # fmt: skip
     return qs.annotate(
         size=Count(who, filter=run, distinct=True),
-        avg_age=member_average_age(Appointment.objects.filter(_running(on, "")), on),
+        avg_age=member_average_age(Appointment.objects.filter(running_on(on)), on),
         young=Count(who, filter=run & young_q(on, birth, "posts__post_level"), distinct=True),
         women=Count(who, filter=run & Q(**{f"{a}cadre__person__gender": "2"}), distinct=True),
         non_party=Count(who, filter=run & Q(**{f"{a}cadre__is_party_member": False}), distinct=True),
@@ -329,7 +331,7 @@ def structure_totals(scope: Scope, on: dt.date, *, unit_path: str | None = None)
     from zugong.stats.selectors import CADRE_AGE_BANDS, age_q
 
     path = unit_path or scope.unit_path
-    appts = Appointment.objects.filter(_running(on, ""), post__team__isnull=False, post__unit__path__startswith=path,
+    appts = Appointment.objects.filter(running_on(on), post__team__isnull=False, post__unit__path__startswith=path,
                                        cadre=OuterRef("pk"))  # fmt: skip
     young_appts = appts.filter(young_q(on, "cadre__person__birth_date", "post__post_level"))
     birth = "person__birth_date"
@@ -382,9 +384,9 @@ def team_members_on(team: LeadershipTeam, on: dt.date) -> QuerySet[Appointment]:
 
     from zugong.cadres.models import CadreRank
 
-    rank = CadreRank.objects.filter(_running(on, ""), cadre=OuterRef("cadre")).order_by("-start").values("rank")[:1]
+    rank = CadreRank.objects.filter(running_on(on), cadre=OuterRef("cadre")).order_by("-start").values("rank")[:1]
     return (
-        Appointment.objects.filter(_running(on, ""), post__team=team)
+        Appointment.objects.filter(running_on(on), post__team=team)
         .select_related("post", "cadre", "cadre__person")
         .annotate(age=age_expr("cadre__person__birth_date", on), rank=Subquery(rank))
         .order_by("post__sort", "post_id", F("cadre__person__stroke_key").asc(), "id")

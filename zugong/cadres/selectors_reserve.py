@@ -25,7 +25,7 @@ from zugong.cadres.models import (
     ReserveStatus,
     Sector,
 )
-from zugong.cadres.selectors import young_q
+from zugong.cadres.selectors import running_on, young_q
 from zugong.core import codes
 from zugong.core.dbfunctions import age_expr
 from zugong.core.scope import Scope
@@ -282,8 +282,7 @@ def gap_candidates_for(scope: Scope, teams: Sequence[LeadershipTeam], on: dt.dat
     levels: dict[int, set[str]] = {}
     for team_id, level in Post.objects.filter(team__in=ids).values_list("team_id", "post_level"):
         levels.setdefault(team_id, set()).add(level)
-    members = set(Appointment.objects.filter(post__team__in=ids, start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
-                  .values_list("post__team_id", "cadre_id"))  # fmt: skip
+    members = set(Appointment.objects.filter(running_on(on), post__team__in=ids).values_list("post__team_id", "cadre_id"))
     out = {}
     for team in teams:
         county, home = team.unit.path[: 2 * STEP], team.unit.path

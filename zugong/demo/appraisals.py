@@ -24,7 +24,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from django.db.models import Min, Q
+from django.db.models import Min
 
 from zugong.cadres import rules
 from zugong.cadres.models import (
@@ -71,12 +71,11 @@ def _participants(year: int, holders: dict[str, int]) -> dict[tuple[int, str], l
     other cadre who held a post or 职级 during the year in the own round of their unit (by
     :data:`_OWN_ROUND`); each cadre once (one annual grade a year)."""
     from zugong.cadres.models import Cadre
-    from zugong.cadres.selectors import holds_post_or_rank_on
+    from zugong.cadres.selectors import holds_post_or_rank_on, running_on
 
     widths = sorted({len(p) for p in holders}, reverse=True)
     on = dt.date(year, 12, 31)
-    held = (Appointment.objects.filter(post__team__isnull=False, start__lte=on)
-            .filter(Q(end__isnull=True) | Q(end__gt=on))
+    held = (Appointment.objects.filter(running_on(on), post__team__isnull=False)
             .values_list("cadre_id", "post__team__unit__path").order_by("cadre_id", "post__team__unit__path"))  # fmt: skip
     out: dict[tuple[int, str], list[int]] = defaultdict(list)
     seen: set[int] = set()

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from zugong.cadres import rules
@@ -93,14 +93,13 @@ def round_candidates(rnd: AppraisalRound, *, today: dt.date | None = None) -> Qu
       categories name the kind of body being appraised (the base of its 优秀 ratio), not a subset of
       its people, so the whole body takes part.
     """
+    from zugong.cadres.selectors import holds_post_or_rank_on, running_on
+
     on = team_reference_date(rnd.year, today)
     if rnd.category != UnitCategory.TEAM:
-        from zugong.cadres.selectors import holds_post_or_rank_on
-
         served = holds_post_or_rank_on(on, since=dt.date(rnd.year, 1, 1))
         return Cadre.objects.filter(served, unit__path__startswith=rnd.unit.path)
-    held = Appointment.objects.filter(post__team__unit__path__startswith=rnd.unit.path, start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gt=on))
+    held = Appointment.objects.filter(running_on(on), post__team__unit__path__startswith=rnd.unit.path)
     return Cadre.objects.filter(pk__in=held.values("cadre_id")).order_by("pk")
 
 
