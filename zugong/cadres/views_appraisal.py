@@ -22,6 +22,7 @@ from zugong.cadres.views_common import invalid, post_back
 from zugong.core.audit import Actor
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
+from zugong.members.views import query_without_page
 from zugong.orgs.models import Unit, UnitKind
 from zugong.orgs.selectors import unit_get
 
@@ -47,8 +48,6 @@ def round_list(request):
              .exclude(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]).order_by("path")[:400])  # fmt: skip
     f = sa.RoundFilters.from_params(request.GET)
     page = Paginator(sa.rounds_in_scope(scope, f), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    from zugong.members.views import query_without_page
-
     return render(request, "cadres/rounds.html", {
         "page": page, "f": f, "years": sa.round_years(scope), "statuses": RoundStatus.choices, "query": query_without_page(request),
         "units": units, "categories": UnitCategory.choices,
@@ -215,6 +214,4 @@ def incentive_list(request):
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     for c in page.object_list:
         c.flags = sa.incentive_flags(c)
-    from zugong.members.views import query_without_page
-
     return render(request, "cadres/incentives.html", {"page": page, "f": filters, "query": query_without_page(request)})

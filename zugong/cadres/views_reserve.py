@@ -34,6 +34,7 @@ from zugong.core.audit import Actor
 from zugong.core.models import Role
 from zugong.core.scope import scope_for
 from zugong.core.xlsx import xlsx_response
+from zugong.members.views import query_without_page
 from zugong.orgs.models import STEP
 
 
@@ -52,8 +53,6 @@ def pool_list(request):
     if request.GET.get("format") == "xlsx":
         content = reserve.reserve_export(actor=Actor.from_request(request), scope=scope, entries=qs, targets=targets, on=on)
         return xlsx_response(content, "后备干部名单.xlsx")
-    from zugong.members.views import query_without_page
-
     page = Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cadres/pool.html", {
         "entries": page, "page": page, "f": f, "structure": sr.pool_structure(qs, today), "today": today,
