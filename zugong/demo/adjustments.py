@@ -2,7 +2,7 @@
 step or two through the services an administrator's clicks go through (``services.reserve``).
 
 Each cadre graded 不称职 in the last appraised year (``appraisals.YEARS[-1]``) who still holds a post
-on the demo's today gets a case — 降职 (《公务员考核规定》（2020）: 不称职 → one post or rank level
+or a 职级 on the demo's today (``holds_post_or_rank_on``) gets a case — 降职 (《公务员考核规定》（2020）: 不称职 → one post or rank level
 down), or 免职 after 不称职 two years running — on circumstance (八) of 第五条 of
 《推进领导干部能上能下规定》（2022） (领导能力不足 … 不能按要求完成目标任务), opened (分析研判和动议) a few weeks
 after the round closed by the administrator who manages the cadre (the city's for 市管 cadres, the
